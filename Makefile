@@ -1,0 +1,60 @@
+# Two commands (see README):
+#   make run   - set up, generate the synthetic demo when missing, build the store, serve http://127.0.0.1:8050
+#   make test  - set up with the dev extras and run the whole test suite (browser tests included)
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STORE  ?= data/processed
+DEMO   := data/demo
+
+DEMO_INPUTS := --boundaries shapefiles/demo/provinsi_contoh.gpkg \
+	--registry $(DEMO)/registry/kepesertaan_pu.csv \
+	--registry $(DEMO)/registry/kepesertaan_bpu.xlsx \
+	--registry $(DEMO)/registry/kepesertaan_manual_kecamatan.csv \
+	--workforce $(DEMO)/workforce/tenaga_kerja_desa.csv \
+	--roster $(DEMO)/outreach/bhabinkamtibmas.csv \
+	--events $(DEMO)/outreach/kegiatan_sosialisasi.csv
+
+.PHONY: run test setup setup-dev demo-data store lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 is required"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+setup: $(VENV)/.installed
+setup-dev: $(VENV)/.installed-dev
+
+$(DEMO)/README.txt: | $(VENV)/.installed
+	$(BIN)/cakupan demo --seed 7
+
+demo-data: $(DEMO)/README.txt
+
+$(STORE)/meta.json: $(DEMO)/README.txt | $(VENV)/.installed
+	$(BIN)/cakupan build $(DEMO_INPUTS) --out $(STORE)
+
+store: $(STORE)/meta.json
+
+run: $(VENV)/.installed $(STORE)/meta.json
+	$(BIN)/python app.py
+
+test: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(STORE) $(DEMO) shapefiles/demo tests/artifacts

@@ -1,0 +1,85 @@
+"""One settings object for the CLI, the pipeline and the app, built from the environment.
+
+Nothing reads the environment except :meth:`Settings.from_env`; everything else receives a
+``Settings`` (or the few values it needs) as an argument.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Final
+
+#: Universal Coverage Jamsostek national target for 2025 (RPJMN/RKP figure used by BPJamsostek).
+UCJ_TARGET_PCT: Final = 52.15
+#: The HMAC key used for the synthetic demo only. Real data refuses to run with it.
+DEMO_HMAC_KEY: Final = b"cakupan-demo-key-not-for-real-data"
+
+PROJECT_ROOT: Final = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(RuntimeError):
+    """A setting is missing or unusable; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable. Immutable: derive a changed copy with :meth:`with_`."""
+
+    store_dir: Path = PROJECT_ROOT / "data" / "processed"
+    demo_dir: Path = PROJECT_ROOT / "data" / "demo"
+    shapefiles_dir: Path = PROJECT_ROOT / "shapefiles"
+    demo: bool = True
+    hmac_key: bytes | None = None
+    target_pct: float = 100.0
+    locale: str = "id"
+    basemap_tiles: bool = False
+    host: str = "127.0.0.1"
+    port: int = 8050
+    debug: bool = False
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        """Read ``CAKUPAN_*`` variables (see README, "Configuration")."""
+        env = dict(os.environ if environ is None else environ)
+        base = cls()
+        key: bytes | None = None
+        if env.get("CAKUPAN_HMAC_KEY"):
+            key = env["CAKUPAN_HMAC_KEY"].encode()
+        elif env.get("CAKUPAN_HMAC_KEY_FILE"):
+            path = Path(env["CAKUPAN_HMAC_KEY_FILE"])
+            if not path.is_file():
+                raise SettingsError(f"CAKUPAN_HMAC_KEY_FILE points to {path}, which does not exist")
+            key = path.read_bytes().strip()
+        return cls(
+            store_dir=Path(env.get("CAKUPAN_STORE", base.store_dir)),
+            demo_dir=Path(env.get("CAKUPAN_DEMO_DIR", base.demo_dir)),
+            shapefiles_dir=Path(env.get("CAKUPAN_SHAPEFILES", base.shapefiles_dir)),
+            demo=env.get("CAKUPAN_MODE", "demo").lower() != "production",
+            hmac_key=key,
+            target_pct=float(env.get("CAKUPAN_TARGET_PCT", base.target_pct)),
+            locale=env.get("CAKUPAN_LOCALE", base.locale),
+            basemap_tiles=env.get("CAKUPAN_BASEMAP", "0").lower() in {"1", "true", "yes"},
+            host=env.get("CAKUPAN_HOST", base.host),
+            port=int(env.get("CAKUPAN_PORT", base.port)),
+            debug=env.get("CAKUPAN_DEBUG", "0").lower() in {"1", "true", "yes"},
+        )
+
+    def with_(self, **changes: object) -> Settings:
+        """A copy with ``changes`` applied."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def require_hmac_key(self) -> bytes:
+        """The pseudonymisation key; the demo key only in demo mode, else a clear error."""
+        if self.hmac_key:
+            if not self.demo and self.hmac_key == DEMO_HMAC_KEY:
+                raise SettingsError("the demo HMAC key cannot be used outside demo mode")
+            return self.hmac_key
+        if self.demo:
+            return DEMO_HMAC_KEY
+        raise SettingsError(
+            "no pseudonymisation key: set CAKUPAN_HMAC_KEY or CAKUPAN_HMAC_KEY_FILE "
+            "(a long random secret kept outside the repository), or run in demo mode"
+        )

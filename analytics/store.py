@@ -1,0 +1,165 @@
+"""The processed store: the only thing the dashboard reads.
+
+``cakupan build`` writes it; the app reads it through :class:`Store`. It holds aggregates
+and simplified boundaries only: no membership rows, no NIK, no names of people.
+
+Layout of a store directory::
+
+    meta.json               build metadata (see STORE_META_KEYS)
+    coverage.parquet        CoverageSchema rows + extra indicator columns
+    areas.parquet           one row per area of every level (AREA_COLUMNS)
+    quality.parquet         data-quality flags per village (QUALITY_COLUMNS)
+    registrations_weekly.parquet  new registrations per village x segment x ISO week
+    reconciliation.json     rows in = matched + unmatched + rejected + duplicates
+    unmatched.csv           rows not placed in a village, with reason (no personal data)
+    rejected.csv            rows rejected, with reason (no personal data)
+    geo/<level>/<parent>.geojson  simplified boundaries; feature ``id`` = area_code
+
+``<parent>`` is the dotted code of the parent area, or ``all`` for the top level of the
+store (``geo/provinsi/all.geojson``). Villages are stored per kecamatan and per
+kabupaten (``geo/desa/34.71.geojson`` and ``geo/desa/34.71.01.geojson``) and for the whole
+store (``geo/desa/all.geojson``) so a map never fetches more than the area in view.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Final
+
+import pandas as pd
+
+COVERAGE_FILE: Final = "coverage.parquet"
+AREAS_FILE: Final = "areas.parquet"
+QUALITY_FILE: Final = "quality.parquet"
+WEEKLY_FILE: Final = "registrations_weekly.parquet"
+RECONCILIATION_FILE: Final = "reconciliation.json"
+UNMATCHED_FILE: Final = "unmatched.csv"
+REJECTED_FILE: Final = "rejected.csv"
+META_FILE: Final = "meta.json"
+GEO_DIR: Final = "geo"
+
+#: Columns of coverage.parquet beyond CoverageSchema's.
+COVERAGE_EXTRA_COLUMNS: Final = (
+    "registrations",  # new memberships registered in the month (int)
+    "exits",  # memberships ended in the month (int)
+    "villages",  # villages in the area (int)
+    "villages_with_eligible",  # villages whose denominator is known for the month (int)
+    "change_mom_pp",  # coverage_pct minus the previous month's, percentage points
+    "change_yoy_pp",  # coverage_pct minus the same month a year earlier, pp
+    "over_100",  # coverage above 100% (a data-quality signal, not a success)
+)
+AREA_COLUMNS: Final = (
+    "level",
+    "area_code",
+    "area_name",
+    "parent_code",
+    "kind",  # desa/kelurahan/kalurahan for villages, else kecamatan/kabupaten/kota/provinsi
+    "lon",  # representative point, for labels and proportional symbols
+    "lat",
+    "villages",
+)
+QUALITY_COLUMNS: Final = (
+    "village_code",
+    "month",
+    "flag",  # over_100 | missing_eligible
+    "segment",
+    "detail",
+)
+STORE_META_KEYS: Final = (
+    "built_at",  # ISO timestamp of the build
+    "data_until",  # ISO date: latest registration/end date seen in the registries
+    "start_month",  # YYYY-MM, first month computed
+    "end_month",  # YYYY-MM, last month computed
+    "demo",  # true when built from the synthetic demo
+    "sources",  # list of {file, kind, rows, sha256}
+    "workforce_source",  # text describing the denominators' source
+    "target_pct",  # default coverage target
+    "root_level",  # top level present in the store (usually provinsi)
+    "root_codes",  # codes of the top-level areas
+)
+
+
+class StoreError(RuntimeError):
+    """The store is missing or incomplete; the message says how to build it."""
+
+
+@dataclass(frozen=True)
+class Store:
+    """Read access to one processed store directory.
+
+    Reads are cached per (directory, file modification time), so a rebuild is picked up
+    without restarting the app and several workers share nothing mutable.
+    """
+
+    root: Path
+
+    def _path(self, name: str) -> Path:
+        path = self.root / name
+        if not path.exists():
+            raise StoreError(
+                f"{path} is missing: run `cakupan build ... --out {self.root}` "
+                "(or `make run` for the demo) first"
+            )
+        return path
+
+    def exists(self) -> bool:
+        return (self.root / META_FILE).is_file() and (self.root / COVERAGE_FILE).is_file()
+
+    def meta(self) -> dict[str, Any]:
+        path = self._path(META_FILE)
+        return _read_json(path, path.stat().st_mtime_ns)
+
+    def reconciliation(self) -> dict[str, Any]:
+        path = self._path(RECONCILIATION_FILE)
+        return _read_json(path, path.stat().st_mtime_ns)
+
+    def coverage(self) -> pd.DataFrame:
+        path = self._path(COVERAGE_FILE)
+        return _read_parquet(path, path.stat().st_mtime_ns)
+
+    def areas(self) -> pd.DataFrame:
+        path = self._path(AREAS_FILE)
+        return _read_parquet(path, path.stat().st_mtime_ns)
+
+    def quality(self) -> pd.DataFrame:
+        path = self._path(QUALITY_FILE)
+        return _read_parquet(path, path.stat().st_mtime_ns)
+
+    def registrations_weekly(self) -> pd.DataFrame:
+        path = self._path(WEEKLY_FILE)
+        return _read_parquet(path, path.stat().st_mtime_ns)
+
+    def unmatched(self) -> pd.DataFrame:
+        path = self._path(UNMATCHED_FILE)
+        return _read_csv(path, path.stat().st_mtime_ns)
+
+    def rejected(self) -> pd.DataFrame:
+        path = self._path(REJECTED_FILE)
+        return _read_csv(path, path.stat().st_mtime_ns)
+
+    def geojson_path(self, level: str, parent: str) -> Path:
+        """Path of the simplified boundaries of ``level`` inside ``parent`` (or ``all``)."""
+        if "/" in parent or ".." in parent or "/" in level or ".." in level:
+            raise StoreError(f"invalid geometry key {level}/{parent}")
+        return self._path(f"{GEO_DIR}/{level}/{parent}.geojson")
+
+
+# The caches hold immutable results keyed by file and modification time; callers must
+# not mutate what they get (copy before changing).
+@lru_cache(maxsize=32)
+def _read_parquet(path: Path, _mtime_ns: int) -> pd.DataFrame:
+    return pd.read_parquet(path)
+
+
+@lru_cache(maxsize=16)
+def _read_json(path: Path, _mtime_ns: int) -> dict[str, Any]:
+    result: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return result
+
+
+@lru_cache(maxsize=8)
+def _read_csv(path: Path, _mtime_ns: int) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)

@@ -8,7 +8,7 @@ STORE  ?= data/processed
 DEMO   := data/demo
 
 DEMO_INPUTS := --boundaries shapefiles/demo/provinsi_contoh.gpkg \
-	--registry $(DEMO)/registry/kepesertaan_pu.csv \
+	--registry $(DEMO)/registry/kepesertaan_penerima_upah.csv \
 	--registry $(DEMO)/registry/kepesertaan_bpu.xlsx \
 	--registry $(DEMO)/registry/kepesertaan_manual_kecamatan.csv \
 	--workforce $(DEMO)/workforce/tenaga_kerja_desa.csv \

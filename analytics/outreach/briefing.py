@@ -1,0 +1,212 @@
+"""The printable briefing sheet (PDF, A4) an officer carries: reportlab, grayscale only.
+
+Called through :func:`analytics.outreach.files.briefing_pdf`. One page per officer (more
+when his list is long): who he is, whom to call, which villages in which order, and the
+numbers to reach. A last page lists the Polsek's villages without an officer.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from typing import Any, Final
+from xml.sax.saxutils import escape as esc
+
+import pandas as pd
+
+from analytics.outreach.plan import Plan
+
+GRAY: Final = 0.85
+
+
+def _num(value: Any, digits: int = 0) -> str:
+    """A number as Indonesians write it; an en dash when unknown."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{float(value):,.{digits}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def _date(value: Any) -> str:
+    return pd.Timestamp(value).strftime("%d/%m/%Y")
+
+
+def _village_cell(name: str, code: str, style: Any) -> Any:
+    from reportlab.platypus import Paragraph
+
+    return Paragraph(f"{esc(name)}<br/><font size=7>{code}</font>", style)
+
+
+def _visit_row(v: Any, style: Any) -> list[Any]:
+    return [
+        str(v.week),
+        _date(v.week_start),
+        _village_cell(v.village_name, v.village_code, style),
+        str(v.visit),
+        _num(v.uncovered),
+        _num(v.coverage_pct, 1) + ("%" if pd.notna(v.coverage_pct) else ""),
+        _num(v.expected_registrations, 1),
+    ]
+
+
+def _footer_text(meta: dict[str, Any]) -> str:
+    parts = []
+    if meta.get("data_until"):
+        parts.append(f"Data per {_date(meta['data_until'])}")
+    if meta.get("demo"):
+        parts.append("DATA SINTETIS (demo)")
+    return " · ".join(parts) or "Cakupan"
+
+
+def _numbered_canvas(footer: str) -> type:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    class NumberedCanvas(canvas.Canvas):
+        """Draws "Halaman i dari n" and the footer once the page count is known."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self.setFont("Helvetica", 8)
+                self.setFillGray(0.2)
+                self.drawString(15 * 2.8346, 10 * 2.8346, footer)
+                self.drawRightString(
+                    A4[0] - 15 * 2.8346, 10 * 2.8346, f"Halaman {self._pageNumber} dari {total}"
+                )
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def render_briefing(
+    plan: Plan,
+    polsek: str,
+    schedule: pd.DataFrame,
+    summary: pd.DataFrame,
+    unassigned: pd.DataFrame,
+    meta: dict[str, Any],
+) -> bytes:
+    """The PDF bytes (see the module docstring)."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import mm
+    from reportlab.platypus import (
+        PageBreak,
+        Paragraph,
+        SimpleDocTemplate,
+        Spacer,
+        Table,
+        TableStyle,
+    )
+
+    styles = getSampleStyleSheet()
+    body, small = styles["BodyText"], styles["BodyText"].clone("small", fontSize=8, leading=10)
+    table_style = TableStyle(
+        [
+            ("FONT", (0, 0), (-1, -1), "Helvetica", 8.5),
+            ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8.5),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.Color(GRAY, GRAY, GRAY)),
+            ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("ALIGN", (3, 1), (-1, -1), "RIGHT"),
+        ]
+    )
+    story: list[Any] = []
+    header = (
+        f"{plan.weeks} minggu mulai {_date(plan.start)}, "
+        f"{plan.visits_per_week} kunjungan per minggu. Perkiraan: {plan.conversion.label}."
+    )
+    officer: Any  # itertuples rows: attributes are the columns
+    for officer in summary.itertuples(index=False):
+        mine = schedule[schedule["nrp"] == officer.nrp]
+        rank = "" if pd.isna(officer.rank) else f"{officer.rank} "
+        phone = "–" if pd.isna(officer.phone) else str(officer.phone)
+        story += [
+            Paragraph(f"Lembar Pengarahan Bhabinkamtibmas — {esc(polsek)}", styles["Title"]),
+            Paragraph(f"<b>{esc(rank + officer.name)}</b> · NRP {officer.nrp}", styles["Heading2"]),
+            Paragraph(esc(f"{officer.polsek}, {officer.polres}"), body),
+            Paragraph(f"<b>Kontak:</b> telepon kantor Polsek {esc(phone)}", body),
+            Paragraph(f"<b>Desa binaan:</b> {esc(officer.village_names)}", body),
+            Paragraph(esc(header), small),
+            Spacer(1, 4 * mm),
+        ]
+        rows = [
+            [
+                "Minggu",
+                "Tanggal",
+                "Desa/kelurahan",
+                "Kunj.",
+                "Pekerja informal\nbelum terlindungi",
+                "Cakupan\nBPU",
+                "Perkiraan\npendaftaran",
+            ]
+        ]
+        rows += [_visit_row(v, small) for v in mine.itertuples(index=False)]
+        rows.append(["", "", "Jumlah", "", "", "", _num(mine["expected_registrations"].sum(), 1)])
+        widths = [14 * mm, 22 * mm, 58 * mm, 12 * mm, 30 * mm, 20 * mm, 24 * mm]
+        story += [
+            Table(rows, colWidths=widths, repeatRows=1, style=table_style),
+            Spacer(1, 4 * mm),
+            Paragraph(
+                "Catatan: kunjungi desa sesuai urutan; desa dikunjungi ulang hanya setelah semua "
+                "desa binaan dikunjungi. Jangan mencatat data pribadi peserta pada lembar ini.",
+                small,
+            ),
+            PageBreak(),
+        ]
+    if len(unassigned):
+        story.append(Paragraph(f"Desa tanpa Bhabinkamtibmas — {esc(polsek)}", styles["Title"]))
+        rows = [["Desa/kelurahan", "Peringkat", "Belum\nterlindungi", "Cakupan", "Usulan petugas"]]
+        u: Any
+        for u in unassigned.itertuples(index=False):
+            if isinstance(u.proposed_name, str):
+                basis = {
+                    "adjacent": "bersebelahan",
+                    "distance": f"{_num(u.distance_km, 1)} km",
+                    "capacity": "kapasitas tersisa",
+                }
+                proposal = f"{esc(u.proposed_name)} ({u.proposed_nrp}), {basis.get(u.basis, '')}"
+            elif u.high_priority:
+                proposal = "tidak ada petugas dengan kapasitas tersisa"
+            else:
+                proposal = "prioritas rendah (tidak diusulkan)"
+            rows.append(
+                [
+                    _village_cell(u.village_name, u.village_code, small),
+                    str(u.priority_rank),
+                    _num(u.uncovered),
+                    _num(u.coverage_pct, 1) + ("%" if pd.notna(u.coverage_pct) else ""),
+                    Paragraph(proposal, small),
+                ]
+            )
+        widths = [50 * mm, 20 * mm, 24 * mm, 20 * mm, 66 * mm]
+        story.append(Table(rows, colWidths=widths, repeatRows=1, style=table_style))
+    elif story:
+        story.pop()  # no trailing empty page
+    if not story:
+        story.append(Paragraph(f"Tidak ada rencana untuk {esc(polsek)}.", body))
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=18 * mm,
+        title=f"Lembar pengarahan {polsek}",
+        author="Cakupan",
+    )
+    doc.build(story, canvasmaker=_numbered_canvas(_footer_text(meta)))
+    return buffer.getvalue()

@@ -1,0 +1,166 @@
+"""The plan as files people use: an XLSX workbook and a printable PDF briefing sheet.
+
+Both take a :class:`~analytics.outreach.plan.Plan` and one Polsek and return bytes; nothing
+here writes to disk. Only officers, villages and aggregates appear, never participants.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from datetime import date
+from typing import Any, Final
+
+import pandas as pd
+
+from analytics.outreach.plan import Plan
+
+#: Leading characters that make a spreadsheet treat text as a formula (OWASP CSV injection).
+FORMULA_PREFIXES: Final = ("=", "+", "-", "@", "\t", "\r")
+
+SCHEDULE_HEADERS: Final = {
+    "week": "Minggu ke",
+    "week_start": "Mulai minggu",
+    "nrp": "NRP",
+    "name": "Nama Bhabinkamtibmas",
+    "village_code": "Kode desa",
+    "village_name": "Desa/kelurahan",
+    "visit": "Kunjungan ke",
+    "priority_rank": "Peringkat prioritas",
+    "score": "Skor prioritas",
+    "uncovered": "Pekerja informal belum terlindungi",
+    "coverage_pct": "Cakupan BPU (%)",
+    "expected_registrations": "Perkiraan pendaftaran",
+}
+SUMMARY_HEADERS: Final = {
+    "nrp": "NRP",
+    "name": "Nama",
+    "rank": "Pangkat",
+    "polsek": "Polsek",
+    "phone": "Telepon kantor Polsek",
+    "villages": "Jumlah desa binaan",
+    "village_names": "Desa binaan",
+    "capacity": "Kapasitas kunjungan",
+    "visits_planned": "Kunjungan direncanakan",
+    "first_visits": "Kunjungan pertama",
+    "spare": "Kapasitas tersisa",
+    "reserved": "Dicadangkan untuk desa tanpa Bhabin",
+    "expected_registrations": "Perkiraan pendaftaran",
+}
+UNASSIGNED_HEADERS: Final = {
+    "village_code": "Kode desa",
+    "village_name": "Desa/kelurahan",
+    "priority_rank": "Peringkat prioritas",
+    "score": "Skor prioritas",
+    "uncovered": "Pekerja informal belum terlindungi",
+    "coverage_pct": "Cakupan BPU (%)",
+    "high_priority": "Prioritas tinggi",
+    "proposed_nrp": "Usulan NRP",
+    "proposed_name": "Usulan Bhabinkamtibmas",
+    "basis": "Dasar usulan",
+    "distance_km": "Jarak (km)",
+    "alternatives": "Alternatif",
+    "explanation": "Alasan prioritas",
+}
+BASIS_LABELS: Final = {
+    "adjacent": "desa bersebelahan",
+    "distance": "jarak terdekat",
+    "capacity": "kapasitas tersisa",
+}
+
+
+def _same(values: pd.Series, wanted: str) -> pd.Series:
+    key = values.astype("string").str.split().str.join(" ").str.casefold()
+    return (key == " ".join(wanted.split()).casefold()).fillna(False)
+
+
+def plan_for_polsek(plan: Plan, polsek: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The schedule, summary and unassigned villages that concern one Polsek.
+
+    Unassigned villages concern a Polsek when they lie in a kecamatan of its officers'
+    villages or when one of its officers is proposed for them.
+    """
+    schedule = plan.schedule[_same(plan.schedule["polsek"], polsek)]
+    summary = plan.summary[_same(plan.summary["polsek"], polsek)]
+    kecamatan = set(schedule["village_code"].str.slice(0, 8))
+    u = plan.unassigned
+    mine = u["village_code"].str.slice(0, 8).isin(kecamatan) | u["proposed_nrp"].isin(
+        set(summary["nrp"])
+    )
+    return schedule, summary, u[mine]
+
+
+def _safe_cell(value: Any) -> Any:
+    """Numbers and dates as they are; text neutralised against formula injection."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime().date()
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()  # numpy scalars -> Python numbers
+    if isinstance(value, bool | int | float | date):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def _write_sheet(book: Any, title: str, frame: pd.DataFrame, headers: dict[str, str]) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    sheet = book.create_sheet(title)
+    columns = [c for c in headers if c in frame.columns]
+    sheet.append([headers[c] for c in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in frame[columns].itertuples(index=False):
+        sheet.append([_safe_cell(v) for v in row])
+    for i, column in enumerate(columns, start=1):
+        if column in ("week_start",):
+            for cell in sheet[get_column_letter(i)][1:]:
+                cell.number_format = "DD/MM/YYYY"
+        if column in ("score", "coverage_pct", "expected_registrations", "distance_km"):
+            for cell in sheet[get_column_letter(i)][1:]:
+                cell.number_format = "0.00"
+        sheet.column_dimensions[get_column_letter(i)].width = max(12, len(headers[column]) + 2)
+    sheet.freeze_panes = "A2"
+
+
+def plan_to_xlsx(plan: Plan, polsek: str) -> bytes:
+    """The plan of one Polsek as a workbook: Jadwal, Ringkasan, Desa tanpa Bhabin, Keterangan."""
+    import openpyxl
+
+    schedule, summary, unassigned = plan_for_polsek(plan, polsek)
+    unassigned = unassigned.assign(basis=unassigned["basis"].map(BASIS_LABELS))
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    _write_sheet(book, "Jadwal", schedule, SCHEDULE_HEADERS)
+    _write_sheet(book, "Ringkasan", summary, SUMMARY_HEADERS)
+    _write_sheet(book, "Desa tanpa Bhabin", unassigned, UNASSIGNED_HEADERS)
+    notes = book.create_sheet("Keterangan")
+    for key, value in (
+        ("Polsek", polsek),
+        ("Cakupan rencana", plan.scope),
+        ("Mulai", plan.start.date()),
+        ("Jumlah minggu", plan.weeks),
+        ("Kunjungan per Bhabinkamtibmas per minggu", plan.visits_per_week),
+        ("Perkiraan pendaftaran per kunjungan", plan.conversion.label),
+        ("Metode", "Lihat docs/outreach.md: skor prioritas, aturan jadwal, perkiraan dampak."),
+    ):
+        notes.append([key, _safe_cell(value)])
+    notes.column_dimensions["A"].width = 42
+    notes.column_dimensions["B"].width = 80
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def briefing_pdf(plan: Plan, polsek: str, meta: dict[str, Any]) -> bytes:
+    """A printable A4 briefing: one page per officer, then the villages without an officer.
+
+    ``meta``: ``data_until`` (ISO date of the data) and ``demo`` (bool) for the footer.
+    """
+    from analytics.outreach.briefing import render_briefing
+
+    schedule, summary, unassigned = plan_for_polsek(plan, polsek)
+    return render_briefing(plan, polsek, schedule, summary, unassigned, meta)

@@ -1,0 +1,364 @@
+"""A week-by-week visit plan per officer, from the priority ranking and the roster.
+
+Rules (``docs/outreach.md``, "Rencana kunjungan"):
+
+- Scope: the officers of the chosen Polres and/or Polsek (names compared case- and
+  space-insensitively). The scope's villages are the officers' own villages plus every
+  ranked village in the same kecamatan; ``priority_rank`` is the rank within the scope.
+- Each officer visits only his own villages, at most ``visits_per_week`` a week and a
+  village at most once a week, highest score first (ties: village code). A village is
+  visited again only after all his villages have been visited once (rotation). Officers
+  are processed by NRP. A village shared by two officers appears in both schedules.
+- Capacity is ``weeks * visits_per_week`` per officer; ``spare`` is what is not needed to
+  visit each own village once (slots for revisits or idle).
+- Villages in scope with no officer in the roster are listed in ``unassigned``. For those in
+  the top half of the scope ranking (``high_priority``), in priority order, the officer with
+  spare capacity whose own villages touch the village is proposed (``basis='adjacent'``),
+  else the nearest by distance between representative points (``basis='distance'``), else
+  (no location data) any (``basis='capacity'``); ties by NRP. Each proposal reserves one
+  spare visit of the proposed officer.
+- Expected registrations per visit come from :func:`estimate_conversion`, capped by the
+  village's uncovered informal workers still left after earlier planned visits.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+from analytics.errors import InputError
+from analytics.outreach.neighbours import haversine_km
+
+DEFAULT_REGISTRATIONS_PER_VISIT: Final = 5.0
+Z_95: Final = 1.959963984540054
+
+SCHEDULE_COLUMNS: Final = (
+    "week",
+    "week_start",
+    "nrp",
+    "name",
+    "polsek",
+    "village_code",
+    "village_name",
+    "visit",
+    "priority_rank",
+    "score",
+    "uncovered",
+    "coverage_pct",
+    "expected_registrations",
+)
+SUMMARY_COLUMNS: Final = (
+    "nrp",
+    "name",
+    "rank",
+    "polsek",
+    "polres",
+    "phone",
+    "villages",
+    "village_names",
+    "capacity",
+    "visits_planned",
+    "first_visits",
+    "spare",
+    "reserved",
+    "expected_registrations",
+)
+UNASSIGNED_COLUMNS: Final = (
+    "village_code",
+    "village_name",
+    "kecamatan_code",
+    "priority_rank",
+    "score",
+    "uncovered",
+    "coverage_pct",
+    "explanation",
+    "high_priority",
+    "proposed_nrp",
+    "proposed_name",
+    "basis",
+    "distance_km",
+    "alternatives",
+)
+
+
+@dataclass(frozen=True)
+class ConversionEstimate:
+    """Registrations expected per visit, with a 95% interval when estimated from events."""
+
+    per_visit: float
+    low: float
+    high: float
+    n_events: int
+    is_default: bool
+    label: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A plan for one scope: schedule, unassigned villages and per-officer summary."""
+
+    schedule: pd.DataFrame
+    unassigned: pd.DataFrame
+    summary: pd.DataFrame
+    conversion: ConversionEstimate
+    scope: str
+    start: pd.Timestamp
+    weeks: int
+    visits_per_week: int
+
+
+def estimate_conversion(
+    events: pd.DataFrame, *, default: float = DEFAULT_REGISTRATIONS_PER_VISIT
+) -> ConversionEstimate:
+    """Mean registrations made on the day per past event (pooled), with a normal 95% interval.
+
+    With no events the stated ``default`` is used and flagged; with one event the interval
+    is unknown (NaN).
+    """
+    regs = (
+        pd.to_numeric(events["registrations"], errors="coerce").dropna()
+        if "registrations" in events
+        else pd.Series(dtype="float64")
+    )
+    n = len(regs)
+    if n == 0:
+        label = f"{default:g} pendaftaran per kunjungan — default (tidak ada data kegiatan)"
+        return ConversionEstimate(default, math.nan, math.nan, 0, True, label)
+    mean = float(regs.mean())
+    if n >= 2:
+        half = Z_95 * float(regs.std(ddof=1)) / math.sqrt(n)
+        low, high = max(mean - half, 0.0), mean + half
+        interval = f", 95%: {low:.1f}–{high:.1f}".replace(".", ",")
+    else:
+        low = high = math.nan
+        interval = ""
+    label = (
+        f"{mean:.1f}".replace(".", ",")
+        + f" pendaftaran per kunjungan (rata-rata {n} kegiatan{interval})"
+    )
+    return ConversionEstimate(mean, low, high, n, False, label)
+
+
+def _same(values: pd.Series, wanted: str) -> pd.Series:
+    def key(s: pd.Series) -> pd.Series:
+        return s.astype("string").str.split().str.join(" ").str.casefold()
+
+    return (key(values) == " ".join(wanted.split()).casefold()).fillna(False)
+
+
+def scope_officers(officers: pd.DataFrame, polres: str | None, polsek: str | None) -> pd.DataFrame:
+    """The roster rows of ``polres`` and/or ``polsek``; an InputError naming the known ones."""
+    scoped = officers
+    for column, wanted in (("polres", polres), ("polsek", polsek)):
+        if wanted is None:
+            continue
+        scoped = scoped[_same(scoped[column], wanted)]
+        if scoped.empty:
+            known = ", ".join(sorted(officers[column].astype(str).unique()))
+            raise InputError(f"no officer of {column} {wanted!r} in the roster; known: {known}")
+    return scoped
+
+
+def _rotation(villages: list[str], weeks: int, per_week: int) -> list[list[str]]:
+    """Villages per week, cycling in order, each at most once a week."""
+    if not villages:
+        return [[] for _ in range(weeks)]
+    per_week = min(per_week, len(villages))
+    out, pos = [], 0
+    for _ in range(weeks):
+        week = [villages[(pos + i) % len(villages)] for i in range(per_week)]
+        pos = (pos + per_week) % len(villages)
+        out.append(week)
+    return out
+
+
+def _proposals(
+    unassigned: pd.DataFrame,
+    own: pd.DataFrame,
+    spare: dict[str, int],
+    names: dict[str, str],
+    neighbours: pd.DataFrame | None,
+    points: pd.DataFrame | None,
+    n_alternatives: int,
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Propose officers for the high-priority unassigned villages (see module docstring)."""
+    adjacent: set[tuple[str, str]] = set()
+    if neighbours is not None and not neighbours.empty:
+        adjacent = set(zip(neighbours["village_code"], neighbours["neighbour_code"], strict=True))
+    pts = (
+        None if points is None else points.drop_duplicates("village_code").set_index("village_code")
+    )
+    reserved = dict.fromkeys(spare, 0)
+    rows = []
+    v: Any
+    for v in unassigned.itertuples(index=False):
+        row: dict[str, object] = {"village_code": v.village_code}
+        free = [nrp for nrp in sorted(spare) if spare[nrp] - reserved[nrp] > 0]
+        if v.high_priority and free:
+            cands = []
+            for nrp in free:
+                mine = own.loc[own["nrp"] == nrp, "village_code"].tolist()
+                touch = any((v.village_code, m) in adjacent for m in mine)
+                dist = math.nan
+                if pts is not None and v.village_code in pts.index:
+                    mine_pts = pts.reindex(mine).dropna(subset=["lon", "lat"])
+                    if len(mine_pts):
+                        here = pts.loc[v.village_code]
+                        d = haversine_km(here["lon"], here["lat"], mine_pts["lon"], mine_pts["lat"])
+                        dist = float(np.min(d))
+                cands.append(
+                    (
+                        not touch,
+                        math.isnan(dist),
+                        0.0 if math.isnan(dist) else dist,
+                        nrp,
+                        touch,
+                        dist,
+                    )
+                )
+            cands.sort()
+            best = cands[0]
+            reserved[best[3]] += 1
+            row.update(
+                proposed_nrp=best[3],
+                proposed_name=names[best[3]],
+                basis="adjacent"
+                if best[4]
+                else ("distance" if not math.isnan(best[5]) else "capacity"),
+                distance_km=round(best[5], 2) if not math.isnan(best[5]) else math.nan,
+                alternatives="; ".join(
+                    f"{names[c[3]]} ({c[3]})" + ("" if math.isnan(c[5]) else f", {c[5]:.1f} km")
+                    for c in cands[1 : 1 + n_alternatives]
+                ),
+            )
+        rows.append(row)
+    cols = ["village_code", "proposed_nrp", "proposed_name", "basis", "distance_km", "alternatives"]
+    frame = pd.DataFrame(rows).reindex(columns=cols).astype({"village_code": "str"})
+    return frame, reserved
+
+
+def build_plan(
+    priority: pd.DataFrame,
+    officers: pd.DataFrame,
+    *,
+    polres: str | None = None,
+    polsek: str | None = None,
+    weeks: int = 4,
+    visits_per_week: int = 2,
+    start: pd.Timestamp,
+    conversion: ConversionEstimate,
+    neighbours: pd.DataFrame | None = None,
+    points: pd.DataFrame | None = None,
+    n_alternatives: int = 2,
+) -> Plan:
+    """Plan visits for the officers of ``polres``/``polsek`` (both None: everyone).
+
+    ``priority`` is :func:`~analytics.outreach.priority.village_priority`'s output;
+    ``officers`` OfficerSchema rows (optionally ``phone``); ``neighbours`` pairs from
+    :func:`~analytics.outreach.neighbours.village_neighbours`; ``points`` village_code, lon,
+    lat (e.g. village rows of ``areas.parquet``).
+    """
+    if weeks < 1 or visits_per_week < 1:
+        raise InputError(f"weeks ({weeks}) and visits per week ({visits_per_week}) must be >= 1")
+    start = pd.Timestamp(start).normalize()
+    scoped = scope_officers(officers, polres, polsek)
+    scope = " / ".join(s for s in (polres, polsek) if s) or "semua"
+    kecamatan = set(scoped["village_code"].str.slice(0, 8))
+    ranked = priority.drop(columns=["rank"], errors="ignore")
+    in_scope = ranked[
+        ranked["kecamatan_code"].isin(kecamatan)
+        | ranked["village_code"].isin(scoped["village_code"])
+    ].sort_values(["score", "village_code"], ascending=[False, True], kind="stable")
+    in_scope = in_scope.assign(priority_rank=np.arange(1, len(in_scope) + 1))
+
+    own = scoped.merge(
+        in_scope[
+            ["village_code", "village_name", "priority_rank", "score", "uncovered", "coverage_pct"]
+        ],
+        on="village_code",
+        how="left",
+        validate="many_to_one",
+    )
+    own["village_name"] = own["village_name"].fillna(own["village_code"])
+    own = own.sort_values(
+        ["nrp", "score", "village_code"], ascending=[True, False, True], na_position="last"
+    )
+    capacity = weeks * visits_per_week
+    first = own.groupby("nrp")["village_code"].nunique().clip(upper=capacity)
+    spare = {str(nrp): int(capacity - n) for nrp, n in first.items()}
+    info = scoped.drop_duplicates("nrp").set_index("nrp")
+    names = {str(k): str(v) for k, v in info["name"].items()}
+
+    # The schedule: week-major, officers by NRP, so the capped expected registrations of a
+    # village shared by two officers are spent in visiting order.
+    rotations: dict[str, list[list[str]]] = {
+        str(nrp): _rotation(g["village_code"].drop_duplicates().tolist(), weeks, visits_per_week)
+        for nrp, g in own.groupby("nrp", sort=True)
+    }
+    village_info = own.drop_duplicates("village_code").set_index("village_code")
+    left = village_info["uncovered"].astype("float64").to_dict()
+    visit_count: dict[tuple[str, str], int] = {}
+    rows = []
+    for week in range(1, weeks + 1):
+        for nrp in sorted(rotations):
+            for code in rotations[nrp][week - 1]:
+                remaining = left.get(code, math.nan)
+                expected = (
+                    conversion.per_visit
+                    if math.isnan(remaining)
+                    else min(conversion.per_visit, remaining)
+                )
+                if not math.isnan(remaining):
+                    left[code] = remaining - expected
+                visit_count[(nrp, code)] = visit_count.get((nrp, code), 0) + 1
+                vi = village_info.loc[code]
+                rows.append(
+                    {
+                        "week": week,
+                        "week_start": start + pd.Timedelta(weeks=week - 1),
+                        "nrp": nrp,
+                        "name": names[nrp],
+                        "polsek": info.loc[nrp, "polsek"],
+                        "village_code": code,
+                        "village_name": vi["village_name"],
+                        "visit": visit_count[(nrp, code)],
+                        "priority_rank": vi["priority_rank"],
+                        "score": vi["score"],
+                        "uncovered": vi["uncovered"],
+                        "coverage_pct": vi["coverage_pct"],
+                        "expected_registrations": round(float(expected), 2),
+                    }
+                )
+    schedule = pd.DataFrame(rows).reindex(columns=list(SCHEDULE_COLUMNS))
+    schedule["priority_rank"] = schedule["priority_rank"].astype("Int64")
+
+    staffed = set(officers["village_code"])
+    unassigned = in_scope[~in_scope["village_code"].isin(staffed)].copy()
+    unassigned["high_priority"] = unassigned["priority_rank"] <= math.ceil(len(in_scope) / 2)
+    proposals, reserved = _proposals(
+        unassigned, own, spare, names, neighbours, points, n_alternatives
+    )
+    unassigned = unassigned.merge(proposals, on="village_code", how="left", validate="one_to_one")
+    unassigned = unassigned.reindex(columns=list(UNASSIGNED_COLUMNS)).reset_index(drop=True)
+
+    per_officer = schedule.groupby("nrp").agg(
+        visits_planned=("village_code", "size"),
+        expected_registrations=("expected_registrations", "sum"),
+    )
+    summary = info.reindex(columns=["name", "rank", "polsek", "polres", "phone"]).assign(
+        villages=own.groupby("nrp")["village_code"].nunique(),
+        village_names=own.groupby("nrp")["village_name"].agg(", ".join),
+        capacity=capacity,
+        first_visits=first,
+        visits_planned=per_officer["visits_planned"],
+        spare=pd.Series(spare) - pd.Series(reserved),
+        reserved=pd.Series(reserved),
+        expected_registrations=per_officer["expected_registrations"].round(2),
+    )
+    summary = summary.rename_axis("nrp").reset_index().sort_values("nrp")
+    summary = summary.reindex(columns=list(SUMMARY_COLUMNS)).reset_index(drop=True)
+    return Plan(schedule, unassigned, summary, conversion, scope, start, weeks, visits_per_week)

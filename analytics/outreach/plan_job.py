@@ -1,0 +1,157 @@
+"""The plan files from a processed store: what ``cakupan plan`` runs (an I/O edge).
+
+Reads the store (coverage, areas, village boundaries, meta) and the roster and events
+(given files, else ``officers.parquet``/``events.parquet`` written by the build), ranks the
+villages of the scope, builds the plan and writes, per Polsek in scope,
+``rencana_<polsek>.xlsx`` and ``briefing_<polsek>.pdf``, plus ``prioritas.csv``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analytics.errors import InputError
+from analytics.outreach.files import briefing_pdf, plan_to_xlsx
+from analytics.outreach.intake import ingest_events, ingest_roster
+from analytics.outreach.plan import Plan, build_plan, estimate_conversion, scope_officers
+from analytics.outreach.priority import PriorityWeights, village_priority
+from analytics.store import Store, StoreError
+
+OFFICERS_FILE = "officers.parquet"
+EVENTS_FILE = "events.parquet"
+
+
+@dataclass(frozen=True)
+class PlanJobResult:
+    plan: Plan
+    priority: pd.DataFrame
+    written: list[Path]
+    reconciliation: dict[str, Any]
+
+
+def slug(text: str) -> str:
+    """A file-name-safe lower-case slug: ``Polsek Depok Barat`` -> ``polsek-depok-barat``."""
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "polsek"
+
+
+def next_monday(day: pd.Timestamp) -> pd.Timestamp:
+    """The Monday after ``day`` (``day`` itself excluded)."""
+    day = pd.Timestamp(day).normalize()
+    return day + pd.Timedelta(days=7 - day.day_of_week)
+
+
+def _load_outreach(
+    store: Store,
+    villages: pd.DataFrame,
+    roster: Path | None,
+    events: Path | None,
+    mapping: Mapping[str, Mapping[str, str]],
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    recon: dict[str, Any] = {}
+    if roster is not None:
+        intake = ingest_roster(roster, villages, mapping.get("roster"))
+        officers, recon["roster"] = intake.frame, intake.reconciliation
+    elif (store.root / OFFICERS_FILE).is_file():
+        officers = pd.read_parquet(store.root / OFFICERS_FILE)
+    else:
+        raise InputError(
+            "no officer roster: pass --roster FILE, or build the store with --roster",
+            file=str(store.root / OFFICERS_FILE),
+        )
+    if events is not None:
+        ev = ingest_events(events, villages, mapping.get("events"), officers=officers)
+        event_frame, recon["events"] = ev.frame, ev.reconciliation
+    elif (store.root / EVENTS_FILE).is_file():
+        event_frame = pd.read_parquet(store.root / EVENTS_FILE)
+    else:
+        event_frame = pd.DataFrame(
+            columns=["event_date", "village_code", "nrp", "attendees", "registrations"]
+        )
+    if "phone" not in officers.columns and "office_phone" in officers.columns:
+        officers = officers.rename(columns={"office_phone": "phone"})
+    return officers, event_frame, recon
+
+
+def _neighbours(store: Store, codes: set[str]) -> pd.DataFrame | None:
+    """Touching village pairs from the store's simplified boundaries (feature id = code)."""
+    import json
+
+    import geopandas as gpd
+    from shapely.geometry import shape
+
+    from analytics.outreach.neighbours import village_neighbours
+
+    try:
+        path = store.geojson_path("desa", "all")
+    except StoreError:
+        return None
+    features = [
+        f for f in json.loads(path.read_text(encoding="utf-8"))["features"] if f.get("id") in codes
+    ]
+    geo = gpd.GeoDataFrame(
+        {"village_code": [f["id"] for f in features]},
+        geometry=[shape(f["geometry"]) for f in features],
+        crs="EPSG:4326",
+    )
+    return village_neighbours(geo)
+
+
+def run_plan_job(
+    store_dir: Path,
+    out_dir: Path,
+    *,
+    roster: Path | None = None,
+    events: Path | None = None,
+    polres: str | None = None,
+    polsek: str | None = None,
+    weeks: int = 4,
+    visits_per_week: int = 2,
+    start: pd.Timestamp | None = None,
+    weights: PriorityWeights | None = None,
+    mapping: Mapping[str, Mapping[str, str]] | None = None,
+) -> PlanJobResult:
+    """Rank, plan and write the files (see the module docstring)."""
+    store = Store(Path(store_dir))
+    meta = store.meta()
+    coverage, areas = store.coverage(), store.areas()
+    village_areas = areas[areas["level"] == "desa"].rename(columns={"area_code": "village_code"})
+    officers, event_frame, recon = _load_outreach(
+        store, village_areas[["village_code"]], roster, events, mapping or {}
+    )
+    data_until = meta.get("data_until")
+    as_of = pd.Timestamp(data_until) if data_until else pd.Timestamp(coverage["month"].max())
+    scoped = scope_officers(officers, polres, polsek)
+    # The ranking's scope: every village of the kecamatan the chosen officers work in.
+    kecamatan = set(scoped["village_code"].str.slice(0, 8))
+    in_scope = coverage[coverage["area_code"].str.slice(0, 8).isin(kecamatan)]
+    priority = village_priority(in_scope, event_frame, as_of, weights or PriorityWeights())
+    codes = set(priority["village_code"]) | set(scoped["village_code"])
+    plan = build_plan(
+        priority,
+        officers,
+        polres=polres,
+        polsek=polsek,
+        weeks=weeks,
+        visits_per_week=visits_per_week,
+        start=start if start is not None else next_monday(pd.Timestamp.today()),
+        conversion=estimate_conversion(event_frame),
+        neighbours=_neighbours(store, codes),
+        points=village_areas[["village_code", "lon", "lat"]],
+    )
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = [out_dir / "prioritas.csv"]
+    priority.to_csv(written[0], index=False, encoding="utf-8-sig")
+    file_meta = {"data_until": data_until, "demo": bool(meta.get("demo"))}
+    for name in sorted(plan.summary["polsek"].unique()):
+        xlsx, pdf = out_dir / f"rencana_{slug(name)}.xlsx", out_dir / f"briefing_{slug(name)}.pdf"
+        xlsx.write_bytes(plan_to_xlsx(plan, name))
+        pdf.write_bytes(briefing_pdf(plan, name, file_meta))
+        written += [xlsx, pdf]
+    return PlanJobResult(plan, priority, written, recon)

@@ -1,0 +1,177 @@
+"""Plan files: the XLSX round-trips its numbers safely; the PDF briefing prints right."""
+
+from __future__ import annotations
+
+import io
+import math
+
+import openpyxl
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from analytics.outreach.files import briefing_pdf, plan_to_xlsx
+from analytics.outreach.plan import Plan, build_plan, estimate_conversion
+
+K = "99.01.01"
+
+
+@pytest.fixture
+def plan() -> Plan:
+    priority = pd.DataFrame(
+        {
+            "village_code": [f"{K}.200{i}" for i in range(1, 6)],
+            "village_name": ["Sukamaju", "-Mundur", "Tegalrejo", "Wonosari", "Karanganyar"],
+            "kecamatan_code": K,
+            "score": [0.9, 0.7, 0.5, 0.4, 0.8],
+            "uncovered": [1234.0, 300.0, 2.0, 50.0, 800.0],
+            "coverage_pct": [12.5, 30.0, 99.0, 60.0, 8.0],
+            "explanation": ["=1+1", "x", "x", "x", "@SUM(A1)"],
+        }
+    )
+    officers = pd.DataFrame(
+        [
+            ("80010001", "Budi Santoso", "Bripka", "Polsek Contoh", "Polres Uji", f"{K}.2001"),
+            ("80010001", "Budi Santoso", "Bripka", "Polsek Contoh", "Polres Uji", f"{K}.2002"),
+            ("80010002", '=HYPERLINK("x")', "Briptu", "Polsek Contoh", "Polres Uji", f"{K}.2003"),
+            ("80010003", "Siti Aminah", "Aiptu", "Polsek Contoh", "Polres Uji", f"{K}.2004"),
+        ],
+        columns=["nrp", "name", "rank", "polsek", "polres", "village_code"],
+    ).assign(phone="0274-555123")
+    events = pd.DataFrame({"registrations": [3, 5, 7]})
+    return build_plan(
+        priority,
+        officers,
+        polsek="Polsek Contoh",
+        weeks=4,
+        visits_per_week=2,
+        start=pd.Timestamp("2025-06-02"),
+        conversion=estimate_conversion(events),
+    )
+
+
+def sheet_rows(book: openpyxl.Workbook, title: str) -> list[dict[str, object]]:
+    rows = list(book[title].iter_rows(values_only=True))
+    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+
+
+def test_xlsx_round_trip_and_formula_neutralisation(plan: Plan) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(plan_to_xlsx(plan, "polsek contoh")))
+    assert book.sheetnames == ["Jadwal", "Ringkasan", "Desa tanpa Bhabin", "Keterangan"]
+    jadwal = sheet_rows(book, "Jadwal")
+    assert len(jadwal) == len(plan.schedule) == 2 * 4 + 4 + 4
+    first = jadwal[0]
+    assert first["Desa/kelurahan"] == "Sukamaju"
+    assert first["Pekerja informal belum terlindungi"] == 1234  # a number, not text
+    assert first["Perkiraan pendaftaran"] == 5.0
+    assert first["Mulai minggu"].date() == pd.Timestamp("2025-06-02").date()
+    expected = plan.schedule["expected_registrations"].sum()
+    assert sum(r["Perkiraan pendaftaran"] for r in jadwal) == pytest.approx(expected)
+    # Text that a spreadsheet would run is prefixed with a quote.
+    names = {r["Nama Bhabinkamtibmas"] for r in jadwal}
+    assert '\'=HYPERLINK("x")' in names
+    assert "'-Mundur" in {r["Desa/kelurahan"] for r in jadwal}
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            for value in row:
+                assert not (isinstance(value, str) and value[:1] in "=+-@"), value
+    ringkasan = sheet_rows(book, "Ringkasan")
+    assert [r["Kunjungan direncanakan"] for r in ringkasan] == [8, 4, 4]
+    tanpa = sheet_rows(book, "Desa tanpa Bhabin")
+    assert [r["Desa/kelurahan"] for r in tanpa] == ["Karanganyar"]
+    assert tanpa[0]["Alasan prioritas"] == "'@SUM(A1)"
+    # Everyone has spare capacity and there is no location data: the lowest NRP.
+    assert (tanpa[0]["Usulan NRP"], tanpa[0]["Dasar usulan"]) == ("80010001", "kapasitas tersisa")
+
+
+def test_briefing_pdf_pages_size_and_text(plan: Plan) -> None:
+    pdf = briefing_pdf(plan, "Polsek Contoh", {"data_until": "2025-05-31", "demo": True})
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 3 + 1  # one per officer, one for villages without officer
+    for page in reader.pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert math.isclose(width, 595.2756, abs_tol=0.5) and math.isclose(
+            height, 841.8898, abs_tol=0.5
+        )
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    for needle in (
+        "Budi Santoso",
+        "Siti Aminah",
+        "NRP 80010001",
+        "Sukamaju",
+        "Tegalrejo",
+        "Wonosari",
+        "Karanganyar",
+        "0274-555123",
+        "1.234",
+        "12,5%",
+        "DATA SINTETIS (demo)",
+        "Data per 31/05/2025",
+        "Halaman 4 dari 4",
+    ):
+        assert needle in text, needle
+    page1 = reader.pages[0].extract_text()
+    assert "Budi Santoso" in page1 and "Siti Aminah" not in page1
+
+
+def test_briefing_without_demo_flag_has_no_demo_footer(plan: Plan) -> None:
+    pdf = briefing_pdf(plan, "Polsek Contoh", {"data_until": "2025-05-31", "demo": False})
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "SINTETIS" not in text
+
+
+def test_cli_plan_writes_files_per_polsek(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from typer.testing import CliRunner
+
+    from analytics.cli import app
+    from tests.store_factory import write_store
+
+    store = write_store(tmp_path / "store")
+    roster = tmp_path / "bhabinkamtibmas.csv"
+    roster.write_text(
+        "NRP,NAMA,PANGKAT,POLSEK,POLRES,KODE_DESA,NO_HP_KANTOR\n"
+        "80010001,Budi Santoso,Bripka,Polsek Satu,Polres Satu,9901012001,0274-1\n"
+        "80010001,Budi Santoso,Bripka,Polsek Satu,Polres Satu,9901012002,0274-1\n"
+        "80010002,Siti Aminah,Briptu,Polsek Dua,Polres Satu,9901022001,0274-2\n"
+        "80010003,Joko,Aiptu,Polsek Tiga,Polresta Dua,9902011001,0274-3\n",
+        encoding="utf-8",
+    )
+    events = tmp_path / "kegiatan.csv"
+    events.write_text(
+        "TANGGAL,KODE_DESA,NRP,JUMLAH_PESERTA,PENDAFTARAN\n"
+        "10/10/2024,9901012001,80010001,30,6\n"
+        "11/10/2024,9901012001,80010001,30,60\n",  # rejected: more registrations than people
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    args = ["plan", "--store", str(store), "--roster", str(roster), "--events", str(events)]
+    args += ["--polres", "Polres Satu", "--start", "2025-01-06", "--out", str(out)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "events: 2 rows = 1 accepted + 1 rejected + 0 duplicates" in result.output
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [
+        "briefing_polsek-dua.pdf",
+        "briefing_polsek-satu.pdf",
+        "prioritas.csv",
+        "rencana_polsek-dua.xlsx",
+        "rencana_polsek-satu.xlsx",
+    ]
+    priority = pd.read_csv(out / "prioritas.csv", dtype={"village_code": str})
+    # The Polres works in kecamatan 99.01.01 and 99.01.02: four villages ranked.
+    assert sorted(priority["village_code"]) == [
+        "99.01.01.2001",
+        "99.01.01.2002",
+        "99.01.02.2001",
+        "99.01.02.2002",
+    ]
+    book = openpyxl.load_workbook(out / "rencana_polsek-dua.xlsx")
+    tanpa = sheet_rows(book, "Desa tanpa Bhabin")
+    assert [r["Kode desa"] for r in tanpa] == ["99.01.02.2002"]
+    text = "".join(p.extract_text() for p in PdfReader(out / "briefing_polsek-satu.pdf").pages)
+    assert "Budi Santoso" in text and "Desa Satu" in text and "DATA SINTETIS (demo)" in text
+    assert "6 pendaftaran per kunjungan" in text.replace("6,0", "6")
+
+    bad = CliRunner().invoke(app, [*args[:-6], "--polsek", "Polsek Z", "--out", str(out)])
+    assert bad.exit_code == 2
+    assert "Polsek Z" in bad.output and "Traceback" not in bad.output

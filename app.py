@@ -1,1 +1,99 @@
-print("placeholder")
+"""The Cakupan dashboard: ``python app.py`` (development) or ``gunicorn app:server``.
+
+``create_app`` builds a Dash app around one :class:`Settings`; nothing is read at import
+except the settings from the environment. The processed store is read lazily per request
+(cached per file version), and its simplified boundaries are served by a small route so
+the browser fetches each GeoJSON once and caches it.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from typing import Final
+
+import dash
+import flask
+from dash import Dash
+from flask_compress import Compress
+
+from analytics.codes import LEVELS
+from analytics.settings import Settings
+from analytics.store import Store, StoreError
+from layouts.data_access import SETTINGS_KEY
+from layouts.shell import register_shell_callbacks, shell_layout
+
+GEO_MAX_AGE: Final = 7 * 24 * 3600  # URLs carry ?v=<file version>, so a week is safe
+_PARENT_RE: Final = re.compile(r"^(all|\d{2}(\.\d{2}(\.\d{2})?)?)$")
+COMPRESS_MIMETYPES: Final = [
+    "text/html",
+    "text/css",
+    "text/plain",
+    "application/javascript",
+    "text/javascript",
+    "application/json",
+    "application/geo+json",
+]
+
+
+def _register_geo_route(server: flask.Flask) -> None:
+    @server.route("/geo/<level>/<parent>.geojson")
+    def geojson(level: str, parent: str) -> flask.Response:
+        if level not in LEVELS or not _PARENT_RE.match(parent):
+            flask.abort(404)
+        settings: Settings = server.config[SETTINGS_KEY]
+        try:
+            path = Store(settings.store_dir).geojson_path(level, parent)
+        except StoreError:
+            flask.abort(404)
+        response = flask.send_file(
+            path,
+            mimetype="application/geo+json",
+            conditional=True,
+            etag=True,
+            max_age=GEO_MAX_AGE,
+        )
+        response.cache_control.public = True
+        # send_file streams the file; buffer it so flask-compress compresses it with any
+        # algorithm the browser accepts (it keeps conditional requests working).
+        response.direct_passthrough = False
+        response.make_sequence()
+        return response
+
+
+def create_app(settings: Settings | None = None) -> Dash:
+    """A new Dash app serving the store in ``settings.store_dir``."""
+    settings = settings or Settings.from_env()
+    app = Dash(
+        __name__,
+        use_pages=True,
+        pages_folder="layouts/pages",
+        suppress_callback_exceptions=True,
+        title="Cakupan",
+        update_title=None,
+    )
+    server = app.server
+    server.config[SETTINGS_KEY] = settings
+    server.config["COMPRESS_MIMETYPES"] = COMPRESS_MIMETYPES
+    server.config["COMPRESS_LEVEL"] = 6
+    server.config["COMPRESS_MIN_SIZE"] = 500
+    Compress(server)
+    _register_geo_route(server)
+    app.layout = shell_layout
+    register_shell_callbacks(app)
+    # Page callbacks are registered per app (not with the global @callback), so several
+    # apps in one process (tests, workers) never share or duplicate callbacks.
+    for page in dash.page_registry.values():
+        module = sys.modules.get(page["module"])
+        register = getattr(module, "register_callbacks", None)
+        if register is not None:
+            register(app)
+    return app
+
+
+app = create_app()
+server = app.server
+
+if __name__ == "__main__":  # pragma: no cover
+    _settings = Settings.from_env()
+    app.run(host=_settings.host, port=_settings.port, debug=_settings.debug)

@@ -1,0 +1,32 @@
+// Number formatting for dash-ag-grid cells, by language (id: 1.234.567 and 12,5%).
+var dagfuncs = (window.dashAgGridFunctions = window.dashAgGridFunctions || {});
+
+function cakupanLocale(lang) {
+  return lang === "en" ? "en-US" : "id-ID";
+}
+
+dagfuncs.fmtInt = function (value, lang) {
+  if (value === null || value === undefined || Number.isNaN(value)) return "—";
+  return new Intl.NumberFormat(cakupanLocale(lang), { maximumFractionDigits: 0 }).format(value);
+};
+
+dagfuncs.fmtPct = function (value, lang) {
+  if (value === null || value === undefined || Number.isNaN(value)) return "—";
+  return (
+    new Intl.NumberFormat(cakupanLocale(lang), {
+      minimumFractionDigits: 1,
+      maximumFractionDigits: 1,
+    }).format(value) + "%"
+  );
+};
+
+dagfuncs.fmtPp = function (value, lang) {
+  if (value === null || value === undefined || Number.isNaN(value)) return "—";
+  return (
+    new Intl.NumberFormat(cakupanLocale(lang), {
+      minimumFractionDigits: 1,
+      maximumFractionDigits: 1,
+      signDisplay: "always",
+    }).format(value) + " pp"
+  );
+};

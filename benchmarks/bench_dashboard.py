@@ -1,0 +1,270 @@
+"""Dashboard benchmark: bytes on first load, bytes and server time per hot change.
+
+Usage: ``python benchmarks/bench_dashboard.py [--store DIR] [--runs 30]``
+
+Uses Flask's test client against ``create_app`` (no browser): the map page of the demo
+province at village level, its GeoJSON (gzipped), and the map callback through
+``/_dash-update-component`` with real payloads for month, segment and classification
+changes. The peer in the same run is what the ``Patch`` approach avoids: a rebuilt
+``go.Figure`` with the village geometry embedded. Targets (from the issue): <= 1.5 MB first
+load, <= 30 KB and <= 100 ms median per change. Writes benchmarks/results/bench_dashboard.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+GZIP = {"Accept-Encoding": "gzip"}
+
+
+def demo_store(work: Path) -> Path:
+    """data/processed when built, else the demo built into benchmarks/work/."""
+    processed = ROOT / "data" / "processed"
+    if (processed / "meta.json").is_file():
+        return processed
+    out = work / "processed"
+    if (out / "meta.json").is_file():
+        return out
+    sys.path.insert(0, str(ROOT / "tests" / "browser"))
+    from conftest import build_demo_store  # the same commands as the browser tests
+
+    return build_demo_store(work)
+
+
+def _gz(data: bytes) -> int:
+    return len(gzip.compress(data, compresslevel=6))
+
+
+def first_load(client: Any, query: str) -> dict[str, Any]:
+    html = client.get("/" + query, headers=GZIP)
+    page = (
+        gzip.decompress(html.data).decode()
+        if html.headers.get("Content-Encoding")
+        else html.get_data(as_text=True)
+    )
+    scripts = re.findall(r'src="([^"]+\.js[^"]*)"', page)
+    styles = re.findall(r'href="([^"]+\.css[^"]*)"', page)
+    bundle_bytes = 0
+    for url in scripts + styles:
+        bundle_bytes += len(client.get(url, headers=GZIP).data)
+    layout = client.get("/_dash-layout", headers=GZIP)
+    deps = client.get("/_dash-dependencies", headers=GZIP)
+    return {
+        "html_gzip": len(html.data),
+        "bundles_gzip": bundle_bytes,
+        "layout_gzip": len(layout.data),
+        "dependencies_gzip": len(deps.data),
+        "n_bundles": len(scripts) + len(styles),
+    }
+
+
+def map_callback(client: Any) -> dict[str, Any]:
+    deps = client.get("/_dash-dependencies").get_json()
+    for dep in deps:
+        if dep["output"].startswith("..map.figure...") and any(
+            i["id"] == "map-view" for i in dep["inputs"]
+        ):
+            return dep
+    raise SystemExit("map callback not found in /_dash-dependencies")
+
+
+def payload(dep: dict[str, Any], values: dict[str, Any], changed: str) -> dict[str, Any]:
+    def outputs() -> list[dict[str, str]]:
+        parts = dep["output"].strip(".").split("...")
+        return [
+            {"id": p.rsplit(".", 1)[0], "property": p.rsplit(".", 1)[1].split("@")[0]}
+            for p in parts
+        ]
+
+    return {
+        "output": dep["output"],
+        "outputs": outputs(),
+        "inputs": [
+            {"id": i["id"], "property": i["property"], "value": values[i["id"]]}
+            for i in dep["inputs"]
+        ],
+        "state": [
+            {"id": s["id"], "property": s["property"], "value": values[s["id"]]}
+            for s in dep["state"]
+        ],
+        "changedPropIds": [changed],
+    }
+
+
+def time_changes(
+    client: Any,
+    dep: dict[str, Any],
+    base: dict[str, Any],
+    runs: int,
+    changes: list[tuple[str, Any]],
+) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    for key, values in changes:
+        times, cpu, sizes, raw = [], [], [], []
+        for i in range(runs):
+            body = payload(dep, {**base, key: values[i % len(values)]}, f"{key}.value")
+            t0, c0 = time.perf_counter(), time.process_time()
+            response = client.post("/_dash-update-component", json=body, headers=GZIP)
+            times.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
+            assert response.status_code == 200, response.data[:300]
+            sizes.append(len(response.data))
+            data = response.data
+            if response.headers.get("Content-Encoding") == "gzip":
+                data = gzip.decompress(data)
+            raw.append(len(data))
+            assert b'"geojson"' not in data, "a hot change must not send geometry"
+        results[key] = {
+            "median_ms": round(1000 * statistics.median(times), 1),
+            "p90_ms": round(1000 * sorted(times)[int(0.9 * len(times)) - 1], 1),
+            # CPU time of this process: the same work without the wait for a shared core
+            "median_cpu_ms": round(1000 * statistics.median(cpu), 1),
+            "median_bytes_gzip": int(statistics.median(sizes)),
+            "median_bytes_raw": int(statistics.median(raw)),
+        }
+    return results
+
+
+def peer_full_figure(
+    geojson_path: Path, codes: list[str] | None, runs: int, featureidkey: str = "id"
+) -> dict[str, Any]:
+    """A rebuilt go.Figure with the geometry inside (what the Patch approach avoids)."""
+    import plotly.graph_objects as go
+
+    geojson = json.loads(geojson_path.read_text(encoding="utf-8"))
+    if codes is None:
+        codes = [f["properties"]["kode"] for f in geojson["features"]]
+    times, size = [], 0
+    for i in range(max(3, runs // 10)):
+        t0 = time.perf_counter()
+        fig = go.Figure(
+            go.Choroplethmap(
+                geojson=geojson,
+                locations=codes,
+                z=[(j + i) % 5 for j in range(len(codes))],
+                featureidkey="id",
+            )
+        )
+        body = fig.to_json().encode()
+        times.append(time.perf_counter() - t0)
+        size = _gz(body)
+    return {
+        "median_ms": round(1000 * statistics.median(times), 1),
+        "bytes_gzip": size,
+        "areas": len(codes),
+        "geojson": str(geojson_path),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", type=Path, default=None)
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    work = ROOT / "benchmarks" / "work"
+    work.mkdir(parents=True, exist_ok=True)
+    store_dir = args.store or demo_store(work)
+
+    from analytics.settings import Settings
+    from analytics.store import Store
+    from app import create_app
+
+    settings = Settings().with_(store_dir=store_dir)
+    app = create_app(settings)
+    client = app.server.test_client()
+    store = Store(store_dir)
+    root = store.meta()["root_codes"][0]
+    months = sorted({str(m)[:7] for m in store.coverage()["month"].unique()})
+    query = f"?level=desa&area={root}"
+    load = first_load(client, query)
+    geo = client.get("/geo/desa/all.geojson", headers=GZIP)
+    areas = store.areas()
+    codes = sorted(areas.loc[areas["level"] == "desa", "area_code"])
+    load["geojson_gzip"] = len(geo.data)
+    load["geojson_raw"] = store.geojson_path("desa", "all").stat().st_size
+    outline = client.get("/geo/kecamatan/all.geojson", headers=GZIP)
+    load["outline_geojson_gzip"] = len(outline.data)
+
+    dep = map_callback(client)
+    base = {
+        "map-view": {"level": "desa", "area": root},
+        "month": months[-1],
+        "segment": "BPU",
+        "scheme": "targets",
+        "k": 5,
+        "layer": "coverage",
+        "labels": [],
+        "map-lang": "id",
+    }
+    # the initial (full) call, as the browser makes it on first load
+    first = client.post(
+        "/_dash-update-component", json=payload(dep, base, "map-view.data"), headers=GZIP
+    )
+    load["initial_map_callback_gzip"] = len(first.data)
+    load["total_without_bundles"] = (
+        load["html_gzip"]
+        + load["layout_gzip"]
+        + load["dependencies_gzip"]
+        + load["geojson_gzip"]
+        + load["outline_geojson_gzip"]
+        + load["initial_map_callback_gzip"]
+    )
+    load["total_with_bundles"] = load["total_without_bundles"] + load["bundles_gzip"]
+
+    changes = [
+        ("month", list(reversed(months[-13:-1]))),
+        ("segment", ["ALL", "PU", "BPU"]),
+        ("scheme", ["quantiles", "equal_interval", "natural_breaks", "targets"]),
+    ]
+    hot = time_changes(client, dep, base, args.runs, changes)
+    peer = peer_full_figure(store.geojson_path("desa", "all"), codes, args.runs)
+    # The demo's synthetic polygons are simple; real boundaries (DIY: 438 villages, 63k
+    # vertices) show what embedding geometry in every response would cost.
+    diy = ROOT.parent / "shared" / "data" / "diy" / "diy_desa_cahyadsn_kepmendagri2025.geojson"
+    peer_real = (
+        peer_full_figure(diy, None, args.runs, featureidkey="properties.kode")
+        if diy.is_file()
+        else None
+    )
+    result = {
+        "store": str(store_dir),
+        "villages_in_view": len(codes),
+        "first_load_bytes": load,
+        "hot_changes": hot,
+        "peer_full_figure_with_geometry": peer,
+        "peer_full_figure_with_real_diy_geometry": peer_real,
+        "targets": {"first_load_bytes": 1_500_000, "change_bytes": 30_000, "change_ms": 100},
+        "meets_targets": {
+            "first_load_without_bundles": load["total_without_bundles"] <= 1_500_000,
+            "first_load_with_bundles": load["total_with_bundles"] <= 1_500_000,
+            "change_bytes": all(v["median_bytes_gzip"] <= 30_000 for v in hot.values()),
+            "change_ms": all(v["median_ms"] <= 100 for v in hot.values()),
+        },
+        "load_average": Path("/proc/loadavg").read_text().split()[:3]
+        if Path("/proc/loadavg").exists()
+        else None,
+        "python": sys.version.split()[0],
+        "git": subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip(),
+    }
+    out = ROOT / "benchmarks" / "results" / "bench_dashboard.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

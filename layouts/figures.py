@@ -1,0 +1,294 @@
+"""Figure builders: data in, figure (dict or go.Figure) out. No Dash imports.
+
+The map is a plain figure dict: its geometry is a URL (the browser fetches and caches it),
+and the values that change with month, segment or classification come from
+:func:`map_values`, which the hot callback writes into a ``Patch`` with
+:func:`apply_map_values` (same keys, same order of areas) instead of rebuilding the figure.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import MutableMapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from analytics.classify import Classification
+from layouts import theme
+from layouts.i18n import fmt_int, fmt_month, fmt_pct, fmt_pp, t
+
+#: Trace order of the map figure.
+CHOROPLETH, OUTLINE, HIGHLIGHT, SYMBOLS, LABELS = range(5)
+MAX_SYMBOL_PX = 42.0
+TILE_STYLE = "carto-positron"
+
+
+def hover_texts(view: pd.DataFrame, lang: str) -> list[str]:
+    """One hover text per area: name, code, active, eligible, coverage, uncovered, change."""
+    labels = [t(key, lang) for key in ("active", "eligible", "coverage", "uncovered", "change_yoy")]
+    flag_names = {
+        f: t(f"flag.{f}", lang) for f in ("over_100", "missing_eligible", "partial_eligible")
+    }
+    columns = zip(
+        view["area_name"].tolist(),
+        view["area_code"].tolist(),
+        view["active"].tolist(),
+        view["eligible"].tolist(),
+        view["coverage_pct"].tolist(),
+        view["uncovered"].tolist(),
+        view["change_yoy_pp"].tolist(),
+        view["flags"].tolist(),
+        strict=True,
+    )
+    out = []
+    for name, code, active, eligible, pct, uncovered, yoy, flags in columns:
+        text = (
+            f"<b>{name}</b> ({code})<br>{labels[0]}: {fmt_int(active, lang)}"
+            f"<br>{labels[1]}: {fmt_int(eligible, lang)}<br>{labels[2]}: {fmt_pct(pct, lang)}"
+            f"<br>{labels[3]}: {fmt_int(uncovered, lang)}<br>{labels[4]}: {fmt_pp(yoy, lang)}"
+        )
+        if flags:
+            text += "<br>⚠ " + ", ".join(flag_names.get(f, f) for f in str(flags).split())
+        out.append(text)
+    return out
+
+
+def symbol_sizes(uncovered: pd.Series, max_px: float = MAX_SYMBOL_PX) -> list[float]:
+    """Marker diameters (px) whose *area* is proportional to uncovered workers (>= 0)."""
+    values = pd.to_numeric(uncovered, errors="coerce").fillna(0).clip(lower=0).to_numpy()
+    top = float(values.max()) if values.size else 0.0
+    if top <= 0:
+        return [0.0] * len(values)
+    return [round(float(v), 1) for v in max_px * np.sqrt(values / top)]
+
+
+def map_values(
+    view: pd.DataFrame, classification: Classification, lang: str, layer: str, labels: bool
+) -> dict[str, Any]:
+    """Everything that changes with month, segment, classification, layer or labels."""
+    gap_layer = layer == "gap"
+    return {
+        "z": classification.z_values(),
+        "colorscale": classification.colorscale(),
+        "zmax": classification.k + 1.5,
+        "hovertext": hover_texts(view, lang),
+        "opacity": 0.35 if gap_layer else 0.85,
+        "sizes": symbol_sizes(view["uncovered"]) if gap_layer else [],
+        "symbols_visible": gap_layer,
+        "labels_visible": bool(labels),
+    }
+
+
+def apply_map_values(fig: MutableMapping[str, Any], values: dict[str, Any]) -> None:
+    """Write :func:`map_values` into a figure dict or a Dash ``Patch`` (same paths)."""
+    choro = fig["data"][CHOROPLETH]
+    choro["z"] = values["z"]
+    choro["colorscale"] = values["colorscale"]
+    choro["zmax"] = values["zmax"]
+    choro["hovertext"] = values["hovertext"]
+    choro["marker"]["opacity"] = values["opacity"]
+    symbols = fig["data"][SYMBOLS]
+    symbols["marker"]["size"] = values["sizes"]
+    # Hover texts and sizes cross the wire for the symbol layer only when it is shown.
+    symbols["hovertext"] = values["hovertext"] if values["symbols_visible"] else []
+    symbols["visible"] = values["symbols_visible"]
+    fig["data"][LABELS]["visible"] = values["labels_visible"]
+
+
+def fit_view(
+    bounds: tuple[float, float, float, float], width_px: float = 760, height_px: float = 560
+) -> tuple[dict[str, float], float]:
+    """Center and MapLibre zoom that fit ``(west, south, east, north)`` into the map."""
+    west, south, east, north = bounds
+
+    def merc(lat: float) -> float:
+        lat = max(min(lat, 85.0), -85.0)
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    mid_y = (merc(north) + merc(south)) / 2
+    mid_lat = math.degrees(2 * math.atan(math.exp(mid_y)) - math.pi / 2)
+    center = {"lon": (west + east) / 2, "lat": mid_lat}
+
+    lon_span = max(east - west, 1e-6) / 360
+    lat_span = max(merc(north) - merc(south), 1e-6) / (2 * math.pi)
+    zoom = min(math.log2(width_px / 512 / lon_span), math.log2(height_px / 512 / lat_span))
+    return center, round(max(min(zoom - 0.3, 16.0), 1.0), 2)
+
+
+def map_figure(
+    *,
+    view: pd.DataFrame,
+    points: pd.DataFrame,
+    values: dict[str, Any],
+    geojson_url: str,
+    outline_url: str | None,
+    outline_locations: list[str],
+    center: dict[str, float],
+    zoom: float,
+    lang: str,
+    basemap_tiles: bool,
+    uirevision: str,
+) -> dict[str, Any]:
+    """The map figure as a plain dict (plotly.js fetches ``geojson_url`` itself).
+
+    ``points`` has ``lon``, ``lat`` and ``area_name`` in the same order as ``view``.
+    """
+    codes = view["area_code"].tolist()
+    choropleth = {
+        "type": "choroplethmap",
+        "geojson": geojson_url,
+        "featureidkey": "id",
+        "locations": codes,
+        "zmin": -0.5,
+        "showscale": False,
+        "marker": {"line": {"width": 0.6, "color": "white"}},
+        "hovertemplate": "%{hovertext}<extra></extra>",
+        "customdata": codes,
+        "name": "coverage",
+    }
+    outline = {
+        "type": "choroplethmap",
+        "geojson": outline_url or geojson_url,
+        "featureidkey": "id",
+        "locations": outline_locations,
+        "z": [0] * len(outline_locations),
+        "colorscale": [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+        "showscale": False,
+        "marker": {"line": {"width": 2.2, "color": theme.OUTLINE}},
+        "hoverinfo": "skip",
+        "name": "outline",
+    }
+    highlight = {
+        "type": "choroplethmap",
+        "geojson": geojson_url,
+        "featureidkey": "id",
+        "locations": [],
+        "z": [],
+        "colorscale": [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+        "showscale": False,
+        "marker": {"line": {"width": 4, "color": theme.HIGHLIGHT}},
+        "hoverinfo": "skip",
+        "name": "highlight",
+    }
+    symbols = {
+        "type": "scattermap",
+        "lon": points["lon"].round(5).tolist(),
+        "lat": points["lat"].round(5).tolist(),
+        "mode": "markers",
+        "marker": {"color": theme.SYMBOL, "sizemode": "diameter"},
+        "hovertemplate": "%{hovertext}<extra></extra>",
+        "customdata": codes,
+        "name": "gap",
+    }
+    labels = {
+        "type": "scattermap",
+        "lon": points["lon"].round(5).tolist(),
+        "lat": points["lat"].round(5).tolist(),
+        "mode": "text",
+        "text": points["area_name"].tolist(),
+        "textfont": {"size": 11, "color": theme.INK},
+        "hoverinfo": "skip",
+        "name": "labels",
+    }
+    fig: dict[str, Any] = {
+        "data": [choropleth, outline, highlight, symbols, labels],
+        "layout": {
+            "template": theme.TEMPLATE,
+            "separators": theme.separators(lang),
+            "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+            "showlegend": False,
+            "uirevision": uirevision,
+            "map": {
+                "style": TILE_STYLE if basemap_tiles else "white-bg",
+                "center": center,
+                "zoom": zoom,
+            },
+        },
+    }
+    apply_map_values(fig, values)
+    return fig
+
+
+def trend_figure(
+    lines: pd.DataFrame,
+    target_pct: float,
+    projections: list[tuple[str, list[pd.Timestamp], list[float]]],
+    lang: str,
+) -> go.Figure:
+    """Coverage over time: one line per ``label`` (columns label, month, coverage_pct), the
+    target as a horizontal line and each projection as a dotted line."""
+    fig = go.Figure(layout={"template": theme.TEMPLATE, "separators": theme.separators(lang)})
+    for label, part in lines.groupby("label", sort=False):
+        fig.add_scatter(
+            x=part["month"],
+            y=part["coverage_pct"],
+            name=str(label),
+            mode="lines+markers",
+            marker={"size": 4},
+            hovertemplate="%{x|%b %Y}: %{y:,.1f}%<extra>" + str(label) + "</extra>",
+        )
+    for label, months, values in projections:
+        fig.add_scatter(
+            x=months,
+            y=values,
+            name=f"{label}: {t('trend.projection', lang).lower()}",
+            mode="lines",
+            line={"dash": "dot"},
+        )
+    fig.add_hline(
+        y=target_pct,
+        line={"color": theme.TARGET, "dash": "dash"},
+        annotation_text=f"{t('target', lang)} {fmt_pct(target_pct, lang)}",
+        annotation_position="top left",
+    )
+    fig.update_yaxes(title_text=f"{t('coverage', lang)} (%)", rangemode="tozero")
+    fig.update_layout(height=420, hovermode="x unified")
+    return fig
+
+
+def small_multiples(
+    sub: pd.DataFrame, target_pct: float, lang: str, max_panels: int = 12
+) -> go.Figure:
+    """One small panel per sub-area (columns area_code, area_name, month, coverage_pct),
+    shared y axis, with the target line; the first ``max_panels`` areas by code."""
+    from plotly.subplots import make_subplots
+
+    names = sub.drop_duplicates("area_code")[["area_code", "area_name"]].head(max_panels)
+    n = max(len(names), 1)
+    cols = min(4, n)
+    rows = math.ceil(n / cols)
+    fig = make_subplots(
+        rows=rows,
+        cols=cols,
+        shared_yaxes=True,
+        subplot_titles=names["area_name"].tolist() or [""],
+        vertical_spacing=0.12 / max(rows - 1, 1) * 2 if rows > 1 else 0.1,
+    )
+    for i, (code, _) in enumerate(names.itertuples(index=False)):
+        part = sub[sub["area_code"] == code]
+        fig.add_scatter(
+            x=part["month"],
+            y=part["coverage_pct"],
+            mode="lines",
+            line={"color": theme.ACCENT, "width": 2},
+            showlegend=False,
+            hovertemplate="%{x|%b %Y}: %{y:,.1f}%<extra></extra>",
+            row=i // cols + 1,
+            col=i % cols + 1,
+        )
+    fig.add_hline(y=target_pct, line={"color": theme.TARGET, "dash": "dash", "width": 1})
+    fig.update_layout(
+        template=theme.TEMPLATE,
+        separators=theme.separators(lang),
+        height=max(220 * rows, 260),
+        margin={"t": 48},
+    )
+    fig.update_annotations(font_size=12)
+    return fig
+
+
+def month_label(month: pd.Timestamp, lang: str) -> str:
+    return fmt_month(month, lang)

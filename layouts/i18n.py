@@ -1,0 +1,219 @@
+"""Messages in Bahasa Indonesia (default) and English, and locale-aware formatting.
+
+Numbers, percentages and months go through Babel: ``fmt_int(1234567, "id")`` gives
+``1.234.567``, ``fmt_pct(12.5, "id")`` gives ``12,5%``, ``fmt_month(..., "id")`` ``Jan 2025``.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from typing import Final
+
+import pandas as pd
+from babel.dates import format_date
+from babel.numbers import get_decimal_symbol, get_group_symbol
+
+LANGS: Final = ("id", "en")
+DEFAULT_LANG: Final = "id"
+
+MESSAGES: Final[dict[str, dict[str, str]]] = {
+    "product": {"id": "Cakupan", "en": "Cakupan"},
+    "tagline": {
+        "id": "Cakupan BPJS Ketenagakerjaan per wilayah",
+        "en": "BPJS Ketenagakerjaan coverage by area",
+    },
+    "nav.map": {"id": "Peta cakupan", "en": "Coverage map"},
+    "nav.trends": {"id": "Tren", "en": "Trends"},
+    "nav.quality": {"id": "Kualitas data", "en": "Data quality"},
+    "nav.method": {"id": "Metode", "en": "Method"},
+    "demo_badge": {"id": "Data sintetis (demo)", "en": "Synthetic data (demo)"},
+    "no_store": {
+        "id": "Belum ada data olahan di {path}. Jalankan `make run` (demo) atau "
+        "`cakupan build ... --out {path}` lalu muat ulang halaman ini.",
+        "en": "No processed data in {path}. Run `make run` (demo) or "
+        "`cakupan build ... --out {path}`, then reload this page.",
+    },
+    "month": {"id": "Bulan", "en": "Month"},
+    "segment": {"id": "Segmen", "en": "Segment"},
+    "seg.ALL": {"id": "Semua", "en": "All"},
+    "seg.PU": {"id": "PU (penerima upah)", "en": "PU (wage earners)"},
+    "seg.BPU": {"id": "BPU (bukan penerima upah)", "en": "BPU (informal workers)"},
+    "seg.JAKON": {"id": "Jasa konstruksi", "en": "Construction"},
+    "seg.PMI": {"id": "Pekerja migran", "en": "Migrant workers"},
+    "classification": {"id": "Klasifikasi", "en": "Classification"},
+    "scheme.quantiles": {"id": "Kuantil", "en": "Quantiles"},
+    "scheme.equal_interval": {"id": "Interval sama", "en": "Equal intervals"},
+    "scheme.natural_breaks": {"id": "Jeda alami (Jenks)", "en": "Natural breaks (Jenks)"},
+    "scheme.targets": {"id": "Pita target", "en": "Target bands"},
+    "classes": {"id": "Jumlah kelas", "en": "Classes"},
+    "layer": {"id": "Lapisan", "en": "Layer"},
+    "layer.coverage": {"id": "Cakupan (%)", "en": "Coverage (%)"},
+    "layer.gap": {"id": "Pekerja belum terlindungi", "en": "Uncovered workers"},
+    "labels": {"id": "Tampilkan nama", "en": "Show names"},
+    "level": {"id": "Tingkat", "en": "Level"},
+    "level.provinsi": {"id": "Provinsi", "en": "Province"},
+    "level.kabupaten": {"id": "Kabupaten/kota", "en": "Regency/city"},
+    "level.kecamatan": {"id": "Kecamatan", "en": "District"},
+    "level.desa": {"id": "Desa/kelurahan", "en": "Village"},
+    "all_areas": {"id": "Semua wilayah", "en": "All areas"},
+    "legend": {"id": "Cakupan", "en": "Coverage"},
+    "no_data": {"id": "Tidak ada data", "en": "No data"},
+    "over_100": {"id": "> 100% (periksa data)", "en": "> 100% (check data)"},
+    "name": {"id": "Nama", "en": "Name"},
+    "code": {"id": "Kode", "en": "Code"},
+    "active": {"id": "Peserta aktif", "en": "Active members"},
+    "eligible": {"id": "Pekerja (penyebut)", "en": "Workers (denominator)"},
+    "coverage": {"id": "Cakupan", "en": "Coverage"},
+    "uncovered": {"id": "Belum terlindungi", "en": "Uncovered"},
+    "change_mom": {"id": "Perubahan 1 bulan", "en": "Change over 1 month"},
+    "change_yoy": {"id": "Perubahan 12 bulan", "en": "Change over 12 months"},
+    "flags": {"id": "Catatan data", "en": "Data flags"},
+    "rank": {"id": "Peringkat", "en": "Rank"},
+    "flag.over_100": {"id": "> 100%", "en": "> 100%"},
+    "flag.missing_eligible": {"id": "tanpa penyebut", "en": "no denominator"},
+    "flag.partial_eligible": {"id": "penyebut sebagian", "en": "partial denominator"},
+    "projection": {"id": "Proyeksi capai target", "en": "Projected to reach target"},
+    "target": {"id": "Target", "en": "Target"},
+    "reached": {"id": "Sudah tercapai", "en": "Already reached"},
+    "not_reached": {"id": "Tidak tercapai dengan laju ini", "en": "Not reached at this pace"},
+    "pace": {"id": "Laju 12 bulan", "en": "12-month pace"},
+    "per_month": {"id": "pp/bulan", "en": "pp/month"},
+    "vs_prev_month": {"id": "vs bulan lalu", "en": "vs last month"},
+    "vs_prev_year": {"id": "vs tahun lalu", "en": "vs last year"},
+    "villages_note": {
+        "id": "{n} dari {total} desa punya penyebut",
+        "en": "{n} of {total} villages have a denominator",
+    },
+    "table_title": {
+        "id": "Wilayah menurut pekerja belum terlindungi",
+        "en": "Areas by uncovered workers",
+    },
+    "method_link": {"id": "Definisi", "en": "Definition"},
+    "unknown": {"id": "—", "en": "—"},
+    "click_hint": {
+        "id": "Klik wilayah untuk masuk ke tingkat berikutnya.",
+        "en": "Click an area to drill down.",
+    },
+    # Trends
+    "trend.title": {"id": "Tren cakupan", "en": "Coverage trend"},
+    "trend.area": {"id": "Wilayah", "en": "Area"},
+    "trend.compare": {"id": "Bandingkan dengan wilayah", "en": "Compare with area"},
+    "trend.compare_segment": {"id": "Bandingkan dengan segmen", "en": "Compare with segment"},
+    "trend.none": {"id": "(tidak ada)", "en": "(none)"},
+    "trend.projection": {"id": "Proyeksi laju saat ini", "en": "Projection at current pace"},
+    "trend.sub_areas": {"id": "Sub-wilayah", "en": "Sub-areas"},
+    # Quality
+    "quality.title": {
+        "id": "Rekonsiliasi build terakhir",
+        "en": "Reconciliation of the last build",
+    },
+    "quality.files": {"id": "Per berkas", "en": "Per file"},
+    "quality.kabupaten": {"id": "Per kabupaten/kota", "en": "Per regency/city"},
+    "quality.flags": {"id": "Desa yang ditandai", "en": "Flagged villages"},
+    "quality.identity": {
+        "id": "Baris masuk = cocok + tidak cocok + ditolak + duplikat",
+        "en": "Rows in = matched + unmatched + rejected + duplicates",
+    },
+    "rows_in": {"id": "Baris masuk", "en": "Rows in"},
+    "matched": {"id": "Cocok", "en": "Matched"},
+    "matched_by_code": {"id": "Cocok (kode)", "en": "Matched (code)"},
+    "matched_by_name": {"id": "Cocok (nama)", "en": "Matched (name)"},
+    "unmatched": {"id": "Tidak cocok", "en": "Unmatched"},
+    "rejected": {"id": "Ditolak", "en": "Rejected"},
+    "duplicates": {"id": "Duplikat", "en": "Duplicates"},
+    "reasons": {"id": "Alasan", "en": "Reasons"},
+    "file": {"id": "Berkas", "en": "File"},
+    "unmatched_share": {"id": "Porsi tidak cocok", "en": "Unmatched share"},
+    "flag": {"id": "Tanda", "en": "Flag"},
+    "months_flagged": {"id": "Bulan ditandai", "en": "Months flagged"},
+    "segments": {"id": "Segmen", "en": "Segments"},
+    "reason.unknown_code": {"id": "kode desa tidak dikenal", "en": "unknown village code"},
+    "reason.unknown_name": {"id": "nama desa tidak dikenal", "en": "unknown village name"},
+    "reason.ambiguous_name": {"id": "nama desa ambigu", "en": "ambiguous village name"},
+    "reason.no_location": {"id": "tanpa lokasi", "en": "no location"},
+    "reason.no_identity": {"id": "tanpa KPJ/NIK", "en": "no KPJ/NIK"},
+    "reason.missing_registration_date": {
+        "id": "tanggal kepesertaan kosong",
+        "en": "missing registration date",
+    },
+    "reason.invalid_registration_date": {
+        "id": "tanggal kepesertaan tidak sah",
+        "en": "invalid registration date",
+    },
+    "reason.unknown_segment": {"id": "segmen tidak dikenal", "en": "unknown segment"},
+    "reason.end_before_registration": {
+        "id": "tanggal nonaktif sebelum kepesertaan",
+        "en": "end date before registration",
+    },
+    # Method
+    "method.title": {"id": "Catatan metode", "en": "Method notes"},
+    "method.numerator": {"id": "Pembilang", "en": "Numerator"},
+    "method.denominator": {"id": "Penyebut", "en": "Denominator"},
+    "method.source": {"id": "Sumber", "en": "Source"},
+    "method.data_date": {"id": "Data sampai", "en": "Data until"},
+    "method.built_at": {"id": "Diolah pada", "en": "Built at"},
+}
+
+
+def lang_or_default(lang: object) -> str:
+    return lang if isinstance(lang, str) and lang in LANGS else DEFAULT_LANG
+
+
+def t(message_id: str, lang: str, **values: object) -> str:
+    """The message in ``lang``; unknown ids come back as themselves (visible, never a crash)."""
+    entry = MESSAGES.get(message_id)
+    if entry is None:
+        return message_id
+    text = entry.get(lang_or_default(lang), entry[DEFAULT_LANG])
+    return text.format(**values) if values else text
+
+
+def _missing(value: object) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+@lru_cache(maxsize=8)
+def _marks(lang: str) -> dict[int, str]:
+    """Babel's decimal and group marks of ``lang`` as a str.translate table from en marks."""
+    decimal = get_decimal_symbol(lang_or_default(lang))
+    group = get_group_symbol(lang_or_default(lang))
+    return str.maketrans({".": decimal, ",": group})
+
+
+def _number(value: float, digits: int, lang: str, signed: bool = False) -> str:
+    # Babel's per-call pattern parsing costs ~0.1 ms; the map formats thousands of values
+    # per change, so format with Python and swap in Babel's marks for the locale.
+    text = f"{value:{'+' if signed else ''},.{digits}f}"
+    return text.translate(_marks(lang))
+
+
+def fmt_int(value: object, lang: str) -> str:
+    """``1.234.567`` (id) / ``1,234,567`` (en); a dash when empty."""
+    if _missing(value):
+        return t("unknown", lang)
+    return _number(float(value), 0, lang)  # type: ignore[arg-type]
+
+
+def fmt_pct(value: object, lang: str, digits: int = 1) -> str:
+    """``12,5%`` (id) / ``12.5%`` (en) from a percentage (12.5, not 0.125)."""
+    if _missing(value):
+        return t("unknown", lang)
+    return _number(float(value), digits, lang) + "%"  # type: ignore[arg-type]
+
+
+def fmt_pp(value: object, lang: str, digits: int = 1) -> str:
+    """A signed change in percentage points: ``+0,2 pp``."""
+    if _missing(value):
+        return t("unknown", lang)
+    return _number(float(value), digits, lang, signed=True) + " pp"  # type: ignore[arg-type]
+
+
+def fmt_month(month: object, lang: str, long: bool = False) -> str:
+    """``Jan 2025`` / ``Januari 2025`` (id), ``Jan 2025`` / ``January 2025`` (en)."""
+    if _missing(month):
+        return t("unknown", lang)
+    stamp = pd.Timestamp(month)  # type: ignore[arg-type]
+    return str(format_date(stamp.date(), "MMMM y" if long else "MMM y", locale=lang))

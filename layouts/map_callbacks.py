@@ -1,0 +1,263 @@
+"""The coverage map's callback bodies, as functions of (store, settings, state).
+
+The page module wires them to Dash; tests call them directly. A change of level or area
+returns a whole (small: the geometry is a URL) figure; a change of month, segment,
+classification, layer or labels returns a ``Patch`` with new values only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from dash import Patch
+
+from analytics.classify import classify
+from analytics.codes import LEVEL_CODE_LENGTH, level_of, parent_level
+from analytics.indicators import area_kpis, areas_in_view, rank_by_uncovered
+from analytics.settings import Settings
+from analytics.store import AREAS_FILE, COVERAGE_FILE, META_FILE, Store
+from layouts import components
+from layouts.data_access import geo_url, geojson_bounds
+from layouts.figures import HIGHLIGHT, apply_map_values, fit_view, map_figure, map_values
+from layouts.i18n import fmt_month, t
+from layouts.url_state import ViewState, allowed_levels, drill_target, geo_parent, resolve
+
+#: Inputs whose change only needs new values (a Patch), not a new figure.
+HOT_INPUTS = frozenset({"month", "segment", "scheme", "k", "layer", "labels"})
+
+
+@dataclass(frozen=True)
+class StoreFacts:
+    names: dict[str, str]
+    months: list[str]
+    root_codes: list[str]
+    target_pct: float
+
+
+def store_facts(store: Store, settings: Settings) -> StoreFacts:
+    """Names, months and top-level codes of the store (cached per file version)."""
+    stamps = tuple(
+        (store.root / name).stat().st_mtime_ns for name in (COVERAGE_FILE, AREAS_FILE, META_FILE)
+    )
+    return _facts(store.root, stamps, settings.target_pct)
+
+
+@lru_cache(maxsize=8)
+def _facts(root: Path, _stamps: tuple[int, ...], default_target: float) -> StoreFacts:
+    store = Store(root)
+    areas = store.areas()
+    meta = store.meta()
+    months = sorted({pd.Timestamp(m).strftime("%Y-%m") for m in store.coverage()["month"].unique()})
+    roots = meta.get("root_codes") or areas.loc[areas["level"] == "provinsi", "area_code"]
+    return StoreFacts(
+        names=dict(zip(areas["area_code"], areas["area_name"], strict=True)),
+        months=months,
+        root_codes=[str(c) for c in roots],
+        target_pct=float(meta.get("target_pct") or default_target),
+    )
+
+
+def resolve_state(store: Store, settings: Settings, state: ViewState) -> ViewState:
+    facts = store_facts(store, settings)
+    return resolve(state, set(facts.names), facts.months, facts.root_codes)
+
+
+def trail(area: str, facts: StoreFacts, lang: str) -> list[tuple[str, str]]:
+    """Breadcrumb entries from the top down to ``area``."""
+    out: list[tuple[str, str]] = []
+    if len(facts.root_codes) > 1 or not area:
+        out.append(("", t("all_areas", lang)))
+    if area:
+        lengths = [n for n in LEVEL_CODE_LENGTH.values() if n <= len(area)]
+        out += [(area[:n], facts.names.get(area[:n], area[:n])) for n in lengths]
+    return out
+
+
+def segment_coverage(store: Store, segment: str) -> pd.DataFrame:
+    """The coverage rows of one segment (cached per store file version): the hot path
+    filters a fifth of the rows."""
+    path = store.root / COVERAGE_FILE
+    return _segment_rows(store.root, path.stat().st_mtime_ns, segment)
+
+
+@lru_cache(maxsize=16)
+def _segment_rows(root: Path, _mtime_ns: int, segment: str) -> pd.DataFrame:
+    cov = Store(root).coverage()
+    return cov[cov["segment"] == segment].reset_index(drop=True)
+
+
+def _view_rows(store: Store, state: ViewState) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(areas in view with values, their points), aligned on the store's list of areas."""
+    areas = store.areas()
+    inside = areas[(areas["level"] == state.level)]
+    if state.area:
+        inside = inside[inside["area_code"].str.startswith(state.area + ".")]
+    inside = inside.sort_values("area_code", ignore_index=True)
+    month = pd.Timestamp(f"{state.month}-01")
+    view = areas_in_view(
+        segment_coverage(store, state.segment),
+        state.level,
+        state.area or None,
+        month,
+        state.segment,
+    )
+    # Align on the store's list of areas (one row each, same order as the geometry's
+    # points); reindex raises on duplicate codes, like merge(validate="one_to_one").
+    aligned = (
+        view.drop(columns="area_name")
+        .set_index("area_code")
+        .reindex(inside["area_code"])
+        .reset_index()
+    )
+    aligned.insert(1, "area_name", inside["area_name"].to_numpy())
+    aligned["flags"] = aligned["flags"].fillna("missing_eligible")
+    return aligned, inside[["lon", "lat", "area_name"]]
+
+
+def _outline(store: Store, state: ViewState, facts: StoreFacts) -> tuple[str | None, list[str]]:
+    """Geometry URL and codes of the boundaries one level above the areas drawn."""
+    above = parent_level(state.level)  # type: ignore[arg-type]
+    if above is None:
+        return None, []
+    areas = store.areas()
+    area_level = level_of(state.area) if state.area else None
+    if above == area_level:
+        up = parent_level(above)
+        parent_code = state.area[: LEVEL_CODE_LENGTH[up]] if up else ""
+        return geo_url(store, above, geo_parent(above, parent_code, facts.root_codes)), [state.area]
+    codes = areas.loc[areas["level"] == above, "area_code"]
+    if state.area:
+        codes = codes[codes.str.startswith(state.area + ".")]
+    return geo_url(store, above, geo_parent(above, state.area, facts.root_codes)), sorted(codes)
+
+
+def _row_data(view: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
+    ranked = rank_by_uncovered(view)
+    columns: dict[str, list[Any]] = {}
+    for col in ("rank", "uncovered", "coverage_pct", "active", "eligible", "change_yoy_pp"):
+        values = ranked[col].to_numpy(dtype="float64", na_value=np.nan)
+        digits = 2 if col in {"coverage_pct", "change_yoy_pp"} else 0
+        columns[col] = [
+            None if np.isnan(v) else (round(float(v), 2) if digits else int(v)) for v in values
+        ]
+    columns = {
+        "area_code": ranked["area_code"].tolist(),
+        "area_name": ranked["area_name"].tolist(),
+        **columns,
+    }
+    columns["flags_text"] = [
+        ", ".join(t(f"flag.{f}", lang) for f in str(flags).split()) for flags in ranked["flags"]
+    ]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+
+
+def map_update(store: Store, settings: Settings, state: ViewState, *, full: bool) -> dict[str, Any]:
+    """Outputs of the map page for ``state`` (already resolved): ``figure`` (dict or Patch),
+    ``legend``, ``kpis``, ``rows``, ``title``, ``breadcrumb``."""
+    facts = store_facts(store, settings)
+    lang = state.lang
+    view, points = _view_rows(store, state)
+    classification = classify(view["coverage_pct"], state.scheme, state.k)
+    values = map_values(view, classification, lang, state.layer, state.labels)
+    month = pd.Timestamp(f"{state.month}-01")
+    kpis: list[Any] = []
+    if state.area:
+        k = area_kpis(
+            segment_coverage(store, state.segment),
+            state.area,
+            month,
+            state.segment,
+            facts.target_pct,
+        )
+        kpis = components.kpi_cards(k, lang)
+    max_unc = view["uncovered"].max()
+    out: dict[str, Any] = {
+        "legend": components.legend(
+            classification, lang, state.layer, None if pd.isna(max_unc) else float(max_unc)
+        ),
+        "kpis": kpis,
+        "rows": _row_data(view, lang),
+        "title": f"{t('table_title', lang)} · {t('level.' + state.level, lang)} · "
+        f"{t('seg.' + state.segment, lang)} · {fmt_month(month, lang)}",
+    }
+    if not full:
+        patch = Patch()
+        apply_map_values(patch, values)
+        out["figure"] = patch
+        return out
+    parent = geo_parent(state.level, state.area, facts.root_codes)
+    bounds = geojson_bounds(store.geojson_path(state.level, parent))
+    center, zoom = fit_view(bounds)
+    outline_url, outline_codes = _outline(store, state, facts)
+    out["figure"] = map_figure(
+        view=view,
+        points=points,
+        values=values,
+        geojson_url=geo_url(store, state.level, parent),
+        outline_url=outline_url,
+        outline_locations=outline_codes,
+        center=center,
+        zoom=zoom,
+        lang=lang,
+        basemap_tiles=settings.basemap_tiles,
+        uirevision=f"{state.level}/{state.area}",
+    )
+    out["breadcrumb"] = components.breadcrumb(trail(state.area, facts, lang), lang)
+    return out
+
+
+def next_view(
+    current: dict[str, str],
+    *,
+    triggered: str | dict[str, str] | None,
+    click_data: dict[str, Any] | None,
+    level_value: str | None,
+    root_codes: list[str],
+) -> dict[str, str] | None:
+    """The new ``{level, area}`` after a map click, a breadcrumb click or a level choice;
+    ``None`` when nothing changes (e.g. a click on a village)."""
+    level, area = current.get("level", "kabupaten"), current.get("area", "")
+    if triggered == "map":
+        points = (click_data or {}).get("points") or []
+        code = points[0].get("location") or points[0].get("customdata") if points else None
+        if not isinstance(code, str):
+            return None
+        target = drill_target(code, level)
+        if target is None:
+            return None
+        area, level = target
+    elif isinstance(triggered, dict):  # a breadcrumb button {"type": "crumb", "code": ...}
+        area = triggered.get("code", "")
+        levels = allowed_levels(area, root_codes)
+        level = levels[0] if levels else level
+    elif triggered == "level" and level_value:
+        level = level_value
+    else:
+        return None
+    if level not in allowed_levels(area, root_codes):
+        level = allowed_levels(area, root_codes)[0]
+    if {"level": level, "area": area} == {
+        "level": current.get("level"),
+        "area": current.get("area"),
+    }:
+        return None
+    return {"level": level, "area": area}
+
+
+def level_options(area: str, root_codes: list[str], lang: str) -> list[dict[str, str]]:
+    return [
+        {"label": t(f"level.{lvl}", lang), "value": lvl} for lvl in allowed_levels(area, root_codes)
+    ]
+
+
+def highlight_patch(code: str | None) -> Patch:
+    """Outline one area on the map (the row clicked in the table)."""
+    patch = Patch()
+    patch["data"][HIGHLIGHT]["locations"] = [code] if code else []
+    patch["data"][HIGHLIGHT]["z"] = [0] if code else []
+    return patch

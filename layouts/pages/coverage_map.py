@@ -1,0 +1,271 @@
+"""Home page: the coverage map with drill-down, KPI cards, legend and the ranked table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+import dash_ag_grid as dag
+import pandas as pd
+from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
+
+from analytics.classify import K_RANGE, PALETTE, SCHEMES
+from analytics.schemas import COVERAGE_SEGMENTS
+from layouts import components, ids
+from layouts.data_access import current_settings, current_store
+from layouts.i18n import fmt_month, t
+from layouts.map_callbacks import (
+    HOT_INPUTS,
+    highlight_patch,
+    level_options,
+    map_update,
+    next_view,
+    resolve_state,
+    store_facts,
+)
+from layouts.url_state import LAYERS, ViewState, parse_query, to_query
+
+dash.register_page(__name__, path="/", name="Peta cakupan", title="Cakupan · Peta cakupan")
+
+
+def _control(label: str, child: Any, anchor: str | None = None, lang: str = "id") -> html.Div:
+    title: list[Any] = [label]
+    if anchor:
+        title += [" ", components.info_link(anchor, lang)]
+    return html.Div([html.Label(title, className="control-label"), child], className="control")
+
+
+def layout(**query: object) -> html.Div:
+    settings, store = current_settings(), current_store()
+    state = parse_query(query)
+    lang = state.lang
+    if not store.exists():
+        return components.store_missing(str(settings.store_dir), lang)
+    state = resolve_state(store, settings, state)
+    facts = store_facts(store, settings)
+    months = [
+        {"label": fmt_month(pd.Timestamp(f"{m}-01"), lang), "value": m}
+        for m in reversed(facts.months)
+    ]
+    controls = html.Div(
+        [
+            _control(
+                t("month", lang),
+                dcc.Dropdown(id=ids.MONTH, options=months, value=state.month, clearable=False),
+            ),
+            _control(
+                t("segment", lang),
+                dcc.RadioItems(
+                    id=ids.SEGMENT,
+                    options=[{"label": t(f"seg.{s}", lang), "value": s} for s in COVERAGE_SEGMENTS],
+                    value=state.segment,
+                    className="radio",
+                ),
+                "segmen",
+                lang,
+            ),
+            _control(
+                t("level", lang),
+                dcc.RadioItems(
+                    id=ids.LEVEL,
+                    options=level_options(state.area, facts.root_codes, lang),
+                    value=state.level,
+                    className="radio",
+                ),
+            ),
+            _control(
+                t("classification", lang),
+                dcc.Dropdown(
+                    id=ids.SCHEME,
+                    options=[{"label": t(f"scheme.{s}", lang), "value": s} for s in SCHEMES],
+                    value=state.scheme,
+                    clearable=False,
+                ),
+                "kelas",
+                lang,
+            ),
+            _control(
+                t("classes", lang),
+                dcc.Dropdown(
+                    id=ids.K,
+                    options=list(range(K_RANGE[0], len(PALETTE) + 1)),
+                    value=state.k,
+                    clearable=False,
+                ),
+            ),
+            _control(
+                t("layer", lang),
+                dcc.RadioItems(
+                    id=ids.LAYER,
+                    options=[{"label": t(f"layer.{x}", lang), "value": x} for x in LAYERS],
+                    value=state.layer,
+                    className="radio",
+                ),
+                "kesenjangan",
+                lang,
+            ),
+            dcc.Checklist(
+                id=ids.LABELS,
+                options=[{"label": t("labels", lang), "value": "1"}],
+                value=["1"] if state.labels else [],
+            ),
+        ],
+        className="controls",
+    )
+    return html.Div(
+        [
+            dcc.Store(id=ids.MAP_VIEW, data={"level": state.level, "area": state.area}),
+            dcc.Store(id=ids.MAP_LANG, data=lang),
+            html.Div(id=ids.BREADCRUMB, className="breadcrumb"),
+            html.Div(id=ids.KPIS, className="kpis"),
+            html.Div(
+                [
+                    controls,
+                    html.Div(
+                        [
+                            dcc.Graph(
+                                id=ids.MAP,
+                                config={"displaylogo": False, "scrollZoom": True},
+                                style={"height": "560px"},
+                            ),
+                            html.Div(t("click_hint", lang), className="hint"),
+                        ],
+                        className="map-box",
+                    ),
+                    html.Div(id=ids.LEGEND, className="legend"),
+                ],
+                className="map-row",
+            ),
+            html.H3(id=ids.TABLE_TITLE, className="table-title"),
+            html.Div(
+                [
+                    components.info_link("kesenjangan", lang),
+                    " ",
+                    t("uncovered", lang),
+                    " · ",
+                    components.info_link("cakupan", lang),
+                    " ",
+                    t("coverage", lang),
+                    " · ",
+                    components.info_link("kualitas", lang),
+                    " ",
+                    t("flags", lang),
+                ],
+                className="table-notes",
+            ),
+            dag.AgGrid(
+                id=ids.TABLE,
+                columnDefs=components.table_columns(lang),
+                rowData=[],
+                defaultColDef={"sortable": True, "filter": True, "resizable": True},
+                getRowId="params.data.area_code",
+                dashGridOptions={
+                    "animateRows": False,
+                    "domLayout": "autoHeight",
+                    "pagination": True,
+                    "paginationPageSize": 20,
+                },
+                className="ag-theme-alpine",
+                style={"width": "100%"},
+            ),
+        ],
+        className="map-page",
+    )
+
+
+def state_from_controls(
+    view: dict[str, str],
+    month: str,
+    segment: str,
+    scheme: str,
+    k: int,
+    layer: str,
+    labels: list[str] | None,
+    lang: str,
+) -> ViewState:
+    """The page's controls as a validated :class:`ViewState`."""
+    return parse_query(
+        {
+            "level": view.get("level", ""),
+            "area": view.get("area", ""),
+            "month": month or "",
+            "segment": segment or "",
+            "scheme": scheme or "",
+            "k": str(k),
+            "layer": layer or "",
+            "labels": "1" if labels else "0",
+            "lang": lang or "",
+        }
+    )
+
+
+def register_callbacks(app: dash.Dash) -> None:
+    @app.callback(
+        Output(ids.MAP, "figure"),
+        Output(ids.LEGEND, "children"),
+        Output(ids.KPIS, "children"),
+        Output(ids.TABLE, "rowData"),
+        Output(ids.TABLE_TITLE, "children"),
+        Output(ids.BREADCRUMB, "children"),
+        Output(ids.VIEW_QUERY, "data", allow_duplicate=True),
+        Input(ids.MAP_VIEW, "data"),
+        Input(ids.MONTH, "value"),
+        Input(ids.SEGMENT, "value"),
+        Input(ids.SCHEME, "value"),
+        Input(ids.K, "value"),
+        Input(ids.LAYER, "value"),
+        Input(ids.LABELS, "value"),
+        State(ids.MAP_LANG, "data"),
+        prevent_initial_call="initial_duplicate",
+    )
+    def update_map(view, month, segment, scheme, k, layer, labels, lang):  # type: ignore[no-untyped-def]
+        settings, store = current_settings(), current_store()
+        state = state_from_controls(view or {}, month, segment, scheme, k, layer, labels, lang)
+        state = resolve_state(store, settings, state)
+        full = ctx.triggered_id not in HOT_INPUTS
+        out = map_update(store, settings, state, full=full)
+        return (
+            out["figure"],
+            out["legend"],
+            out["kpis"],
+            out["rows"],
+            out["title"],
+            out.get("breadcrumb", no_update),
+            to_query(state),
+        )
+
+    @app.callback(
+        Output(ids.MAP_VIEW, "data"),
+        Output(ids.LEVEL, "options"),
+        Output(ids.LEVEL, "value"),
+        Input(ids.MAP, "clickData"),
+        Input({"type": ids.CRUMB_TYPE, "code": ALL}, "n_clicks"),
+        Input(ids.LEVEL, "value"),
+        State(ids.MAP_VIEW, "data"),
+        State(ids.MAP_LANG, "data"),
+        prevent_initial_call=True,
+    )
+    def drill(click_data, crumb_clicks, level_value, view, lang):  # type: ignore[no-untyped-def]
+        triggered = ctx.triggered_id
+        if isinstance(triggered, dict) and not (ctx.triggered and ctx.triggered[0]["value"]):
+            return no_update, no_update, no_update  # crumbs were just drawn, not clicked
+        settings, store = current_settings(), current_store()
+        facts = store_facts(store, settings)
+        new = next_view(
+            view or {},
+            triggered=triggered,
+            click_data=click_data,
+            level_value=level_value,
+            root_codes=facts.root_codes,
+        )
+        if new is None:
+            return no_update, no_update, no_update
+        return new, level_options(new["area"], facts.root_codes, lang), new["level"]
+
+    @app.callback(
+        Output(ids.MAP, "figure", allow_duplicate=True),
+        Input(ids.TABLE, "cellClicked"),
+        prevent_initial_call=True,
+    )
+    def highlight(cell):  # type: ignore[no-untyped-def]
+        return highlight_patch((cell or {}).get("rowId"))

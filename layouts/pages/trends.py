@@ -1,0 +1,135 @@
+"""Trends page: coverage over time, target, projection, comparison, sub-area panels."""
+
+from __future__ import annotations
+
+import dash
+from dash import Input, Output, State, dcc, html
+
+from analytics.schemas import COVERAGE_SEGMENTS
+from layouts import components, ids
+from layouts.data_access import current_settings, current_store
+from layouts.i18n import t
+from layouts.map_callbacks import resolve_state, store_facts
+from layouts.trend_views import trend_main, trend_small
+from layouts.url_state import parse_query, to_query
+
+dash.register_page(__name__, path="/tren", name="Tren", title="Cakupan · Tren")
+
+
+def _area_options(store, lang: str) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
+    areas = store.areas().sort_values("area_code")
+    return [
+        {"label": f"{name} ({code}) · {t('level.' + lvl, lang)}", "value": code}
+        for code, name, lvl in zip(
+            areas["area_code"], areas["area_name"], areas["level"], strict=True
+        )
+    ]
+
+
+def layout(**query: object) -> html.Div:
+    settings, store = current_settings(), current_store()
+    state = parse_query(query)
+    lang = state.lang
+    if not store.exists():
+        return components.store_missing(str(settings.store_dir), lang)
+    state = resolve_state(store, settings, state)
+    options = _area_options(store, lang)
+    segments = [{"label": t(f"seg.{s}", lang), "value": s} for s in COVERAGE_SEGMENTS]
+    return html.Div(
+        [
+            dcc.Store(id=ids.TREND_LANG, data=to_query(state)),
+            html.H2(
+                [t("trend.title", lang), " ", components.info_link("proyeksi", lang)],
+                className="page-title",
+            ),
+            html.Div(
+                [
+                    html.Div(
+                        [
+                            html.Label(t("trend.area", lang), className="control-label"),
+                            dcc.Dropdown(
+                                id=ids.TREND_AREA,
+                                options=options,
+                                value=state.area or None,
+                                clearable=False,
+                            ),
+                        ]
+                    ),
+                    html.Div(
+                        [
+                            html.Label(t("segment", lang), className="control-label"),
+                            dcc.Dropdown(
+                                id=ids.TREND_SEGMENT,
+                                options=segments,
+                                value=state.segment,
+                                clearable=False,
+                            ),
+                        ]
+                    ),
+                    html.Div(
+                        [
+                            html.Label(t("trend.compare", lang), className="control-label"),
+                            dcc.Dropdown(
+                                id=ids.TREND_COMPARE,
+                                options=options,
+                                value=None,
+                                placeholder=t("trend.none", lang),
+                            ),
+                        ]
+                    ),
+                    html.Div(
+                        [
+                            html.Label(t("trend.compare_segment", lang), className="control-label"),
+                            dcc.Dropdown(
+                                id=ids.TREND_COMPARE_SEGMENT,
+                                options=segments,
+                                value=None,
+                                placeholder=t("trend.none", lang),
+                            ),
+                        ]
+                    ),
+                ],
+                className="trend-controls panel",
+            ),
+            html.Div(dcc.Graph(id=ids.TREND_MAIN), className="panel"),
+            html.Div(dcc.Graph(id=ids.TREND_SMALL), className="panel"),
+        ]
+    )
+
+
+def register_callbacks(app: dash.Dash) -> None:
+    @app.callback(
+        Output(ids.TREND_MAIN, "figure"),
+        Output(ids.TREND_SMALL, "figure"),
+        Output(ids.VIEW_QUERY, "data", allow_duplicate=True),
+        Input(ids.TREND_AREA, "value"),
+        Input(ids.TREND_SEGMENT, "value"),
+        Input(ids.TREND_COMPARE, "value"),
+        Input(ids.TREND_COMPARE_SEGMENT, "value"),
+        State(ids.TREND_LANG, "data"),
+        prevent_initial_call="initial_duplicate",
+    )
+    def update_trends(area, segment, compare, compare_segment, page_query):  # type: ignore[no-untyped-def]
+        settings, store = current_settings(), current_store()
+        base = parse_query(dict(_pairs(page_query)))
+        state = resolve_state(store, settings, base.with_(area=area or "", segment=segment))
+        facts = store_facts(store, settings)
+        cov = store.coverage()
+        main = trend_main(
+            cov,
+            facts.names,
+            state.area,
+            state.segment,
+            compare,
+            compare_segment,
+            facts.target_pct,
+            state.lang,
+        )
+        small = trend_small(cov, state.area, state.segment, facts.target_pct, state.lang)
+        return main, small, to_query(state)
+
+
+def _pairs(query: str | None) -> list[tuple[str, str]]:
+    from urllib.parse import parse_qsl
+
+    return parse_qsl((query or "").lstrip("?"))

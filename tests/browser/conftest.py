@@ -1,0 +1,134 @@
+"""Real-browser fixtures: the demo store, the app in a subprocess, headless Debian Chromium.
+
+The demo store is built once per session into a temporary folder with the real commands
+(``cakupan demo`` then ``cakupan build``), unless ``CAKUPAN_TEST_STORE`` names an existing
+store (handy when iterating locally). Playwright drives /usr/bin/chromium; nothing is
+downloaded.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DEMO_REGISTRIES = (
+    "registry/kepesertaan_penerima_upah.csv",
+    "registry/kepesertaan_bpu.xlsx",
+    "registry/kepesertaan_manual_kecamatan.csv",
+)
+
+
+def build_demo_store(work: Path) -> Path:
+    """Run the real demo generator and build (the same inputs as the Makefile)."""
+    demo, shp, out = work / "demo", work / "shp", work / "processed"
+    cakupan = str(BIN / "cakupan")
+    subprocess.run(
+        [cakupan, "demo", "--out", str(demo), "--shapefiles", str(shp)],
+        check=True,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+    )
+    cmd = [
+        cakupan,
+        "build",
+        "--boundaries",
+        str(shp / "provinsi_contoh.gpkg"),
+        "--workforce",
+        str(demo / "workforce" / "tenaga_kerja_desa.csv"),
+        "--out",
+        str(out),
+    ]
+    for registry in DEMO_REGISTRIES:
+        cmd += ["--registry", str(demo / registry)]
+    subprocess.run(cmd, check=True, cwd=PROJECT_ROOT, capture_output=True)
+    return out
+
+
+@pytest.fixture(scope="session")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    given = os.environ.get("CAKUPAN_TEST_STORE")
+    if given and (Path(given) / "meta.json").is_file():
+        return Path(given)
+    return build_demo_store(tmp_path_factory.mktemp("demo-store"))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def app_url(demo_store: Path) -> Iterator[str]:
+    """The app served by ``python app.py`` on a free localhost port."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "CAKUPAN_STORE": str(demo_store),
+        "CAKUPAN_PORT": str(port),
+        "CAKUPAN_HOST": "127.0.0.1",
+        "CAKUPAN_DEBUG": "0",
+        "CAKUPAN_BASEMAP": "0",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "app.py"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/", timeout=2):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("the app did not start")
+                time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium (/usr/bin/chromium) is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
+    pg = context.new_page()
+    yield pg
+    context.close()

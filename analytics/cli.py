@@ -8,7 +8,7 @@ message and a non-zero exit code, never a traceback.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -51,6 +51,196 @@ def demo(
         _fail(str(exc))
     for kind, path in written.items():
         console.print(f"  {kind}: {path}")
+
+
+def _month_option(value: str | None, name: str) -> object:
+    """Parse a YYYY-MM option into a month Timestamp (None stays None)."""
+    import pandas as pd
+
+    if value is None:
+        return None
+    try:
+        return pd.Period(value.strip(), freq="M").to_timestamp()
+    except ValueError:
+        _fail(f"{name} must be a month written YYYY-MM (for example 2024-06), not {value!r}")
+    return None
+
+
+def _print_reconciliation(reconciliation: dict[str, Any], out: Path) -> None:
+    from rich.table import Table
+
+    table = Table(title="Reconciliation (registry rows)", show_header=True)
+    table.add_column("file")
+    for column in ("rows_in", "matched", "unmatched", "rejected", "duplicates"):
+        table.add_column(column, justify="right")
+    files = reconciliation.get("files") or {}
+    for name, row in [*files.items(), ("total", reconciliation)]:
+        table.add_row(
+            name,
+            *(
+                str(row.get(k, 0))
+                for k in ("rows_in", "matched", "unmatched", "rejected", "duplicates")
+            ),
+        )
+    console.print(table)
+    reasons = reconciliation.get("reasons") or {}
+    if reasons:
+        console.print(
+            "reasons: " + ", ".join(f"{k} {v}" for k, v in reasons.items()),
+            highlight=False,
+        )
+    console.print(f"store written to {out}", highlight=False)
+
+
+@app.command()
+def build(
+    boundaries: Annotated[str, typer.Option(help="Village boundaries (GPKG, SHP, GeoJSON...).")],
+    registry: Annotated[list[Path], typer.Option(help="Registry export; repeat for each file.")],
+    workforce: Annotated[Path, typer.Option(help="Workforce per village and year.")],
+    out: Annotated[Path, typer.Option(help="Store folder to write (replaced when done).")],
+    start: Annotated[str | None, typer.Option(help="First month, YYYY-MM.")] = None,
+    end: Annotated[str | None, typer.Option(help="Last month, YYYY-MM.")] = None,
+    mapping: Annotated[Path | None, typer.Option(help="Header mapping file (YAML/TOML).")] = None,
+    roster: Annotated[Path | None, typer.Option(help="Bhabinkamtibmas roster.")] = None,
+    events: Annotated[Path | None, typer.Option(help="Outreach events.")] = None,
+) -> None:
+    """Build the processed store the dashboard reads, from raw registry exports."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from analytics.pipeline import BuildInputs, build_store
+
+    inputs = BuildInputs(
+        boundaries=boundaries,
+        registries=tuple(registry),
+        workforce=workforce,
+        out=out,
+        start=_month_option(start, "--start"),  # type: ignore[arg-type]
+        end=_month_option(end, "--end"),  # type: ignore[arg-type]
+        mapping=mapping,
+        roster=roster,
+        events=events,
+    )
+    try:
+        settings = Settings.from_env()
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+        with Progress(*columns, console=console, transient=False) as bar:
+            tasks: dict[str, object] = {}
+
+            def progress(step: str, done: int, total: int) -> None:
+                if step not in tasks:
+                    tasks[step] = bar.add_task(step, total=total or None)
+                bar.update(tasks[step], completed=done, total=total or None)  # type: ignore[arg-type]
+
+            result = build_store(inputs, settings, progress)
+    except (InputError, SettingsError) as exc:
+        _fail(str(exc))
+    _print_reconciliation(result.reconciliation, result.store_dir)
+    steps = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items())
+    console.print(f"timings: {steps}", highlight=False)
+
+
+@app.command("estimate-denominators")
+def estimate_denominators(
+    totals: Annotated[
+        Path,
+        typer.Option(help="Kabupaten totals: kabupaten_code, year, workers, informal_workers."),
+    ],
+    weights: Annotated[
+        Path, typer.Option(help="Village weights: village_code, weight (working-age population).")
+    ],
+    out: Annotated[Path, typer.Option(help="CSV to write (a workforce file for build).")],
+) -> None:
+    """Estimate village workforce from kabupaten totals, in proportion to village weights."""
+    from analytics.denominators import allocate_workforce, read_totals, read_weights
+
+    try:
+        kab_totals = read_totals(totals)
+        village_weights = read_weights(weights)
+        frame = allocate_workforce(kab_totals, village_weights)
+    except InputError as exc:
+        _fail(str(exc))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(out, index=False, encoding="utf-8")
+    with_totals = set(kab_totals["kabupaten_code"])
+    left_out = ~village_weights["village_code"].str.slice(0, 5).isin(with_totals)
+    console.print(
+        f"{frame['village_code'].nunique()} villages x {frame['year'].nunique()} year(s) "
+        f"written to {out}",
+        highlight=False,
+    )
+    if left_out.any():
+        console.print(
+            f"[yellow]note:[/] {int(left_out.sum())} villages have a weight but their "
+            "kabupaten has no totals, so they get no denominator",
+            highlight=False,
+        )
+
+
+@app.command()
+def plan(
+    out: Annotated[Path, typer.Option(help="Folder for the plan files.")],
+    store: Annotated[Path | None, typer.Option(help="Processed store folder.")] = None,
+    roster: Annotated[Path | None, typer.Option(help="Roster (else the store's).")] = None,
+    events: Annotated[Path | None, typer.Option(help="Outreach events (else the store's).")] = None,
+    polres: Annotated[str | None, typer.Option(help="Plan for this Polres/Polresta.")] = None,
+    polsek: Annotated[str | None, typer.Option(help="Plan for this Polsek.")] = None,
+    weeks: Annotated[int, typer.Option(min=1, max=52, help="Weeks to plan.")] = 4,
+    capacity: Annotated[int, typer.Option(min=1, max=14, help="Visits per officer/week.")] = 2,
+    start: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD (next Monday).")] = None,
+    w_gap: Annotated[float, typer.Option(help="Weight: uncovered informal workers.")] = 0.5,
+    w_coverage: Annotated[float, typer.Option(help="Weight: low BPU coverage.")] = 0.2,
+    w_pace: Annotated[float, typer.Option(help="Weight: slow 12-month pace.")] = 0.15,
+    w_recency: Annotated[float, typer.Option(help="Weight: time since last outreach.")] = 0.15,
+    mapping: Annotated[Path | None, typer.Option(help="Header mapping file (YAML/TOML).")] = None,
+) -> None:
+    """Write outreach plans: rencana_<polsek>.xlsx, briefing_<polsek>.pdf and prioritas.csv."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from analytics.io.tables import load_mapping
+    from analytics.outreach.plan_job import run_plan_job
+    from analytics.outreach.priority import PriorityWeights
+    from analytics.store import StoreError
+
+    try:
+        settings = Settings.from_env()
+        first_day = None
+        if start is not None:
+            try:
+                first_day = pd.Timestamp(dt.date.fromisoformat(start))
+            except ValueError:
+                raise InputError(f"--start {start!r} is not a date YYYY-MM-DD") from None
+        weights = PriorityWeights(w_gap, w_coverage, w_pace, w_recency)
+        result = run_plan_job(
+            store or settings.store_dir,
+            out,
+            roster=roster,
+            events=events,
+            polres=polres,
+            polsek=polsek,
+            weeks=weeks,
+            visits_per_week=capacity,
+            start=first_day,
+            weights=weights,
+            mapping=load_mapping(mapping),
+        )
+    except (InputError, SettingsError, StoreError, ValueError) as exc:
+        _fail(str(exc))
+    for kind, recon in result.reconciliation.items():
+        console.print(
+            f"{kind}: {recon['rows_in']} rows = {recon['accepted']} accepted + "
+            f"{recon['rejected']} rejected + {recon['duplicates']} duplicates",
+            highlight=False,
+        )
+    summary = result.plan.summary
+    console.print(
+        f"{len(summary)} officers, {len(result.plan.schedule)} visits planned, "
+        f"{len(result.plan.unassigned)} villages without an officer in scope",
+        highlight=False,
+    )
+    for path in result.written:
+        console.print(f"  {path}", highlight=False)
 
 
 def main() -> None:  # pragma: no cover - console entry point

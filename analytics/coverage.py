@@ -1,0 +1,285 @@
+"""The coverage engine: active memberships, eligible workers and coverage per area and month.
+
+Rules (``docs/methodology.md`` explains them in words):
+
+* A membership is **active** in month *m* when ``registered_on`` <= the last day of *m* and
+  (``ended_on`` is empty or ``ended_on`` > the last day of *m*). With months numbered, that is
+  ``registered_month <= m < ended_month``: a membership ending on any day of March is no
+  longer active in March.
+* **Eligible** workers for a month come from the workforce row of the month's year, else the
+  latest earlier year, else the earliest year; ``ALL`` uses workers, ``BPU`` informal
+  workers, ``PU`` workers minus informal workers; ``JAKON`` and ``PMI`` have none.
+* **Coverage** = 100 x active / eligible. Higher levels sum numerators and denominators over
+  their villages; the denominator is the sum over villages that have one, and the numerator
+  (``active_covered``) the actives of those same villages.
+
+Counting never tests each membership against each month: registrations and exits are
+counted per village x segment x month with ``numpy.bincount`` on small integer indexes
+and active memberships are their running sum.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from analytics.codes import LEVEL_CODE_LENGTH, LEVELS, Level
+from analytics.schemas import SEGMENTS, CoverageSchema
+
+#: Segments of the output, in order: every segment together, then each one.
+OUTPUT_SEGMENTS: Final[tuple[str, ...]] = ("ALL", *SEGMENTS)
+#: The segments whose denominator comes from the workforce file.
+_ELIGIBLE_SEGMENTS: Final[tuple[str, ...]] = ("ALL", "PU", "BPU")
+#: Months in the default reporting window.
+DEFAULT_WINDOW_MONTHS: Final = 36
+
+COVERAGE_COLUMNS: Final[tuple[str, ...]] = (
+    "level",
+    "area_code",
+    "area_name",
+    "parent_code",
+    "month",
+    "segment",
+    "active",
+    "active_covered",
+    "eligible",
+    "coverage_pct",
+    "gap",
+    "registrations",
+    "exits",
+    "villages",
+    "villages_with_eligible",
+    "over_100",
+)
+
+
+@dataclass(frozen=True)
+class VillageCounts:
+    """Counts per village x segment x month, as arrays of shape (villages, 4, months).
+
+    The segment axis follows :data:`analytics.schemas.SEGMENTS`; ``village_codes`` is sorted.
+    """
+
+    village_codes: np.ndarray
+    months: pd.DatetimeIndex
+    active: np.ndarray
+    registrations: np.ndarray
+    exits: np.ndarray
+
+
+def month_range(start: pd.Timestamp, end: pd.Timestamp) -> pd.DatetimeIndex:
+    """First days of every month from ``start``'s month to ``end``'s month, inclusive."""
+    first = pd.Timestamp(start).to_period("M").to_timestamp()
+    last = pd.Timestamp(end).to_period("M").to_timestamp()
+    if last < first:
+        raise ValueError(f"the end month {last:%Y-%m} is before the start month {first:%Y-%m}")
+    return pd.date_range(first, last, freq="MS")
+
+
+def default_months(
+    data_until: pd.Timestamp | None, months: int = DEFAULT_WINDOW_MONTHS
+) -> pd.DatetimeIndex:
+    """The ``months`` months ending at the month of ``data_until`` (today when unknown)."""
+    end = pd.Timestamp(data_until) if data_until is not None else pd.Timestamp.today()
+    end_month = end.to_period("M").to_timestamp()
+    return month_range(end_month - pd.DateOffset(months=months - 1), end_month)
+
+
+def _month_numbers(values: pd.Series) -> np.ndarray:
+    """Months since 1970-01 as int64 (``NaT`` becomes the int64 minimum)."""
+    as_months = pd.to_datetime(values).to_numpy().astype("datetime64[M]")
+    return as_months.astype(np.int64)
+
+
+def _positions(values: pd.Series, universe: np.ndarray) -> np.ndarray:
+    """Position of each value in ``universe`` (-1 when absent), via Arrow's hash lookup."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        category_positions = _positions(pd.Series(values.cat.categories), universe)
+        # Code -1 (missing) picks the appended -1.
+        return np.append(category_positions, -1)[values.cat.codes.to_numpy()]
+    found = pc.index_in(pa.array(values.astype("str")), value_set=pa.array(universe, pa.string()))
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def count_memberships(
+    memberships: pd.DataFrame, village_codes: np.ndarray | pd.Series, months: pd.DatetimeIndex
+) -> VillageCounts:
+    """Active memberships, registrations and exits per village x segment x month.
+
+    ``memberships`` holds ``village_code``, ``segment``, ``registered_on`` and ``ended_on``
+    (MembershipSchema). Memberships registered before the first month count as active from
+    it; those registered after the last month are not counted. Every membership's village
+    must be one of ``village_codes`` (intake guarantees it): anything else is a bug and
+    raises ``ValueError``.
+    """
+    codes = np.sort(np.asarray(village_codes, dtype=object))
+    n_v, n_s, n_m = len(codes), len(SEGMENTS), len(months)
+    village = _positions(memberships["village_code"], codes)
+    if (village < 0).any():
+        raise ValueError(f"{int((village < 0).sum())} memberships are in villages not in the list")
+    segment = _positions(memberships["segment"], np.array(SEGMENTS, dtype=object))
+    if (segment < 0).any():
+        raise ValueError("memberships with a segment outside " + ", ".join(SEGMENTS))
+    first = int(_month_numbers(pd.Series([months[0]]))[0])
+    registered = _month_numbers(memberships["registered_on"]) - first
+    ended_raw = _month_numbers(memberships["ended_on"])
+    has_end = memberships["ended_on"].notna().to_numpy()
+    ended = np.where(has_end, ended_raw - first, n_m)
+    cell = (village * n_s + segment) * n_m
+    size = n_v * n_s * n_m
+
+    starts = registered < n_m
+    delta = np.bincount(cell[starts] + np.maximum(registered[starts], 0), minlength=size)
+    stops = ended < n_m
+    delta -= np.bincount(cell[stops] + np.maximum(ended[stops], 0), minlength=size)
+    active = np.cumsum(delta.reshape(n_v, n_s, n_m), axis=2)
+
+    new = (registered >= 0) & starts
+    registrations = np.bincount(cell[new] + registered[new], minlength=size)
+    gone = (ended >= 0) & stops
+    exits = np.bincount(cell[gone] + ended[gone], minlength=size)
+    shape = (n_v, n_s, n_m)
+    return VillageCounts(
+        village_codes=codes,
+        months=months,
+        active=active,
+        registrations=registrations.reshape(shape),
+        exits=exits.reshape(shape),
+    )
+
+
+def eligible_by_year(workforce: pd.DataFrame, years: list[int]) -> pd.DataFrame:
+    """The workforce row used for each village and year in ``years``.
+
+    The row of the year itself, else the latest earlier year, else the earliest year. Returns
+    ``village_code``, ``year``, ``workers``, ``informal_workers`` and ``source_year``.
+    """
+    columns = ["village_code", "year", "workers", "informal_workers", "source_year"]
+    if workforce.empty:
+        return pd.DataFrame(columns=columns)
+    wf = (
+        workforce[["village_code", "year", "workers", "informal_workers"]]
+        .astype({"year": "int64"})
+        .assign(source_year=lambda d: d["year"])
+        .sort_values("year")
+    )
+    grid = pd.MultiIndex.from_product(
+        [wf["village_code"].unique(), sorted(set(years))], names=["village_code", "year"]
+    ).to_frame(index=False)
+    grid = grid.astype({"year": "int64"}).sort_values("year")
+    earlier = pd.merge_asof(grid, wf, on="year", by="village_code", direction="backward")
+    later = pd.merge_asof(grid, wf, on="year", by="village_code", direction="forward")
+    chosen = earlier.fillna(later)
+    return chosen[columns].sort_values(["village_code", "year"]).reset_index(drop=True)
+
+
+def eligible_cube(
+    workforce: pd.DataFrame, village_codes: np.ndarray, months: pd.DatetimeIndex
+) -> np.ndarray:
+    """Eligible workers per village x output segment x month; NaN where there is none.
+
+    Shape (villages, 5, months) along :data:`OUTPUT_SEGMENTS`; JAKON and PMI are always NaN.
+    """
+    n_v, n_m = len(village_codes), len(months)
+    cube = np.full((n_v, len(OUTPUT_SEGMENTS), n_m), np.nan)
+    years = months.year.to_numpy()
+    rows = eligible_by_year(workforce, sorted(set(years.tolist())))
+    if rows.empty:
+        return cube
+    village = _positions(rows["village_code"], np.asarray(village_codes, dtype=object))
+    known = village >= 0
+    rows, village = rows[known], village[known]
+    workers = rows["workers"].to_numpy(dtype=float)
+    informal = rows["informal_workers"].to_numpy(dtype=float)
+    by_segment = {"ALL": workers, "PU": workers - informal, "BPU": informal}
+    year_of_row = rows["year"].to_numpy()
+    for month_i, year in enumerate(years):
+        in_year = year_of_row == year
+        for segment, values in by_segment.items():
+            cube[village[in_year], OUTPUT_SEGMENTS.index(segment), month_i] = values[in_year]
+    return cube
+
+
+def _with_all(per_segment: np.ndarray) -> np.ndarray:
+    """Prepend the ``ALL`` segment (sum of the four) to a (villages, 4, months) array."""
+    return np.concatenate([per_segment.sum(axis=1, keepdims=True), per_segment], axis=1)
+
+
+def _group_starts(codes: np.ndarray, level: Level) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of ``level`` and where each group starts in the sorted village codes."""
+    prefixes = np.array([c[: LEVEL_CODE_LENGTH[level]] for c in codes], dtype=object)
+    group_codes, starts = np.unique(prefixes, return_index=True)
+    return group_codes, starts
+
+
+def _level_rows(
+    level: Level,
+    codes: np.ndarray,
+    starts: np.ndarray,
+    cubes: dict[str, np.ndarray],
+    months: pd.DatetimeIndex,
+) -> pd.DataFrame:
+    """Sum the village cubes over groups starting at ``starts`` and flatten them to rows."""
+    summed = {name: np.add.reduceat(cube, starts, axis=0) for name, cube in cubes.items()}
+    n_villages = np.diff(np.append(starts, len(next(iter(cubes.values())))))
+    with_eligible = summed["has_eligible"]
+    eligible = np.where(with_eligible > 0, summed["eligible"], np.nan)
+    covered = summed["active_covered"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct = np.where(eligible > 0, 100.0 * covered / eligible, np.nan)
+    n_g, n_s, n_m = summed["active"].shape
+    return pd.DataFrame(
+        {
+            "level": level,
+            "area_code": np.repeat(codes, n_s * n_m),
+            "month": np.tile(months.to_numpy(), n_g * n_s),
+            "segment": np.tile(np.repeat(np.array(OUTPUT_SEGMENTS, dtype=object), n_m), n_g),
+            "active": summed["active"].ravel(),
+            "active_covered": covered.ravel(),
+            "eligible": eligible.ravel(),
+            "coverage_pct": pct.ravel(),
+            "gap": (eligible - covered).ravel(),
+            "registrations": summed["registrations"].ravel(),
+            "exits": summed["exits"].ravel(),
+            "villages": np.repeat(n_villages, n_s * n_m),
+            "villages_with_eligible": with_eligible.ravel(),
+        }
+    )
+
+
+def coverage_table(
+    counts: VillageCounts, eligible: np.ndarray, areas: pd.DataFrame
+) -> pd.DataFrame:
+    """Coverage rows for every level, area, month and output segment (CoverageSchema).
+
+    ``eligible`` comes from :func:`eligible_cube` over the same village codes and months;
+    ``areas`` (``level``, ``area_code``, ``area_name``, ``parent_code``) names the areas.
+    Adds ``active_covered`` (actives in villages with a denominator) and ``over_100``.
+    """
+    has = ~np.isnan(eligible)
+    active = _with_all(counts.active)
+    cubes = {
+        "active": active,
+        "active_covered": np.where(has, active, 0),
+        "eligible": np.where(has, eligible, 0.0),
+        "has_eligible": has.astype(np.int64),
+        "registrations": _with_all(counts.registrations),
+        "exits": _with_all(counts.exits),
+    }
+    frames = []
+    for level in LEVELS:
+        codes, starts = _group_starts(counts.village_codes, level)
+        frames.append(_level_rows(level, codes, starts, cubes, counts.months))
+    rows = pd.concat(frames, ignore_index=True)
+    names = areas[["level", "area_code", "area_name", "parent_code"]]
+    table = rows.merge(names, on=["level", "area_code"], how="left", validate="many_to_one")
+    if table["area_name"].isna().any():
+        missing = table.loc[table["area_name"].isna(), "area_code"].unique()[:5]
+        raise ValueError(f"areas without a name: {', '.join(map(str, missing))}")
+    table = table.assign(over_100=table["coverage_pct"].gt(100.0))
+    return CoverageSchema.validate(table[list(COVERAGE_COLUMNS)])

@@ -1,0 +1,301 @@
+"""The build, wired in one place: raw files in, a processed store out.
+
+::
+
+    boundaries --read_villages--> villages --clean/dissolve--> levels --> areas, geo/*.geojson
+    registries --ingest_registries--> memberships --count_memberships--> counts ┐
+    workforce  --ingest_workforce---> workforce   --eligible_cube-----> eligible ┴-> coverage
+    coverage --add_changes--> coverage.parquet;  coverage --quality_flags--> quality.parquet
+    memberships --weekly_registrations--> registrations_weekly.parquet
+    roster/events (optional) --outreach intake--> officers.parquet, events.parquet
+
+Everything is written to a staging folder next to ``out`` and moved into place at the end.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analytics import coverage as engine
+from analytics.geometry import area_table, clean_villages, dissolve_levels, write_geojson
+from analytics.io import store_writer
+from analytics.quality import quality_flags
+from analytics.schemas import SEGMENTS
+from analytics.settings import UCJ_TARGET_PCT, Settings
+from analytics.store import (
+    AREAS_FILE,
+    COVERAGE_FILE,
+    GEO_DIR,
+    META_FILE,
+    QUALITY_FILE,
+    RECONCILIATION_FILE,
+    REJECTED_FILE,
+    UNMATCHED_FILE,
+    WEEKLY_FILE,
+)
+from analytics.trends import add_changes
+
+Progress = Callable[[str, int, int], None]
+OFFICERS_FILE = "officers.parquet"
+EVENTS_FILE = "events.parquet"
+WORKFORCE_REJECTED_FILE = "workforce_rejected.csv"
+
+
+@dataclass(frozen=True)
+class BuildInputs:
+    """The files of one build. ``start``/``end`` are months (any day in them)."""
+
+    boundaries: str | Path
+    registries: Sequence[Path]
+    workforce: Path
+    out: Path
+    start: pd.Timestamp | None = None
+    end: pd.Timestamp | None = None
+    mapping: Path | None = None
+    roster: Path | None = None
+    events: Path | None = None
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build did: the reconciliation, where the store is and how long each step took."""
+
+    reconciliation: dict[str, Any]
+    store_dir: Path
+    timings: dict[str, float] = field(default_factory=dict)
+    geo_bytes: dict[str, int] = field(default_factory=dict)
+    coverage_rows: int = 0
+
+    @property
+    def count_seconds(self) -> float:
+        """Seconds spent counting memberships (the step the benchmark compares)."""
+        return self.timings.get("count", 0.0)
+
+
+@contextmanager
+def _timed(timings: dict[str, float], step: str, progress: Progress | None) -> Iterator[None]:
+    if progress is not None:
+        progress(step, 0, 1)
+    began = time.perf_counter()
+    yield
+    timings[step] = round(time.perf_counter() - began, 4)
+    if progress is not None:
+        progress(step, 1, 1)
+
+
+def weekly_registrations(memberships: pd.DataFrame, months: pd.DatetimeIndex) -> pd.DataFrame:
+    """New registrations per village x segment x week (Monday) inside the months."""
+    first = months[0]
+    last = months[-1] + pd.offsets.MonthEnd(0)
+    registered = pd.to_datetime(memberships["registered_on"])
+    inside = (registered >= first) & (registered <= last)
+    days = registered[inside].to_numpy().astype("datetime64[D]")
+    weekday = (days.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday (3)
+    week = days - weekday.astype("timedelta64[D]")
+    frame = pd.DataFrame(
+        {
+            "village_code": memberships.loc[inside, "village_code"].astype("str").to_numpy(),
+            "segment": memberships.loc[inside, "segment"].astype("str").to_numpy(),
+            "week": week.astype("datetime64[ns]"),
+        }
+    )
+    counted = frame.groupby(["village_code", "segment", "week"], observed=True).size()
+    return counted.rename("registrations").reset_index().astype({"registrations": "int64"})
+
+
+def _months(inputs: BuildInputs, data_until: pd.Timestamp | None) -> pd.DatetimeIndex:
+    if inputs.start is None and inputs.end is None:
+        return engine.default_months(data_until)
+    end = inputs.end if inputs.end is not None else data_until
+    if inputs.start is None:
+        return engine.default_months(end)
+    return engine.month_range(inputs.start, end if end is not None else inputs.start)
+
+
+def _sources(inputs: BuildInputs, reconciliation: dict[str, Any]) -> list[dict[str, Any]]:
+    files = reconciliation.get("files", {})
+    sources: list[dict[str, Any]] = []
+    boundaries = Path(inputs.boundaries)
+    if not boundaries.is_file() and ":" in str(inputs.boundaries):  # FILE:LAYER
+        boundaries = Path(str(inputs.boundaries).rsplit(":", 1)[0])
+    if boundaries.is_file():
+        sources.append(
+            {
+                "file": boundaries.name,
+                "kind": "boundaries",
+                "rows": None,
+                "sha256": store_writer.file_sha256(boundaries),
+            }
+        )
+    for path in inputs.registries:
+        rows = files.get(path.name, {}).get("rows_in")
+        sources.append(
+            {
+                "file": path.name,
+                "kind": "registry",
+                "rows": rows,
+                "sha256": store_writer.file_sha256(path),
+            }
+        )
+    optional = [
+        ("workforce", inputs.workforce),
+        ("roster", inputs.roster),
+        ("events", inputs.events),
+    ]
+    for kind, given in optional:
+        if given is not None:
+            rows = reconciliation.get(kind, {}).get("rows_in")
+            if kind in ("roster", "events"):
+                rows = reconciliation.get("outreach", {}).get(kind, {}).get("rows_in")
+            sources.append(
+                {
+                    "file": given.name,
+                    "kind": kind,
+                    "rows": rows,
+                    "sha256": store_writer.file_sha256(given),
+                }
+            )
+    return sources
+
+
+def _outreach(
+    inputs: BuildInputs, villages: pd.DataFrame, mapping: dict[str, dict[str, str]], stage: Path
+) -> dict[str, Any]:
+    """Ingest the optional roster and events; write them; return their reconciliations.
+
+    The outreach intake is imported only when one of the files is given. Events are checked
+    against the roster's officers when both are given.
+    """
+    intake = importlib.import_module("analytics.outreach.intake")
+    result: dict[str, Any] = {}
+    officers = None
+    if inputs.roster is not None:
+        roster = intake.ingest_roster(inputs.roster, villages, mapping.get("roster"))
+        officers = roster.frame
+        store_writer.write_parquet(roster.frame, stage / OFFICERS_FILE)
+        _write_rejected(roster.rejected, stage / "roster_rejected.csv")
+        result["roster"] = roster.reconciliation
+    if inputs.events is not None:
+        events = intake.ingest_events(
+            inputs.events, villages, mapping.get("events"), officers=officers
+        )
+        store_writer.write_parquet(events.frame, stage / EVENTS_FILE)
+        _write_rejected(events.rejected, stage / "events_rejected.csv")
+        result["events"] = events.reconciliation
+    return result
+
+
+def _write_rejected(rejected: pd.DataFrame, path: Path) -> None:
+    # The outreach intake keeps file, row, reason, NRP, codes and raw values, never names.
+    store_writer.write_row_report(rejected, path, list(rejected.columns))
+
+
+def build_store(
+    inputs: BuildInputs, settings: Settings, progress: Progress | None = None
+) -> BuildResult:
+    """Run the whole build and publish the store at ``inputs.out``.
+
+    Raises :class:`analytics.errors.InputError` for unusable input (nothing is published).
+    """
+    from analytics.intake import ingest_registries, ingest_workforce, load_mapping
+    from analytics.io.boundaries import read_villages
+
+    timings: dict[str, float] = {}
+    store_writer.check_out_dir(inputs.out)
+    key = settings.require_hmac_key()
+    with _timed(timings, "boundaries", progress):
+        villages = read_villages(inputs.boundaries)
+        mapping = load_mapping(inputs.mapping)
+    with _timed(timings, "registries", progress):
+        intake = ingest_registries(
+            list(inputs.registries), villages, key, mapping.get("registry"), progress
+        )
+    with _timed(timings, "workforce", progress):
+        workforce = ingest_workforce(inputs.workforce, villages, mapping.get("workforce"))
+    months = _months(inputs, intake.data_until)
+    codes = np.sort(villages["village_code"].astype("str").to_numpy(dtype=object))
+    with _timed(timings, "count", progress):
+        counts = engine.count_memberships(intake.memberships, codes, months)
+    with _timed(timings, "geometry", progress):
+        levels = dissolve_levels(clean_villages(villages))
+        areas = area_table(levels)
+    with _timed(timings, "coverage", progress):
+        eligible = engine.eligible_cube(workforce.frame, codes, months)
+        coverage = add_changes(engine.coverage_table(counts, eligible, areas))
+        quality = quality_flags(coverage)
+        weekly = weekly_registrations(intake.memberships, months)
+    reconciliation = {**intake.reconciliation, "workforce": workforce.reconciliation}
+    with store_writer.staging(inputs.out) as stage:
+        if inputs.roster is not None or inputs.events is not None:
+            with _timed(timings, "outreach", progress):
+                reconciliation["outreach"] = _outreach(inputs, villages, mapping, stage)
+        with _timed(timings, "write", progress):
+            store_writer.write_parquet(coverage, stage / COVERAGE_FILE)
+            store_writer.write_parquet(areas, stage / AREAS_FILE)
+            store_writer.write_parquet(quality, stage / QUALITY_FILE)
+            store_writer.write_parquet(weekly, stage / WEEKLY_FILE)
+            store_writer.write_json(reconciliation, stage / RECONCILIATION_FILE)
+            store_writer.write_row_report(intake.unmatched, stage / UNMATCHED_FILE)
+            store_writer.write_row_report(intake.rejected, stage / REJECTED_FILE)
+            store_writer.write_row_report(
+                workforce.rejected,
+                stage / WORKFORCE_REJECTED_FILE,
+                store_writer.WORKFORCE_REPORT_COLUMNS,
+            )
+            geo_bytes = write_geojson(levels, stage / GEO_DIR)
+            store_writer.write_json(
+                _meta(
+                    inputs,
+                    settings,
+                    intake.data_until,
+                    months,
+                    workforce.frame,
+                    areas,
+                    reconciliation,
+                ),
+                stage / META_FILE,
+            )
+            store_writer.publish(stage, inputs.out)
+    return BuildResult(
+        reconciliation=reconciliation,
+        store_dir=inputs.out,
+        timings=timings,
+        geo_bytes=geo_bytes,
+        coverage_rows=len(coverage),
+    )
+
+
+def _meta(
+    inputs: BuildInputs,
+    settings: Settings,
+    data_until: pd.Timestamp | None,
+    months: pd.DatetimeIndex,
+    workforce: pd.DataFrame,
+    areas: pd.DataFrame,
+    reconciliation: dict[str, Any],
+) -> dict[str, Any]:
+    roots = areas.loc[areas["level"] == "provinsi", "area_code"].tolist()
+    workforce_sources = sorted(workforce["source"].astype("str").unique().tolist())
+    return {
+        "built_at": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
+        "data_until": None if data_until is None else pd.Timestamp(data_until).date().isoformat(),
+        "start_month": f"{months[0]:%Y-%m}",
+        "end_month": f"{months[-1]:%Y-%m}",
+        "demo": settings.demo,
+        "sources": _sources(inputs, reconciliation),
+        "workforce_source": "; ".join(workforce_sources),
+        "target_pct": settings.target_pct,
+        "ucj_target_pct": UCJ_TARGET_PCT,
+        "root_level": "provinsi",
+        "root_codes": roots,
+        "segments": ["ALL", *SEGMENTS],
+    }

@@ -1,0 +1,537 @@
+"""Registry and workforce intake: from users' exports to pseudonymous, placed rows.
+
+Every input row (a row with anything in a read column) lands in exactly one outcome, in
+this order of precedence:
+
+1. **rejected**, with the first reason that applies: ``no_identity`` (neither KPJ nor a
+   usable NIK), ``missing_registration_date``, ``invalid_registration_date``,
+   ``unknown_segment``, ``invalid_end_date``, ``end_before_registration``;
+2. **duplicate**: identity, segment and registration date equal to an earlier row's
+   (earlier file in the given order, then earlier row); it counts once;
+3. **matched** by code or by name, else **unmatched** with ``unknown_code``,
+   ``unknown_name``, ``ambiguous_name`` or ``no_location`` (see :mod:`analytics.matching`).
+
+So ``rows_in = matched + unmatched + rejected + duplicates`` per file and in total.
+
+Privacy: names and addresses are recognised and never read; KPJ and NIK become keyed
+pseudonyms (:mod:`analytics.pseudonym`) right after reading and are dropped. The outcome
+tables carry file, row, location, segment and date fields only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from analytics.codes import normalize_village_codes
+from analytics.errors import InputError
+from analytics.io.tables import (
+    DROPPED_FIELDS,
+    REGISTRY_ALIASES,
+    WORKFORCE_ALIASES,
+    Table,
+    inspect_table,
+    load_mapping,
+    read_columns,
+    resolve_columns,
+)
+from analytics.matching import UNMATCHED_REASONS, Gazetteer, build_gazetteer, place_rows
+from analytics.pseudonym import pseudonym_keys, pseudonymize_identity
+from analytics.schemas import SEGMENTS
+from analytics.values import (
+    blank,
+    nik_structure_valid,
+    normalize_identifiers,
+    normalize_segments,
+    parse_counts,
+    parse_dates,
+)
+
+__all__ = [
+    "UNMATCHED_REASONS",
+    "IntakeResult",
+    "WorkforceIntake",
+    "ingest_registries",
+    "ingest_workforce",
+    "load_mapping",
+]
+
+REJECTION_REASONS: Final = (
+    "no_identity",
+    "missing_registration_date",
+    "invalid_registration_date",
+    "unknown_segment",
+    "invalid_end_date",
+    "end_before_registration",
+)
+OUTCOME_COLUMNS: Final = (
+    "source_file",
+    "source_row",
+    "reason",
+    "village_code_raw",
+    "desa",
+    "kecamatan",
+    "kabupaten",
+    "segment",
+    "registered_on_raw",
+)
+WORKFORCE_REJECTION_REASONS: Final = (
+    "invalid_code",
+    "unknown_code",
+    "invalid_year",
+    "invalid_workers",
+    "invalid_informal_workers",
+    "informal_exceeds_workers",
+    "duplicate",
+)
+_TEXT_ONLY: Final = ("kpj", "nik", "village_code")
+_CATEGORICAL: Final = (
+    "village_code",
+    "desa",
+    "kecamatan",
+    "kabupaten",
+    "segment",
+    "registered_on",
+    "ended_on",
+)
+_COUNT_KEYS: Final = (
+    "rows_in",
+    "matched",
+    "matched_by_code",
+    "matched_by_name",
+    "unmatched",
+    "rejected",
+    "duplicates",
+)
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    """Outcome of reading the registries (see the module docstring)."""
+
+    memberships: pd.DataFrame
+    unmatched: pd.DataFrame
+    rejected: pd.DataFrame
+    duplicates: pd.DataFrame
+    reconciliation: dict[str, Any]
+    data_until: pd.Timestamp | None
+
+
+@dataclass(frozen=True)
+class WorkforceIntake:
+    """Workforce denominators (WorkforceSchema), rejected rows with reasons, counts."""
+
+    frame: pd.DataFrame
+    rejected: pd.DataFrame
+    reconciliation: dict[str, Any]
+
+
+def _display(values: pd.Series) -> pd.Series:
+    """Values as text for the outcome tables (dates as ISO)."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.dt.strftime("%Y-%m-%d").astype("str")
+    return values.astype("str")
+
+
+def _outcome(table: Table, mask: np.ndarray, reasons: pd.Series, file: str) -> pd.DataFrame:
+    """Rows of ``table`` selected by ``mask`` in the outcome-table shape."""
+    frame = table.frame.loc[mask]
+    empty = pd.Series(np.nan, index=frame.index, dtype="str")
+    column_of = {"village_code_raw": "village_code", "registered_on_raw": "registered_on"}
+    data = {
+        "source_file": pd.Series(file, index=frame.index, dtype="str"),
+        "source_row": table.source_row.loc[mask].astype("int64"),
+        "reason": reasons.loc[mask].astype("str"),
+    }
+    for name in OUTCOME_COLUMNS[3:]:
+        source = column_of.get(name, name)
+        data[name] = _display(frame[source]) if source in frame else empty
+    return pd.DataFrame(data).reset_index(drop=True)
+
+
+def _empty_outcome() -> pd.DataFrame:
+    frame = pd.DataFrame({c: pd.Series(dtype="str") for c in OUTCOME_COLUMNS})
+    return frame.astype({"source_row": "int64"})
+
+
+def _read_registry(path: Path, file: str, mapping: Mapping[str, str] | None) -> Table:
+    source = inspect_table(
+        path,
+        recognise=lambda headers: bool(
+            {"kpj", "nik"} & set(resolve_columns(headers, REGISTRY_ALIASES, mapping, file=file))
+        ),
+    )
+    columns = resolve_columns(source.headers, REGISTRY_ALIASES, mapping, file=file)
+    found = ", ".join(h for h in source.headers if h) or "(none)"
+    required = {
+        "membership id (KPJ, e.g. NO_KPJ, or NIK)": {"kpj", "nik"},
+        "registration date (e.g. TGL_KEPESERTAAN)": {"registered_on"},
+        "location (KODE_DESA or DESA)": {"village_code", "desa"},
+        "segment (SEGMEN)": {"segment"},
+    }
+    for label, fields in required.items():
+        if not fields & set(columns):
+            raise InputError(
+                f"no recognisable {label} column; columns found: {found}. "
+                "Name the header in a --mapping file if it is there under another name.",
+                file=file,
+                column=label.split(" (")[0],
+            )
+    wanted = {f: h for f, h in columns.items() if f not in DROPPED_FIELDS}
+    return read_columns(source, wanted, text_only=_TEXT_ONLY, categorical=_CATEGORICAL)
+
+
+def _pseudonymous_ids(frame: pd.DataFrame, key: bytes) -> tuple[pd.Series, int]:
+    """Member ids (KPJ pseudonym, else NIK pseudonym) and the count of structurally invalid NIKs."""
+    missing = pd.Series(pd.NA, index=frame.index, dtype="string[pyarrow]")
+    kpj = normalize_identifiers(frame["kpj"]) if "kpj" in frame else missing
+    nik = normalize_identifiers(frame["nik"]) if "nik" in frame else missing
+    nik_invalid = int((nik.notna() & ~nik_structure_valid(nik)).sum())
+    return pseudonymize_identity(kpj, nik, key), nik_invalid
+
+
+@dataclass(frozen=True)
+class _FileIntake:
+    accepted: pd.DataFrame  # file_no, source_row, member_id, segment, dates, placement
+    unmatched: pd.DataFrame  # outcome rows of accepted rows not placed (duplicates included)
+    rejected: pd.DataFrame
+    rows_in: int
+    warnings: dict[str, int]
+
+
+def _ingest_file(
+    path: Path,
+    file: str,
+    file_no: int,
+    mapping: Mapping[str, str] | None,
+    key: bytes,
+    gazetteer: Gazetteer,
+    progress: Progress | None,
+) -> _FileIntake:
+    table = _read_registry(path, file, mapping)
+    member_id, nik_invalid = _pseudonymous_ids(table.frame, key)
+    frame = table.frame.drop(columns=["kpj", "nik"], errors="ignore")  # raw ids end here
+    table = Table(frame, table.source_row, table.blank_rows, table.numeric_cells)
+    segment = normalize_segments(frame["segment"]).cat.set_categories(SEGMENTS)
+    registered = parse_dates(frame["registered_on"])
+    if "ended_on" in frame:
+        ended, end_blank = parse_dates(frame["ended_on"]), blank(frame["ended_on"])
+    else:
+        ended = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+        end_blank = pd.Series(True, index=frame.index)
+    reason = np.select(
+        [
+            member_id.isna().to_numpy(),
+            blank(frame["registered_on"]).to_numpy(),
+            registered.isna().to_numpy(),
+            segment.isna().to_numpy(),
+            (~end_blank & ended.isna()).to_numpy(),
+            (ended < registered).to_numpy(dtype=bool, na_value=False),
+        ],
+        range(len(REJECTION_REASONS)),
+        default=-1,
+    )
+    ok = reason < 0
+    reasons = pd.Series(pd.Categorical.from_codes(reason, REJECTION_REASONS), index=frame.index)
+    rejected = _outcome(table, ~ok, reasons, file)
+    location_columns = [c for c in ("village_code", "desa", "kecamatan", "kabupaten") if c in frame]
+    locations = frame.loc[ok, location_columns]
+    placed = place_rows(
+        locations.rename(columns={"village_code": "village_code_raw"}), gazetteer, progress
+    )
+    accepted = pd.DataFrame(
+        {
+            "file_no": np.full(int(ok.sum()), file_no, dtype=np.int32),
+            "source_row": table.source_row.loc[ok].to_numpy(dtype=np.int64),
+            "member_id": _rows(member_id, ok),
+            "segment": _rows(segment, ok),
+            "registered_on": _rows(registered, ok),
+            "ended_on": _rows(ended, ok),
+            **{name: placed[name].array for name in placed.columns},
+        }
+    )
+    not_placed = np.zeros(len(frame), dtype=bool)
+    not_placed[ok] = placed["village_code"].isna().to_numpy()
+    unmatched_reason = pd.Series(pd.NA, index=frame.index, dtype="str")
+    unmatched_reason[not_placed] = placed["reason"].dropna().astype("str").to_numpy()
+    unmatched = _outcome(table, not_placed, unmatched_reason, file)
+    warnings = {
+        "nik_invalid": nik_invalid + table.numeric_cells.get("nik", 0),
+        "numeric_id_cells": sum(table.numeric_cells.get(c, 0) for c in _TEXT_ONLY),
+        "blank_rows": table.blank_rows,
+    }
+    return _FileIntake(accepted, unmatched, rejected, len(frame), warnings)
+
+
+def _rows(values: pd.Series, mask: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """The values where ``mask`` holds, without a copy when it holds everywhere."""
+    return values.array if mask.all() else values.loc[mask].array
+
+
+def _counts(rows_in: int, accepted: pd.DataFrame, rejected: pd.DataFrame, dup: int) -> dict:
+    method = accepted["match_method"].value_counts()
+    reasons = rejected["reason"].value_counts().to_dict()
+    unmatched = accepted["reason"].value_counts()
+    reasons.update(unmatched.to_dict())
+    return {
+        "rows_in": rows_in,
+        "matched": int(method.sum()),
+        "matched_by_code": int(method.get("code", 0)),
+        "matched_by_name": int(method.get("name", 0)),
+        "unmatched": int(unmatched.sum()),
+        "rejected": len(rejected),
+        "duplicates": dup,
+        "reasons": {str(k): int(v) for k, v in sorted(reasons.items()) if v},
+    }
+
+
+def _file_names(paths: Sequence[Path]) -> list[str]:
+    names: list[str] = []
+    for path in paths:
+        name, n = Path(path).name, 1
+        while name in names:
+            n += 1
+            name = f"{Path(path).name} ({n})"
+        names.append(name)
+    return names
+
+
+def _first_rows(accepted: pd.DataFrame) -> np.ndarray:
+    """Position of the first row with the same identity, segment and registration date.
+
+    Rows are sorted by a 64-bit key of the pseudonym, the segment, the date and the
+    position (a stable sort, no hash table of ten million strings); equal keys are then
+    confirmed on the full pseudonym, with an exact (slower) fallback should two
+    pseudonyms ever share their first 16 hex characters.
+    """
+    n = len(accepted)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    segment = accepted["segment"].cat.codes.to_numpy().astype(np.int64)
+    day = accepted["registered_on"].to_numpy(dtype="datetime64[D]").view("int64")
+    ident = pseudonym_keys(accepted["member_id"])
+    when = day * 8 + segment  # fewer than 8 segments
+    order = np.lexsort((when, ident))
+    ident, when = ident[order], when[order]
+    same = (ident[1:] == ident[:-1]) & (when[1:] == when[:-1])
+    del ident, when
+    run_start = np.maximum.accumulate(np.where(np.r_[True, ~same], np.arange(n), 0))
+    first = np.empty(n, dtype=np.int64)
+    first[order] = order[run_start]
+    # np.lexsort is stable: within a run of equal keys the earliest row comes first.
+    repeated = np.flatnonzero(first != np.arange(n))
+    ids = accepted["member_id"].iloc[np.r_[repeated, first[repeated]]].to_numpy(dtype=object)
+    if not (ids[: len(repeated)] == ids[len(repeated) :]).all():
+        codes = pd.factorize(accepted["member_id"])[0]
+        positions = pd.Series(np.arange(n)).groupby([codes, segment, day], sort=False)
+        return positions.transform("min").to_numpy()
+    return first
+
+
+def _duplicates(accepted: pd.DataFrame, names: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
+    """Mask of rows repeating an earlier row, and the duplicates table."""
+    first = _first_rows(accepted)
+    dup = first != np.arange(len(accepted))
+    file_names = np.asarray(names, dtype=object)
+    file_no = accepted["file_no"].to_numpy()
+    rows = accepted["source_row"].to_numpy()
+    table = pd.DataFrame(
+        {
+            "source_file": pd.array(file_names[file_no[dup]], dtype="str"),
+            "source_row": rows[dup],
+            "first_file": pd.array(file_names[file_no[first[dup]]], dtype="str"),
+            "first_row": rows[first[dup]],
+        }
+    )
+    return dup, table
+
+
+def ingest_registries(
+    paths: Sequence[Path],
+    villages: gpd.GeoDataFrame,
+    key: bytes,
+    mapping: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
+) -> IntakeResult:
+    """Read, normalise, pseudonymise, de-duplicate and place the rows of the registries.
+
+    ``memberships`` holds ``member_id`` (str), ``village_code``, ``segment``,
+    ``source_file`` and ``match_method`` as categoricals of text (ten million rows fit in
+    memory), ``registered_on``/``ended_on`` as datetimes and ``source_row`` as int.
+    """
+    if not paths:
+        raise InputError("no registry file given (--registry)")
+    gazetteer = build_gazetteer(villages)
+    names = _file_names(paths)
+    parts: list[_FileIntake] = []
+    for number, (path, name) in enumerate(zip(paths, names, strict=True)):
+        if progress:
+            progress("read", number, len(paths))
+        parts.append(_ingest_file(Path(path), name, number, mapping, key, gazetteer, progress))
+    if progress:
+        progress("read", len(paths), len(paths))
+        progress("deduplicate", 0, 1)
+    accepted = (
+        parts[0].accepted
+        if len(parts) == 1
+        else pd.concat([p.accepted for p in parts], ignore_index=True)
+    )
+    dup, duplicates = _duplicates(accepted, names)
+    if progress:
+        progress("deduplicate", 1, 1)
+    kept = accepted.loc[~dup, ["file_no", "match_method", "reason", "kabupaten_code"]]
+    files: dict[str, dict] = {}
+    unmatched_parts = []
+    for number, (part, name) in enumerate(zip(parts, names, strict=True)):
+        repeated = duplicates.loc[duplicates["source_file"] == name, "source_row"]
+        unmatched_parts.append(part.unmatched.loc[~part.unmatched["source_row"].isin(repeated)])
+        in_file = kept.loc[kept["file_no"] == number] if len(parts) > 1 else kept
+        counts = _counts(part.rows_in, in_file, part.rejected, len(repeated))
+        files[name] = {**counts, "warnings": part.warnings}
+    totals: dict[str, Any] = {k: sum(f[k] for f in files.values()) for k in _COUNT_KEYS}
+    for section in ("reasons", "warnings"):
+        merged: dict[str, int] = {}
+        for f in files.values():
+            for k, v in f[section].items():
+                merged[k] = merged.get(k, 0) + v
+        totals[section] = dict(sorted(merged.items())) if section == "reasons" else merged
+    status = np.where(kept["match_method"].notna(), "matched", "unmatched")
+    by_kab = pd.crosstab(kept["kabupaten_code"], status)
+    reconciliation = {
+        **totals,
+        "files": files,
+        "by_kabupaten": {
+            str(code): {s: int(row.get(s, 0)) for s in ("matched", "unmatched")}
+            for code, row in by_kab.iterrows()
+        },
+    }
+    final = ~dup & accepted["village_code"].notna().to_numpy()
+    latest = max(
+        accepted.loc[~dup, "registered_on"].max(),
+        accepted.loc[~dup, "ended_on"].max(),
+        key=_date_order,
+    )
+    placed = accepted.loc[final]
+    del accepted, kept
+    memberships = pd.DataFrame(
+        {
+            "member_id": placed["member_id"],
+            "village_code": placed["village_code"].cat.remove_unused_categories(),
+            "segment": placed["segment"],
+            "registered_on": placed["registered_on"],
+            "ended_on": placed["ended_on"],
+            "source_file": pd.Categorical.from_codes(placed["file_no"], categories=names),
+            "source_row": placed["source_row"],
+            "match_method": placed["match_method"],
+        }
+    ).reset_index(drop=True)
+    del placed
+    return IntakeResult(
+        memberships=memberships,
+        unmatched=_concat_outcomes(unmatched_parts),
+        rejected=_concat_outcomes([p.rejected for p in parts]),
+        duplicates=duplicates,
+        reconciliation=reconciliation,
+        data_until=None if pd.isna(latest) else pd.Timestamp(latest),
+    )
+
+
+def _date_order(value: object) -> pd.Timestamp:
+    return pd.Timestamp.min if pd.isna(value) else pd.Timestamp(value)
+
+
+def _concat_outcomes(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    frames = [p for p in parts if len(p)]
+    return pd.concat(frames, ignore_index=True) if frames else _empty_outcome()
+
+
+def ingest_workforce(
+    path: Path, villages: gpd.GeoDataFrame, mapping: Mapping[str, str] | None = None
+) -> WorkforceIntake:
+    """Read workforce denominators per village and year.
+
+    Rows are rejected (first reason that applies) for an ``invalid_code``, an
+    ``unknown_code`` (not in the boundaries), an ``invalid_year`` (not 1990-2100),
+    ``invalid_workers`` / ``invalid_informal_workers`` (not a whole number),
+    ``informal_exceeds_workers``, or as a ``duplicate`` of an earlier row for the same
+    village and year. ``source`` is the ``SUMBER`` value, else the file name.
+    """
+    path = Path(path)
+    file = path.name
+    source = inspect_table(path)
+    columns = resolve_columns(source.headers, WORKFORCE_ALIASES, mapping, file=file)
+    missing = [
+        f for f in ("village_code", "year", "workers", "informal_workers") if f not in columns
+    ]
+    if missing:
+        found = ", ".join(h for h in source.headers if h) or "(none)"
+        wanted = {f: WORKFORCE_ALIASES[f][0] for f in missing}
+        raise InputError(
+            f"no recognisable {', '.join(wanted.values())} column; columns found: {found}",
+            file=file,
+            column=next(iter(wanted.values())),
+        )
+    table = read_columns(source, columns, text_only=("village_code",))
+    frame = table.frame
+    codes = normalize_village_codes(frame["village_code"])
+    year = parse_counts(frame["year"])
+    workers = parse_counts(frame["workers"])
+    informal = parse_counts(frame["informal_workers"])
+    known = set(villages["village_code"])
+    checks = [
+        codes.isna(),
+        ~codes.isin(known).fillna(False).astype(bool),
+        ~year.between(1990, 2100).fillna(False).astype(bool),
+        workers.isna(),
+        informal.isna(),
+        (informal > workers).fillna(False).astype(bool),
+    ]
+    reason = np.select(
+        [c.to_numpy(dtype=bool) for c in checks], WORKFORCE_REJECTION_REASONS[:-1], ""
+    )
+    ok = reason == ""
+    keys = pd.DataFrame({"code": codes, "year": year}).loc[ok]
+    repeated = keys.duplicated(keep="first")
+    reason[np.flatnonzero(ok)[repeated.to_numpy()]] = "duplicate"
+    ok = reason == ""
+    given_source = frame["source"] if "source" in frame else pd.Series(np.nan, index=frame.index)
+    out = pd.DataFrame(
+        {
+            "village_code": codes.loc[ok].astype("str"),
+            "year": year.loc[ok].astype("int64"),
+            "workers": workers.loc[ok].astype("int64"),
+            "informal_workers": informal.loc[ok].astype("int64"),
+            "source": given_source.loc[ok].astype("str").where(~blank(given_source).loc[ok], file),
+        }
+    ).reset_index(drop=True)
+    rejected = pd.DataFrame(
+        {
+            "source_file": pd.Series(file, index=frame.index[~ok], dtype="str"),
+            "source_row": table.source_row.loc[~ok].astype("int64"),
+            "reason": pd.Series(reason[~ok], index=frame.index[~ok], dtype="str"),
+            "village_code_raw": frame["village_code"].loc[~ok].astype("str"),
+            "year": frame["year"].loc[~ok].astype("str"),
+            "workers": frame["workers"].loc[~ok].astype("str"),
+            "informal_workers": frame["informal_workers"].loc[~ok].astype("str"),
+        }
+    ).reset_index(drop=True)
+    reasons = rejected["reason"].value_counts()
+    reconciliation = {
+        "rows_in": len(frame),
+        "accepted": len(out),
+        "rejected": len(rejected),
+        "reasons": {str(k): int(v) for k, v in sorted(reasons.items())},
+        "warnings": {
+            "numeric_id_cells": table.numeric_cells.get("village_code", 0),
+            "blank_rows": table.blank_rows,
+        },
+    }
+    return WorkforceIntake(out, rejected, reconciliation)

@@ -1,0 +1,211 @@
+"""Placing rows in villages: codes, names with prefixes, typos, ambiguity, reasons."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analytics.io.boundaries import read_villages
+from analytics.matching import (
+    FUZZY_MARGIN,
+    FUZZY_MIN_SCORE,
+    NameKey,
+    build_gazetteer,
+    closest,
+    name_key,
+    place_rows,
+)
+
+VILLAGES = pd.DataFrame(
+    [
+        ("34.71.01.1001", "Bener", "34.71.01", "Tegalrejo", "34.71", "Kota Yogyakarta"),
+        ("34.71.01.1002", "Kricak", "34.71.01", "Tegalrejo", "34.71", "Kota Yogyakarta"),
+        ("34.04.07.2001", "Caturtunggal", "34.04.07", "Depok", "34.04", "Kabupaten Sleman"),
+        ("34.04.07.2002", "Maguwoharjo", "34.04.07", "Depok", "34.04", "Kabupaten Sleman"),
+        ("34.04.01.2001", "Argomulyo", "34.04.01", "Cangkringan", "34.04", "Kabupaten Sleman"),
+        ("34.02.01.2001", "Argomulyo", "34.02.01", "Sedayu", "34.02", "Kabupaten Bantul"),
+        ("32.01.01.2001", "Sukamaju", "32.01.01", "Cibinong", "32.01", "Kabupaten Bogor"),
+        ("32.71.01.1001", "Sukamaju", "32.71.01", "Bogor Tengah", "32.71", "Kota Bogor"),
+        ("32.71.01.1002", "Paledang", "32.71.01", "Bogor Tengah", "32.71", "Kota Bogor"),
+    ],
+    columns=[
+        "village_code",
+        "village_name",
+        "kecamatan_code",
+        "kecamatan_name",
+        "kabupaten_code",
+        "kabupaten_name",
+    ],
+)
+
+
+def _place(rows: list[tuple]) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        rows, columns=["village_code_raw", "desa", "kecamatan", "kabupaten"], dtype="str"
+    )
+    return place_rows(frame, build_gazetteer(VILLAGES))
+
+
+def _outcome(result: pd.DataFrame) -> list[tuple]:
+    return [
+        tuple(None if pd.isna(v) else v for v in row)
+        for row in result[["village_code", "match_method", "reason"]].itertuples(index=False)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Kalurahan Caturtunggal", ("caturtunggal", None)),
+        ("DESA  Bener", ("bener", None)),
+        ("Kel. Kricak", ("kricak", None)),
+        ("Ds. Kricak", ("kricak", None)),
+        ("Kelurahan", ("kelurahan", None)),  # a prefix alone is the name
+        ("Mágúwoharjo", ("maguwoharjo", None)),
+    ],
+)
+def test_village_name_keys(raw: str, expected: tuple) -> None:
+    key = name_key(raw, "desa")
+    assert key is not None
+    assert (key.key, key.hint) == expected
+
+
+def test_area_name_keys() -> None:
+    assert name_key("Kab. Gunung Kidul", "kabupaten") == NameKey("gunungkidul", "kabgunungkidul", "kabupaten")
+    assert name_key("KOTA YOGYAKARTA", "kabupaten") == NameKey("yogyakarta", "kotayogyakarta", "kota")
+    assert name_key("Kota Adm. Jakarta Pusat", "kabupaten").key == "jakartapusat"
+    assert name_key("Kapanewon Depok", "kecamatan").key == "depok"
+    assert name_key("Kec. Kotagede", "kecamatan").key == "kotagede"
+    assert name_key("  ", "desa") is None
+    assert name_key(None, "desa") is None
+
+
+def test_closest_threshold_and_margin() -> None:
+    assert (FUZZY_MIN_SCORE, FUZZY_MARGIN) == (80.0, 10.0)
+    assert closest("caturtunggl", ["caturtunggal", "maguwoharjo"]) == ("caturtunggal", None)
+    assert closest("benar", ["bener", "kricak"]) == ("bener", None)  # ratio exactly 80
+    assert closest("beji", ["bejo"]) == (None, "unknown_name")  # ratio 75
+    # Two candidates one letter away from the query: neither is clearly closest.
+    assert closest("sukamaja", ["sukamaju", "sukamaji"]) == (None, "ambiguous_name")
+
+
+def test_codes_in_every_form_win_over_names() -> None:
+    result = _place(
+        [
+            ("34.71.01.1001", "Kricak", None, None),
+            ("3471011002", None, None, None),
+            ("34 71 01 1002", None, None, None),
+            ("34.71.01.9999", None, None, None),
+            ("3471", None, None, None),
+            ("34.71.01.9999", "Bener", "Tegalrejo", None),
+        ]
+    )
+    assert _outcome(result) == [
+        ("34.71.01.1001", "code", None),
+        ("34.71.01.1002", "code", None),
+        ("34.71.01.1002", "code", None),
+        (None, None, "unknown_code"),
+        (None, None, "unknown_code"),
+        ("34.71.01.1001", "name", None),
+    ]
+    assert result["kabupaten_code"].astype(object).fillna("-").tolist() == ["34.71", "34.71", "34.71", "34.71", "-", "34.71"]
+
+
+def test_names_with_prefixes_scopes_typos_and_ambiguity() -> None:
+    result = _place(
+        [
+            (None, "Kalurahan Caturtunggal", "Kapanewon Depok", "Kab. Sleman"),  # prefixes
+            (None, "MAGUWOHARJO", None, None),  # unique name, no scope needed
+            (None, "Caturtunggl", "Depok", None),  # one letter missing
+            (None, "Argomulyo", None, None),  # in two kabupaten
+            (None, "Argomulyo", "Kec. Sedayu", None),  # kecamatan decides
+            (None, "Argomulyo", None, "Sleman"),  # kabupaten decides
+            (None, "Argomulyo", "Cangkringn", "Kabupaten Slemn"),  # typos in the scope too
+            (None, "Sukamaju", None, "Bogor"),  # Kota and Kabupaten Bogor both fit
+            (None, "Sukamaju", None, "Kota Bogor"),  # the prefix tells them apart
+            (None, "Sukamaju", None, "Kabupaten Bogor"),
+            (None, "Wonosari", None, None),  # not in the boundaries
+            (None, "Bener", None, "Sleman"),  # exists, but not in that kabupaten
+            (None, "Bener", "Atlantis", None),  # unknown kecamatan
+            (None, None, "Depok", None),  # no village given
+            (None, None, None, None),
+        ]
+    )
+    assert _outcome(result) == [
+        ("34.04.07.2001", "name", None),
+        ("34.04.07.2002", "name", None),
+        ("34.04.07.2001", "name", None),
+        (None, None, "ambiguous_name"),
+        ("34.02.01.2001", "name", None),
+        ("34.04.01.2001", "name", None),
+        ("34.04.01.2001", "name", None),
+        (None, None, "ambiguous_name"),
+        ("32.71.01.1001", "name", None),
+        ("32.01.01.2001", "name", None),
+        (None, None, "unknown_name"),
+        (None, None, "unknown_name"),
+        (None, None, "unknown_name"),
+        (None, None, "no_location"),
+        (None, None, "no_location"),
+    ]
+    kab = result["kabupaten_code"].astype(object).fillna("-").tolist()
+    # The kabupaten is known from the names even when the village is not.
+    assert kab[10:14] == ["-", "34.04", "-", "34.04"]
+
+
+def test_same_spelling_on_many_rows_is_resolved_once_and_spread() -> None:
+    rows = [(None, "Kricak", "Tegalrejo", None)] * 1000 + [("3471011001", None, None, None)] * 1000
+    result = _place(rows)
+    assert result["match_method"].value_counts().to_dict() == {"name": 1000, "code": 1000}
+    assert result.index.equals(pd.RangeIndex(2000))
+
+
+def test_missing_columns_count_as_empty() -> None:
+    frame = pd.DataFrame({"desa": ["Kricak", None]}, dtype="str")
+    result = place_rows(frame, build_gazetteer(VILLAGES))
+    assert _outcome(result) == [("34.71.01.1002", "name", None), (None, None, "no_location")]
+
+
+@pytest.mark.shared
+def test_diy_name_only_rows_typed_diy_style(shared_data: Path) -> None:
+    villages = read_villages(shared_data / "diy" / "diy_desa_cahyadsn_kepmendagri2025.geojson")
+    result = _place_real(
+        villages,
+        [
+            ("Kalurahan Caturtunggal", "Kapanewon Depok", "Kabupaten Sleman"),
+            ("Kal. Sinduadi", "Kapanewon Mlati", None),
+            ("Kelurahan Kricak", "Kemantren Tegalrejo", "Kota Yogyakarta"),
+            ("Argomulyo", "Kapanewon Sedayu", "Bantul"),
+            ("Argomulyo", None, None),  # Sedayu (Bantul) and Cangkringan (Sleman)
+            ("Argomulyo", None, "Kab. Sleman"),
+            ("WONOKERTO", "Kapanewon Turi", None),
+            ("Banguntapn", "Banguntapan", "Bantul"),  # typo in the village
+            ("Jangkaran", "Temon", "Kulonprogo"),  # Kulon Progo written as one word
+            ("Kalurahan Semanu", "Kapanewon Semanu", "Gunung Kidul"),
+            ("Antah Berantah", None, "Sleman"),
+        ],
+    )
+    codes = result["village_code"].astype(object).fillna(result["reason"].astype(object)).tolist()
+    expected_names = villages.set_index("village_code")["village_name"]
+    assert codes[4] == "ambiguous_name"
+    assert codes[10] == "unknown_name"
+    placed = [expected_names.get(c) for c in codes[:4] + codes[5:10]]
+    assert placed == [
+        "Caturtunggal",
+        "Sinduadi",
+        "Kricak",
+        "Argomulyo",
+        "Argomulyo",
+        "Wonokerto",
+        "Banguntapan",
+        "Jangkaran",
+        "Semanu",
+    ]
+    assert codes[3].startswith("34.02.") and codes[5].startswith("34.04.")
+
+
+def _place_real(villages: pd.DataFrame, rows: list[tuple]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["desa", "kecamatan", "kabupaten"], dtype="str")
+    return place_rows(frame, build_gazetteer(villages))

@@ -36,9 +36,11 @@ from analytics.io.tables import (
     REGISTRY_ALIASES,
     WORKFORCE_ALIASES,
     Table,
+    TableSource,
     inspect_table,
     load_mapping,
     read_columns,
+    read_table,
     resolve_columns,
 )
 from analytics.matching import UNMATCHED_REASONS, Gazetteer, build_gazetteer, place_rows
@@ -162,13 +164,9 @@ def _empty_outcome() -> pd.DataFrame:
     return frame.astype({"source_row": "int64"})
 
 
-def _read_registry(path: Path, file: str, mapping: Mapping[str, str] | None) -> Table:
-    source = inspect_table(
-        path,
-        recognise=lambda headers: bool(
-            {"kpj", "nik"} & set(resolve_columns(headers, REGISTRY_ALIASES, mapping, file=file))
-        ),
-    )
+def _registry_columns(source: TableSource, mapping: Mapping[str, str] | None) -> dict[str, str]:
+    """The registry fields of ``source`` to read; an InputError when a required one is absent."""
+    file = source.path.name
     columns = resolve_columns(source.headers, REGISTRY_ALIASES, mapping, file=file)
     found = ", ".join(h for h in source.headers if h) or "(none)"
     required = {
@@ -185,8 +183,21 @@ def _read_registry(path: Path, file: str, mapping: Mapping[str, str] | None) -> 
                 file=file,
                 column=label.split(" (")[0],
             )
-    wanted = {f: h for f, h in columns.items() if f not in DROPPED_FIELDS}
-    return read_columns(source, wanted, text_only=_TEXT_ONLY, categorical=_CATEGORICAL)
+    return {f: h for f, h in columns.items() if f not in DROPPED_FIELDS}
+
+
+def _read_registry(path: Path, file: str, mapping: Mapping[str, str] | None) -> Table:
+    def has_identity(headers: Sequence[str]) -> bool:
+        found = resolve_columns(headers, REGISTRY_ALIASES, mapping, file=file)
+        return bool({"kpj", "nik"} & set(found))
+
+    return read_table(
+        path,
+        lambda source: _registry_columns(source, mapping),
+        recognise=has_identity,
+        text_only=_TEXT_ONLY,
+        categorical=_CATEGORICAL,
+    )
 
 
 def _pseudonymous_ids(frame: pd.DataFrame, key: bytes) -> tuple[pd.Series, int]:
@@ -240,7 +251,9 @@ def _ingest_file(
         default=-1,
     )
     ok = reason < 0
-    reasons = pd.Series(pd.Categorical.from_codes(reason, REJECTION_REASONS), index=frame.index)
+    reasons = pd.Series(
+        pd.Categorical.from_codes(reason, pd.Index(REJECTION_REASONS)), index=frame.index
+    )
     rejected = _outcome(table, ~ok, reasons, file)
     location_columns = [c for c in ("village_code", "desa", "kecamatan", "kabupaten") if c in frame]
     locations = frame.loc[ok, location_columns]
@@ -428,7 +441,9 @@ def ingest_registries(
             "segment": placed["segment"],
             "registered_on": placed["registered_on"],
             "ended_on": placed["ended_on"],
-            "source_file": pd.Categorical.from_codes(placed["file_no"], categories=names),
+            "source_file": pd.Categorical.from_codes(
+                placed["file_no"].to_numpy(), categories=pd.Index(names)
+            ),
             "source_row": placed["source_row"],
             "match_method": placed["match_method"],
         }
@@ -444,7 +459,7 @@ def ingest_registries(
     )
 
 
-def _date_order(value: object) -> pd.Timestamp:
+def _date_order(value: Any) -> pd.Timestamp:
     return pd.Timestamp.min if pd.isna(value) else pd.Timestamp(value)
 
 

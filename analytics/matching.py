@@ -326,8 +326,10 @@ def place_rows(
     kab_codes = pd.Index(sorted(set(gazetteer.kabupaten_of)))
     raw_codes, raw_uniques = distinct(_column(locations, "village_code_raw"))
     normalized = normalize_village_codes(raw_uniques).fillna("").astype("str")
-    village = spread(codes_index.get_indexer(normalized), raw_codes, -1)
-    kab_from_code = spread(kab_codes.get_indexer(normalized.str.slice(0, 5)), raw_codes, -1)
+    village = spread(codes_index.get_indexer(pd.Index(normalized)), raw_codes, -1)
+    kab_from_code = spread(
+        kab_codes.get_indexer(pd.Index(normalized.str.slice(0, 5))), raw_codes, -1
+    )
     code_given = spread((~blank(raw_uniques)).to_numpy(), raw_codes, False).astype(bool)
     by_code = village >= 0
 
@@ -356,8 +358,10 @@ def place_rows(
     return pd.DataFrame(
         {
             "village_code": pd.Categorical.from_codes(village, categories=codes_index),
-            "match_method": pd.Categorical.from_codes(method, categories=["code", "name"]),
-            "reason": pd.Categorical.from_codes(reason, categories=list(UNMATCHED_REASONS)),
+            "match_method": pd.Categorical.from_codes(
+                method, categories=pd.Index(["code", "name"])
+            ),
+            "reason": pd.Categorical.from_codes(reason, categories=pd.Index(UNMATCHED_REASONS)),
             "kabupaten_code": pd.Categorical.from_codes(kabupaten, categories=kab_codes),
         },
         index=locations.index,

@@ -47,7 +47,7 @@ def _hmac_hex(text: pa.ChunkedArray | pa.Array, key: bytes) -> pa.ChunkedArray:
     inner, outer = _keyed_states(key)
     size = PSEUDONYM_HEX_CHARS // 2
     filler = bytes(size)
-    chunks = []
+    chunks: list[pa.Array] = []
     for start in range(0, len(text), _CHUNK):
         part = text.slice(start, _CHUNK)
         raw = bytearray()

@@ -52,7 +52,7 @@ def spread(per_value: np.ndarray, codes: np.ndarray, missing: object) -> np.ndar
     """Per-row values from per-distinct-value ones (``missing`` where the code is -1)."""
     if len(per_value) == 0:
         return np.full(len(codes), missing)
-    return np.where(codes >= 0, per_value[np.maximum(codes, 0)], missing)
+    return np.where(codes >= 0, per_value[np.maximum(codes, 0)], missing)  # type: ignore[call-overload]
 
 
 def map_unique(values: pd.Series, transform: Callable[[pd.Series], pd.Series]) -> pd.Series:

@@ -71,7 +71,11 @@ def test_shapefile_folder_and_zip(tmp_path: Path) -> None:
             zf.write(part, f"batas/{part.name}")
     from_zip = read_villages(archive)
     for villages in (from_folder, from_zip):
-        assert villages["village_code"].tolist() == ["34.71.01.1001", "34.71.01.1002", "33.02.01.2001"]
+        assert villages["village_code"].tolist() == [
+            "34.71.01.1001",
+            "34.71.01.1002",
+            "33.02.01.2001",
+        ]
         assert villages["kind"].tolist() == ["kelurahan", "kelurahan", "desa"]
         assert villages["kabupaten_name"].tolist()[2] == "Kabupaten Banyumas"
         assert villages["kecamatan_name"].tolist() == [
@@ -80,7 +84,9 @@ def test_shapefile_folder_and_zip(tmp_path: Path) -> None:
             "Kecamatan 33.02.01",
         ]
         assert villages["province_name"].tolist()[0] == "Provinsi 34"
-        assert any("no kecamatan name for 2 kecamatan codes" in w for w in villages.attrs["warnings"])
+        assert any(
+            "no kecamatan name for 2 kecamatan codes" in w for w in villages.attrs["warnings"]
+        )
 
 
 def test_geoparquet_reprojected_with_adm_pcodes_and_kinds(tmp_path: Path) -> None:

@@ -73,8 +73,12 @@ def test_village_name_keys(raw: str, expected: tuple) -> None:
 
 
 def test_area_name_keys() -> None:
-    assert name_key("Kab. Gunung Kidul", "kabupaten") == NameKey("gunungkidul", "kabgunungkidul", "kabupaten")
-    assert name_key("KOTA YOGYAKARTA", "kabupaten") == NameKey("yogyakarta", "kotayogyakarta", "kota")
+    assert name_key("Kab. Gunung Kidul", "kabupaten") == NameKey(
+        "gunungkidul", "kabgunungkidul", "kabupaten"
+    )
+    assert name_key("KOTA YOGYAKARTA", "kabupaten") == NameKey(
+        "yogyakarta", "kotayogyakarta", "kota"
+    )
     assert name_key("Kota Adm. Jakarta Pusat", "kabupaten").key == "jakartapusat"
     assert name_key("Kapanewon Depok", "kecamatan").key == "depok"
     assert name_key("Kec. Kotagede", "kecamatan").key == "kotagede"
@@ -110,7 +114,14 @@ def test_codes_in_every_form_win_over_names() -> None:
         (None, None, "unknown_code"),
         ("34.71.01.1001", "name", None),
     ]
-    assert result["kabupaten_code"].astype(object).fillna("-").tolist() == ["34.71", "34.71", "34.71", "34.71", "-", "34.71"]
+    assert result["kabupaten_code"].astype(object).fillna("-").tolist() == [
+        "34.71",
+        "34.71",
+        "34.71",
+        "34.71",
+        "-",
+        "34.71",
+    ]
 
 
 def test_names_with_prefixes_scopes_typos_and_ambiguity() -> None:

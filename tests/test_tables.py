@@ -51,7 +51,7 @@ def test_csv_encoding_and_delimiter_are_detected(
 
 
 def test_detect_encoding_is_deterministic() -> None:
-    assert detect_encoding("a,b\n".encode()) == "utf-8"
+    assert detect_encoding(b"a,b\n") == "utf-8"
     assert detect_encoding(b"\xef\xbb\xbfa,b\n") == "utf-8-sig"
     assert detect_encoding("Désa,Sérang\n".encode("cp1252")) in {"cp1252", "latin_1"}
     # 0x81 is undefined in cp1252: only Latin-1 can decode it.
@@ -86,7 +86,14 @@ def test_header_key_ignores_case_spaces_underscores_dots() -> None:
 
 
 def test_resolve_columns_with_aliases_and_mapping() -> None:
-    headers = ["Nomor Peserta", "Kode Wilayah", "Kapanewon", "Kab/Kota", "Nama Peserta", "Tgl Daftar"]
+    headers = [
+        "Nomor Peserta",
+        "Kode Wilayah",
+        "Kapanewon",
+        "Kab/Kota",
+        "Nama Peserta",
+        "Tgl Daftar",
+    ]
     found = resolve_columns(headers, REGISTRY_ALIASES, {"kpj": "nomor peserta"}, file="f")
     assert found == {
         "kpj": "Nomor Peserta",
@@ -120,7 +127,11 @@ def test_load_mapping_yaml_and_toml(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [("registry: [a, b]\n", "sections"), ("registry:\n  kpj: 5\n", "must be text"), (": :\n", "parse")],
+    [
+        ("registry: [a, b]\n", "sections"),
+        ("registry:\n  kpj: 5\n", "must be text"),
+        (": :\n", "parse"),
+    ],
 )
 def test_load_mapping_errors_name_the_file(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "m.yaml"
@@ -188,7 +199,13 @@ def test_parquet_types(tmp_path: Path) -> None:
     )
     pq.write_table(table, path)
     source = inspect_table(path)
-    columns = {"nik": "NIK", "kpj": "KPJ", "desa": "DESA", "registered_on": "TGL", "ended_on": "TGL2"}
+    columns = {
+        "nik": "NIK",
+        "kpj": "KPJ",
+        "desa": "DESA",
+        "registered_on": "TGL",
+        "ended_on": "TGL2",
+    }
     read = read_columns(source, columns, text_only=("nik", "kpj"), categorical=("desa",))
     frame = read.frame
     assert frame["nik"].fillna("-").tolist() == ["3471010101900001", "-"]

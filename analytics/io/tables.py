@@ -300,13 +300,20 @@ def _inspect_csv(path: Path) -> TableSource:
     return TableSource(path, "csv", tuple(str(h) for h in headers), encoding, delimiter)
 
 
-def _inspect_xlsx(path: Path, recognise: Callable[[Sequence[str]], bool] | None) -> TableSource:
+def _open_workbook(path: Path) -> Any:
     import openpyxl
 
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    # Cached values only: formulas are never evaluated.
+    return openpyxl.load_workbook(path, read_only=True, data_only=True)
+
+
+def _inspect_xlsx(
+    path: Path, recognise: Callable[[Sequence[str]], bool] | None, workbook: Any = None
+) -> TableSource:
+    book = workbook if workbook is not None else _open_workbook(path)
     try:
         first: TableSource | None = None
-        for sheet in workbook.worksheets:
+        for sheet in book.worksheets:
             for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
                 if any(v is not None and str(v).strip() for v in row):
                     headers = tuple("" if v is None else str(v).strip() for v in row)
@@ -321,6 +328,40 @@ def _inspect_xlsx(path: Path, recognise: Callable[[Sequence[str]], bool] | None)
             raise InputError("the workbook has no header row in any sheet", file=path.name)
         return first
     finally:
+        if workbook is None:
+            book.close()
+
+
+def read_table(
+    path: Path,
+    choose: Callable[[TableSource], Mapping[str, str]],
+    *,
+    recognise: Callable[[Sequence[str]], bool] | None = None,
+    text_only: Collection[str] = (),
+    categorical: Collection[str] = (),
+) -> Table:
+    """:func:`inspect_table`, then :func:`read_columns` of the columns ``choose`` picks.
+
+    A workbook is opened once for both (openpyxl parses a whole sheet on opening when
+    the file does not state its dimensions).
+    """
+    if not path.is_file() or _kind_of(path) != "xlsx":
+        source = inspect_table(path, recognise)
+        return read_columns(source, choose(source), text_only=text_only, categorical=categorical)
+    try:
+        workbook = _open_workbook(path)
+    except Exception as exc:  # openpyxl and zipfile raise many types; name the file
+        raise InputError(f"cannot read the file as XLSX: {exc}", file=path.name) from exc
+    try:
+        source = _inspect_xlsx(path, recognise, workbook)
+        return read_columns(
+            source,
+            choose(source),
+            text_only=text_only,
+            categorical=categorical,
+            workbook=workbook,
+        )
+    finally:
         workbook.close()
 
 
@@ -330,6 +371,7 @@ def read_columns(
     *,
     text_only: Collection[str] = (),
     categorical: Collection[str] = (),
+    workbook: Any = None,
 ) -> Table:
     """Read the ``columns`` (``{field: header}``) of ``source``, renamed to their fields.
 
@@ -338,9 +380,9 @@ def read_columns(
     """
     try:
         if source.kind == "csv":
-            frame, numeric = _read_csv(source, columns), {}
+            frame, numeric = _read_csv(source, columns), dict[str, int]()
         elif source.kind == "xlsx":
-            frame, numeric = _read_xlsx(source, columns, text_only)
+            frame, numeric = _read_xlsx(source, columns, text_only, workbook)
         else:
             frame, numeric = _read_parquet(source, columns, text_only, categorical)
     except InputError:
@@ -404,20 +446,19 @@ def _xlsx_cell_text(value: object, text_only: bool) -> tuple[str | None, bool]:
 
 
 def _read_xlsx(
-    source: TableSource, columns: Mapping[str, str], text_only: Collection[str]
+    source: TableSource, columns: Mapping[str, str], text_only: Collection[str], workbook: Any
 ) -> tuple[pd.DataFrame, dict[str, int]]:
-    import openpyxl
-
     positions = {f: source.headers.index(h) for f, h in columns.items()}
     values: dict[str, list[object]] = {f: [] for f in columns}
-    workbook = openpyxl.load_workbook(source.path, read_only=True, data_only=True)
+    book = workbook if workbook is not None else _open_workbook(source.path)
     try:
-        sheet = workbook[source.sheet or workbook.sheetnames[0]]
+        sheet = book[source.sheet or book.sheetnames[0]]
         for row in sheet.iter_rows(min_row=source.header_row + 1, values_only=True):
             for name, position in positions.items():
                 values[name].append(row[position] if position < len(row) else None)
     finally:
-        workbook.close()
+        if workbook is None:
+            book.close()
     data: dict[str, list[str | None]] = {}
     numeric: dict[str, int] = {}
     for name, cells in values.items():

@@ -17,10 +17,13 @@ import flask
 from dash import Dash
 from flask_compress import Compress
 
+from analytics.access import AccessDenied
 from analytics.codes import LEVELS
 from analytics.settings import Settings
-from analytics.store import Store, StoreError
-from layouts.data_access import SETTINGS_KEY
+from analytics.store import StoreError
+from layouts.auth import setup_auth
+from layouts.data_access import SETTINGS_KEY, current_store, refuse
+from layouts.export_ui import register_export_callbacks
 from layouts.shell import register_shell_callbacks, shell_layout
 
 GEO_MAX_AGE: Final = 7 * 24 * 3600  # URLs carry ?v=<file version>, so a week is safe
@@ -41,11 +44,12 @@ def _register_geo_route(server: flask.Flask) -> None:
     def geojson(level: str, parent: str) -> flask.Response:
         if level not in LEVELS or not _PARENT_RE.match(parent):
             flask.abort(404)
-        settings: Settings = server.config[SETTINGS_KEY]
         try:
-            path = Store(settings.store_dir).geojson_path(level, parent)
+            path = current_store().geojson_path(level, parent)  # the user's territory only
         except StoreError:
             flask.abort(404)
+        except AccessDenied:
+            refuse("boundaries outside territory", {"level": level, "parent": parent})
         response = flask.send_file(
             path,
             mimetype="application/geo+json",
@@ -78,9 +82,11 @@ def create_app(settings: Settings | None = None) -> Dash:
     server.config["COMPRESS_LEVEL"] = 6
     server.config["COMPRESS_MIN_SIZE"] = 500
     Compress(server)
+    setup_auth(app, settings)  # log-in for every route and callback; refuses unsafe production
     _register_geo_route(server)
     app.layout = shell_layout
     register_shell_callbacks(app)
+    register_export_callbacks(app)  # downloads of figures, tables and area reports
     # Page callbacks are registered per app (not with the global @callback), so several
     # apps in one process (tests, workers) never share or duplicate callbacks.
     for page in dash.page_registry.values():

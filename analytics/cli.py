@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from analytics.cli_users import users_app
 from analytics.errors import InputError
 from analytics.settings import Settings, SettingsError
 
@@ -24,6 +25,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 console = Console(stderr=True)
+app.add_typer(users_app, name="users")
 
 
 def _fail(message: str) -> None:
@@ -241,6 +243,58 @@ def plan(
     )
     for path in result.written:
         console.print(f"  {path}", highlight=False)
+
+
+@app.command()
+def report(
+    area: Annotated[
+        str, typer.Option(help="Area code (e.g. 99.01), or all-kabupaten for one PDF each.")
+    ],
+    out: Annotated[Path, typer.Option(help="PDF file (one area) or folder (all-kabupaten).")],
+    month: Annotated[str | None, typer.Option(help="Month YYYY-MM (default: latest).")] = None,
+    store: Annotated[Path | None, typer.Option(help="Processed store folder.")] = None,
+    segment: Annotated[str, typer.Option(help="Segment: ALL, PU, BPU, JAKON, PMI.")] = "BPU",
+    suppress: Annotated[
+        bool, typer.Option("--suppress/--no-suppress", help="Small-count protection.")
+    ] = True,
+    threshold: Annotated[int, typer.Option(min=2, help="Hide counts 1..threshold-1.")] = 5,
+) -> None:
+    """Write the area report (PDF, Bahasa Indonesia): KPIs, map, trend, gaps, plan, quality."""
+    import time
+
+    from analytics.schemas import COVERAGE_SEGMENTS
+    from analytics.store import Store, StoreError
+
+    if segment not in COVERAGE_SEGMENTS:
+        _fail(f"--segment must be one of {', '.join(COVERAGE_SEGMENTS)}, not {segment!r}")
+    if month is not None:
+        _month_option(month, "--month")
+    try:
+        settings = Settings.from_env()
+        store_dir = store or settings.store_dir
+        from layouts.report_job import kabupaten_codes, write_reports
+
+        areas = kabupaten_codes(Store(store_dir)) if area == "all-kabupaten" else [area.strip()]
+        started = time.perf_counter()
+        written = write_reports(
+            store_dir,
+            settings,
+            areas,
+            (month or "").strip(),
+            out,
+            segment=segment,
+            threshold=threshold if suppress else None,
+            progress=lambda _step, done, total: console.print(
+                f"  {done}/{total} written", highlight=False
+            ),
+        )
+    except (InputError, SettingsError, StoreError, KeyError) as exc:
+        _fail(str(exc).strip("'\""))
+    for path in written:
+        console.print(f"  {path}", highlight=False)
+    console.print(
+        f"{len(written)} report(s) in {time.perf_counter() - started:.1f}s", highlight=False
+    )
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -39,6 +39,14 @@ class Settings:
     port: int = 8050
     debug: bool = False
     extra: dict[str, str] = field(default_factory=dict)
+    #: Signs session cookies and CSRF tokens; required in production (CAKUPAN_SECRET_KEY).
+    secret_key: str | None = None
+    users_path: Path = PROJECT_ROOT / "data" / "users" / "users.json"
+    audit_path: Path = PROJECT_ROOT / "data" / "audit" / "audit.jsonl"
+    uploads_dir: Path = PROJECT_ROOT / "data" / "uploads"
+    max_upload_mb: int = 200
+    #: Served over HTTPS (behind a TLS proxy): secure cookies and HSTS.
+    https: bool = False
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -65,6 +73,12 @@ class Settings:
             host=env.get("CAKUPAN_HOST", base.host),
             port=int(env.get("CAKUPAN_PORT", base.port)),
             debug=env.get("CAKUPAN_DEBUG", "0").lower() in {"1", "true", "yes"},
+            secret_key=env.get("CAKUPAN_SECRET_KEY") or None,
+            users_path=Path(env.get("CAKUPAN_USERS", base.users_path)),
+            audit_path=Path(env.get("CAKUPAN_AUDIT_LOG", base.audit_path)),
+            uploads_dir=Path(env.get("CAKUPAN_UPLOADS", base.uploads_dir)),
+            max_upload_mb=int(env.get("CAKUPAN_MAX_UPLOAD_MB", base.max_upload_mb)),
+            https=env.get("CAKUPAN_HTTPS", "0").lower() in {"1", "true", "yes"},
         )
 
     def with_(self, **changes: object) -> Settings:

@@ -10,6 +10,8 @@ Layout of a store directory::
     areas.parquet           one row per area of every level (AREA_COLUMNS)
     quality.parquet         data-quality flags per village (QUALITY_COLUMNS)
     registrations_weekly.parquet  new registrations per village x segment x ISO week
+    officers.parquet        outreach roster: officer x village (only with --roster)
+    events.parquet          outreach events (only with --events)
     reconciliation.json     rows in = matched + unmatched + rejected + duplicates
     unmatched.csv           rows not placed in a village, with reason (no personal data)
     rejected.csv            rows rejected, with reason (no personal data)
@@ -35,6 +37,8 @@ COVERAGE_FILE: Final = "coverage.parquet"
 AREAS_FILE: Final = "areas.parquet"
 QUALITY_FILE: Final = "quality.parquet"
 WEEKLY_FILE: Final = "registrations_weekly.parquet"
+OFFICERS_FILE: Final = "officers.parquet"  # outreach roster (only with --roster)
+EVENTS_FILE: Final = "events.parquet"  # outreach events (only with --events)
 RECONCILIATION_FILE: Final = "reconciliation.json"
 UNMATCHED_FILE: Final = "unmatched.csv"
 REJECTED_FILE: Final = "rejected.csv"
@@ -130,6 +134,16 @@ class Store:
 
     def registrations_weekly(self) -> pd.DataFrame:
         path = self._path(WEEKLY_FILE)
+        return _read_parquet(path, path.stat().st_mtime_ns)
+
+    def officers(self) -> pd.DataFrame:
+        """OfficerSchema rows (one per officer and village) of the build's ``--roster``."""
+        path = self._path(OFFICERS_FILE)
+        return _read_parquet(path, path.stat().st_mtime_ns)
+
+    def events(self) -> pd.DataFrame:
+        """OutreachEventSchema rows of the build's ``--events``."""
+        path = self._path(EVENTS_FILE)
         return _read_parquet(path, path.stat().st_mtime_ns)
 
     def unmatched(self) -> pd.DataFrame:

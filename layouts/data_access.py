@@ -2,6 +2,12 @@
 
 Nothing here is global state: :func:`current_settings` reads what ``create_app`` put in
 the Flask config, and the caches are keyed by file path and modification time.
+
+Every read is limited to the logged-in user's territory: :func:`current_store` returns a
+:class:`~analytics.territory_store.TerritoryStore` for the user of the request (never for
+anything the browser sends), and :func:`require_area` refuses, with HTTP 403 and an audit
+entry, any area the browser asks for outside that territory. Without a logged-in user
+every read is refused.
 """
 
 from __future__ import annotations
@@ -14,8 +20,11 @@ from typing import Final
 import dash
 import flask
 
+from analytics import audit
+from analytics.access import AccessDenied, Action, User, is_allowed, may
 from analytics.settings import Settings
 from analytics.store import Store
+from analytics.territory_store import TerritoryStore
 
 SETTINGS_KEY: Final = "CAKUPAN_SETTINGS"
 
@@ -25,11 +34,70 @@ def current_settings() -> Settings:
     return settings
 
 
-def current_store() -> Store:
-    return Store(current_settings().store_dir)
+def current_user() -> User:
+    """The logged-in user of this request; refuses (401) when there is none."""
+    import flask_login
+
+    who = flask_login.current_user
+    user = getattr(who, "user", None) if who and who.is_authenticated else None
+    if not isinstance(user, User):
+        flask.abort(401)
+    return user
 
 
-def geo_url(store: Store, level: str, parent: str) -> str:
+def current_store() -> TerritoryStore:
+    """The store as the logged-in user may see it (see analytics/territory_store.py)."""
+    return TerritoryStore(Store(current_settings().store_dir), current_user())
+
+
+def audit_event(action: str, outcome: str, detail: dict[str, object] | None = None) -> None:
+    """Append to the audit log, with the request's user and address."""
+    import flask_login
+
+    who = flask_login.current_user
+    name = getattr(who, "id", "") if who and who.is_authenticated else "-"
+    ip = flask.request.remote_addr or "" if flask.has_request_context() else ""
+    audit.record(
+        current_settings().audit_path,
+        user=name,
+        action=action,
+        outcome=outcome,
+        detail=detail,
+        ip=ip,
+    )
+
+
+def refuse(what: str, detail: dict[str, object] | None = None, status: int = 403) -> None:
+    """Log a refusal and stop the request with ``status``."""
+    path = flask.request.path if flask.has_request_context() else ""
+    audit_event("refused", "refused", {"what": what, "path": path, **(detail or {})})
+    flask.abort(status)
+
+
+def require_area(code: str | None) -> None:
+    """Refuse (403, logged) an area outside the user's territory; empty means "my top"."""
+    if code and not is_allowed(current_user(), str(code)):
+        refuse("area outside territory", {"area": str(code)[:20]})
+
+
+def require(action: Action) -> User:
+    """The user, when their role allows ``action``; else a logged 403."""
+    user = current_user()
+    if not may(user, action):
+        refuse(f"role {user.role} may not {action}")
+    return user
+
+
+def guarded_read(read: object, what: str) -> object:
+    """``read()``; a refusal of the territory view becomes a logged 403."""
+    try:
+        return read()  # type: ignore[operator]
+    except AccessDenied as exc:
+        refuse(what, {"reason": str(exc)[:200]})
+        raise  # pragma: no cover - refuse() aborts
+
+
+def geo_url(store: Store | TerritoryStore, level: str, parent: str) -> str:
     """URL of ``geo/<level>/<parent>.geojson``; ``?v=`` changes when the file is rebuilt,
     so the browser may cache it for long."""
     path = store.geojson_path(level, parent)

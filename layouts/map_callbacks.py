@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -21,12 +20,15 @@ from analytics.codes import LEVEL_CODE_LENGTH, level_of, parent_level
 from analytics.indicators import area_kpis, areas_in_view, rank_by_uncovered
 from analytics.settings import Settings
 from analytics.store import AREAS_FILE, COVERAGE_FILE, META_FILE, Store
+from analytics.territory_store import TerritoryStore
 from layouts import components
-from layouts.data_access import geo_url, geojson_bounds
+from layouts.data_access import geo_url, geojson_bounds, require_area
 from layouts.figures import HIGHLIGHT, apply_map_values, fit_view, map_figure, map_values
 from layouts.i18n import fmt_month, t
 from layouts.url_state import ViewState, allowed_levels, drill_target, geo_parent, resolve
 
+#: The full store (tests, CLI) or one user's view of it (the app).
+StoreLike = Store | TerritoryStore
 #: Inputs whose change only needs new values (a Patch), not a new figure.
 HOT_INPUTS = frozenset({"month", "segment", "scheme", "k", "layer", "labels"})
 
@@ -44,12 +46,12 @@ def store_facts(store: Store, settings: Settings) -> StoreFacts:
     stamps = tuple(
         (store.root / name).stat().st_mtime_ns for name in (COVERAGE_FILE, AREAS_FILE, META_FILE)
     )
-    return _facts(store.root, stamps, settings.target_pct)
+    return _facts(store, stamps, settings.target_pct)
 
 
-@lru_cache(maxsize=8)
-def _facts(root: Path, _stamps: tuple[int, ...], default_target: float) -> StoreFacts:
-    store = Store(root)
+# Keyed by the store view, which includes the user: facts differ per territory.
+@lru_cache(maxsize=64)
+def _facts(store: StoreLike, _stamps: tuple[int, ...], default_target: float) -> StoreFacts:
     areas = store.areas()
     meta = store.meta()
     months = sorted({pd.Timestamp(m).strftime("%Y-%m") for m in store.coverage()["month"].unique()})
@@ -62,7 +64,9 @@ def _facts(root: Path, _stamps: tuple[int, ...], default_target: float) -> Store
     )
 
 
-def resolve_state(store: Store, settings: Settings, state: ViewState) -> ViewState:
+def resolve_state(store: StoreLike, settings: Settings, state: ViewState) -> ViewState:
+    if isinstance(store, TerritoryStore):
+        require_area(state.area)  # an area outside the territory: 403, logged
     facts = store_facts(store, settings)
     return resolve(state, set(facts.names), facts.months, facts.root_codes)
 
@@ -74,7 +78,8 @@ def trail(area: str, facts: StoreFacts, lang: str) -> list[tuple[str, str]]:
         out.append(("", t("all_areas", lang)))
     if area:
         lengths = [n for n in LEVEL_CODE_LENGTH.values() if n <= len(area)]
-        out += [(area[:n], facts.names.get(area[:n], area[:n])) for n in lengths]
+        # only areas the store (view) holds: never the province above a branch's kabupaten
+        out += [(area[:n], facts.names[area[:n]]) for n in lengths if area[:n] in facts.names]
     return out
 
 
@@ -82,12 +87,12 @@ def segment_coverage(store: Store, segment: str) -> pd.DataFrame:
     """The coverage rows of one segment (cached per store file version): the hot path
     filters a fifth of the rows."""
     path = store.root / COVERAGE_FILE
-    return _segment_rows(store.root, path.stat().st_mtime_ns, segment)
+    return _segment_rows(store, path.stat().st_mtime_ns, segment)
 
 
-@lru_cache(maxsize=16)
-def _segment_rows(root: Path, _mtime_ns: int, segment: str) -> pd.DataFrame:
-    cov = Store(root).coverage()
+@lru_cache(maxsize=32)
+def _segment_rows(store: StoreLike, _mtime_ns: int, segment: str) -> pd.DataFrame:
+    cov = store.coverage()
     return cov[cov["segment"] == segment].reset_index(drop=True)
 
 

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlencode
 
 import dash
 from dash import Input, Output, dcc, html
+from werkzeug.exceptions import HTTPException
 
 from analytics.store import StoreError
 from layouts import ids
@@ -18,6 +19,7 @@ NAV = (
     (ids.NAV_MAP, "nav.map", "/"),
     (ids.NAV_TRENDS, "nav.trends", "/tren"),
     (ids.NAV_QUALITY, "nav.quality", "/kualitas"),
+    (ids.NAV_OUTREACH, "nav.outreach", "/penjangkauan"),
     (ids.NAV_METHOD, "nav.method", "/metode"),
 )
 
@@ -40,7 +42,7 @@ def _is_demo() -> bool:
     try:
         store = current_store()
         return bool(store.exists() and store.meta().get("demo"))
-    except (StoreError, OSError, ValueError):
+    except (StoreError, OSError, ValueError, HTTPException):  # HTTPException: not logged in
         return False
 
 

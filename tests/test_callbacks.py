@@ -38,7 +38,18 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[dash.Dash, Store, S
 def env(built: tuple[dash.Dash, Store, Settings]) -> Iterator[tuple[dash.Dash, Store, Settings]]:
     """The app, its store and settings, inside a request context (as a callback runs)."""
     with built[0].server.test_request_context("/"):
+        login_admin()
         yield built
+
+
+def login_admin() -> None:
+    """Every read needs a logged-in user (layouts/data_access.py): an admin sees it all."""
+    import flask_login
+
+    from analytics.access import Role, User
+    from layouts.auth import LoginUser
+
+    flask_login.login_user(LoginUser(User("admin", Role.ADMIN)))
 
 
 def page(path: str) -> ModuleType:
@@ -211,6 +222,7 @@ def test_missing_store_shows_how_to_build_it(tmp_path: Path) -> None:
 
     app = create_app(Settings().with_(store_dir=tmp_path / "nothing"))
     with app.server.test_request_context("/"):
+        login_admin()
         for path in ("/", "/tren", "/kualitas"):
             layout = page(path).layout()
             assert "make run" in str(layout) and "cakupan build" in str(layout)

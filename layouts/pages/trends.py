@@ -6,8 +6,8 @@ import dash
 from dash import Input, Output, State, dcc, html
 
 from analytics.schemas import COVERAGE_SEGMENTS
-from layouts import components, ids
-from layouts.data_access import current_settings, current_store
+from layouts import components, export_ui, ids
+from layouts.data_access import current_settings, current_store, require_area
 from layouts.i18n import t
 from layouts.map_callbacks import resolve_state, store_facts
 from layouts.trend_views import trend_main, trend_small
@@ -91,7 +91,13 @@ def layout(**query: object) -> html.Div:
                 ],
                 className="trend-controls panel",
             ),
-            html.Div(dcc.Graph(id=ids.TREND_MAIN), className="panel"),
+            html.Div(
+                [
+                    export_ui.export_menu("trend", lang, export_ui.FIGURE_FORMATS),
+                    dcc.Graph(id=ids.TREND_MAIN),
+                ],
+                className="panel",
+            ),
             html.Div(dcc.Graph(id=ids.TREND_SMALL), className="panel"),
         ]
     )
@@ -111,6 +117,7 @@ def register_callbacks(app: dash.Dash) -> None:
     )
     def update_trends(area, segment, compare, compare_segment, page_query):  # type: ignore[no-untyped-def]
         settings, store = current_settings(), current_store()
+        require_area(compare)  # the compared area too: 403 + audit outside the territory
         base = parse_query(dict(_pairs(page_query)))
         state = resolve_state(store, settings, base.with_(area=area or "", segment=segment))
         facts = store_facts(store, settings)

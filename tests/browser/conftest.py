@@ -55,6 +55,10 @@ def build_demo_store(work: Path) -> Path:
         str(shp / "provinsi_contoh.gpkg"),
         "--workforce",
         str(demo / "workforce" / "tenaga_kerja_desa.csv"),
+        "--roster",
+        str(demo / "outreach" / "bhabinkamtibmas.csv"),
+        "--events",
+        str(demo / "outreach" / "kegiatan_sosialisasi.csv"),
         "--out",
         str(out),
     ]
@@ -89,6 +93,9 @@ def app_url(demo_store: Path) -> Iterator[str]:
         "CAKUPAN_HOST": "127.0.0.1",
         "CAKUPAN_DEBUG": "0",
         "CAKUPAN_BASEMAP": "0",
+        # demo users made at start-up; the audit log in a temporary folder
+        "CAKUPAN_USERS": str(demo_store.parent / "no-users.json"),
+        "CAKUPAN_AUDIT_LOG": str(demo_store.parent / "audit.jsonl"),
     }
     proc = subprocess.Popen(
         [sys.executable, "app.py"],
@@ -127,8 +134,14 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser: object) -> Iterator[object]:
+def page(browser: object, app_url: str) -> Iterator[object]:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
     pg = context.new_page()
+    # every page needs a log-in: the documented demo admin (docs/security.md)
+    pg.goto(f"{app_url}/masuk")
+    pg.fill("#username", "admin")
+    pg.fill("#password", "cakupan-admin")
+    with pg.expect_navigation():
+        pg.click("button[type=submit]")
     yield pg
     context.close()

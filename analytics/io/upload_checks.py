@@ -1,0 +1,99 @@
+"""Checks on an uploaded file before it is kept: size, type by extension AND content,
+text encoding, and a content-addressed place to keep it.
+
+``accept_upload`` either returns where the file was saved (``<sha256>.<ext>``: the same
+file uploaded twice is kept once) or raises an :class:`InputError` with a message a person
+can act on, having written nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from analytics.errors import InputError
+
+#: Kinds of upload and the file types each accepts.
+KINDS: Final[dict[str, frozenset[str]]] = {
+    "registry": frozenset({".csv", ".xlsx"}),
+    "workforce": frozenset({".csv", ".xlsx"}),
+    "roster": frozenset({".csv", ".xlsx"}),
+    "events": frozenset({".csv", ".xlsx"}),
+    "boundaries": frozenset({".gpkg", ".zip", ".geojson", ".parquet"}),
+}
+MAGIC: Final[dict[str, tuple[bytes, ...]]] = {
+    ".xlsx": (b"PK\x03\x04",),
+    ".zip": (b"PK\x03\x04", b"PK\x05\x06"),
+    ".parquet": (b"PAR1",),
+    ".gpkg": (b"SQLite format 3\x00",),
+}
+TEXT_SUFFIXES: Final = frozenset({".csv", ".geojson"})
+TEXT_ENCODINGS: Final = ("utf-8-sig", "cp1252")
+
+
+@dataclass(frozen=True)
+class SavedUpload:
+    kind: str
+    original_name: str
+    path: Path
+    sha256: str
+    size: int
+    new: bool  # False when the same content was uploaded before
+
+
+def check_content(name: str, data: bytes, kind: str, max_bytes: int) -> str:
+    """The lower-case suffix of ``name`` when ``data`` is acceptable for ``kind``."""
+    if kind not in KINDS:
+        raise InputError(f"{name}: unknown kind of upload {kind!r}")
+    if len(data) > max_bytes:
+        raise InputError(f"{name}: {len(data)} bytes, more than the limit of {max_bytes}")
+    if not data:
+        raise InputError(f"{name}: the file is empty")
+    suffix = Path(name).suffix.lower()
+    if suffix not in KINDS[kind]:
+        raise InputError(f"{name}: a {kind} file must be one of {', '.join(sorted(KINDS[kind]))}")
+    if suffix in MAGIC and not data.startswith(MAGIC[suffix]):
+        raise InputError(f"{name}: the content is not a {suffix} file (wrong type renamed?)")
+    if suffix in TEXT_SUFFIXES:
+        if b"\x00" in data[:65536] or data.startswith((b"MZ", b"\x7fELF", b"\x89PNG", b"PK")):
+            raise InputError(f"{name}: not a text file (binary content)")
+        for encoding in TEXT_ENCODINGS:
+            try:
+                data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:  # pragma: no cover - cp1252 decodes nearly everything; kept for clarity
+            raise InputError(f"{name}: the text is neither UTF-8 nor Windows-1252")
+        if encoding != "utf-8-sig":
+            raise InputError(
+                f"{name}: the text is not UTF-8 (it reads as Windows-1252); "
+                "save it as CSV UTF-8 and upload again"
+            )
+    return suffix
+
+
+def accept_upload(
+    name: str, data: bytes, kind: str, uploads_dir: Path, max_bytes: int
+) -> SavedUpload:
+    """Check ``data`` and keep it as ``uploads_dir/<kind>/<sha256><suffix>`` (atomically)."""
+    suffix = check_content(name, data, kind, max_bytes)
+    digest = hashlib.sha256(data).hexdigest()
+    folder = uploads_dir / kind
+    path = folder / f"{digest}{suffix}"
+    if path.is_file():
+        return SavedUpload(kind, name, path, digest, len(data), new=False)
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".upload-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return SavedUpload(kind, name, path, digest, len(data), new=True)

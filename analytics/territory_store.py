@@ -1,0 +1,205 @@
+"""A read-only view of a :class:`~analytics.store.Store` limited to one user's territory.
+
+:class:`TerritoryStore` has the methods of ``Store``; every frame it returns holds only
+rows of areas the user may see, its ``meta()`` names the user's own areas as the top of
+the store, and ``geojson_path`` refuses boundaries outside the territory (a file that
+mixes inside and outside areas, such as ``geo/kabupaten/all.geojson``, is served as a
+filtered copy). A read this view does not know how to limit is refused, not passed
+through, so a method added to ``Store`` later stays closed until it is handled here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Final
+
+import pandas as pd
+
+from analytics.access import (
+    AccessDenied,
+    Action,
+    User,
+    filter_frame,
+    may,
+    root_codes,
+    territory_codes,
+    unrestricted,
+)
+from analytics.codes import LEVEL_CODE_LENGTH, normalize_village_code
+from analytics.store import AREAS_FILE, Store
+
+#: Columns that locate a row, most precise first; the first present one filters it.
+CODE_COLUMNS: Final = (
+    "area_code",
+    "village_code",
+    "kecamatan_code",
+    "kabupaten_code",
+    "desa_code",
+    "kode_desa",
+    "code",
+)
+#: Reads that list rows (not aggregates); refused without Action.ROW_DETAILS.
+ROW_DETAIL_READS: Final = frozenset({"unmatched", "rejected"})
+GEO_CACHE: Final = Path(tempfile.gettempdir()) / "cakupan-geo-views"
+
+
+@dataclass(frozen=True)
+class TerritoryStore:
+    """``base`` seen by ``user``. Hashable, so caches may key on it (user included)."""
+
+    base: Store
+    user: User
+
+    # --- plumbing -------------------------------------------------------------------
+    @property
+    def root(self) -> Path:
+        return self.base.root
+
+    @property
+    def restricted(self) -> bool:
+        return not unrestricted(self.user)
+
+    def allowed_codes(self) -> frozenset[str] | None:
+        """Codes the user may see at every level; ``None`` = everything (admin)."""
+        if not self.restricted:
+            return None
+        path = self.base.root / AREAS_FILE
+        return _allowed(self.base, self.user, path.stat().st_mtime_ns)
+
+    def _limit(self, df: pd.DataFrame, what: str) -> pd.DataFrame:
+        allowed = self.allowed_codes()
+        if allowed is None:
+            return df
+        for col in CODE_COLUMNS:
+            if col in df.columns:
+                return filter_frame(df, col, allowed)
+        raise AccessDenied(f"{what}: no area column to limit it to the user's territory")
+
+    # --- Store's methods -------------------------------------------------------------
+    def exists(self) -> bool:
+        return self.base.exists()
+
+    def meta(self) -> dict[str, Any]:
+        meta = self.base.meta()
+        allowed = self.allowed_codes()
+        if allowed is None:
+            return meta
+        roots = root_codes(self.user, allowed)
+        levels = sorted({_level(c) for c in roots}, key=lambda lv: LEVEL_CODE_LENGTH[lv])
+        return {**meta, "root_codes": roots, "root_level": levels[0] if levels else None}
+
+    def areas(self) -> pd.DataFrame:
+        return self._limit(self.base.areas(), "areas")
+
+    def coverage(self) -> pd.DataFrame:
+        return self._limit(self.base.coverage(), "coverage")
+
+    def quality(self) -> pd.DataFrame:
+        return self._limit(self.base.quality(), "quality")
+
+    def registrations_weekly(self) -> pd.DataFrame:
+        return self._limit(self.base.registrations_weekly(), "registrations_weekly")
+
+    def unmatched(self) -> pd.DataFrame:
+        return self._rows("unmatched")
+
+    def rejected(self) -> pd.DataFrame:
+        return self._rows("rejected")
+
+    def _rows(self, what: str) -> pd.DataFrame:
+        if not may(self.user, Action.ROW_DETAILS):
+            raise AccessDenied(f"{what}: row lists are not available to role {self.user.role}")
+        df: pd.DataFrame = getattr(self.base, what)()
+        if not self.restricted:
+            return df
+        return rows_in_territory(df, self.allowed_codes() or frozenset(), self.base.areas())
+
+    def reconciliation(self) -> dict[str, Any]:
+        rec = self.base.reconciliation()
+        if not self.restricted:
+            return rec
+        allowed = self.allowed_codes() or frozenset()
+        by_area = rec.get("by_kabupaten") or rec.get("by_area")
+        if isinstance(by_area, dict):
+            return {"by_kabupaten": {k: v for k, v in by_area.items() if k in allowed}}
+        # Province-wide totals are not the user's to see.
+        raise AccessDenied("reconciliation: only province-wide totals exist in this store")
+
+    def geojson_path(self, level: str, parent: str) -> Path:
+        path = self.base.geojson_path(level, parent)
+        allowed = self.allowed_codes()
+        if allowed is None:
+            return path
+        if parent != "all" and any(
+            parent == c or parent.startswith(c + ".") for c in root_codes(self.user, allowed)
+        ):
+            return path  # wholly inside the territory
+        return _filtered_geojson(path, path.stat().st_mtime_ns, allowed)
+
+    def __getattr__(self, name: str) -> Any:
+        """Reads ``Store`` gained after this view was written: open to admins, and to
+        others only when the result can be limited to their territory."""
+        attr = getattr(self.base, name)
+        if not callable(attr) or name.startswith("_"):
+            raise AttributeError(name)
+
+        def read(*args: Any, **kwargs: Any) -> Any:
+            result = attr(*args, **kwargs)
+            if not self.restricted:
+                return result
+            if isinstance(result, pd.DataFrame):
+                return self._limit(result, name)
+            raise AccessDenied(f"{name}: not limited to a territory, so not available")
+
+        return read
+
+
+def rows_in_territory(
+    df: pd.DataFrame, allowed: frozenset[str], areas: pd.DataFrame
+) -> pd.DataFrame:
+    """Rows of an unmatched/rejected list placed inside ``allowed``: by their raw village
+    code (its village, kecamatan or kabupaten part) when it reads as one, else by the
+    kabupaten name. Rows that cannot be placed stay hidden (admins see them)."""
+    keep = pd.Series(False, index=df.index)
+    if "village_code_raw" in df.columns:
+        codes = df["village_code_raw"].map(normalize_village_code)
+        for n in (5, 8, 13):
+            keep |= codes.map(lambda c, n=n: isinstance(c, str) and c[:n] in allowed)
+    if "kabupaten" in df.columns:
+        kab = areas[(areas["level"] == "kabupaten") & areas["area_code"].isin(allowed)]
+        names = {str(n).casefold() for n in kab["area_name"]}
+        keep |= df["kabupaten"].astype("str").str.strip().str.casefold().isin(names)
+    return df.loc[keep].reset_index(drop=True)
+
+
+def _level(code: str) -> str:
+    return next(lv for lv, n in LEVEL_CODE_LENGTH.items() if n == len(code))
+
+
+@lru_cache(maxsize=128)
+def _allowed(base: Store, user: User, _mtime_ns: int) -> frozenset[str]:
+    return territory_codes(user, base.areas())
+
+
+@lru_cache(maxsize=128)
+def _filtered_geojson(path: Path, mtime_ns: int, allowed: frozenset[str]) -> Path:
+    """A copy of ``path`` with only the features in ``allowed``; refused when none are."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    features = [f for f in data.get("features", []) if str(f.get("id")) in allowed]
+    if not features:
+        raise AccessDenied(f"boundaries {path.parent.name}/{path.name} are outside the territory")
+    key = hashlib.sha256(f"{path}|{mtime_ns}|{','.join(sorted(allowed))}".encode()).hexdigest()[:32]
+    out = GEO_CACHE / f"{key}.geojson"
+    if not out.is_file():
+        GEO_CACHE.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=GEO_CACHE, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump({**data, "features": features}, fh, separators=(",", ":"))
+        os.replace(tmp, out)
+    return out

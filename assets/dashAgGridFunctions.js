@@ -30,3 +30,12 @@ dagfuncs.fmtPp = function (value, lang) {
     }).format(value) + " pp"
   );
 };
+
+// A decimal with a fixed number of digits (outreach tables: scores 0..1, registrations).
+dagfuncs.fmtDec = function (value, lang, digits) {
+  if (value === null || value === undefined || Number.isNaN(value)) return "—";
+  return new Intl.NumberFormat(cakupanLocale(lang), {
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(value);
+};

@@ -14,6 +14,8 @@ import pandas as pd
 from babel.dates import format_date
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
+from layouts.outreach_messages import OUTREACH_MESSAGES
+
 LANGS: Final = ("id", "en")
 DEFAULT_LANG: Final = "id"
 
@@ -153,6 +155,53 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "method.source": {"id": "Sumber", "en": "Source"},
     "method.data_date": {"id": "Data sampai", "en": "Data until"},
     "method.built_at": {"id": "Diolah pada", "en": "Built at"},
+    # Data intake (/unggah), admins only
+    "nav.upload": {"id": "Unggah data", "en": "Upload data"},
+    "upload.title": {"id": "Unggah data", "en": "Upload data"},
+    "upload.intro": {
+        "id": "Unggah berkas, uji coba rekonsiliasinya, lalu terapkan untuk membangun ulang data.",
+        "en": "Upload files, dry-run their reconciliation, then commit to rebuild the data.",
+    },
+    "upload.admin_only": {
+        "id": "Halaman ini hanya untuk admin.",
+        "en": "This page is for administrators only.",
+    },
+    "upload.kind.registry": {"id": "Kepesertaan (boleh beberapa)", "en": "Registries (several)"},
+    "upload.kind.workforce": {"id": "Tenaga kerja (penyebut)", "en": "Workforce (denominator)"},
+    "upload.kind.boundaries": {"id": "Batas desa", "en": "Village boundaries"},
+    "upload.kind.roster": {"id": "Daftar Bhabinkamtibmas", "en": "Officer roster"},
+    "upload.kind.events": {"id": "Kegiatan sosialisasi", "en": "Outreach events"},
+    "upload.drop": {"id": "Seret berkas ke sini atau klik ({types})", "en": "Drop or click ({types})"},
+    "upload.saved": {"id": "{name}: disimpan ({sha})", "en": "{name}: saved ({sha})"},
+    "upload.exists": {
+        "id": "{name}: sudah ada ({sha}), tidak ada yang ditambahkan",
+        "en": "{name}: already there ({sha}), nothing added",
+    },
+    "upload.refused": {"id": "Ditolak: {reason}", "en": "Refused: {reason}"},
+    "upload.removed": {"id": "{name}: dihapus", "en": "{name}: removed"},
+    "upload.none": {"id": "Belum ada berkas.", "en": "No file yet."},
+    "upload.remove": {"id": "Hapus", "en": "Remove"},
+    "upload.dry_run": {"id": "Uji coba (dry run)", "en": "Dry run"},
+    "upload.commit": {"id": "Terapkan (commit)", "en": "Commit"},
+    "upload.dry_run_note": {
+        "id": "Uji coba: belum ada yang disimpan ke data.",
+        "en": "Dry run: nothing has been written to the data.",
+    },
+    "upload.workforce_counts": {
+        "id": "Tenaga kerja: {rows_in} baris, {accepted} diterima, {rejected} ditolak {reasons}",
+        "en": "Workforce: {rows_in} rows, {accepted} accepted, {rejected} rejected {reasons}",
+    },
+    "upload.failed": {"id": "Gagal: {reason}", "en": "Failed: {reason}"},
+    "upload.job.queued": {"id": "Menunggu giliran…", "en": "Queued…"},
+    "upload.job.running": {"id": "Membangun ulang: {step} ({pct}%)", "en": "Rebuilding: {step} ({pct}%)"},
+    "upload.job.done": {
+        "id": "Data dibangun ulang: {rows_in} baris, {matched} cocok, {unmatched} tidak cocok, "
+        "{rejected} ditolak, {duplicates} duplikat.",
+        "en": "Data rebuilt: {rows_in} rows, {matched} matched, {unmatched} unmatched, "
+        "{rejected} rejected, {duplicates} duplicates.",
+    },
+    "upload.job.unknown": {"id": "Tugas tidak ditemukan.", "en": "Job not found."},
+    **OUTREACH_MESSAGES,
 }
 
 

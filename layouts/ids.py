@@ -49,3 +49,61 @@ TREND_LANG: Final = "trend-lang"
 QUALITY_FILES: Final = "quality-files"
 QUALITY_KAB: Final = "quality-kabupaten"
 QUALITY_FLAGS: Final = "quality-flags"
+
+# Outreach page
+NAV_OUTREACH: Final = "nav-outreach"
+OUT_LANG: Final = "outreach-lang"  # dcc.Store holding the page's language
+OUT_POLRES: Final = "outreach-polres"
+OUT_POLSEK: Final = "outreach-polsek"
+OUT_WEEKS: Final = "outreach-weeks"
+OUT_CAPACITY: Final = "outreach-capacity"
+OUT_W_GAP: Final = "outreach-w-gap"
+OUT_W_COVERAGE: Final = "outreach-w-coverage"
+OUT_W_PACE: Final = "outreach-w-pace"
+OUT_W_RECENCY: Final = "outreach-w-recency"
+OUT_WEIGHTS_NOTE: Final = "outreach-weights-note"
+OUT_MAP: Final = "outreach-map"
+OUT_LEGEND: Final = "outreach-legend"
+OUT_SUMMARY: Final = "outreach-summary"
+OUT_PRIORITY: Final = "outreach-priority"
+OUT_PLAN: Final = "outreach-plan"
+OUT_UNASSIGNED: Final = "outreach-unassigned"
+OUT_IMPACT_DATA: Final = "outreach-impact-data"  # dcc.Store: impact tables of the store
+OUT_IMPACT_TEXT: Final = "outreach-impact-text"
+OUT_IMPACT_POLSEK: Final = "outreach-impact-polsek"
+OUT_IMPACT_OFFICER: Final = "outreach-impact-officer"
+OUT_DOWNLOAD_HINT: Final = "outreach-download-hint"
+OUT_XLSX_BUTTON: Final = "outreach-xlsx-button"
+OUT_PDF_BUTTON: Final = "outreach-pdf-button"
+OUT_XLSX: Final = "outreach-xlsx"
+OUT_PDF: Final = "outreach-pdf"
+OUT_MESSAGE: Final = "outreach-message"
+
+# Exports (pattern-matching ids: {"type": EXPORT_*, "target": "map"|"table"|"trend", ...})
+EXPORT_BUTTON: Final = "export-button"  # + "fmt": png-screen | png-print | svg | pdf | csv | xlsx
+EXPORT_DOWNLOAD: Final = "export-download"
+EXPORT_PROTECT: Final = "export-protect"  # small-count protection switch
+EXPORT_THRESHOLD: Final = "export-threshold"
+EXPORT_MESSAGE: Final = "export-message"
+REPORT_BUTTON: Final = "report-button"
+REPORT_JOB: Final = "report-job"  # dcc.Store: the running job's id
+REPORT_POLL: Final = "report-poll"  # dcc.Interval polling the job
+REPORT_PROGRESS: Final = "report-progress"
+REPORT_STATUS: Final = "report-status"
+REPORT_DOWNLOAD: Final = "report-download"
+
+# Data intake page (/unggah), admins only. Pattern-matching ids carry "kind" (and "file").
+NAV_UPLOAD: Final = "nav-upload"
+UP_LANG: Final = "upload-lang"  # dcc.Store holding the page's language
+UP_INPUT: Final = "upload-input"  # {"type": UP_INPUT, "kind": ...} dcc.Upload
+UP_SELECT: Final = "upload-select"  # {"type": UP_SELECT, "kind": ...} selection
+UP_REMOVE: Final = "upload-remove"  # {"type": UP_REMOVE, "kind": ..., "file": ...}
+UP_MESSAGE: Final = "upload-message"
+UP_LIST: Final = "upload-list"
+UP_DRY_RUN: Final = "upload-dry-run"
+UP_RESULT: Final = "upload-result"
+UP_COMMIT: Final = "upload-commit"
+UP_JOB: Final = "upload-job"  # dcc.Store: the rebuild job's id
+UP_POLL: Final = "upload-poll"  # dcc.Interval polling the rebuild
+UP_PROGRESS: Final = "upload-progress"
+UP_STATUS: Final = "upload-status"

@@ -9,9 +9,10 @@ import dash
 from dash import Input, Output, dcc, html
 from werkzeug.exceptions import HTTPException
 
+from analytics.access import Action, may
 from analytics.store import StoreError
 from layouts import ids
-from layouts.data_access import current_store
+from layouts.data_access import current_store, current_user
 from layouts.i18n import lang_or_default, t
 
 #: Navigation: (component id, message id, path). Outreach and exports come later.
@@ -21,7 +22,10 @@ NAV = (
     (ids.NAV_QUALITY, "nav.quality", "/kualitas"),
     (ids.NAV_OUTREACH, "nav.outreach", "/penjangkauan"),
     (ids.NAV_METHOD, "nav.method", "/metode"),
+    (ids.NAV_UPLOAD, "nav.upload", "/unggah"),  # admins only (hidden for others)
 )
+#: Nav entries shown only to a role allowed the action (the pages refuse others anyway).
+NAV_ACTIONS = {ids.NAV_UPLOAD: Action.UPLOAD}
 
 # Mirror the page state into the address bar without a navigation (no page re-render):
 # history.replaceState does not notify Dash's Location components.
@@ -43,6 +47,16 @@ def _is_demo() -> bool:
         store = current_store()
         return bool(store.exists() and store.meta().get("demo"))
     except (StoreError, OSError, ValueError, HTTPException):  # HTTPException: not logged in
+        return False
+
+
+def _nav_allowed(cid: str) -> bool:
+    action = NAV_ACTIONS.get(cid)
+    if action is None:
+        return True
+    try:
+        return may(current_user(), action)
+    except (HTTPException, RuntimeError):  # not logged in, or no request
         return False
 
 
@@ -93,7 +107,13 @@ def shell_layout() -> html.Div:
                     ),
                     html.Nav(
                         [
-                            dcc.Link(label, id=cid, href=href, className="nav-link")
+                            dcc.Link(
+                                label,
+                                id=cid,
+                                href=href,
+                                className="nav-link",
+                                style=None if _nav_allowed(cid) else {"display": "none"},
+                            )
                             for (cid, _, _), label, href in zip(
                                 NAV, links["labels"], links["hrefs"], strict=True
                             )

@@ -315,3 +315,46 @@ def write_store(root: Path, *, demo: bool = True) -> Path:
             geo / "desa" / f"{prefix}.geojson", [v for v in VILLAGES if v.startswith(prefix)], names
         )
     return root
+
+
+#: Outreach roster of the tiny store: (nrp, name, rank, polsek, polres, phone, villages).
+#: Desa Tiga (99.01.02.2001) and Kelurahan Enam (99.02.01.1002) have no officer.
+OFFICERS = (
+    ("11111111", "Budi Santoso", "Bripka", "Polsek Satu", "Polres Uji", "0274-111111",
+     ("99.01.01.2001", "99.01.01.2002")),
+    ("22222222", "Siti Aminah", "Brigpol", "Polsek Dua", "Polres Uji", "0274-222222",
+     ("99.01.02.2002",)),
+    ("33333333", "Agus Salim", "Aipda", "Polsek Tiga", "Polres Kota", "0274-333333",
+     ("99.02.01.1001",)),
+)  # fmt: skip
+#: Outreach events: (date, village, nrp, attendees, registrations on the day).
+EVENTS = (
+    ("2024-06-03", "99.01.01.2001", "11111111", 40, 6),
+    ("2024-09-02", "99.01.02.2002", "22222222", 30, 4),
+)
+
+
+def write_outreach(root: Path) -> Path:
+    """Add ``officers.parquet`` and ``events.parquet`` (as ``cakupan build --roster
+    --events`` writes them) to a store written by :func:`write_store`."""
+    officers = pd.DataFrame(
+        [
+            {
+                "nrp": nrp,
+                "name": name,
+                "rank": rank,
+                "polsek": polsek,
+                "polres": polres,
+                "village_code": village,
+                "phone": phone,
+            }
+            for nrp, name, rank, polsek, polres, phone, villages in OFFICERS
+            for village in villages
+        ]
+    )
+    officers.to_parquet(root / "officers.parquet", index=False)
+    events = pd.DataFrame(
+        EVENTS, columns=["event_date", "village_code", "nrp", "attendees", "registrations"]
+    ).assign(event_date=lambda d: pd.to_datetime(d["event_date"]))
+    events.to_parquet(root / "events.parquet", index=False)
+    return root

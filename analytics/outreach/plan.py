@@ -192,6 +192,13 @@ def _proposals(
     pts = (
         None if points is None else points.drop_duplicates("village_code").set_index("village_code")
     )
+    # Plain dicts, not frame lookups, inside the village x officer loop (a Polres has
+    # dozens of both).
+    mine_by_nrp = {str(k): g.tolist() for k, g in own.groupby("nrp")["village_code"]}
+    where: dict[str, np.ndarray] = {}
+    if pts is not None:
+        located = pts[["lon", "lat"]].dropna()
+        where = dict(zip(located.index, located.to_numpy(dtype="float64"), strict=True))
     reserved = dict.fromkeys(spare, 0)
     rows = []
     v: Any
@@ -201,15 +208,13 @@ def _proposals(
         if v.high_priority and free:
             cands = []
             for nrp in free:
-                mine = own.loc[own["nrp"] == nrp, "village_code"].tolist()
+                mine = mine_by_nrp.get(nrp, [])
                 touch = any((v.village_code, m) in adjacent for m in mine)
                 dist = math.nan
-                if pts is not None and v.village_code in pts.index:
-                    mine_pts = pts.reindex(mine).dropna(subset=["lon", "lat"])
-                    if len(mine_pts):
-                        here = pts.loc[v.village_code]
-                        d = haversine_km(here["lon"], here["lat"], mine_pts["lon"], mine_pts["lat"])
-                        dist = float(np.min(d))
+                mine_xy = [where[m] for m in mine if m in where]
+                if v.village_code in where and mine_xy:
+                    here, xy = where[v.village_code], np.asarray(mine_xy)
+                    dist = float(np.min(haversine_km(here[0], here[1], xy[:, 0], xy[:, 1])))
                 cands.append(
                     (
                         not touch,

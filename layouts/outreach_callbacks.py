@@ -1,0 +1,326 @@
+"""The outreach page's callbacks: thin glue between the page's controls and the views.
+
+They read through :mod:`layouts.outreach_data` (the store handed out by the data access
+layer, limited to the user's territory), check that the user's role may plan outreach,
+and call the pure views of :mod:`layouts.outreach_views`, :mod:`layouts.outreach_map` and
+:mod:`layouts.outreach_impact`. ``layouts/pages/outreach.py`` registers them per app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Final
+from urllib.parse import parse_qsl, urlencode
+
+import dash
+import pandas as pd
+from dash import dcc, html
+
+from analytics.access import Action
+from analytics.errors import InputError
+from analytics.outreach.files import briefing_pdf, plan_to_xlsx
+from analytics.outreach.plan_job import next_monday, slug
+from analytics.outreach.priority import PriorityWeights
+from layouts import ids
+from layouts.data_access import audit_event, current_store, require
+from layouts.i18n import fmt_int, lang_or_default, t
+from layouts.outreach_data import map_frame, read_outreach, scope_neighbours, store_impact
+from layouts.outreach_impact import (
+    excluded_counts,
+    excluded_sentence,
+    fmt_decimal,
+    group_rows,
+    impact_sentences,
+)
+from layouts.outreach_map import legend_items, map_villages, officer_colours, outreach_map_figure
+from layouts.outreach_views import (
+    CAPACITY_RANGE,
+    DEFAULT_CAPACITY,
+    DEFAULT_WEEKS,
+    WEEK_CHOICES,
+    OutreachPlan,
+    normalised_weights,
+    outreach_plan,
+    plan_totals,
+    polres_options,
+    polsek_options,
+    priority_rows,
+    schedule_rows,
+    unassigned_rows,
+    weights_from,
+)
+
+WEIGHT_IDS: Final = (ids.OUT_W_GAP, ids.OUT_W_COVERAGE, ids.OUT_W_PACE, ids.OUT_W_RECENCY)
+#: The controls a plan depends on, in the order of :func:`update_plan`'s arguments.
+PLAN_INPUTS: Final = (
+    ids.OUT_POLRES,
+    ids.OUT_POLSEK,
+    ids.OUT_WEEKS,
+    ids.OUT_CAPACITY,
+    *WEIGHT_IDS,
+)
+
+
+def first_value(value: object) -> str:
+    """The first value of a query parameter (a string or a list of strings), stripped."""
+    if isinstance(value, list | tuple):
+        value = value[0] if value else ""
+    return value.strip() if isinstance(value, str) else ""
+
+
+def page_state(query: dict[str, object], officers: pd.DataFrame) -> dict[str, Any]:
+    """Polres, Polsek, weeks and capacity from the URL, fitted to the roster (the first
+    Polres and its first Polsek by default, so a plan shows at once)."""
+    choices = polres_options(officers)
+    polres = first_value(query.get("polres"))
+    polres = polres if polres in choices else (choices[0] if choices else "")
+    polseks = polsek_options(officers, polres)
+    polsek = first_value(query.get("polsek"))
+    if polsek not in polseks and polsek != "all":
+        polsek = polseks[0] if polseks else ""
+    try:
+        weeks = int(first_value(query.get("weeks")))
+    except ValueError:
+        weeks = DEFAULT_WEEKS
+    try:
+        capacity = int(first_value(query.get("capacity")))
+    except ValueError:
+        capacity = DEFAULT_CAPACITY
+    return {
+        "polres": polres,
+        "polsek": "" if polsek == "all" else polsek,
+        "weeks": weeks if weeks in WEEK_CHOICES else DEFAULT_WEEKS,
+        "capacity": capacity
+        if CAPACITY_RANGE[0] <= capacity <= CAPACITY_RANGE[1]
+        else DEFAULT_CAPACITY,
+        "lang": lang_or_default(first_value(query.get("lang"))),
+    }
+
+
+def polsek_choice_options(
+    officers: pd.DataFrame, polres: str | None, lang: str
+) -> list[dict[str, str]]:
+    """The Polsek dropdown's options: "all Polsek" of the Polres, then each Polsek."""
+    return [{"label": t("out.all_polsek", lang), "value": "all"}] + [
+        {"label": p, "value": p} for p in polsek_options(officers, polres)
+    ]
+
+
+def compute_plan(
+    store: Any,
+    polres: str | None,
+    polsek: str | None,
+    weeks: int,
+    capacity: int,
+    weights: PriorityWeights,
+    start: pd.Timestamp | None = None,
+) -> OutreachPlan:
+    """The plan of the scope from the store (``polsek`` ``None``: the whole Polres).
+    Raises InputError for a scope without officers or unusable numbers."""
+    data = read_outreach(store)
+    if data is None:
+        raise InputError("the store has no officer roster (cakupan build ... --roster FILE)")
+    try:
+        weeks, capacity = int(weeks), int(capacity)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"weeks ({weeks}) and capacity ({capacity}) must be numbers") from exc
+    scoped = data.officers
+    if polres:
+        scoped = scoped[scoped["polres"] == polres]
+    if polsek:
+        scoped = scoped[scoped["polsek"] == polsek]
+    codes = set(data.coverage.loc[data.coverage["level"] == "desa", "area_code"])
+    kecamatan = set(scoped["village_code"].str.slice(0, 8))
+    in_scope = {c for c in codes if c[:8] in kecamatan} | set(scoped["village_code"])
+    return outreach_plan(
+        data.coverage,
+        data.areas,
+        data.officers,
+        data.events,
+        polres=polres or None,
+        polsek=polsek or None,
+        weeks=weeks,
+        capacity=capacity,
+        weights=weights,
+        as_of=data.as_of,
+        start=start if start is not None else next_monday(pd.Timestamp.today()),
+        neighbours=scope_neighbours(store, in_scope),
+    )
+
+
+def _legend(items: list[dict[str, Any]]) -> list[Any]:
+    return [
+        html.Div(
+            [
+                html.Span(className="swatch", style={"backgroundColor": i["colour"]}),
+                html.Span(i["label"]),
+                html.Span(f"({i['count']})", className="legend-count"),
+            ],
+            className="legend-row",
+        )
+        for i in items
+    ]
+
+
+def view_query(polres: str, polsek: str, weeks: int, capacity: int, lang: str) -> str:
+    """The page's state for the address bar (``?polres=...&polsek=...``)."""
+    values = {"polres": polres, "polsek": polsek or "all", "weeks": weeks, "capacity": capacity}
+    return "?" + urlencode({**values, "lang": lang})
+
+
+def update_plan(
+    polres: str | None,
+    polsek: str | None,
+    weeks: int,
+    capacity: int,
+    w_gap: float | None,
+    w_cov: float | None,
+    w_pace: float | None,
+    w_rec: float | None,
+    lang: str | None,
+) -> tuple[Any, ...]:
+    """Map, legend, weights note, summary, three tables, download hint and buttons, URL."""
+    require(Action.OUTREACH)
+    lang = lang_or_default(lang)
+    polsek = "" if polsek in (None, "all") else polsek
+    weights, valid = weights_from([w_gap, w_cov, w_pace, w_rec])
+    applied = normalised_weights(weights)
+    note = t("out.weights_note", lang, **{k: fmt_decimal(v, lang, 2) for k, v in applied.items()})
+    if not valid:
+        note = t("out.weights_invalid", lang) + " " + note
+    store = current_store()
+    query = view_query(polres or "", polsek, weeks, capacity, lang)
+    try:
+        result = compute_plan(store, polres, polsek, weeks, capacity, weights)
+    except InputError as exc:
+        empty: dict[str, Any] = {"data": [], "layout": {}}
+        error = t("out.error", lang, error=str(exc))
+        return empty, [], note, error, [], [], [], error, True, True, query
+    villages = map_villages(result.priority, result.village_officers, store.areas())
+    colours = officer_colours(villages["nrp"].dropna().tolist())
+    url, center, zoom = map_frame(store, set(villages["village_code"]))
+    figure = outreach_map_figure(
+        villages, colours, geojson_url=url, center=center, zoom=zoom, lang=lang
+    )
+    totals = plan_totals(result.plan)
+    summary = t(
+        "out.plan_summary",
+        lang,
+        visits=fmt_int(totals["visits"], lang),
+        officers=fmt_int(totals["officers"], lang),
+        weeks=totals["weeks"],
+        start=totals["start"].strftime("%d/%m/%Y"),
+        expected=fmt_int(totals["expected"], lang),
+        conversion=totals["conversion"],
+    )
+    basis = {b: t(f"out.basis.{b}", lang) for b in ("adjacent", "distance", "capacity")}
+    hint = (
+        t("out.ready", lang, polsek=polsek, weeks=weeks, capacity=capacity)
+        if polsek
+        else t("out.pick_polsek", lang)
+    )
+    return (
+        figure,
+        _legend(legend_items(villages, colours, lang)),
+        note,
+        summary,
+        priority_rows(result),
+        schedule_rows(result.plan),
+        unassigned_rows(result.plan, basis),
+        hint,
+        not polsek,
+        not polsek,
+        query,
+    )
+
+
+def update_impact(
+    polres: str | None, polsek: str | None, lang: str | None
+) -> tuple[list[html.P], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Sentences for the whole store and the chosen scope; per-Polsek and officer rows."""
+    require(Action.OUTREACH)
+    lang = lang_or_default(lang)
+    polsek = "" if polsek in (None, "all") else polsek
+    store = current_store()
+    impact = store_impact(store)
+    if impact is None:
+        return [html.P(t("impact.no_events", lang))], [], []
+    k = impact.window_weeks
+    overall = group_rows(impact.overall)
+    per_polsek = group_rows(impact.per_polsek)
+    per_officer = group_rows(impact.per_officer)
+    officers = read_outreach(store)
+    in_polres = set() if officers is None else set(polsek_options(officers.officers, polres))
+    if polres:
+        per_polsek = [r for r in per_polsek if r["polsek"] in in_polres]
+        per_officer = [r for r in per_officer if r["polsek"] in in_polres]
+    if polsek:
+        per_officer = [r for r in per_officer if r["polsek"] == polsek]
+    paragraphs = impact_sentences(
+        overall[0] if overall else None, k, t("out.all_areas", lang), lang
+    )
+    if polsek:
+        mine = next((r for r in group_rows(impact.per_polsek) if r["polsek"] == polsek), None)
+        paragraphs += impact_sentences(mine, k, polsek, lang)
+    excluded = excluded_sentence(excluded_counts(impact), lang)
+    texts = [*paragraphs, *([excluded] if excluded else []), t("impact.caveats", lang)]
+    return [html.P(p) for p in texts], per_polsek, per_officer
+
+
+def polsek_choices(polres: str | None, lang: str | None) -> tuple[list[dict[str, str]], str | None]:
+    """The Polsek of the new Polres (its first one selected)."""
+    require(Action.OUTREACH)
+    data = read_outreach(current_store())
+    if data is None:
+        return [], None
+    options = polsek_choice_options(data.officers, polres, lang_or_default(lang))
+    return options, options[1]["value"] if len(options) > 1 else "all"
+
+
+def download(
+    kind: str,
+    polres: str | None,
+    polsek: str | None,
+    weeks: int,
+    capacity: int,
+    weights: Sequence[float | None],
+) -> Any:
+    """``dcc.Download`` data of the Polsek's plan (``kind``: ``xlsx`` or ``pdf``)."""
+    require(Action.OUTREACH)
+    if not polsek or polsek == "all":
+        return dash.no_update
+    chosen, _ = weights_from(list(weights))
+    store = current_store()
+    try:
+        result = compute_plan(store, polres, polsek, weeks, capacity, chosen)
+    except InputError:
+        return dash.no_update  # the page already says why there is no plan
+    # Officers' names and phones leave the app in these files: record who took which.
+    audit_event("export", "ok", {"what": f"outreach plan {kind}", "polsek": polsek[:80]})
+    if kind == "xlsx":
+        return dcc.send_bytes(plan_to_xlsx(result.plan, polsek), f"rencana_{slug(polsek)}.xlsx")
+    meta = store.meta()
+    file_meta = {"data_until": meta.get("data_until"), "demo": bool(meta.get("demo"))}
+    pdf = briefing_pdf(result.plan, polsek, file_meta)
+    return dcc.send_bytes(pdf, f"briefing_{slug(polsek)}.pdf")
+
+
+def download_callback(kind: str) -> Callable[..., Any]:
+    """The click handler of one download button (``kind``: ``xlsx`` or ``pdf``)."""
+
+    def on_click(
+        _n_clicks: int | None,
+        polres: str | None,
+        polsek: str | None,
+        weeks: int,
+        capacity: int,
+        *weights: float | None,
+    ) -> Any:
+        return download(kind, polres, polsek, weeks, capacity, weights)
+
+    return on_click
+
+
+def query_pairs(query: str | None) -> dict[str, str]:
+    """``?a=b&c=d`` as a dict (tests and links)."""
+    return dict(parse_qsl((query or "").lstrip("?")))

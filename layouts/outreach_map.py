@@ -1,0 +1,219 @@
+"""The outreach map: villages coloured by their officer, top-priority villages emphasised.
+
+A pure figure builder (plain dict, like :func:`layouts.figures.map_figure`): the geometry
+is the store's ``geo/desa/<parent>.geojson`` URL, which the browser fetches once and
+caches. Traces: villages coloured by officer (grey when none), a thick outline round the
+top-N priority villages, and numbered markers with their rank.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import pandas as pd
+
+from layouts import theme
+from layouts.i18n import fmt_int, fmt_pct, t
+
+#: Categorical colours of officers (Tableau 10 and Dark2 without greys); cycled when a
+#: Polres has more officers, the legend and hover name each one.
+OFFICER_COLOURS: Final = (
+    "#4e79a7",
+    "#f28e2b",
+    "#e15759",
+    "#76b7b2",
+    "#59a14f",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#1b9e77",
+    "#d95f02",
+    "#7570b3",
+    "#e7298a",
+    "#66a61e",
+    "#e6ab02",
+    "#a6761d",
+)
+NO_OFFICER_COLOUR: Final = "#d9d9d9"
+TOP_N: Final = 10
+VILLAGES, TOP_OUTLINE, TOP_MARKERS = range(3)
+MAP_VILLAGE_COLUMNS: Final = (
+    "village_code",
+    "village_name",
+    "lon",
+    "lat",
+    "rank",
+    "score",
+    "uncovered",
+    "coverage_pct",
+    "explanation",
+    "nrp",
+    "officers",
+)
+
+
+def map_villages(
+    priority: pd.DataFrame, village_officers: pd.DataFrame, areas: pd.DataFrame
+) -> pd.DataFrame:
+    """The villages of the map (:data:`MAP_VILLAGE_COLUMNS`): the ranked villages of the
+    scope, plus any village of the scope's officers that has no coverage row."""
+    points = areas.loc[areas["level"] == "desa", ["area_code", "area_name", "lon", "lat"]]
+    points = points.rename(columns={"area_code": "village_code"})
+    codes = pd.DataFrame(
+        {
+            "village_code": sorted(
+                set(priority["village_code"]) | set(village_officers["village_code"])
+            )
+        }
+    )
+    out = (
+        codes.merge(
+            priority.drop(columns=["lon", "lat"], errors="ignore"),
+            on="village_code",
+            how="left",
+            validate="one_to_one",
+        )
+        .merge(points, on="village_code", how="left", validate="one_to_one")
+        .merge(village_officers, on="village_code", how="left", validate="one_to_one")
+    )
+    out["village_name"] = out["village_name"].fillna(out["area_name"]).fillna(out["village_code"])
+    return out.reindex(columns=list(MAP_VILLAGE_COLUMNS)).sort_values(
+        ["rank", "village_code"], na_position="last", ignore_index=True
+    )
+
+
+def officer_colours(nrps: list[str]) -> dict[str, str]:
+    """A colour per officer, by NRP order."""
+    ordered = sorted(set(nrps))
+    return {nrp: OFFICER_COLOURS[i % len(OFFICER_COLOURS)] for i, nrp in enumerate(ordered)}
+
+
+def _stepped_scale(colours: list[str]) -> list[list[Any]]:
+    """A colourscale giving integer z = i exactly ``colours[i]`` (zmin -0.5, zmax n - 0.5)."""
+    n = len(colours)
+    scale: list[list[Any]] = []
+    for i, colour in enumerate(colours):
+        scale += [[i / n, colour], [(i + 1) / n, colour]]
+    return scale
+
+
+def _hover(v: pd.DataFrame, lang: str) -> list[str]:
+    texts = []
+    r: Any
+    for r in v.itertuples(index=False):
+        officer = r.officers if isinstance(r.officers, str) else t("out.no_officer", lang)
+        rank = "" if pd.isna(r.rank) else f"<br>{t('rank', lang)}: {int(r.rank)}"
+        score = "" if pd.isna(r.score) else f" · {t('out.col.score', lang)} {r.score * 100:.0f}"
+        texts.append(
+            f"<b>{r.village_name}</b> ({r.village_code})<br>{t('out.officer', lang)}: {officer}"
+            f"{rank}{score}<br>{t('uncovered', lang)}: {fmt_int(r.uncovered, lang)}"
+            f" · {t('coverage', lang)} {fmt_pct(r.coverage_pct, lang)}"
+        )
+    return texts
+
+
+def outreach_map_figure(
+    villages: pd.DataFrame,
+    colours: dict[str, str],
+    *,
+    geojson_url: str,
+    center: dict[str, float],
+    zoom: float,
+    lang: str,
+    top_n: int = TOP_N,
+) -> dict[str, Any]:
+    """The map as a plain figure dict (``villages`` from :func:`map_villages`)."""
+    order = sorted(colours)
+    index = {nrp: i + 1 for i, nrp in enumerate(order)}
+    z = [index.get(n, 0) if isinstance(n, str) else 0 for n in villages["nrp"]]
+    codes = villages["village_code"].tolist()
+    hover = _hover(villages, lang)
+    top = villages[villages["rank"].notna() & (villages["rank"] <= top_n)]
+    top_points = top.dropna(subset=["lon", "lat"])
+    top_hover = [
+        f"<b>#{rank:.0f} {name}</b><br>{why}"
+        for rank, name, why in zip(
+            top_points["rank"], top_points["village_name"], top_points["explanation"], strict=True
+        )
+    ]
+    data = [
+        {
+            "type": "choroplethmap",
+            "geojson": geojson_url,
+            "featureidkey": "id",
+            "locations": codes,
+            "z": z,
+            "zmin": -0.5,
+            "zmax": len(order) + 0.5,
+            "colorscale": _stepped_scale([NO_OFFICER_COLOUR, *(colours[n] for n in order)]),
+            "showscale": False,
+            "marker": {"line": {"width": 0.8, "color": "white"}, "opacity": 0.85},
+            "hovertext": hover,
+            "hovertemplate": "%{hovertext}<extra></extra>",
+            "customdata": codes,
+            "name": "officers",
+        },
+        {
+            "type": "choroplethmap",
+            "geojson": geojson_url,
+            "featureidkey": "id",
+            "locations": top["village_code"].tolist(),
+            "z": [0] * len(top),
+            "colorscale": [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+            "showscale": False,
+            "marker": {"line": {"width": 3.5, "color": theme.INK}},
+            "hoverinfo": "skip",
+            "name": "top",
+        },
+        {
+            "type": "scattermap",
+            "lon": top_points["lon"].round(5).tolist(),
+            "lat": top_points["lat"].round(5).tolist(),
+            "mode": "markers+text",
+            "text": [str(int(r)) for r in top_points["rank"]],
+            "textfont": {"size": 11, "color": "white"},
+            "marker": {"size": 20, "color": theme.INK},
+            "hovertext": top_hover,
+            "hovertemplate": "%{hovertext}<extra></extra>",
+            "name": "ranks",
+        },
+    ]
+    return {
+        "data": data,
+        "layout": {
+            "template": theme.TEMPLATE,
+            "separators": theme.separators(lang),
+            "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+            "showlegend": False,
+            "uirevision": geojson_url,
+            "map": {"style": "white-bg", "center": center, "zoom": zoom},
+        },
+    }
+
+
+def legend_items(
+    villages: pd.DataFrame, colours: dict[str, str], lang: str, top_n: int = TOP_N
+) -> list[dict[str, Any]]:
+    """(colour, label, villages) per officer, then "no officer"; the map's key."""
+    with_officer = villages.dropna(subset=["nrp"])
+    counts = with_officer["nrp"].value_counts()
+    names = (
+        with_officer.assign(first=with_officer["officers"].str.split("; ").str[0])
+        .drop_duplicates("nrp")
+        .set_index("nrp")["first"]
+    )
+    items = [
+        {"colour": colours[n], "label": str(names.get(n, n)), "count": int(counts.get(n, 0))}
+        for n in sorted(colours)
+    ]
+    items.append(
+        {
+            "colour": NO_OFFICER_COLOUR,
+            "label": t("out.no_officer", lang),
+            "count": int(villages["nrp"].isna().sum()),
+        }
+    )
+    ranked = int((villages["rank"].notna() & (villages["rank"] <= top_n)).sum())
+    items.append({"colour": theme.INK, "label": t("out.top_n", lang, n=top_n), "count": ranked})
+    return items

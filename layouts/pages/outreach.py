@@ -1,0 +1,239 @@
+"""Outreach page (/penjangkauan): officers' villages on a map, the priority ranking, the
+visit plan, the villages without an officer, the impact of past events, and the plan's
+downloads (XLSX plan and PDF briefing sheet) for one Polsek.
+
+The layout is here; the callbacks are in :mod:`layouts.outreach_callbacks`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+import dash_ag_grid as dag
+import pandas as pd
+from dash import Input, Output, State, dcc, html
+
+from analytics.access import Action, may
+from analytics.outreach.priority import FACTORS, PriorityWeights
+from layouts import components, ids
+from layouts.data_access import current_settings, current_store, current_user
+from layouts.i18n import lang_or_default, t
+from layouts.outreach_callbacks import (
+    PLAN_INPUTS,
+    WEIGHT_IDS,
+    download_callback,
+    first_value,
+    page_state,
+    polsek_choice_options,
+    polsek_choices,
+    update_impact,
+    update_plan,
+)
+from layouts.outreach_columns import (
+    impact_columns,
+    plan_columns,
+    priority_columns,
+    unassigned_columns,
+)
+from layouts.outreach_data import read_outreach
+from layouts.outreach_views import CAPACITY_RANGE, WEEK_CHOICES, polres_options
+
+dash.register_page(
+    __name__, path="/penjangkauan", name="Penjangkauan", title="Cakupan · Penjangkauan"
+)
+
+
+def _control(label: str, child: Any) -> html.Div:
+    return html.Div([html.Label(label, className="control-label"), child], className="control")
+
+
+def _grid(grid_id: str, columns: list[dict[str, Any]], page_size: int = 15) -> dag.AgGrid:
+    return dag.AgGrid(
+        id=grid_id,
+        columnDefs=columns,
+        rowData=[],
+        defaultColDef={"sortable": True, "filter": True, "resizable": True},
+        dashGridOptions={
+            "animateRows": False,
+            "domLayout": "autoHeight",
+            "pagination": True,
+            "paginationPageSize": page_size,
+        },
+        className="ag-theme-alpine",
+        style={"width": "100%"},
+    )
+
+
+def _controls(state: dict[str, Any], officers: pd.DataFrame, lang: str) -> html.Div:
+    defaults = PriorityWeights().as_dict()
+    sliders = [
+        _control(
+            t(f"out.w.{factor}", lang),
+            dcc.Slider(
+                id=slider_id,
+                min=0,
+                max=1,
+                step=0.05,
+                value=round(defaults[factor], 2),
+                marks={0: "0", 0.5: "0,5" if lang == "id" else "0.5", 1: "1"},
+                updatemode="mouseup",
+            ),
+        )
+        for factor, slider_id in zip(FACTORS, WEIGHT_IDS, strict=True)
+    ]
+    return html.Div(
+        [
+            _control(
+                t("out.polres", lang),
+                dcc.Dropdown(
+                    id=ids.OUT_POLRES,
+                    options=polres_options(officers),
+                    value=state["polres"],
+                    clearable=False,
+                ),
+            ),
+            _control(
+                t("out.polsek", lang),
+                dcc.Dropdown(
+                    id=ids.OUT_POLSEK,
+                    options=polsek_choice_options(officers, state["polres"], lang),
+                    value=state["polsek"] or "all",
+                    clearable=False,
+                ),
+            ),
+            _control(
+                t("out.weeks", lang),
+                dcc.RadioItems(
+                    id=ids.OUT_WEEKS,
+                    options=[
+                        {"label": t("out.weeks_n", lang, n=n), "value": n} for n in WEEK_CHOICES
+                    ],
+                    value=state["weeks"],
+                    className="radio",
+                ),
+            ),
+            _control(
+                t("out.capacity", lang),
+                dcc.Dropdown(
+                    id=ids.OUT_CAPACITY,
+                    options=list(range(CAPACITY_RANGE[0], CAPACITY_RANGE[1] + 1)),
+                    value=state["capacity"],
+                    clearable=False,
+                ),
+            ),
+            html.Div(t("out.weights", lang), className="legend-title"),
+            *sliders,
+            html.Div(id=ids.OUT_WEIGHTS_NOTE, className="hint"),
+        ],
+        className="controls",
+    )
+
+
+def layout(**query: object) -> html.Div:
+    settings, store = current_settings(), current_store()
+    lang = lang_or_default(first_value(query.get("lang")))
+    if not may(current_user(), Action.OUTREACH):
+        return html.Div(t("out.not_allowed", lang), id=ids.OUT_MESSAGE, className="store-missing")
+    if not store.exists():
+        return components.store_missing(str(settings.store_dir), lang)
+    data = read_outreach(store)
+    if data is None:
+        return html.Div(t("out.no_roster", lang), id=ids.OUT_MESSAGE, className="store-missing")
+    state = page_state(dict(query), data.officers)
+    downloads = html.Div(
+        [
+            html.Div(t("out.downloads", lang), className="legend-title"),
+            html.Button(t("out.xlsx", lang), id=ids.OUT_XLSX_BUTTON, className="download-button"),
+            html.Button(t("out.pdf", lang), id=ids.OUT_PDF_BUTTON, className="download-button"),
+            html.Div(id=ids.OUT_DOWNLOAD_HINT, className="hint"),
+            dcc.Download(id=ids.OUT_XLSX),
+            dcc.Download(id=ids.OUT_PDF),
+        ],
+        className="panel outreach-downloads",
+    )
+    return html.Div(
+        [
+            dcc.Store(id=ids.OUT_LANG, data=lang),
+            html.H2(t("out.title", lang), className="page-title"),
+            html.P(t("out.intro", lang), className="table-notes"),
+            html.Div(
+                [
+                    _controls(state, data.officers, lang),
+                    html.Div(
+                        [
+                            html.H3(t("out.map_title", lang), className="table-title"),
+                            dcc.Graph(
+                                id=ids.OUT_MAP,
+                                config={"displaylogo": False, "scrollZoom": True},
+                                style={"height": "520px"},
+                            ),
+                        ],
+                        className="map-box",
+                    ),
+                    html.Div([html.Div(id=ids.OUT_LEGEND), downloads], className="outreach-side"),
+                ],
+                className="map-row outreach-row",
+            ),
+            html.H3(t("out.plan_title", lang), className="table-title"),
+            html.Div(id=ids.OUT_SUMMARY, className="table-notes"),
+            _grid(ids.OUT_PLAN, plan_columns(lang), 20),
+            html.H3(t("out.priority_title", lang), className="table-title"),
+            html.Div(t("out.priority_note", lang), className="table-notes"),
+            _grid(ids.OUT_PRIORITY, priority_columns(lang)),
+            html.H3(t("out.unassigned_title", lang), className="table-title"),
+            html.Div(t("out.unassigned_note", lang), className="table-notes"),
+            _grid(ids.OUT_UNASSIGNED, unassigned_columns(lang), 10),
+            html.H3(t("out.impact_title", lang), className="table-title"),
+            html.Div(id=ids.OUT_IMPACT_TEXT, className="panel impact-text"),
+            html.H4(t("out.impact_polsek", lang)),
+            _grid(ids.OUT_IMPACT_POLSEK, impact_columns(lang, "polsek"), 10),
+            html.H4(t("out.impact_officer", lang)),
+            _grid(ids.OUT_IMPACT_OFFICER, impact_columns(lang, "officer"), 10),
+        ],
+        className="outreach-page",
+    )
+
+
+def register_callbacks(app: dash.Dash) -> None:
+    app.callback(
+        Output(ids.OUT_POLSEK, "options"),
+        Output(ids.OUT_POLSEK, "value"),
+        Input(ids.OUT_POLRES, "value"),
+        State(ids.OUT_LANG, "data"),
+        prevent_initial_call=True,
+    )(polsek_choices)
+    app.callback(
+        Output(ids.OUT_MAP, "figure"),
+        Output(ids.OUT_LEGEND, "children"),
+        Output(ids.OUT_WEIGHTS_NOTE, "children"),
+        Output(ids.OUT_SUMMARY, "children"),
+        Output(ids.OUT_PRIORITY, "rowData"),
+        Output(ids.OUT_PLAN, "rowData"),
+        Output(ids.OUT_UNASSIGNED, "rowData"),
+        Output(ids.OUT_DOWNLOAD_HINT, "children"),
+        Output(ids.OUT_XLSX_BUTTON, "disabled"),
+        Output(ids.OUT_PDF_BUTTON, "disabled"),
+        Output(ids.VIEW_QUERY, "data", allow_duplicate=True),
+        *[Input(i, "value") for i in PLAN_INPUTS],
+        State(ids.OUT_LANG, "data"),
+        prevent_initial_call="initial_duplicate",
+    )(update_plan)
+    app.callback(
+        Output(ids.OUT_IMPACT_TEXT, "children"),
+        Output(ids.OUT_IMPACT_POLSEK, "rowData"),
+        Output(ids.OUT_IMPACT_OFFICER, "rowData"),
+        Input(ids.OUT_POLRES, "value"),
+        Input(ids.OUT_POLSEK, "value"),
+        State(ids.OUT_LANG, "data"),
+    )(update_impact)
+    for kind, button, target in (
+        ("xlsx", ids.OUT_XLSX_BUTTON, ids.OUT_XLSX),
+        ("pdf", ids.OUT_PDF_BUTTON, ids.OUT_PDF),
+    ):
+        app.callback(
+            Output(target, "data"),
+            Input(button, "n_clicks"),
+            *[State(i, "value") for i in PLAN_INPUTS],
+            prevent_initial_call=True,
+        )(download_callback(kind))

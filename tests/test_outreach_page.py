@@ -1,0 +1,365 @@
+"""The outreach page's callbacks and views on the tiny hand-made store with a roster.
+
+Roster and events: ``tests/store_factory.py`` (``OFFICERS``, ``EVENTS``). Data date
+2024-12-20, so the month used is 2024-12 (t = 23). Hand-computed priority, default weights
+(gap .50, coverage .20, pace .15, recency .15):
+
+- Polsek Satu (kecamatan 99.01.01): Desa Satu: BPU 146 of 1000 -> uncovered 854 (gap 1),
+  coverage 14.6 % (0.854), 12-month growth 24/yr -> 35.6 years (pace 1), last event
+  2024-06-03 = 200 days = 6.57 months (recency 0.5476): score 0.90294 -> 90.3.
+  Desa Dua: 73 of 500 -> 427 (gap 0.5), 14.6 % (0.854), pace 1, never visited (1):
+  score 0.7208 -> 72.1.
+- Polsek Dua (kecamatan 99.01.02): Desa Tiga (no officer): 10 of 800 -> 790 (gap 1),
+  1.25 % (0.9875), no growth (pace 1), never visited: 0.9975. Desa Empat: 223 of 400 ->
+  177 (gap 0.2241), 55.75 % (0.4425), 177/12 = 14.75 years (pace 1), event 2024-09-02 =
+  109 days (recency 0.2984): 0.3953.
+- Expected registrations per visit: the mean of the two events' registrations (6, 4) = 5.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import sys
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import dash
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from store_factory import write_outreach, write_store
+from werkzeug.exceptions import Forbidden
+
+from analytics.access import Role, Territory, User
+from analytics.outreach.priority import PriorityWeights
+from analytics.settings import Settings
+from analytics.store import Store
+from layouts import ids
+from layouts import outreach_callbacks as cb
+from layouts.outreach_impact import impact_sentences
+from layouts.outreach_map import NO_OFFICER_COLOUR
+from layouts.outreach_views import priority_rows, schedule_rows, weights_from
+
+START = pd.Timestamp("2025-01-06")
+DEFAULT_W = (0.5, 0.2, 0.15, 0.15)
+
+
+def login(user: User) -> None:
+    import flask_login
+
+    from layouts.auth import LoginUser
+
+    flask_login.login_user(LoginUser(user))
+
+
+ADMIN = User("admin", Role.ADMIN)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[dash.Dash, Store]:
+    from app import create_app
+
+    tmp = tmp_path_factory.mktemp("outreach")
+    root = write_outreach(write_store(tmp / "processed"))
+    settings = Settings().with_(
+        store_dir=root, audit_path=tmp / "audit.jsonl", users_path=tmp / "users.json"
+    )
+    return create_app(settings), Store(root)
+
+
+@pytest.fixture
+def app_ctx(built: tuple[dash.Dash, Store]) -> Iterator[Store]:
+    """A request context with the admin logged in (as a callback runs)."""
+    with built[0].server.test_request_context("/penjangkauan"):
+        login(ADMIN)
+        yield built[1]
+
+
+def page() -> ModuleType:
+    entry = next(p for p in dash.page_registry.values() if p["path"] == "/penjangkauan")
+    return sys.modules[entry["module"]]
+
+
+def find(component: Any, component_id: str) -> Any:
+    if getattr(component, "id", None) == component_id:
+        return component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children]:
+        if child is not None and not isinstance(child, str | int | float):
+            found = find(child, component_id)
+            if found is not None:
+                return found
+    return None
+
+
+def plan_outputs(polres: str, polsek: str, weights: tuple[float, ...] = DEFAULT_W, **kw: Any):  # type: ignore[no-untyped-def]
+    out = cb.update_plan(
+        polres, polsek, kw.get("weeks", 4), kw.get("capacity", 2), *weights, kw.get("lang", "id")
+    )
+    names = (
+        "figure legend note summary priority plan unassigned hint xlsx_off pdf_off query".split()
+    )
+    return dict(zip(names, out, strict=True))
+
+
+def test_priority_and_plan_of_polsek_satu_hand_computed(app_ctx: Store) -> None:
+    result = cb.compute_plan(app_ctx, "Polres Uji", "Polsek Satu", 4, 2, PriorityWeights(), START)
+    prio = result.priority.set_index("village_name")
+    assert prio.loc["Desa Satu", "score"] == pytest.approx(0.90294, abs=1e-4)
+    assert prio.loc["Desa Dua", "score"] == pytest.approx(0.7208, abs=1e-4)
+    assert prio.loc["Desa Satu", "recency_norm"] == pytest.approx(200 / 30.4375 / 12)
+    schedule = result.plan.schedule
+    # one officer, two villages, 2 visits a week for 4 weeks: both villages every week
+    assert len(schedule) == 8
+    assert (
+        schedule.groupby("week")["village_name"].apply(sorted).tolist()
+        == [["Desa Dua", "Desa Satu"]] * 4
+    )
+    assert schedule["week_start"].min() == START
+    assert schedule["expected_registrations"].tolist() == [5.0] * 8
+    assert result.plan.unassigned.empty
+
+
+def test_update_plan_fills_map_tables_and_enables_downloads(app_ctx: Store) -> None:
+    out = plan_outputs("Polres Uji", "Polsek Dua")
+    choro, outline, ranks = out["figure"]["data"]
+    # ranked order: Desa Tiga (no officer), Desa Empat (Siti Aminah)
+    assert choro["locations"] == ["99.01.02.2001", "99.01.02.2002"]
+    assert choro["z"] == [0, 1]
+    assert choro["colorscale"][0][1] == NO_OFFICER_COLOUR
+    assert choro["geojson"].startswith("/geo/desa/99.01.geojson?v=")
+    assert outline["locations"] == ["99.01.02.2001", "99.01.02.2002"]
+    assert outline["marker"]["line"]["width"] > choro["marker"]["line"]["width"]
+    assert ranks["text"] == ["1", "2"]
+    legend = str(out["legend"])
+    assert "Siti Aminah (22222222)" in legend and "Tanpa Bhabinkamtibmas" in legend
+    # the priority table: each factor raw and scaled, and the explanation
+    top = out["priority"][0]
+    assert (top["rank"], top["village_name"], top["score"]) == (1, "Desa Tiga", 99.8)
+    assert (top["uncovered"], top["gap_norm"], top["coverage_norm"]) == (790, 1.0, 0.99)
+    assert top["explanation"].startswith("Skor 100: 790 pekerja informal belum terlindungi")
+    assert top["officers"] == ""
+    # one officer with one village: one visit a week, 5 expected each
+    assert [r["village_name"] for r in out["plan"]] == ["Desa Empat"] * 4
+    assert {r["officer"] for r in out["plan"]} == {"Siti Aminah (22222222)"}
+    starts = pd.to_datetime([r["week_start"] for r in out["plan"]], format="%d/%m/%Y")
+    assert (starts.day_of_week == 0).all() and list(starts.diff()[1:].days) == [7, 7, 7]
+    assert out["summary"].startswith("4 kunjungan oleh 1 Bhabinkamtibmas selama 4 minggu mulai")
+    assert "perkiraan 20 pendaftaran" in out["summary"]
+    # Desa Tiga has no officer: Siti Aminah, whose village borders it, is proposed
+    (unassigned,) = out["unassigned"]
+    assert unassigned["village_name"] == "Desa Tiga" and unassigned["high_priority"]
+    assert unassigned["proposed"] == "Siti Aminah (22222222)"
+    assert unassigned["basis"] == "desa bersebelahan"
+    assert (out["xlsx_off"], out["pdf_off"]) == (False, False)
+    assert "Polsek Dua" in out["hint"]
+    assert cb.query_pairs(out["query"]) == {
+        "polres": "Polres Uji",
+        "polsek": "Polsek Dua",
+        "weeks": "4",
+        "capacity": "2",
+        "lang": "id",
+    }
+
+
+def test_whole_polres_plans_every_officer_but_downloads_need_a_polsek(app_ctx: Store) -> None:
+    out = plan_outputs("Polres Uji", "all", weeks=8, capacity=1)
+    # Budi: 2 villages, 1 a week, 8 weeks = 8 visits; Siti: 1 village, 8 visits
+    assert len(out["plan"]) == 16
+    assert {r["officer"] for r in out["plan"]} == {
+        "Budi Santoso (11111111)",
+        "Siti Aminah (22222222)",
+    }
+    assert sorted(out["figure"]["data"][0]["locations"]) == [
+        "99.01.01.2001",
+        "99.01.01.2002",
+        "99.01.02.2001",
+        "99.01.02.2002",
+    ]
+    assert (out["xlsx_off"], out["pdf_off"]) == (True, True)
+    assert out["hint"] == "Pilih satu Polsek untuk mengunduh rencana dan lembar briefing."
+    assert cb.download("xlsx", "Polres Uji", "all", 4, 2, DEFAULT_W) is dash.no_update
+    # a Polsek of another Polres has no plan here, so nothing to download
+    assert cb.download("pdf", "Polres Uji", "Polsek Tiga", 4, 2, DEFAULT_W) is dash.no_update
+
+
+def test_weights_change_the_ranking_and_zero_weights_fall_back(app_ctx: Store) -> None:
+    recency_only = plan_outputs("Polres Uji", "Polsek Satu", (0, 0, 0, 1))
+    # recency alone: Desa Dua (never visited, 1) before Desa Satu (0.5476)
+    assert [r["village_name"] for r in recency_only["priority"]] == ["Desa Dua", "Desa Satu"]
+    assert [r["score"] for r in recency_only["priority"]] == [100.0, 54.8]
+    assert "gap 0,00" in recency_only["note"] and "kebaruan 1,00" in recency_only["note"]
+    zero = plan_outputs("Polres Uji", "Polsek Satu", (0, 0, 0, 0))
+    assert zero["note"].startswith("Semua bobot nol: dipakai bobot bawaan.")
+    assert [r["score"] for r in zero["priority"]] == [90.3, 72.1]
+    assert weights_from([0.2, None, 0, 0]) == (PriorityWeights(), False)
+
+
+def test_english_and_a_scope_without_officers(app_ctx: Store) -> None:
+    out = plan_outputs("Polres Uji", "Polsek Dua", lang="en")
+    assert out["summary"].startswith("4 visits by 1 officers over 4 weeks from")
+    assert out["unassigned"][0]["basis"] == "bordering village"
+    bad = plan_outputs("Polres Uji", "Polsek Tiga")  # Polsek Tiga is in Polres Kota
+    assert bad["plan"] == [] and bad["figure"]["data"] == []
+    assert "Polsek Tiga" in bad["summary"] and bad["xlsx_off"]
+
+
+def test_polsek_choices_follow_the_polres(app_ctx: Store) -> None:
+    options, value = cb.polsek_choices("Polres Kota", "id")
+    assert options == [
+        {"label": "(semua Polsek)", "value": "all"},
+        {"label": "Polsek Tiga", "value": "Polsek Tiga"},
+    ]
+    assert value == "Polsek Tiga"
+
+
+def test_layout_preselects_a_plan_and_reads_the_url(app_ctx: Store) -> None:
+    layout = page().layout(lang="id")
+    assert find(layout, ids.OUT_POLRES).value == "Polres Kota"
+    assert find(layout, ids.OUT_POLSEK).value == "Polsek Tiga"
+    assert find(layout, ids.OUT_WEEKS).value == 4 and find(layout, ids.OUT_CAPACITY).value == 2
+    assert [find(layout, i).value for i in cb.WEIGHT_IDS] == list(DEFAULT_W)
+    assert find(layout, ids.OUT_XLSX_BUTTON).children == "Unduh rencana (XLSX)"
+    assert find(layout, ids.OUT_PDF_BUTTON).children == "Unduh lembar briefing (PDF)"
+    chosen = page().layout(
+        polres="Polres Uji", polsek="Polsek Dua", weeks="8", capacity="3", lang="en"
+    )
+    assert find(chosen, ids.OUT_POLSEK).value == "Polsek Dua"
+    assert (find(chosen, ids.OUT_WEEKS).value, find(chosen, ids.OUT_CAPACITY).value) == (8, 3)
+    odd = page().layout(polres="Polres X", polsek="<script>", weeks="5", capacity="99")
+    assert (find(odd, ids.OUT_POLRES).value, find(odd, ids.OUT_POLSEK).value) == (
+        "Polres Kota",
+        "Polsek Tiga",
+    )
+    assert (find(odd, ids.OUT_WEEKS).value, find(odd, ids.OUT_CAPACITY).value) == (4, 2)
+
+
+def test_downloads_are_the_polsek_plan_and_briefing(app_ctx: Store) -> None:
+    import openpyxl
+    from pypdf import PdfReader
+
+    xlsx = cb.download("xlsx", "Polres Uji", "Polsek Satu", 4, 2, DEFAULT_W)
+    assert xlsx["filename"] == "rencana_polsek-satu.xlsx"
+    content = base64.b64decode(xlsx["content"])
+    assert content[:2] == b"PK" and zipfile.is_zipfile(io.BytesIO(content))
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    villages = [row[5] for row in book["Jadwal"].iter_rows(min_row=2, values_only=True)]
+    assert sorted(set(villages)) == ["Desa Dua", "Desa Satu"] and len(villages) == 8
+    pdf = cb.download("pdf", "Polres Uji", "Polsek Satu", 4, 2, DEFAULT_W)
+    assert pdf["filename"] == "briefing_polsek-satu.pdf"
+    data = base64.b64decode(pdf["content"])
+    assert data[:4] == b"%PDF"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    assert "Budi Santoso" in text and "0274-111111" in text and "Desa Satu" in text
+
+
+def test_impact_view_when_no_event_can_be_assessed(app_ctx: Store) -> None:
+    texts, per_polsek, per_officer = cb.update_impact("Polres Uji", "Polsek Satu", "id")
+    paragraphs = [p.children for p in texts]
+    # the weekly data holds one week, so both events' windows run outside it
+    assert paragraphs[0].startswith("Seluruh wilayah: belum ada kegiatan yang dapat dinilai")
+    assert "2 kegiatan tidak dinilai: jendela waktu di luar data 2." in paragraphs
+    assert paragraphs[-1].startswith("Perhatian: desa tidak dipilih secara acak")
+    assert per_polsek == [] and per_officer == []
+
+
+def test_impact_sentences_say_what_the_interval_means() -> None:
+    row = {
+        "n_events": 12,
+        "n_villages": 8,
+        "did": 1.5,
+        "ci_low": 0.5,
+        "ci_high": 2.5,
+        "registrations_on_day": 1234,
+        "small_sample": False,
+    }
+    lead, interval, on_day = impact_sentences(row, 4, "Polsek Satu", "id")
+    assert "rata-rata 1,5 per minggu lebih banyak" in lead and "12 kegiatan di 8 desa" in lead
+    assert interval == (
+        "Selang kepercayaan 95%: 0,5 sampai 2,5 per minggu. "
+        "Selang ini di atas 0: kenaikan ini kemungkinan besar bukan kebetulan."
+    )
+    assert "1.234 orang" in on_day
+    unclear = impact_sentences({**row, "ci_low": -0.4, "small_sample": True}, 4, "X", "en")
+    assert "-0.4 to 2.5" in unclear[1] and "includes 0" in unclear[1]
+    assert unclear[2].startswith("Small sample")
+    lower = impact_sentences({**row, "did": -2.0, "ci_low": -3, "ci_high": -1}, 4, "X", "id")
+    assert "2,0 per minggu lebih sedikit" in lower[0] and "di bawah 0" in lower[1]
+    no_ci = impact_sentences({**row, "ci_low": None, "ci_high": None}, 4, "X", "id")
+    assert no_ci[1] == "Selang tidak dapat dihitung (kurang dari 2 desa)."
+
+
+def test_police_user_plans_only_inside_their_territory(built: tuple[dash.Dash, Store]) -> None:
+    police = User(
+        "polsek.dua",
+        Role.POLICE,
+        Territory(areas=frozenset({"99.01.02"}), polres="Polres Uji", polsek="Polsek Dua"),
+    )
+    with built[0].server.test_request_context("/penjangkauan"):
+        login(police)
+        layout = page().layout(lang="id")
+        assert find(layout, ids.OUT_POLRES).options == ["Polres Uji"]
+        assert [o["value"] for o in find(layout, ids.OUT_POLSEK).options] == ["all", "Polsek Dua"]
+        out = plan_outputs("Polres Uji", "Polsek Dua")
+        assert out["figure"]["data"][0]["locations"] == ["99.01.02.2001", "99.01.02.2002"]
+        # another Polsek's officers are not in this user's roster
+        assert plan_outputs("Polres Uji", "Polsek Satu")["plan"] == []
+
+
+def test_viewer_may_not_plan_outreach(built: tuple[dash.Dash, Store]) -> None:
+    viewer = User("viewer1", Role.VIEWER, Territory(areas=frozenset({"99.01"})))
+    with built[0].server.test_request_context("/penjangkauan"):
+        login(viewer)
+        layout = page().layout(lang="id")
+        assert find(layout, ids.OUT_MESSAGE) is not None and find(layout, ids.OUT_MAP) is None
+        with pytest.raises(Forbidden):
+            cb.update_plan("Polres Uji", "Polsek Dua", 4, 2, *DEFAULT_W, "id")
+        with pytest.raises(Forbidden):
+            cb.download("pdf", "Polres Uji", "Polsek Dua", 4, 2, DEFAULT_W)
+
+
+def test_store_without_roster_says_how_to_add_one(
+    app_ctx: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bare = Store(write_store(tmp_path / "processed"))  # built without --roster
+    monkeypatch.setattr(page(), "current_store", lambda: bare)
+    monkeypatch.setattr(cb, "current_store", lambda: bare)
+    text = str(page().layout(lang="id"))
+    assert "--roster FILE --events FILE" in text and "Bhabinkamtibmas" in text
+    assert cb.polsek_choices("Polres Uji", "id") == ([], None)
+
+
+weight = st.floats(min_value=0, max_value=1, allow_nan=False)
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    w=st.tuples(weight, weight, weight, weight),
+    weeks=st.sampled_from([4, 8]),
+    cap=st.integers(1, 4),
+)
+def test_scores_are_the_weighted_factors_and_capacity_holds(
+    app_ctx: Store, w: tuple[float, float, float, float], weeks: int, cap: int
+) -> None:
+    applied, _ = weights_from(list(w))
+    result = cb.compute_plan(app_ctx, "Polres Uji", None, weeks, cap, applied, START)
+    out = {"priority": priority_rows(result), "plan": schedule_rows(result.plan)}
+    for row in out["priority"]:
+        expected = 100 * sum(
+            getattr(applied, f) * row[f"{f}_norm"] for f in ("gap", "coverage", "pace", "recency")
+        )
+        assert 0 <= row["score"] <= 100
+        assert row["score"] == pytest.approx(expected, abs=0.6)  # norms shown to 2 decimals
+    assert [r["rank"] for r in out["priority"]] == sorted(r["rank"] for r in out["priority"])
+    visits = pd.DataFrame(out["plan"])
+    per_week = visits.groupby(["officer", "week"]).size()
+    assert per_week.max() <= cap
+    assert not visits.duplicated(["officer", "week", "village_code"]).any()
+    assert visits["week"].max() == weeks

@@ -11,7 +11,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
 from analytics.classify import K_RANGE, PALETTE, SCHEMES
 from analytics.schemas import COVERAGE_SEGMENTS
-from layouts import components, ids
+from layouts import components, export_ui, ids
 from layouts.data_access import current_settings, current_store
 from layouts.i18n import fmt_month, t
 from layouts.map_callbacks import (
@@ -129,6 +129,9 @@ def layout(**query: object) -> html.Div:
                                 style={"height": "560px"},
                             ),
                             html.Div(t("click_hint", lang), className="hint"),
+                            export_ui.export_menu(
+                                "map", lang, export_ui.FIGURE_FORMATS, report=True
+                            ),
                         ],
                         className="map-box",
                     ),
@@ -137,6 +140,7 @@ def layout(**query: object) -> html.Div:
                 className="map-row",
             ),
             html.H3(id=ids.TABLE_TITLE, className="table-title"),
+            export_ui.export_menu("table", lang, export_ui.TABLE_FORMATS),
             html.Div(
                 [
                     components.info_link("kesenjangan", lang),

@@ -1,0 +1,1 @@
+"""Area reports: pure content assembly (content) and the PDF layout (pdf)."""

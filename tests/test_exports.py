@@ -1,0 +1,276 @@
+"""Exports: tables (CSV/XLSX, neutralised, protected) and figures rendered by Kaleido.
+
+The figure tests start one Chromium for the session (Kaleido's sync server) and render the
+tiny hand-made store's map and trend: dimensions from the PNG header, text in SVG and PDF,
+and pixels of the class colours in the map.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import struct
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from store_factory import write_store
+
+from analytics.classify import OVER_100_COLOR, classify
+from analytics.settings import Settings
+from analytics.store import Store
+from analytics.suppression import MARK
+from analytics.tables_export import (
+    AREA_COLUMNS,
+    Column,
+    neutralise,
+    protect_area_rows,
+    to_csv_bytes,
+    to_xlsx_bytes,
+)
+from layouts.figure_export import CHROMIUM, SIZES, export_figure, stop_kaleido
+from layouts.map_callbacks import resolve_state
+from layouts.url_state import ViewState
+
+TODAY = date(2025, 1, 31)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _close_browser() -> Any:
+    yield
+    stop_kaleido()  # before interpreter exit, so Chromium's profile folder is removed cleanly
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    return Store(write_store(tmp_path_factory.mktemp("exports") / "processed"))
+
+
+@pytest.fixture(scope="module")
+def settings(store: Store) -> Settings:
+    return Settings().with_(store_dir=store.root)
+
+
+def _decode(download: dict[str, Any]) -> bytes:
+    return base64.b64decode(download["content"])
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+# --- tables ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=SUM(A1:A9)", "'=SUM(A1:A9)"),
+        ("+62 812", "'+62 812"),
+        ("-1+1", "'-1+1"),
+        ("@cmd", "'@cmd"),
+        ("\t=1", "'\t=1"),
+        ("Desa Satu", "Desa Satu"),
+        ("99.01", "99.01"),
+        (-5, -5),
+        (12.5, 12.5),
+        (np.int64(7), 7),
+        (float("nan"), None),
+        (None, None),
+    ],
+)
+def test_neutralise(value: object, expected: object) -> None:
+    assert neutralise(value) == expected
+
+
+COLUMNS = (
+    Column("area_code", "Kode wilayah"),
+    Column("area_name", "Nama wilayah"),
+    Column("active", "Peserta aktif", "int"),
+    Column("coverage_pct", "Cakupan (%)", "pct"),
+)
+FRAME = pd.DataFrame(
+    {
+        "area_code": ["99.01", "99.02"],
+        "area_name": ['=HYPERLINK("http://x")', "Kota Dua"],
+        "active": [1234567, MARK],
+        "coverage_pct": [12.3456, np.nan],
+    }
+)
+
+
+def test_xlsx_round_trips_numbers_and_neutralises_formulas() -> None:
+    import openpyxl
+
+    data = to_xlsx_bytes(FRAME, COLUMNS, title="Judul", notes=("catatan",))
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    ws = book.active
+    assert ws["A1"].value == "Judul"
+    assert [c.value for c in ws[3]] == [
+        "Kode wilayah",
+        "Nama wilayah",
+        "Peserta aktif",
+        "Cakupan (%)",
+    ]
+    row = ws[4]
+    assert row[0].value == "99.01" and row[0].data_type == "s"  # a code stays text
+    assert row[1].value == '\'=HYPERLINK("http://x")' and row[1].data_type == "s"
+    assert row[2].value == 1234567 and row[2].data_type == "n"
+    assert row[3].value == pytest.approx(12.35)
+    assert [c.value for c in ws[5]] == ["99.02", "Kota Dua", MARK, None]
+    assert ws["A7"].value == "catatan"
+    # nothing in the workbook is a formula
+    assert all(c.data_type != "f" for r in ws.iter_rows() for c in r)
+
+
+def test_csv_is_parseable_with_numbers_as_numbers() -> None:
+    data = to_csv_bytes(FRAME, COLUMNS, notes=("=catatan",))
+    assert data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0] == ["Kode wilayah", "Nama wilayah", "Peserta aktif", "Cakupan (%)"]
+    assert rows[1] == ["99.01", '\'=HYPERLINK("http://x")', "1234567", "12.35"]
+    assert float(rows[1][2]) == 1234567
+    assert rows[2] == ["99.02", "Kota Dua", MARK, ""]
+    assert rows[3] == ["'=catatan"]
+
+
+def test_protected_rows_hide_small_counts_complements_and_derived_values() -> None:
+    rows = pd.DataFrame(
+        {
+            "area_code": ["a", "b", "c"],
+            "active": [3, 40, 9],
+            "eligible": [100.0, 200.0, 50.0],
+            "coverage_pct": [3.0, 20.0, 18.0],
+            "uncovered": [97.0, 160.0, 41.0],
+        }
+    )
+    out = protect_area_rows(rows, 5)
+    # 3 is small, 9 its complement (smallest other), and coverage/uncovered with them;
+    # eligible (the denominator) stays published.
+    assert out.frame["active"].tolist() == [MARK, 40, MARK]
+    assert out.frame["coverage_pct"].tolist() == [MARK, 20.0, MARK]
+    assert out.frame["uncovered"].tolist() == [MARK, 160.0, MARK]
+    assert out.frame["eligible"].tolist() == [100.0, 200.0, 50.0]
+    assert out.suppressed == 2 and out.notes
+    assert protect_area_rows(rows, None).frame is rows  # protection off
+
+
+def test_table_file_keeps_screen_order_filter_and_protects(
+    store: Store, settings: Settings
+) -> None:
+    import openpyxl
+
+    from layouts.export_ui import table_file
+
+    state = resolve_state(store, settings, ViewState(level="desa", area="99.01", segment="BPU"))
+    # On screen: sorted by name descending and filtered to three villages.
+    shown = ["99.01.02.2002", "99.01.02.2001", "99.01.01.2002"]
+    download = table_file(store, state, "xlsx", 15, shown)
+    assert download["filename"].endswith(".xlsx")
+    ws = openpyxl.load_workbook(io.BytesIO(_decode(download))).active
+    header = [c.value for c in ws[3]]
+    assert header == [c.header for c in AREA_COLUMNS]
+    body = [[c.value for c in row] for row in ws.iter_rows(min_row=4, max_row=6)]
+    assert [r[1] for r in body] == shown
+    # Dec 2024 BPU: Desa Tiga 10 (< 15, hidden) and, as its complement, the smallest other
+    # count of the kabupaten list, Desa Dua 73; Desa Empat 223 stays.
+    active = {r[1]: r[5] for r in body}
+    assert active == {"99.01.02.2002": 223, "99.01.02.2001": MARK, "99.01.01.2002": MARK}
+    eligible = {r[1]: r[6] for r in body}
+    assert eligible["99.01.02.2001"] == 800
+    csv_rows = list(
+        csv.reader(
+            io.StringIO(_decode(table_file(store, state, "csv", None, None)).decode("utf-8-sig"))
+        )
+    )
+    # protection off, all four villages in ranking order (uncovered: 854, 790, 427, 177)
+    assert [r[1] for r in csv_rows[1:5]] == [
+        "99.01.01.2001",
+        "99.01.02.2001",
+        "99.01.01.2002",
+        "99.01.02.2002",
+    ]
+    assert [int(r[3]) for r in csv_rows[1:5]] == [854, 790, 427, 177]
+
+
+# --- figures (Kaleido) ------------------------------------------------------------
+
+needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium")
+
+
+@pytest.fixture(scope="module")
+def map_state(store: Store, settings: Settings) -> ViewState:
+    return resolve_state(store, settings, ViewState(level="desa", area="", segment="BPU"))
+
+
+@pytest.fixture(scope="module")
+def map_fig(store: Store, settings: Settings, map_state: ViewState) -> Any:
+    from layouts.export_figures import map_export
+
+    return map_export(store, settings, map_state, threshold=5, exported_on=TODAY)
+
+
+@needs_chromium
+def test_map_png_has_screen_size_and_draws_the_classes(
+    map_fig: Any, store: Store, map_state: ViewState, artifacts_dir: Path
+) -> None:
+    from layouts.map_callbacks import _view_rows
+
+    data = export_figure(map_fig, "png", "screen")
+    (artifacts_dir / "export-map.png").write_bytes(data)
+    assert png_size(data) == (SIZES["screen"].width, SIZES["screen"].height)
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(io.BytesIO(data)).convert("RGB")).astype(int)
+    h, w, _ = pixels.shape
+    map_area = pixels[110 : h - 60, : int(w * 0.7)]
+    non_white = (np.abs(map_area - 255).sum(axis=2) > 30).mean()
+    assert non_white > 0.15, "the map is (nearly) empty"
+    view, _ = _view_rows(store, map_state)
+    c = classify(view["coverage_pct"], map_state.scheme, map_state.k)
+
+    def share(color: str) -> float:
+        rgb = np.array([int(color[i : i + 2], 16) for i in (1, 3, 5)])
+        blended = 0.85 * rgb + 0.15 * 255  # the choropleth's opacity over white
+        return float((np.abs(map_area - blended).sum(axis=2) < 24).mean())
+
+    # Desa Satu and Dua (14.6 %) are in class [10; 25); Kelurahan Lima is above 100 %.
+    assert share(c.colors[1]) > 0.02
+    assert share(OVER_100_COLOR) > 0.005
+
+
+@needs_chromium
+def test_map_svg_and_pdf_carry_title_legend_and_source(map_fig: Any) -> None:
+    from pypdf import PdfReader
+
+    svg = export_figure(map_fig, "svg").decode("utf-8")
+    for text in ("Peta cakupan", "Provinsi Uji (99)", "Desember 2024", "[10; 25) %", "Sumber"):
+        assert text in svg
+    assert "Diekspor 31-01-2025" in svg
+    pdf = export_figure(map_fig, "pdf")
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    page_text = reader.pages[0].extract_text()
+    for text in ("Peta cakupan", "Pita target", "Tidak ada data"):
+        assert text in page_text
+
+
+@needs_chromium
+def test_trend_print_png_is_300_dpi_a4(
+    store: Store, settings: Settings, artifacts_dir: Path
+) -> None:
+    from layouts.export_figures import trend_export
+
+    state = resolve_state(store, settings, ViewState(area="99.01", segment="BPU"))
+    fig = trend_export(store, settings, state, threshold=5, exported_on=TODAY, size="print")
+    data = export_figure(fig, "png", "print")
+    (artifacts_dir / "export-trend-print.png").write_bytes(data)
+    assert png_size(data) == SIZES["print"].pixels == (3509, 2481)
+    svg = export_figure(fig, "svg").decode("utf-8")
+    assert "Tren cakupan" in svg and "Target 100,0%" in svg and "Kabupaten Satu" in svg

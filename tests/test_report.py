@@ -1,0 +1,156 @@
+"""The area report on the tiny hand-made store: content by hand, and the PDF's text layer.
+
+The renderer gets small stand-in PNGs here (no browser); the real report with Kaleido's
+figures for a demo kabupaten is built in tests/browser/test_downloads.py.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from store_factory import write_outreach, write_store
+
+from analytics.report.content import ReportContent, assemble_report
+from analytics.report.pdf import render_report
+from analytics.report.text import num, pct, pp
+from analytics.store import Store
+from analytics.suppression import MARK
+
+DEC = pd.Timestamp("2024-12-01")
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    root = write_store(tmp_path_factory.mktemp("report") / "processed")
+    return Store(write_outreach(root))
+
+
+def content(store: Store, threshold: int | None, segment: str = "BPU") -> ReportContent:
+    return assemble_report(
+        coverage=store.coverage(),
+        areas=store.areas(),
+        quality=store.quality(),
+        reconciliation=store.reconciliation(),
+        meta=store.meta(),
+        area_code="99.01",
+        month=DEC,
+        segment=segment,
+        target_pct=100.0,
+        threshold=threshold,
+        officers=store.officers(),
+        events=store.events(),
+    )
+
+
+def test_kpis_and_ranking_by_hand(store: Store) -> None:
+    c = content(store, None)
+    # Dec 2024 (t = 23), BPU: Satu 146/1000, Dua 73/500, Tiga 10/800, Empat 223/400.
+    assert c.kpis.active == 146 + 73 + 10 + 223
+    assert c.kpis.eligible == 2700
+    assert c.kpis.coverage_pct == pytest.approx(100 * 452 / 2700)
+    assert c.top_villages["area_code"].tolist() == [
+        "99.01.01.2001",  # 854 uncovered
+        "99.01.02.2001",  # 790
+        "99.01.01.2002",  # 427
+        "99.01.02.2002",  # 177
+    ]
+    assert c.top_villages["uncovered"].tolist() == [854, 790, 427, 177]
+    assert c.top_villages["class_label"].tolist()[1] == "[0; 10) %"
+    assert c.sub_level == "kecamatan"
+    assert c.sub_areas["active"].tolist() == [146 + 73, 10 + 223]
+
+
+def test_small_counts_hidden_per_kecamatan_with_complements(store: Store) -> None:
+    c = content(store, 15)
+    # Desa Tiga (10) is small; its kecamatan's total is published, so the only other
+    # village of that kecamatan, Desa Empat, is hidden too. Neither can be ranked.
+    assert c.top_villages["area_code"].tolist() == ["99.01.01.2001", "99.01.01.2002"]
+    assert c.footnotes and "1 sampai 14" in c.footnotes[0]
+    # PMI: one member per village, two per kecamatan, four in the kabupaten: all < 5.
+    pmi = content(store, 5, segment="PMI")
+    assert pmi.kpis_hidden is True
+    assert set(pmi.sub_areas["active"]) == {MARK}
+    assert pmi.top_villages.empty
+
+
+def test_segments_table_hides_a_small_segment_and_a_complement(store: Store) -> None:
+    c = content(store, 5)
+    seg = c.segments.set_index("segment")["active"]
+    # Kabupaten Satu, Dec 2024: PU 1000, BPU 452, JAKON 4 x 5 = 20, PMI 4 x 1 = 4 (< 5).
+    # ALL (the total) is published, so the smallest other part, JAKON 20, is hidden too.
+    assert seg["PMI"] == MARK and seg["JAKON"] == MARK
+    assert seg["BPU"] == 452 and seg["PU"] == 1000 and seg["ALL"] == 1476
+
+
+def test_plan_summary_counts_officers_and_villages(store: Store) -> None:
+    plan = content(store, 5).plan
+    assert plan is not None
+    assert (plan.officers, plan.polsek, plan.villages, plan.villages_with_officer) == (2, 2, 4, 3)
+    # Desa Tiga has no officer: shown with "—" in the Polsek column
+    no_officer = plan.priority.set_index("village_code").loc["99.01.02.2001", "polsek"]
+    assert no_officer == "—"
+
+
+def test_unknown_area_is_a_clear_error(store: Store) -> None:
+    with pytest.raises(KeyError, match=r"99\.77"):
+        assemble_report(
+            coverage=store.coverage(),
+            areas=store.areas(),
+            quality=store.quality(),
+            reconciliation={},
+            meta={},
+            area_code="99.77",
+            month=DEC,
+            segment="BPU",
+            target_pct=100.0,
+            threshold=5,
+        )
+
+
+def _png(width: int, height: int) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (120, 160, 200)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_pdf_has_a4_pages_numbers_and_the_sections(store: Store, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    pdf = render_report(content(store, 15), _png(1123, 794), _png(1123, 794), "31-01-2025")
+    reader = PdfReader(io.BytesIO(pdf))
+    n = len(reader.pages)
+    assert n >= 5
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    for expected in (
+        "Laporan Cakupan",
+        "Kabupaten Satu",
+        "Desember 2024",
+        "Ringkasan",
+        "Peta cakupan desa",
+        "Tren cakupan",
+        "desa dengan kesenjangan terbesar",
+        "Rencana penjangkauan",
+        "Kualitas data",
+        "Catatan metode",
+        "s = disembunyikan",
+        f"Halaman 1 dari {n}",
+        f"Halaman {n} dari {n}",
+        "DATA SINTETIS",
+    ):
+        assert expected in text, expected
+    assert "Budi Santoso" not in text  # officers appear as counts and Polsek only
+
+
+def test_number_formats() -> None:
+    assert num(1234567) == "1.234.567"
+    assert pct(12.345) == "12,3%"
+    assert pp(-0.26) == "-0,3 pp" and pp(1.5) == "+1,5 pp"
+    assert num(MARK) == MARK and pct(MARK) == MARK
+    assert num(float("nan")) == "–"

@@ -171,7 +171,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "upload.kind.boundaries": {"id": "Batas desa", "en": "Village boundaries"},
     "upload.kind.roster": {"id": "Daftar Bhabinkamtibmas", "en": "Officer roster"},
     "upload.kind.events": {"id": "Kegiatan sosialisasi", "en": "Outreach events"},
-    "upload.drop": {"id": "Seret berkas ke sini atau klik ({types})", "en": "Drop or click ({types})"},
+    "upload.drop": {
+        "id": "Seret berkas ke sini atau klik ({types})",
+        "en": "Drop or click ({types})",
+    },
     "upload.saved": {"id": "{name}: disimpan ({sha})", "en": "{name}: saved ({sha})"},
     "upload.exists": {
         "id": "{name}: sudah ada ({sha}), tidak ada yang ditambahkan",
@@ -193,7 +196,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     },
     "upload.failed": {"id": "Gagal: {reason}", "en": "Failed: {reason}"},
     "upload.job.queued": {"id": "Menunggu giliran…", "en": "Queued…"},
-    "upload.job.running": {"id": "Membangun ulang: {step} ({pct}%)", "en": "Rebuilding: {step} ({pct}%)"},
+    "upload.job.running": {
+        "id": "Membangun ulang: {step} ({pct}%)",
+        "en": "Rebuilding: {step} ({pct}%)",
+    },
     "upload.job.done": {
         "id": "Data dibangun ulang: {rows_in} baris, {matched} cocok, {unmatched} tidak cocok, "
         "{rejected} ditolak, {duplicates} duplikat.",

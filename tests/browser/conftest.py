@@ -31,51 +31,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-DEMO_REGISTRIES = (
-    "registry/kepesertaan_penerima_upah.csv",
-    "registry/kepesertaan_bpu.xlsx",
-    "registry/kepesertaan_manual_kecamatan.csv",
-)
-
-
-def build_demo_store(work: Path) -> Path:
-    """Run the real demo generator and build (the same inputs as the Makefile)."""
-    demo, shp, out = work / "demo", work / "shp", work / "processed"
-    cakupan = str(BIN / "cakupan")
-    subprocess.run(
-        [cakupan, "demo", "--out", str(demo), "--shapefiles", str(shp)],
-        check=True,
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-    )
-    cmd = [
-        cakupan,
-        "build",
-        "--boundaries",
-        str(shp / "provinsi_contoh.gpkg"),
-        "--workforce",
-        str(demo / "workforce" / "tenaga_kerja_desa.csv"),
-        "--roster",
-        str(demo / "outreach" / "bhabinkamtibmas.csv"),
-        "--events",
-        str(demo / "outreach" / "kegiatan_sosialisasi.csv"),
-        "--out",
-        str(out),
-    ]
-    for registry in DEMO_REGISTRIES:
-        cmd += ["--registry", str(demo / registry)]
-    subprocess.run(cmd, check=True, cwd=PROJECT_ROOT, capture_output=True)
-    return out
-
-
-@pytest.fixture(scope="session")
-def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    given = os.environ.get("CAKUPAN_TEST_STORE")
-    if given and (Path(given) / "meta.json").is_file():
-        return Path(given)
-    return build_demo_store(tmp_path_factory.mktemp("demo-store"))
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -124,6 +79,8 @@ def app_url(demo_store: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("Debian chromium (/usr/bin/chromium) is required in CI but missing")
         pytest.skip("Debian chromium (/usr/bin/chromium) is not installed")
     from playwright.sync_api import sync_playwright
 

@@ -4,10 +4,8 @@ audit log and captured logs. Builds the real demo (``cakupan demo`` + ``cakupan 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import logging
-import os
 import random
 import re
 from pathlib import Path
@@ -20,24 +18,16 @@ from conftest import callback_key, callback_payload, login
 
 from analytics.settings import Settings
 
-BROWSER_CONFTEST = Path(__file__).resolve().parents[1] / "browser" / "conftest.py"
 DIGITS = re.compile(rb"\d{11,16}")
 
 
-def _build_demo(work: Path) -> Path:
-    spec = importlib.util.spec_from_file_location("browser_conftest", BROWSER_CONFTEST)
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return Path(module.build_demo_store(work))
-
-
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    given = Path(os.environ.get("CAKUPAN_TEST_STORE", "/nonexistent"))
-    if (given / "meta.json").is_file() and (given.parent / "demo" / "registry").is_dir():
-        return given.parent / "demo", given  # a store built from <parent>/demo (local runs)
-    work = tmp_path_factory.mktemp("privacy")
-    return work / "demo", _build_demo(work)
+def demo(demo_store: Path) -> tuple[Path, Path]:
+    """(raw demo inputs, store built from them): the session's demo store."""
+    demo_dir = demo_store.parent / "demo"
+    if not (demo_dir / "registry").is_dir():
+        pytest.fail(f"{demo_dir} is missing: CAKUPAN_TEST_STORE must be <parent>/processed")
+    return demo_dir, demo_store
 
 
 def _personal(demo_dir: Path) -> tuple[set[bytes], list[str]]:

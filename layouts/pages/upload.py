@@ -1,0 +1,369 @@
+"""Data intake page (/unggah), administrators only: upload the input files, dry-run the
+reconciliation, commit a rebuild in the background.
+
+Every callback starts with ``require(Action.UPLOAD)``: a request from another role gets a
+logged 403, whatever the browser sends. The callbacks are module-level functions (thin glue
+over :mod:`layouts.upload_views`) registered per app, so tests can call them directly.
+Nothing a user typed (file names, refusal reasons) is rendered as HTML: it is Dash text.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import dash
+from dash import ALL, Input, Output, State, dcc, html
+
+from analytics.access import Action, may
+from analytics.errors import InputError
+from analytics.io.upload_checks import KINDS
+from layouts import ids
+from layouts.data_access import audit_event, current_settings, current_user, require
+from layouts.export_jobs import current_jobs, setup_export_jobs
+from layouts.i18n import fmt_int, lang_or_default, t
+from layouts.quality_views import COUNT_KEYS, file_rows, reasons_text
+from layouts.upload_views import (
+    KIND_ORDER,
+    MULTIPLE,
+    StoredFile,
+    decode_contents,
+    dry_run,
+    human_size,
+    keep_upload,
+    read_manifest,
+    rebuild_store,
+    remove_upload,
+    save_selection,
+    stored_files,
+)
+from layouts.url_state import parse_query
+
+dash.register_page(__name__, path="/unggah", name="Unggah data", title="Cakupan · Unggah")
+
+POLL_MS = 1000
+
+
+def _kind_list(kind: str, files: list[StoredFile], lang: str) -> html.Div:
+    if not files:
+        return html.Div(t("upload.none", lang), className="upload-empty")
+    options = [
+        {
+            "label": (
+                f"{f.name} · {f.sha_prefix} · {human_size(f.size)} · "
+                f"{f.uploaded:%Y-%m-%d %H:%M} UTC"
+            ),
+            "value": f.file,
+        }
+        for f in files
+    ]
+    chosen = [f.file for f in files if f.selected]
+    select_id = {"type": ids.UP_SELECT, "kind": kind}
+    selector = (
+        dcc.Checklist(id=select_id, options=options, value=chosen)
+        if kind in MULTIPLE
+        else dcc.RadioItems(id=select_id, options=options, value=(chosen or [None])[-1])
+    )
+    removes = [
+        html.Button(
+            f"{t('upload.remove', lang)} {f.name}",
+            id={"type": ids.UP_REMOVE, "kind": kind, "file": f.file},
+            className="upload-remove",
+        )
+        for f in files
+    ]
+    return html.Div([selector, html.Div(removes, className="upload-removes")])
+
+
+def input_list(lang: str) -> list[Any]:
+    """The kept uploads per kind, with the selection and remove buttons."""
+    files = stored_files(current_settings().uploads_dir)
+    return [
+        html.Section(
+            [
+                html.H3(t(f"upload.kind.{kind}", lang)),
+                dcc.Upload(
+                    html.Div(t("upload.drop", lang, types=", ".join(sorted(KINDS[kind])))),
+                    id={"type": ids.UP_INPUT, "kind": kind},
+                    multiple=kind in MULTIPLE,
+                    accept=",".join(sorted(KINDS[kind])),
+                    className="upload-drop",
+                ),
+                _kind_list(kind, files[kind], lang),
+            ],
+            className="upload-kind",
+        )
+        for kind in KIND_ORDER
+    ]
+
+
+def layout(**query: object) -> html.Div:
+    lang = parse_query(query).lang
+    if not may(current_user(), Action.UPLOAD):
+        audit_event("refused", "refused", {"what": "upload page", "path": "/unggah"})
+        return html.Div(t("upload.admin_only", lang), className="store-missing")
+    return html.Div(
+        [
+            dcc.Store(id=ids.UP_LANG, data=lang),
+            dcc.Store(id=ids.UP_JOB),
+            dcc.Interval(id=ids.UP_POLL, interval=POLL_MS, disabled=True),
+            html.H2(t("upload.title", lang)),
+            html.P(t("upload.intro", lang)),
+            html.Div(id=ids.UP_MESSAGE, role="status", className="upload-message"),
+            html.Div(input_list(lang), id=ids.UP_LIST),
+            html.Div(
+                [
+                    html.Button(t("upload.dry_run", lang), id=ids.UP_DRY_RUN),
+                    html.Button(t("upload.commit", lang), id=ids.UP_COMMIT),
+                ],
+                className="upload-actions",
+            ),
+            html.Progress(id=ids.UP_PROGRESS, max="100", value="0"),
+            html.Div(id=ids.UP_STATUS, role="status"),
+            html.Div(id=ids.UP_RESULT),
+        ],
+        className="upload-page",
+    )
+
+
+def _triggered() -> Any:
+    """The id of the input that fired, or None outside a Dash request (direct calls)."""
+    try:
+        return dash.ctx.triggered_id
+    except Exception:  # dash raises its own MissingCallbackContextException outside a callback
+        return None
+
+
+def _lines(lines: list[str]) -> list[Any]:
+    return [html.Div(line) for line in lines]
+
+
+# --- callbacks (each checks the role server-side) ------------------------------------------
+
+
+def handle_upload(
+    contents: list[Any], filenames: list[Any], input_ids: list[dict[str, str]], lang: str | None
+) -> tuple[Any, Any]:
+    """Keep the file(s) of the upload that fired; one message line per file."""
+    require(Action.UPLOAD)
+    lang = lang_or_default(lang)
+    settings = current_settings()
+    triggered = _triggered()
+    lines: list[str] = []
+    for given, names, cid in zip(contents, filenames, input_ids, strict=True):
+        kind = cid.get("kind", "")
+        if given is None or (triggered is not None and triggered != cid):
+            continue
+        items = given if isinstance(given, list) else [given]
+        item_names = names if isinstance(names, list) else [names]
+        for data_url, name in zip(items, item_names, strict=False):
+            name = str(name or "upload")[:200]
+            try:
+                saved = keep_upload(name, decode_contents(data_url), kind, settings)
+            except InputError as exc:
+                audit_event("upload", "refused", {"kind": kind, "file": name, "reason": str(exc)})
+                lines.append(t("upload.refused", lang, reason=str(exc)))
+                continue
+            audit_event(
+                "upload",
+                "ok" if saved.new else "exists",
+                {"kind": kind, "file": name, "sha256": saved.sha256, "bytes": saved.size},
+            )
+            msg = "upload.saved" if saved.new else "upload.exists"
+            lines.append(t(msg, lang, name=name, sha=saved.sha256[:12]))
+    if not lines:
+        return dash.no_update, dash.no_update
+    return _lines(lines), input_list(lang)
+
+
+def handle_remove(
+    clicks: list[int | None], remove_ids: list[dict[str, str]], lang: str | None
+) -> tuple[Any, Any]:
+    require(Action.UPLOAD)
+    lang = lang_or_default(lang)
+    triggered = _triggered()
+    settings = current_settings()
+    names = read_manifest(settings.uploads_dir)["names"]
+    lines = []
+    for n, cid in zip(clicks, remove_ids, strict=True):
+        if not n or (triggered is not None and triggered != cid):
+            continue
+        kind, file = str(cid.get("kind", "")), str(cid.get("file", ""))
+        if remove_upload(kind, file, settings):
+            audit_event("upload_remove", "ok", {"kind": kind, "sha256": file.split(".")[0]})
+            name = names.get(f"{kind}/{file}", file)
+            lines.append(t("upload.removed", lang, name=name))
+    if not lines:
+        return dash.no_update, dash.no_update
+    return _lines(lines), input_list(lang)
+
+
+def handle_select(values: list[Any], select_ids: list[dict[str, str]]) -> str:
+    """Persist the admin's choice of files in the manifest."""
+    require(Action.UPLOAD)
+    settings = current_settings()
+    for value, cid in zip(values, select_ids, strict=True):
+        files = value if isinstance(value, list) else ([value] if value else [])
+        save_selection(str(cid.get("kind", "")), [str(f) for f in files], settings)
+    return ""
+
+
+def reconciliation_view(rec: dict[str, Any], lang: str) -> html.Div:
+    """The dry run's counts per file and in total, and the workforce's."""
+    rows = file_rows(rec, lang)
+    headers = [t("file", lang), *[t(k, lang) for k in COUNT_KEYS], t("reasons", lang)]
+    table = html.Table(
+        [
+            html.Thead(html.Tr([html.Th(h) for h in headers])),
+            html.Tbody(
+                [
+                    html.Tr(
+                        [
+                            html.Td(r["file"]),
+                            *[html.Td(fmt_int(r[k], lang), className="num") for k in COUNT_KEYS],
+                            html.Td(r["reasons"]),
+                        ]
+                    )
+                    for r in rows
+                ]
+            ),
+        ],
+        className="simple-table",
+    )
+    parts: list[Any] = [html.P(t("upload.dry_run_note", lang), className="note"), table]
+    workforce = rec.get("workforce")
+    if workforce:
+        parts.append(
+            html.P(
+                t(
+                    "upload.workforce_counts",
+                    lang,
+                    rows_in=fmt_int(workforce.get("rows_in", 0), lang),
+                    accepted=fmt_int(workforce.get("accepted", 0), lang),
+                    rejected=fmt_int(workforce.get("rejected", 0), lang),
+                    reasons=reasons_text(workforce.get("reasons"), lang),
+                )
+            )
+        )
+    return html.Div(parts)
+
+
+def handle_dry_run(n_clicks: int | None, lang: str | None) -> Any:
+    require(Action.UPLOAD)
+    if not n_clicks:
+        return dash.no_update
+    lang = lang_or_default(lang)
+    settings = current_settings()
+    try:
+        rec = dry_run(settings.uploads_dir, settings)
+    except InputError as exc:
+        audit_event("intake_dry_run", "failed", {"reason": str(exc)})
+        return html.Div(t("upload.failed", lang, reason=str(exc)), className="upload-error")
+    audit_event("intake_dry_run", "ok", {k: rec.get(k) for k in ("rows_in", "matched")})
+    return reconciliation_view(rec, lang)
+
+
+def handle_commit(n_clicks: int | None, lang: str | None) -> tuple[Any, Any, Any]:
+    """Start the rebuild in the app's job pool; the page polls its state."""
+    user = require(Action.UPLOAD)
+    if not n_clicks:
+        return dash.no_update, dash.no_update, dash.no_update
+    lang = lang_or_default(lang)
+    settings = current_settings()
+
+    def work(progress: Any) -> bytes:
+        from analytics import audit
+
+        try:
+            summary = rebuild_store(settings.uploads_dir, settings, progress)
+        except Exception as exc:
+            audit.record(
+                settings.audit_path,
+                user=user.name,
+                action="intake_commit",
+                outcome="failed",
+                detail={"reason": str(exc)},
+            )
+            raise
+        audit.record(
+            settings.audit_path,
+            user=user.name,
+            action="intake_commit",
+            outcome="ok",
+            detail=summary,
+        )
+        return json.dumps(summary).encode()
+
+    job = current_jobs().submit(work, "rebuild.json")
+    audit_event("intake_commit", "started", {"job": job[:8]})
+    return job, False, t("upload.job.queued", lang)
+
+
+def handle_poll(_n: int | None, job: str | None, lang: str | None) -> tuple[Any, Any, Any]:
+    """Status text, progress (0-100) and whether to stop polling."""
+    require(Action.UPLOAD)
+    lang = lang_or_default(lang)
+    jobs = current_jobs()
+    state = jobs.state(job)
+    if state.state == "done":
+        result = jobs.result(str(job)) or b"{}"
+        summary = {k: fmt_int(v, lang) for k, v in json.loads(result).items()}
+        return t("upload.job.done", lang, **summary), "100", True
+    if state.state == "failed":
+        return t("upload.failed", lang, reason=state.message), "0", True
+    if state.state == "unknown":
+        return t("upload.job.unknown", lang), "0", True
+    if state.state == "queued":
+        return t("upload.job.queued", lang), "0", False
+    text = t("upload.job.running", lang, step=state.step, pct=state.percent)
+    return text, str(state.percent), False
+
+
+def register_callbacks(app: dash.Dash) -> None:
+    setup_export_jobs(app.server)  # the exports' job pool, reused (idempotent)
+    app.callback(
+        Output(ids.UP_MESSAGE, "children"),
+        Output(ids.UP_LIST, "children"),
+        Input({"type": ids.UP_INPUT, "kind": ALL}, "contents"),
+        State({"type": ids.UP_INPUT, "kind": ALL}, "filename"),
+        State({"type": ids.UP_INPUT, "kind": ALL}, "id"),
+        State(ids.UP_LANG, "data"),
+        prevent_initial_call=True,
+    )(handle_upload)
+    app.callback(
+        Output(ids.UP_MESSAGE, "children", allow_duplicate=True),
+        Output(ids.UP_LIST, "children", allow_duplicate=True),
+        Input({"type": ids.UP_REMOVE, "kind": ALL, "file": ALL}, "n_clicks"),
+        State({"type": ids.UP_REMOVE, "kind": ALL, "file": ALL}, "id"),
+        State(ids.UP_LANG, "data"),
+        prevent_initial_call=True,
+    )(handle_remove)
+    app.callback(
+        Output(ids.UP_STATUS, "title"),
+        Input({"type": ids.UP_SELECT, "kind": ALL}, "value"),
+        State({"type": ids.UP_SELECT, "kind": ALL}, "id"),
+        prevent_initial_call=True,
+    )(handle_select)
+    app.callback(
+        Output(ids.UP_RESULT, "children"),
+        Input(ids.UP_DRY_RUN, "n_clicks"),
+        State(ids.UP_LANG, "data"),
+        prevent_initial_call=True,
+    )(handle_dry_run)
+    app.callback(
+        Output(ids.UP_JOB, "data"),
+        Output(ids.UP_POLL, "disabled"),
+        Output(ids.UP_STATUS, "children"),
+        Input(ids.UP_COMMIT, "n_clicks"),
+        State(ids.UP_LANG, "data"),
+        prevent_initial_call=True,
+    )(handle_commit)
+    app.callback(
+        Output(ids.UP_STATUS, "children", allow_duplicate=True),
+        Output(ids.UP_PROGRESS, "value"),
+        Output(ids.UP_POLL, "disabled", allow_duplicate=True),
+        Input(ids.UP_POLL, "n_intervals"),
+        State(ids.UP_JOB, "data"),
+        State(ids.UP_LANG, "data"),
+        prevent_initial_call=True,
+    )(handle_poll)

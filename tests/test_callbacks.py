@@ -232,7 +232,14 @@ def test_shell_links_keep_the_state_and_switch_language() -> None:
     links = shell_links("/", "?lang=en", "?level=desa&area=99.01&lang=id&segment=PU")
     assert links["hrefs"][1].startswith("/tren?") and "area=99.01" in links["hrefs"][1]
     assert "lang=en" in links["hrefs"][0]
-    assert links["labels"] == ["Coverage map", "Trends", "Data quality", "Outreach", "Method"]
+    assert links["labels"] == [
+        "Coverage map",
+        "Trends",
+        "Data quality",
+        "Outreach",
+        "Method",
+        "Upload data",
+    ]
     assert links["lang_hrefs"] == [
         "/?level=desa&area=99.01&lang=id&segment=PU",
         "/?level=desa&area=99.01&lang=en&segment=PU",

@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape as esc
 import pandas as pd
 
 from analytics.outreach.plan import Plan
+from analytics.pdf_pages import numbered_canvas
 
 GRAY: Final = 0.85
 
@@ -56,37 +57,6 @@ def _footer_text(meta: dict[str, Any]) -> str:
     if meta.get("demo"):
         parts.append("DATA SINTETIS (demo)")
     return " · ".join(parts) or "Cakupan"
-
-
-def _numbered_canvas(footer: str) -> type:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
-
-    class NumberedCanvas(canvas.Canvas):
-        """Draws "Halaman i dari n" and the footer once the page count is known."""
-
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self.setFont("Helvetica", 8)
-                self.setFillGray(0.2)
-                self.drawString(15 * 2.8346, 10 * 2.8346, footer)
-                self.drawRightString(
-                    A4[0] - 15 * 2.8346, 10 * 2.8346, f"Halaman {self._pageNumber} dari {total}"
-                )
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
 
 
 def render_briefing(
@@ -208,5 +178,5 @@ def render_briefing(
         title=f"Lembar pengarahan {polsek}",
         author="Cakupan",
     )
-    doc.build(story, canvasmaker=_numbered_canvas(_footer_text(meta)))
+    doc.build(story, canvasmaker=numbered_canvas(_footer_text(meta)))
     return buffer.getvalue()

@@ -14,6 +14,7 @@ import io
 from typing import Any, Final
 from xml.sax.saxutils import escape as esc
 
+from analytics.pdf_pages import numbered_canvas
 from analytics.report.content import ReportContent
 from analytics.report.text import (
     LEVEL_NAMES,
@@ -60,38 +61,6 @@ def _table(rows: list[list[Any]], widths: list[float], numeric_from: int) -> Any
         ("ALIGN", (numeric_from, 0), (-1, -1), "RIGHT"),
     ]
     return Table(rows, colWidths=widths, repeatRows=1, style=TableStyle(style))
-
-
-def _canvas(footer: str) -> type:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-    from reportlab.pdfgen import canvas
-
-    class NumberedCanvas(canvas.Canvas):
-        """Draws the footer and "Halaman i dari n" once the page count is known."""
-
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for state in self._pages:
-                self.__dict__.update(state)
-                self.setFont("Helvetica", 7.5)
-                self.setFillGray(0.25)
-                self.drawString(15 * mm, 9 * mm, footer)
-                self.drawRightString(
-                    A4[0] - 15 * mm, 9 * mm, f"Halaman {self._pageNumber} dari {total}"
-                )
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
 
 
 def _cover(c: ReportContent, s: dict[str, Any], generated: str) -> list[Any]:
@@ -412,5 +381,5 @@ def render_report(c: ReportContent, map_png: bytes, trend_png: bytes, generated:
         title=f"Laporan cakupan {c.area_name} {month_long(c.month)}",
         author="Cakupan",
     )
-    doc.build(story, canvasmaker=_canvas(footer))
+    doc.build(story, canvasmaker=numbered_canvas(footer))
     return buffer.getvalue()

@@ -1,0 +1,42 @@
+"""Page furniture shared by every PDF Cakupan writes (area reports, briefing sheets)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def numbered_canvas(footer: str, *, font_size: float = 8.0, gray: float = 0.2) -> type:
+    """A reportlab canvas class that draws ``footer`` and "Halaman i dari n" on every page.
+
+    The total page count is only known when the document is saved, so pages are kept and
+    drawn at the end (the classic two-pass reportlab recipe).
+    """
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen import canvas
+
+    class NumberedCanvas(canvas.Canvas):
+        """Draws the footer and "Halaman i dari n" once the page count is known."""
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self.setFont("Helvetica", font_size)
+                self.setFillGray(gray)
+                self.drawString(15 * mm, 9.5 * mm, footer)
+                self.drawRightString(
+                    A4[0] - 15 * mm, 9.5 * mm, f"Halaman {self._pageNumber} dari {total}"
+                )
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas

@@ -105,11 +105,30 @@ def build(
     mapping: Annotated[Path | None, typer.Option(help="Header mapping file (YAML/TOML).")] = None,
     roster: Annotated[Path | None, typer.Option(help="Bhabinkamtibmas roster.")] = None,
     events: Annotated[Path | None, typer.Option(help="Outreach events.")] = None,
+    engine: Annotated[
+        str, typer.Option(help="pandas (one machine) or dask (intake and counting on Dask).")
+    ] = "pandas",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Dask scheduler address (tcp://host:8786); default: a local cluster."),
+    ] = None,
+    incremental: Annotated[
+        bool,
+        typer.Option(
+            help="Add new registry files' later months to the store at --out without "
+            "recounting history (needs --start); otherwise a full build."
+        ),
+    ] = False,
 ) -> None:
     """Build the processed store the dashboard reads, from raw registry exports."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from analytics.pipeline import BuildInputs, build_store
+    from analytics.pipeline import ENGINES, BuildInputs, build_store
+
+    if engine not in ENGINES:
+        _fail(f"--engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    if scheduler and engine != "dask":
+        _fail("--scheduler needs --engine dask")
 
     inputs = BuildInputs(
         boundaries=boundaries,
@@ -121,6 +140,7 @@ def build(
         mapping=mapping,
         roster=roster,
         events=events,
+        incremental=incremental,
     )
     try:
         settings = Settings.from_env()
@@ -133,10 +153,15 @@ def build(
                     tasks[step] = bar.add_task(step, total=total or None)
                 bar.update(tasks[step], completed=done, total=total or None)  # type: ignore[arg-type]
 
-            result = build_store(inputs, settings, progress)
+            result = build_store(
+                inputs, settings, progress, engine_name=engine, scheduler=scheduler
+            )
     except (InputError, SettingsError) as exc:
         _fail(str(exc))
     _print_reconciliation(result.reconciliation, result.store_dir)
+    if incremental:
+        done = "months added to the store" if not result.refresh_note else result.refresh_note
+        console.print(f"incremental: {done}", highlight=False)
     steps = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items())
     console.print(f"timings: {steps}", highlight=False)
 

@@ -106,17 +106,36 @@ def _positions(values: pd.Series, universe: np.ndarray) -> np.ndarray:
     return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
-def count_memberships(
-    memberships: pd.DataFrame, village_codes: np.ndarray | pd.Series, months: pd.DatetimeIndex
-) -> VillageCounts:
-    """Active memberships, registrations and exits per village x segment x month.
+@dataclass(frozen=True)
+class MembershipDeltas:
+    """Additive counts of a set of memberships, flat over village x segment x month.
 
-    ``memberships`` holds ``village_code``, ``segment``, ``registered_on`` and ``ended_on``
-    (MembershipSchema). Memberships registered before the first month count as active from
-    it; those registered after the last month are not counted. Every membership's village
-    must be one of ``village_codes`` (intake guarantees it): anything else is a bug and
-    raises ``ValueError``.
+    ``delta`` is +1 at each membership's registration month (or the first month, when
+    earlier) and -1 at its end month (likewise); ``registrations``/``exits`` count those
+    inside the months. The deltas of disjoint sets of memberships add up to the deltas of
+    their union, so partitions (files, row groups, Dask partitions) can be counted apart.
     """
+
+    village_codes: np.ndarray
+    months: pd.DatetimeIndex
+    delta: np.ndarray
+    registrations: np.ndarray
+    exits: np.ndarray
+
+    def __add__(self, other: MembershipDeltas) -> MembershipDeltas:
+        return MembershipDeltas(
+            self.village_codes,
+            self.months,
+            self.delta + other.delta,
+            self.registrations + other.registrations,
+            self.exits + other.exits,
+        )
+
+
+def membership_deltas(
+    memberships: pd.DataFrame, village_codes: np.ndarray | pd.Series, months: pd.DatetimeIndex
+) -> MembershipDeltas:
+    """The :class:`MembershipDeltas` of ``memberships`` (see :func:`count_memberships`)."""
     codes = np.sort(np.asarray(village_codes, dtype=object))
     n_v, n_s, n_m = len(codes), len(SEGMENTS), len(months)
     village = _positions(memberships["village_code"], codes)
@@ -137,20 +156,37 @@ def count_memberships(
     delta = np.bincount(cell[starts] + np.maximum(registered[starts], 0), minlength=size)
     stops = ended < n_m
     delta -= np.bincount(cell[stops] + np.maximum(ended[stops], 0), minlength=size)
-    active = np.cumsum(delta.reshape(n_v, n_s, n_m), axis=2)
-
     new = (registered >= 0) & starts
     registrations = np.bincount(cell[new] + registered[new], minlength=size)
     gone = (ended >= 0) & stops
     exits = np.bincount(cell[gone] + ended[gone], minlength=size)
-    shape = (n_v, n_s, n_m)
+    return MembershipDeltas(codes, months, delta, registrations, exits)
+
+
+def counts_from_deltas(deltas: MembershipDeltas) -> VillageCounts:
+    """Active memberships (running sum of ``delta``), registrations and exits."""
+    shape = (len(deltas.village_codes), len(SEGMENTS), len(deltas.months))
     return VillageCounts(
-        village_codes=codes,
-        months=months,
-        active=active,
-        registrations=registrations.reshape(shape),
-        exits=exits.reshape(shape),
+        village_codes=deltas.village_codes,
+        months=deltas.months,
+        active=np.cumsum(deltas.delta.reshape(shape), axis=2),
+        registrations=deltas.registrations.reshape(shape),
+        exits=deltas.exits.reshape(shape),
     )
+
+
+def count_memberships(
+    memberships: pd.DataFrame, village_codes: np.ndarray | pd.Series, months: pd.DatetimeIndex
+) -> VillageCounts:
+    """Active memberships, registrations and exits per village x segment x month.
+
+    ``memberships`` holds ``village_code``, ``segment``, ``registered_on`` and ``ended_on``
+    (MembershipSchema). Memberships registered before the first month count as active from
+    it; those registered after the last month are not counted. Every membership's village
+    must be one of ``village_codes`` (intake guarantees it): anything else is a bug and
+    raises ``ValueError``.
+    """
+    return counts_from_deltas(membership_deltas(memberships, village_codes, months))
 
 
 def eligible_by_year(workforce: pd.DataFrame, years: list[int]) -> pd.DataFrame:

@@ -6,6 +6,13 @@ has slivers of overlap and gap between neighbours; :func:`clean_villages` first 
 villages into a clean coverage (no overlaps, shared edges identical, gaps narrower than
 :data:`GAP_WIDTH_DEG` given to a neighbour), which lets the union and the topology-keeping
 simplification (``shapely.coverage_union_all``, ``shapely.coverage_simplify``) work.
+
+National scale: cleaning and simplifying a coverage cost more than linearly in its
+vertices (the whole country has 8.8 million), so above :data:`WHOLE_COVERAGE_MAX_VERTICES`
+both run per group: villages are cleaned per kabupaten, villages and kecamatan are
+simplified per kabupaten, kabupaten per province. Each higher area is then the union of
+the areas one level below it, and no file holding every village or kecamatan of several
+provinces is written (the map shows kabupaten nationally and villages per kabupaten).
 """
 
 from __future__ import annotations
@@ -36,6 +43,22 @@ TOLERANCE_DEG: Final[dict[Level, float]] = {
 }
 #: Decimals kept in GeoJSON coordinates (5 decimals is about 1 m).
 DECIMALS: Final = 5
+#: The country-wide views (``provinsi/all`` and ``kabupaten/all`` with several provinces) are
+#: drawn at a coarser level of detail: tolerance per level in degrees, parts (islands)
+#: smaller than :data:`NATIONAL_MIN_PART_DEG2` dropped (never an area's largest part), and
+#: coordinates rounded to :data:`NATIONAL_DECIMALS` (3 decimals is about 110 m).
+NATIONAL_TOLERANCE_DEG: Final[dict[Level, float]] = {"kabupaten": 0.01, "provinsi": 0.02}
+NATIONAL_MIN_PART_DEG2: Final = 5e-4
+NATIONAL_DECIMALS: Final = 3
+#: Coverages up to this many vertices are cleaned and simplified whole, larger ones per group.
+WHOLE_COVERAGE_MAX_VERTICES: Final = 250_000
+#: The group (a coarser level) each level is simplified in when its coverage is large.
+SIMPLIFY_GROUP: Final[dict[Level, Level | None]] = {
+    "desa": "kabupaten",
+    "kecamatan": "kabupaten",
+    "kabupaten": "provinsi",
+    "provinsi": None,
+}
 
 _NAME_COLUMN: Final[dict[Level, str]] = {
     "provinsi": "province_name",
@@ -60,14 +83,26 @@ def clean_villages(villages: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """
     ordered = villages.sort_values("village_code", ignore_index=True)
     original = ordered.geometry.to_numpy()
-    try:
-        cleaned = shapely.coverage_clean(original, gap_width=GAP_WIDTH_DEG)
-    except shapely.errors.GEOSException:  # keep the source polygons rather than fail the build
-        return ordered
+    cleaned = original.copy()
+    for rows in _groups(original, ordered["village_code"], "kabupaten"):
+        try:
+            cleaned[rows] = shapely.coverage_clean(original[rows], gap_width=GAP_WIDTH_DEG)
+        except shapely.errors.GEOSException:  # keep the source polygons, don't fail the build
+            continue
     bad = shapely.is_empty(cleaned) | ~shapely.is_valid(cleaned)
     bad |= ~np.isin(shapely.get_type_id(cleaned), [3, 6])  # Polygon, MultiPolygon
     cleaned = np.where(bad, original, cleaned)
     return ordered.set_geometry(gpd.GeoSeries(cleaned, crs=villages.crs, index=ordered.index))
+
+
+def _groups(geoms: np.ndarray, codes: pd.Series, group: Level | None) -> list[np.ndarray]:
+    """Row positions to process together: all rows when the coverage is small (or no
+    ``group``), else one array per ``group`` area (codes sorted or not)."""
+    every = np.arange(len(geoms))
+    if group is None or shapely.get_num_coordinates(geoms).sum() <= WHOLE_COVERAGE_MAX_VERTICES:
+        return [every]
+    prefix = codes.astype("str").str.slice(0, LEVEL_CODE_LENGTH[group]).to_numpy()
+    return list(pd.Series(every).groupby(prefix, sort=True).indices.values())
 
 
 def _kind(level: Level, name: str) -> str:
@@ -80,10 +115,11 @@ def dissolve_levels(villages: gpd.GeoDataFrame) -> dict[Level, gpd.GeoDataFrame]
     """Areas of every level as ``area_code``, ``area_name``, ``parent_code``, ``kind``,
     ``villages``, ``geometry``, from clean villages (see :func:`clean_villages`).
 
-    Villages keep their polygon; each higher area is the coverage union of its villages.
+    Villages keep their polygon; each higher area is the union of its areas one level
+    down (so of its villages).
     """
     result: dict[Level, gpd.GeoDataFrame] = {}
-    for level in LEVELS:
+    for level in reversed(LEVELS):
         code_col, name_col = _CODE_COLUMN[level], _NAME_COLUMN[level]
         parent = parent_level(level)
         parent_col = _CODE_COLUMN[parent] if parent else None
@@ -94,10 +130,11 @@ def dissolve_levels(villages: gpd.GeoDataFrame) -> dict[Level, gpd.GeoDataFrame]
             geoms = villages.set_index("village_code").geometry.reindex(codes).to_numpy()
             kinds = first["kind"].to_numpy()
         else:
-            geoms = np.array(
-                [_union(villages.geometry.to_numpy()[groups.indices[c]]) for c in codes],
-                dtype=object,
-            )
+            below = result[LEVELS[LEVELS.index(level) + 1]]
+            prefix = below["area_code"].str.slice(0, LEVEL_CODE_LENGTH[level]).to_numpy()
+            parts = pd.Series(np.arange(len(below))).groupby(prefix, sort=True).indices
+            below_geoms = below.geometry.to_numpy()
+            geoms = np.array([_union(below_geoms[parts[c]]) for c in codes], dtype=object)
             kinds = np.array([_kind(level, n) for n in first[name_col]], dtype=object)
         result[level] = gpd.GeoDataFrame(
             {
@@ -109,7 +146,7 @@ def dissolve_levels(villages: gpd.GeoDataFrame) -> dict[Level, gpd.GeoDataFrame]
             },
             geometry=gpd.GeoSeries(geoms, crs=villages.crs),
         )
-    return result
+    return {level: result[level] for level in LEVELS}
 
 
 def _union(parts: np.ndarray) -> shapely.Geometry:
@@ -174,6 +211,38 @@ def simplify_for_web(geoms: np.ndarray, tolerance: float) -> np.ndarray:
     return result
 
 
+def _drop_small_parts(geoms: np.ndarray, min_area: float) -> np.ndarray:
+    """Each geometry without its parts smaller than ``min_area`` (its largest part stays)."""
+    parts, owner = shapely.get_parts(geoms, return_index=True)
+    area = shapely.area(parts)
+    largest = pd.Series(area).groupby(owner).transform("max").to_numpy()
+    keep = (area >= min_area) | (area == largest)
+    grouped = pd.Series(np.arange(len(parts))[keep]).groupby(owner[keep]).agg(list)
+    return np.array(
+        [
+            parts[rows[0]] if len(rows) == 1 else shapely.multipolygons(parts[rows])
+            for rows in grouped
+        ],
+        dtype=object,
+    )
+
+
+def national_view(geoms: np.ndarray, tolerance: float, fallback: np.ndarray) -> np.ndarray:
+    """Coarse geometry for a country-wide map: small islands dropped, coverage simplified
+    with ``tolerance``, snapped to a grid of :data:`NATIONAL_DECIMALS`; an area that comes
+    out empty or invalid takes its ``fallback`` geometry."""
+    kept = _drop_small_parts(np.asarray(geoms, dtype=object), NATIONAL_MIN_PART_DEG2)
+    try:
+        simplified = shapely.coverage_simplify(kept, tolerance)
+    except shapely.errors.GEOSException:
+        simplified = shapely.simplify(kept, tolerance, preserve_topology=True)
+    # Snapping to the grid (GEOS precision model) rounds and keeps the polygons valid.
+    result = shapely.set_precision(simplified, 10.0**-NATIONAL_DECIMALS)
+    bad = ~shapely.is_valid(result) | shapely.is_empty(result)
+    result[bad] = np.asarray(fallback, dtype=object)[bad]
+    return result
+
+
 def feature_collection(codes: pd.Series, names: pd.Series, geoms: np.ndarray) -> str:
     """Compact GeoJSON text: no whitespace, feature ``id`` = area code, property ``name``."""
     features = [
@@ -192,10 +261,19 @@ def feature_collection(codes: pd.Series, names: pd.Series, geoms: np.ndarray) ->
     )
 
 
+def _provinces(areas: pd.DataFrame) -> int:
+    return areas["area_code"].str.slice(0, LEVEL_CODE_LENGTH["provinsi"]).nunique()
+
+
 def _files(level: Level, areas: pd.DataFrame) -> Iterator[tuple[str, np.ndarray]]:
-    """(file key, row mask) pairs for one level's GeoJSON files."""
+    """(file key, row positions) pairs for one level's GeoJSON files.
+
+    With several provinces, kecamatan and villages have no ``all`` file: the country's
+    83,000 villages would be a 73 MB download the map never asks for.
+    """
     codes = areas["area_code"]
-    yield "all", np.ones(len(areas), dtype=bool)
+    if level in ("provinsi", "kabupaten") or _provinces(areas) <= 1:
+        yield "all", np.arange(len(areas))
     if level == "provinsi":
         return
     parents: list[Level] = ["provinsi"] if level == "kabupaten" else ["kabupaten"]
@@ -203,24 +281,35 @@ def _files(level: Level, areas: pd.DataFrame) -> Iterator[tuple[str, np.ndarray]
         parents = ["kabupaten", "kecamatan"]
     for parent in parents:
         prefix = codes.str.slice(0, LEVEL_CODE_LENGTH[parent])
-        for code in prefix.unique():
-            yield str(code), (prefix == code).to_numpy()
+        for code, rows in (
+            pd.Series(np.arange(len(areas))).groupby(prefix.to_numpy()).indices.items()
+        ):
+            yield str(code), rows
 
 
 def write_geojson(levels: dict[Level, gpd.GeoDataFrame], geo_dir: Path) -> dict[str, int]:
     """Write ``geo/<level>/<parent>.geojson`` for every level; returns bytes per file.
 
     Files: ``provinsi/all``, ``kabupaten/all`` and per province, ``kecamatan/all`` and per
-    kabupaten, ``desa/all`` and per kabupaten and per kecamatan.
+    kabupaten, ``desa/all`` and per kabupaten and per kecamatan (no ``kecamatan/all`` or
+    ``desa/all`` with several provinces, see :func:`_files`). With several provinces,
+    ``provinsi/all`` and ``kabupaten/all`` are drawn by :func:`national_view`.
     """
     sizes: dict[str, int] = {}
     for level in LEVELS:
         areas = levels[level].to_crs(WGS84)
-        simplified = simplify_for_web(areas.geometry.to_numpy(), TOLERANCE_DEG[level])
+        geoms = areas.geometry.to_numpy()
+        simplified = np.empty(len(geoms), dtype=object)
+        for rows in _groups(geoms, areas["area_code"], SIMPLIFY_GROUP[level]):
+            simplified[rows] = simplify_for_web(geoms[rows], TOLERANCE_DEG[level])
         (geo_dir / level).mkdir(parents=True, exist_ok=True)
-        for key, mask in _files(level, areas):
+        national = level in NATIONAL_TOLERANCE_DEG and _provinces(areas) > 1
+        for key, rows in _files(level, areas):
+            shapes = simplified[rows]
+            if national and key == "all":
+                shapes = national_view(geoms[rows], NATIONAL_TOLERANCE_DEG[level], shapes)
             text = feature_collection(
-                areas["area_code"][mask], areas["area_name"][mask], simplified[mask]
+                areas["area_code"].iloc[rows], areas["area_name"].iloc[rows], shapes
             )
             path = geo_dir / level / f"{key}.geojson"
             path.write_text(text, encoding="utf-8")

@@ -113,6 +113,8 @@ _COUNT_KEYS: Final = (
 )
 
 Progress = Callable[[str, int, int], None]
+#: Runs ``function(*arguments)`` for each tuple of arguments, in order (e.g. on a Dask cluster).
+FileMapper = Callable[[Callable[..., Any], list[tuple[Any, ...]]], list[Any]]
 
 
 @dataclass(frozen=True)
@@ -373,8 +375,12 @@ def ingest_registries(
     key: bytes,
     mapping: Mapping[str, str] | None = None,
     progress: Progress | None = None,
+    map_files: FileMapper | None = None,
 ) -> IntakeResult:
     """Read, normalise, pseudonymise, de-duplicate and place the rows of the registries.
+
+    Files are read one after the other, or by ``map_files`` (each file is independent until
+    de-duplication, which always runs here).
 
     ``memberships`` holds ``member_id`` (str), ``village_code``, ``segment``,
     ``source_file`` and ``match_method`` as categoricals of text (ten million rows fit in
@@ -384,11 +390,17 @@ def ingest_registries(
         raise InputError("no registry file given (--registry)")
     gazetteer = build_gazetteer(villages)
     names = _file_names(paths)
+    jobs = [
+        (Path(path), name, number, mapping, key, gazetteer, None if map_files else progress)
+        for number, (path, name) in enumerate(zip(paths, names, strict=True))
+    ]
     parts: list[_FileIntake] = []
-    for number, (path, name) in enumerate(zip(paths, names, strict=True)):
+    if map_files is not None:
+        parts = list(map_files(_ingest_file, jobs))
+    for number, job in enumerate(jobs if map_files is None else []):
         if progress:
             progress("read", number, len(paths))
-        parts.append(_ingest_file(Path(path), name, number, mapping, key, gazetteer, progress))
+        parts.append(_ingest_file(*job))
     if progress:
         progress("read", len(paths), len(paths))
         progress("deduplicate", 0, 1)

@@ -15,6 +15,7 @@ Everything is written to a staging folder next to ``out`` and moved into place a
 from __future__ import annotations
 
 import importlib
+import json
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -26,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import coverage as engine
+from analytics import incremental as inc
 from analytics.geometry import area_table, clean_villages, dissolve_levels, write_geojson
 from analytics.io import store_writer
 from analytics.quality import quality_flags
@@ -63,6 +65,8 @@ class BuildInputs:
     mapping: Path | None = None
     roster: Path | None = None
     events: Path | None = None
+    #: Add new registry files' months to the store at ``out`` (see analytics.incremental).
+    incremental: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,8 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     geo_bytes: dict[str, int] = field(default_factory=dict)
     coverage_rows: int = 0
+    #: With ``incremental``: "" when the refresh was applied, else why it was a full build.
+    refresh_note: str = ""
 
     @property
     def count_seconds(self) -> float:
@@ -199,13 +205,52 @@ def _write_rejected(rejected: pd.DataFrame, path: Path) -> None:
     store_writer.write_row_report(rejected, path, list(rejected.columns))
 
 
+ENGINES: tuple[str, ...] = ("pandas", "dask")
+
+
+@contextmanager
+def _engine(name: str, scheduler: str | None) -> Iterator[tuple[Any, Callable[..., Any]]]:
+    """(file mapper for the intake or None, counting function) of the engine ``name``."""
+    if name == "pandas":
+        yield None, engine.count_memberships
+        return
+    if name != "dask":
+        raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
+    from analytics import engine_dask
+
+    with engine_dask.dask_client(scheduler) as client:
+
+        def count(memberships: pd.DataFrame, codes: np.ndarray, months: pd.DatetimeIndex):
+            return engine_dask.count_memberships_dask(memberships, codes, months, client)
+
+        yield engine_dask.file_mapper(client), count
+
+
 def build_store(
-    inputs: BuildInputs, settings: Settings, progress: Progress | None = None
+    inputs: BuildInputs,
+    settings: Settings,
+    progress: Progress | None = None,
+    *,
+    engine_name: str = "pandas",
+    scheduler: str | None = None,
 ) -> BuildResult:
     """Run the whole build and publish the store at ``inputs.out``.
 
+    ``engine_name="dask"`` runs the registry intake (per file) and the counting on a Dask
+    cluster (``scheduler`` address, else a local one); the store is the same.
     Raises :class:`analytics.errors.InputError` for unusable input (nothing is published).
     """
+    with _engine(engine_name, scheduler) as (map_files, count):
+        return _build(inputs, settings, progress, map_files, count)
+
+
+def _build(
+    inputs: BuildInputs,
+    settings: Settings,
+    progress: Progress | None,
+    map_files: Any,
+    count: Callable[..., engine.VillageCounts],
+) -> BuildResult:
     from analytics.intake import ingest_registries, ingest_workforce, load_mapping
     from analytics.io.boundaries import read_villages
 
@@ -215,25 +260,47 @@ def build_store(
     with _timed(timings, "boundaries", progress):
         villages = read_villages(inputs.boundaries)
         mapping = load_mapping(inputs.mapping)
+    plan, refresh_note = _refresh_plan(inputs) if inputs.incremental else (None, "")
     with _timed(timings, "registries", progress):
+        registries = plan.new_registries if plan else tuple(inputs.registries)
         intake = ingest_registries(
-            list(inputs.registries), villages, key, mapping.get("registry"), progress
+            list(registries), villages, key, mapping.get("registry"), progress, map_files
         )
+        if plan is not None:
+            inc.check_new_months(intake.memberships, plan.data_until)
     with _timed(timings, "workforce", progress):
         workforce = ingest_workforce(inputs.workforce, villages, mapping.get("workforce"))
-    months = _months(inputs, intake.data_until)
+    data_until = intake.data_until
+    if plan is not None:
+        data_until = max(plan.data_until, data_until or plan.data_until)
+    months = _months(inputs, data_until)
     codes = np.sort(villages["village_code"].astype("str").to_numpy(dtype=object))
+    with _timed(timings, "monthly", progress):
+        monthly = inc.monthly_counts(intake.memberships)
+        if plan is not None:
+            monthly = inc.add_monthly(pd.read_parquet(plan.previous / inc.COUNTS_FILE), monthly)
     with _timed(timings, "count", progress):
-        counts = engine.count_memberships(intake.memberships, codes, months)
+        if plan is None:
+            counts = count(intake.memberships, codes, months)
+        else:
+            counts = inc.counts_from_monthly(monthly, codes, months)
     with _timed(timings, "geometry", progress):
-        levels = dissolve_levels(clean_villages(villages))
-        areas = area_table(levels)
+        if plan is None:
+            levels = dissolve_levels(clean_villages(villages))
+            areas = area_table(levels)
+        else:  # same boundaries: the areas and GeoJSON files are copied
+            areas = pd.read_parquet(plan.previous / AREAS_FILE)
     with _timed(timings, "coverage", progress):
         eligible = engine.eligible_cube(workforce.frame, codes, months)
         coverage = add_changes(engine.coverage_table(counts, eligible, areas))
         quality = quality_flags(coverage)
         weekly = weekly_registrations(intake.memberships, months)
-    reconciliation = {**intake.reconciliation, "workforce": workforce.reconciliation}
+    registry_reconciliation = intake.reconciliation
+    if plan is not None:
+        weekly = inc.add_weekly(pd.read_parquet(plan.previous / WEEKLY_FILE), weekly)
+        previous = json.loads((plan.previous / RECONCILIATION_FILE).read_text(encoding="utf-8"))
+        registry_reconciliation = inc.merge_reconciliation(previous, intake.reconciliation)
+    reconciliation = {**registry_reconciliation, "workforce": workforce.reconciliation}
     with store_writer.staging(inputs.out) as stage:
         if inputs.roster is not None or inputs.events is not None:
             with _timed(timings, "outreach", progress):
@@ -244,19 +311,28 @@ def build_store(
             store_writer.write_parquet(quality, stage / QUALITY_FILE)
             store_writer.write_parquet(weekly, stage / WEEKLY_FILE)
             store_writer.write_json(reconciliation, stage / RECONCILIATION_FILE)
-            store_writer.write_row_report(intake.unmatched, stage / UNMATCHED_FILE)
-            store_writer.write_row_report(intake.rejected, stage / REJECTED_FILE)
+            store_writer.write_parquet(monthly, stage / inc.COUNTS_FILE)
+            for report, name in (
+                (intake.unmatched, UNMATCHED_FILE),
+                (intake.rejected, REJECTED_FILE),
+            ):
+                store_writer.write_row_report(report, stage / name)
+                if plan is not None:
+                    inc.append_row_report(plan.previous / name, stage / name, stage / name)
             store_writer.write_row_report(
                 workforce.rejected,
                 stage / WORKFORCE_REJECTED_FILE,
                 store_writer.WORKFORCE_REPORT_COLUMNS,
             )
-            geo_bytes = write_geojson(levels, stage / GEO_DIR)
+            if plan is None:
+                geo_bytes = write_geojson(levels, stage / GEO_DIR)
+            else:
+                geo_bytes = inc.copy_geometry(plan.previous / GEO_DIR, stage / GEO_DIR)
             store_writer.write_json(
                 _meta(
                     inputs,
                     settings,
-                    intake.data_until,
+                    data_until,
                     months,
                     workforce.frame,
                     areas,
@@ -271,7 +347,20 @@ def build_store(
         timings=timings,
         geo_bytes=geo_bytes,
         coverage_rows=len(coverage),
+        refresh_note=refresh_note,
     )
+
+
+def _refresh_plan(inputs: BuildInputs) -> tuple[inc.RefreshPlan | None, str]:
+    """Whether the build at ``inputs.out`` can be extended (see analytics.incremental)."""
+    meta_path = Path(inputs.out) / META_FILE
+    if not meta_path.is_file():
+        return None, "no previous store"
+    if inputs.start is None:
+        return None, "the window moves with the data; give --start for incremental refreshes"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    fingerprints = inc.registry_fingerprints(_sources(inputs, {}), inputs.registries)
+    return inc.plan_refresh(Path(inputs.out), meta, fingerprints, f"{inputs.start:%Y-%m}")
 
 
 def _meta(

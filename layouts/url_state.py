@@ -1,13 +1,15 @@
 """The map view as URL query parameters: parse (never crash) and serialise.
 
 ``?level=desa&area=99.01&month=2024-12&segment=BPU&scheme=quantiles&k=5&layer=coverage
-&labels=0&lang=id`` reopens the same view. Unknown or malformed values fall back to the
+&labels=0&lang=id&target=52.15`` reopens the same view (``target=`` empty: the configured
+target, ``Settings.target_pct``). Unknown or malformed values fall back to the
 defaults; :func:`resolve` then fits the state to what the store holds (an area that does
 not exist falls back to the top, a month outside the data to the latest month).
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
@@ -17,6 +19,7 @@ from urllib.parse import urlencode
 from analytics.classify import K_RANGE, PALETTE, SCHEMES
 from analytics.codes import LEVELS, child_level, level_of
 from analytics.schemas import ANY_AREA_CODE_RE, COVERAGE_SEGMENTS
+from analytics.settings import UCJ_TARGET_PCT
 from layouts.i18n import DEFAULT_LANG, LANGS
 
 MAP_LEVELS: Final = ("kabupaten", "kecamatan", "desa")
@@ -24,6 +27,9 @@ LAYERS: Final = ("coverage", "gap")
 DEFAULT_SEGMENT: Final = "BPU"  # informal village workers are the point
 DEFAULT_SCHEME: Final = "targets"
 DEFAULT_K: Final = 5
+#: The coverage target control: 100 %, the Universal Coverage Jamsostek target, or a number.
+TARGET_CHOICES: Final = ("100", "ucj", "custom")
+TARGET_RANGE: Final = (0.0, 100.0)
 _MONTH_RE: Final = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 _AREA_RE: Final = re.compile(ANY_AREA_CODE_RE)
 
@@ -43,6 +49,8 @@ class ViewState:
     layer: str = "coverage"
     labels: bool = False
     lang: str = DEFAULT_LANG
+    #: Coverage target in percent (0-100, two decimals); ``None`` = the configured one.
+    target: float | None = None
 
     def with_(self, **changes: object) -> ViewState:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -52,6 +60,47 @@ def _first(value: object) -> str:
     if isinstance(value, list | tuple):
         value = value[0] if value else ""
     return value.strip() if isinstance(value, str) else ""
+
+
+def parse_target(value: object) -> float | None:
+    """A target percentage from a URL or an input: a finite number in 0..100, rounded to
+    two decimals (so it round-trips through the URL); anything else is ``None``."""
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(number) or not TARGET_RANGE[0] <= number <= TARGET_RANGE[1]:
+        return None
+    return round(number, 2) + 0.0  # + 0.0: never "-0.0"
+
+
+def target_from_controls(choice: str | None, custom: object) -> float | None:
+    """The target of the page's control: ``"100"``, ``"ucj"`` or ``"custom"`` with the
+    number typed (``None``, the configured target, while that number is invalid)."""
+    if choice == "100":
+        return 100.0
+    if choice == "ucj":
+        return UCJ_TARGET_PCT
+    if choice == "custom":
+        return parse_target(custom)
+    return None
+
+
+def target_choice(target: float | None, default: float) -> tuple[str, float]:
+    """(choice, number) that show ``target`` (``None``: ``default``) in the control."""
+    value = default if target is None else target
+    if value == 100.0:
+        return "100", value
+    if value == UCJ_TARGET_PCT:
+        return "ucj", value
+    return "custom", value
+
+
+def effective_target(state: ViewState, default: float) -> float:
+    """The target the page uses: the state's, else ``default`` (the configured one)."""
+    return default if state.target is None else state.target
 
 
 def parse_query(params: Mapping[str, object]) -> ViewState:
@@ -72,6 +121,7 @@ def parse_query(params: Mapping[str, object]) -> ViewState:
         layer=get["layer"] if get["layer"] in LAYERS else d.layer,
         labels=get["labels"] in {"1", "true", "yes"},
         lang=get["lang"] if get["lang"] in LANGS else d.lang,
+        target=parse_target(get["target"]) if get["target"] else d.target,
     )
 
 
@@ -86,18 +136,20 @@ def to_query(state: ViewState) -> str:
     """``?level=...&...`` with every field, in a fixed order."""
     values = asdict(state)
     values["labels"] = "1" if state.labels else "0"
+    values["target"] = "" if state.target is None else repr(state.target)
     return "?" + urlencode({key: str(value) for key, value in values.items()})
 
 
 def allowed_levels(area: str, root_codes: Sequence[str]) -> list[str]:
-    """Levels that can be drawn inside ``area``: every level below it, except that inside
-    one of several provinces only kabupaten are stored per province."""
+    """Levels that can be drawn inside ``area``: every level below it, except that with
+    several provinces the country and each province show kabupaten only (kecamatan and
+    villages are stored per kabupaten; the country's villages at once are too heavy)."""
     if not area:
         top = "provinsi"
     else:
         top = level_of(area)
     below = [lvl for lvl in MAP_LEVELS if LEVELS.index(lvl) > LEVELS.index(top)]  # type: ignore[arg-type]
-    if top == "provinsi" and area and len(root_codes) > 1:
+    if top == "provinsi" and len(root_codes) > 1:
         return ["kabupaten"]
     return below
 

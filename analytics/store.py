@@ -15,6 +15,8 @@ Layout of a store directory::
     reconciliation.json     rows in = matched + unmatched + rejected + duplicates
     unmatched.csv           rows not placed in a village, with reason (no personal data)
     rejected.csv            rows rejected, with reason (no personal data)
+    workforce_rejected.csv, roster_rejected.csv, events_rejected.csv
+                            rows of the optional inputs rejected, with reason (no names)
     geo/<level>/<parent>.geojson  simplified boundaries; feature ``id`` = area_code
 
 ``<parent>`` is the dotted code of the parent area, or ``all`` for the top level of the
@@ -43,6 +45,8 @@ RECONCILIATION_FILE: Final = "reconciliation.json"
 UNMATCHED_FILE: Final = "unmatched.csv"
 REJECTED_FILE: Final = "rejected.csv"
 META_FILE: Final = "meta.json"
+#: Rejected-row lists of the workforce, roster and events inputs (``Store.row_report``).
+ROW_REPORT_FILES: Final = ("workforce_rejected.csv", "roster_rejected.csv", "events_rejected.csv")
 GEO_DIR: Final = "geo"
 
 #: Columns of coverage.parquet beyond CoverageSchema's.
@@ -152,6 +156,13 @@ class Store:
 
     def rejected(self) -> pd.DataFrame:
         path = self._path(REJECTED_FILE)
+        return _read_csv(path, path.stat().st_mtime_ns)
+
+    def row_report(self, name: str) -> pd.DataFrame:
+        """One of :data:`ROW_REPORT_FILES` (all text); StoreError when the build has none."""
+        if name not in ROW_REPORT_FILES:
+            raise StoreError(f"{name} is not a row report of the store")
+        path = self._path(name)
         return _read_csv(path, path.stat().st_mtime_ns)
 
     def geojson_path(self, level: str, parent: str) -> Path:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from dash import dcc, html
 
@@ -14,8 +14,10 @@ from analytics.classify import (
     Classification,
 )
 from analytics.indicators import AreaKpis
+from analytics.settings import UCJ_TARGET_PCT
 from layouts import ids
-from layouts.i18n import fmt_int, fmt_month, fmt_pct, fmt_pp, t
+from layouts.i18n import fmt_int, fmt_month, fmt_pct, fmt_pp, fmt_target, t
+from layouts.url_state import TARGET_RANGE, target_choice
 
 
 def info_link(anchor: str, lang: str) -> dcc.Link:
@@ -25,6 +27,46 @@ def info_link(anchor: str, lang: str) -> dcc.Link:
         href=f"/metode?lang={lang}#{anchor}",
         className="info-link",
         title=t("method_link", lang),
+    )
+
+
+def target_control(
+    choice_id: str, custom_id: str, target: float | None, default: float, lang: str
+) -> html.Div:
+    """The coverage target choice: 100 %, the UCJ target, or a number typed in 0..100."""
+    choice, value = target_choice(target, default)
+    return html.Div(
+        [
+            html.Label(
+                [t("target.control", lang), " ", info_link("proyeksi", lang)],
+                className="control-label",
+            ),
+            dcc.RadioItems(
+                id=choice_id,
+                options=[
+                    {"label": t("target.full", lang), "value": "100"},
+                    {
+                        "label": t("target.ucj", lang, pct=fmt_target(UCJ_TARGET_PCT, lang)),
+                        "value": "ucj",
+                    },
+                    {"label": t("target.custom", lang), "value": "custom"},
+                ],
+                value=choice,
+                className="radio",
+            ),
+            dcc.Input(
+                id=custom_id,
+                type="number",
+                min=TARGET_RANGE[0],
+                max=TARGET_RANGE[1],
+                step=0.01,
+                value=value,
+                debounce=True,
+                className="target-input",
+                placeholder=t("target.custom", lang),
+            ),
+        ],
+        className="control",
     )
 
 
@@ -79,7 +121,7 @@ def kpi_cards(k: AreaKpis, lang: str) -> list[html.Div]:
         _card(
             t("projection", lang),
             projected,
-            f"{t('target', lang)} {fmt_pct(k.target_pct, lang)} · {t('pace', lang)} {pace}",
+            f"{t('target', lang)} {fmt_target(k.target_pct, lang)} · {t('pace', lang)} {pace}",
             "proyeksi",
             lang,
             tone,
@@ -167,3 +209,66 @@ def table_columns(lang: str) -> list[dict[str, Any]]:
 
 def store_missing(path: str, lang: str) -> html.Div:
     return html.Div(t("no_store", lang, path=path), id=ids.STORE_MESSAGE, className="store-missing")
+
+
+#: AG Grid's built-in texts in Indonesian (pagination, filters, empty grid); English is
+#: the grid's own default.
+GRID_LOCALE_ID: Final = {
+    "page": "Halaman",
+    "of": "dari",
+    "to": "sampai",
+    "more": "lebih",
+    "pageSizeSelectorLabel": "Baris per halaman:",
+    "ariaPageSizeSelectorLabel": "Baris per halaman",
+    "firstPage": "Halaman pertama",
+    "previousPage": "Halaman sebelumnya",
+    "nextPage": "Halaman berikutnya",
+    "lastPage": "Halaman terakhir",
+    "pageLastRowUnknown": "?",
+    "noRowsToShow": "Tidak ada baris",
+    "loadingOoo": "Memuat…",
+    "filterOoo": "Saring…",
+    "equals": "Sama dengan",
+    "notEqual": "Tidak sama dengan",
+    "contains": "Memuat",
+    "notContains": "Tidak memuat",
+    "startsWith": "Diawali",
+    "endsWith": "Diakhiri",
+    "blank": "Kosong",
+    "notBlank": "Tidak kosong",
+    "lessThan": "Kurang dari",
+    "greaterThan": "Lebih dari",
+    "lessThanOrEqual": "Kurang dari atau sama dengan",
+    "greaterThanOrEqual": "Lebih dari atau sama dengan",
+    "inRange": "Di antara",
+    "inRangeStart": "Dari",
+    "inRangeEnd": "Sampai",
+    "andCondition": "DAN",
+    "orCondition": "ATAU",
+    "applyFilter": "Terapkan",
+    "resetFilter": "Atur ulang",
+    "clearFilter": "Hapus",
+    "cancelFilter": "Batal",
+}
+
+
+def grid_locale(lang: str) -> dict[str, Any]:
+    """``dashGridOptions`` entries that translate AG Grid's own texts for ``lang``."""
+    return {"localeText": dict(GRID_LOCALE_ID)} if lang == "id" else {}
+
+
+#: dcc.Dropdown's own texts (Dash 4 ``labels`` prop) in Indonesian.
+DROPDOWN_LABELS_ID: Final = {
+    "select_all": "Pilih semua",
+    "deselect_all": "Batalkan semua",
+    "selected_count": "{num_selected} dipilih",
+    "search": "Cari",
+    "clear_search": "Hapus pencarian",
+    "clear_selection": "Hapus pilihan",
+    "no_options_found": "Tidak ada pilihan",
+}
+
+
+def dropdown_labels(lang: str) -> dict[str, str]:
+    """``labels=`` for a ``dcc.Dropdown`` in ``lang`` (English: Dash's defaults)."""
+    return dict(DROPDOWN_LABELS_ID) if lang == "id" else {}

@@ -15,6 +15,7 @@ from babel.dates import format_date
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from layouts.outreach_messages import OUTREACH_MESSAGES
+from layouts.quality_messages import QUALITY_MESSAGES
 
 LANGS: Final = ("id", "en")
 DEFAULT_LANG: Final = "id"
@@ -80,6 +81,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "reached": {"id": "Sudah tercapai", "en": "Already reached"},
     "not_reached": {"id": "Tidak tercapai dengan laju ini", "en": "Not reached at this pace"},
     "pace": {"id": "Laju 12 bulan", "en": "12-month pace"},
+    "target.control": {"id": "Target cakupan", "en": "Coverage target"},
+    "target.full": {"id": "100%", "en": "100%"},
+    "target.ucj": {"id": "Target UCJ ({pct})", "en": "UCJ target ({pct})"},
+    "target.custom": {"id": "Angka lain (0–100)", "en": "Other number (0–100)"},
     "per_month": {"id": "pp/bulan", "en": "pp/month"},
     "vs_prev_month": {"id": "vs bulan lalu", "en": "vs last month"},
     "vs_prev_year": {"id": "vs tahun lalu", "en": "vs last year"},
@@ -208,6 +213,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     },
     "upload.job.unknown": {"id": "Tugas tidak ditemukan.", "en": "Job not found."},
     **OUTREACH_MESSAGES,
+    **QUALITY_MESSAGES,
 }
 
 
@@ -257,6 +263,11 @@ def fmt_pct(value: object, lang: str, digits: int = 1) -> str:
     if _missing(value):
         return t("unknown", lang)
     return _number(float(value), digits, lang) + "%"  # type: ignore[arg-type]
+
+
+def fmt_target(pct: float, lang: str) -> str:
+    """A coverage target as people write it: ``100%``, ``52,15%`` (id) / ``52.15%`` (en)."""
+    return fmt_pct(pct, lang, 0 if float(pct).is_integer() else 2)
 
 
 def fmt_pp(value: object, lang: str, digits: int = 1) -> str:

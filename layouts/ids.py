@@ -35,6 +35,8 @@ KPIS: Final = "kpis"
 TABLE: Final = "area-table"
 TABLE_TITLE: Final = "area-table-title"
 STORE_MESSAGE: Final = "store-message"
+MAP_TARGET: Final = "map-target"  # coverage target choice: 100 / ucj / custom
+MAP_TARGET_CUSTOM: Final = "map-target-custom"
 
 # Trends page
 TREND_AREA: Final = "trend-area"
@@ -44,11 +46,19 @@ TREND_COMPARE_SEGMENT: Final = "trend-compare-segment"
 TREND_MAIN: Final = "trend-main"
 TREND_SMALL: Final = "trend-small"
 TREND_LANG: Final = "trend-lang"
+TREND_TARGET: Final = "trend-target"
+TREND_TARGET_CUSTOM: Final = "trend-target-custom"
 
 # Data-quality page
 QUALITY_FILES: Final = "quality-files"
 QUALITY_KAB: Final = "quality-kabupaten"
 QUALITY_FLAGS: Final = "quality-flags"
+QUALITY_OTHER: Final = "quality-other-inputs"  # workforce/roster/events counts
+QUALITY_ROWS: Final = "quality-rows"  # grid of unmatched/rejected rows to fix
+QUALITY_ROWS_LANG: Final = "quality-rows-lang"
+QUALITY_ROWS_DOWNLOAD: Final = "quality-rows-download"
+QUALITY_ROWS_CSV: Final = "quality-rows-csv"
+QUALITY_ROWS_XLSX: Final = "quality-rows-xlsx"
 
 # Outreach page
 NAV_OUTREACH: Final = "nav-outreach"

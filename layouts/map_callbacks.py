@@ -2,7 +2,8 @@
 
 The page module wires them to Dash; tests call them directly. A change of level or area
 returns a whole (small: the geometry is a URL) figure; a change of month, segment,
-classification, layer or labels returns a ``Patch`` with new values only.
+classification, layer or labels returns a ``Patch`` with new values only; a change of the
+coverage target only recomputes the KPI cards (:func:`kpi_update`).
 """
 
 from __future__ import annotations
@@ -21,16 +22,25 @@ from analytics.indicators import area_kpis, areas_in_view, rank_by_uncovered
 from analytics.settings import Settings
 from analytics.store import AREAS_FILE, COVERAGE_FILE, META_FILE, Store
 from analytics.territory_store import TerritoryStore
-from layouts import components
+from layouts import components, ids
 from layouts.data_access import geo_url, geojson_bounds, require_area
 from layouts.figures import HIGHLIGHT, apply_map_values, fit_view, map_figure, map_values
 from layouts.i18n import fmt_month, t
-from layouts.url_state import ViewState, allowed_levels, drill_target, geo_parent, resolve
+from layouts.url_state import (
+    ViewState,
+    allowed_levels,
+    drill_target,
+    effective_target,
+    geo_parent,
+    resolve,
+)
 
 #: The full store (tests, CLI) or one user's view of it (the app).
 StoreLike = Store | TerritoryStore
 #: Inputs whose change only needs new values (a Patch), not a new figure.
 HOT_INPUTS = frozenset({"month", "segment", "scheme", "k", "layer", "labels"})
+#: Inputs whose change only needs new KPI cards (the projection), nothing on the map.
+TARGET_INPUTS = frozenset({ids.MAP_TARGET, ids.MAP_TARGET_CUSTOM})
 
 
 @dataclass(frozen=True)
@@ -161,6 +171,21 @@ def _row_data(view: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
     return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
 
+def kpi_update(store: Store, settings: Settings, state: ViewState) -> list[Any]:
+    """The KPI cards of ``state`` (already resolved); none for the whole store."""
+    if not state.area:
+        return []
+    facts = store_facts(store, settings)
+    k = area_kpis(
+        segment_coverage(store, state.segment),
+        state.area,
+        pd.Timestamp(f"{state.month}-01"),
+        state.segment,
+        effective_target(state, facts.target_pct),
+    )
+    return components.kpi_cards(k, state.lang)
+
+
 def map_update(store: Store, settings: Settings, state: ViewState, *, full: bool) -> dict[str, Any]:
     """Outputs of the map page for ``state`` (already resolved): ``figure`` (dict or Patch),
     ``legend``, ``kpis``, ``rows``, ``title``, ``breadcrumb``."""
@@ -170,16 +195,7 @@ def map_update(store: Store, settings: Settings, state: ViewState, *, full: bool
     classification = classify(view["coverage_pct"], state.scheme, state.k)
     values = map_values(view, classification, lang, state.layer, state.labels)
     month = pd.Timestamp(f"{state.month}-01")
-    kpis: list[Any] = []
-    if state.area:
-        k = area_kpis(
-            segment_coverage(store, state.segment),
-            state.area,
-            month,
-            state.segment,
-            facts.target_pct,
-        )
-        kpis = components.kpi_cards(k, lang)
+    kpis = kpi_update(store, settings, state)
     max_unc = view["uncovered"].max()
     out: dict[str, Any] = {
         "legend": components.legend(

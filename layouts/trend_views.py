@@ -9,7 +9,7 @@ from analytics.codes import child_level, level_of
 from analytics.indicators import area_series, sub_area_series
 from analytics.trends import pace_per_month, projected_month
 from layouts.figures import small_multiples, trend_figure
-from layouts.i18n import t
+from layouts.i18n import fmt_target, t
 
 #: Longest projection drawn (months after the latest month).
 PROJECTION_HORIZON = 36
@@ -65,6 +65,8 @@ def trend_main(
             projections.append((label, months, values))
     lines = pd.concat(frames, ignore_index=True)
     fig = trend_figure(lines, target_pct, projections, lang)
+    # the target line's label with the target's own precision (52,15%, not 52,2%)
+    fig.update_annotations(text=f"{t('target', lang)} {fmt_target(target_pct, lang)}")
     fig.update_layout(title_text=f"{t('trend.title', lang)}: {names.get(area, area)}")
     return fig
 

@@ -358,3 +358,67 @@ def write_outreach(root: Path) -> Path:
     ).assign(event_date=lambda d: pd.to_datetime(d["event_date"]))
     events.to_parquet(root / "events.parquet", index=False)
     return root
+
+
+#: Rejected rows of the optional inputs written by :func:`write_row_reports`, as the build
+#: writes them (file, row, reason, raw values; never a name).
+WORKFORCE_REJECTED = (
+    "source_file,source_row,reason,village_code_raw,year,workers,informal_workers\n"
+    "tenaga_kerja.csv,4,informal_exceeds_workers,99.01.02.2001,2024,100,150\n"
+)
+ROSTER_REJECTED = (
+    "source_file,source_row,reason,nrp_raw,polsek,polres,village_code_raw,first_row\n"
+    "bhabinkamtibmas.csv,3,invalid_nrp,12AB,Polsek Dua,Polres Uji,9902011001,\n"
+)
+EVENTS_REJECTED = (
+    "source_file,source_row,reason,event_date_raw,village_code_raw,nrp_raw,attendees_raw,"
+    "registrations_raw,first_row\n"
+    "kegiatan.csv,2,registrations_exceed_attendees,2024-07-01,99.01.01.2002,11111111,5,9,\n"
+    "kegiatan.csv,6,duplicate,2024-06-03,99.01.01.2001,11111111,40,6,2\n"
+)
+
+
+def write_row_reports(root: Path) -> Path:
+    """Add the workforce, roster and events rejected-row lists to a store written by
+    :func:`write_store`, with their counts in reconciliation.json (as ``cakupan build
+    --workforce --roster --events`` writes them). Workforce: 10 rows in, 9 accepted, 1
+    rejected; roster: 4 in, 3 accepted, 1 rejected; events: 4 in, 2 accepted, 1 rejected,
+    1 duplicate."""
+    for name, text in (
+        ("workforce_rejected.csv", WORKFORCE_REJECTED),
+        ("roster_rejected.csv", ROSTER_REJECTED),
+        ("events_rejected.csv", EVENTS_REJECTED),
+    ):
+        (root / name).write_text("\ufeff" + text, encoding="utf-8")
+    rec = json.loads((root / "reconciliation.json").read_text(encoding="utf-8"))
+    rec["workforce"] = {
+        "rows_in": 10,
+        "accepted": 9,
+        "rejected": 1,
+        "reasons": {"informal_exceeds_workers": 1},
+    }
+    rec["outreach"] = {
+        "roster": {
+            "file": "bhabinkamtibmas.csv",
+            "rows_in": 4,
+            "accepted": 3,
+            "rejected": 1,
+            "duplicates": 0,
+            "reasons": {"invalid_nrp": 1},
+            "officers": 3,
+            "villages_covered": 4,
+        },
+        "events": {
+            "file": "kegiatan.csv",
+            "rows_in": 4,
+            "accepted": 2,
+            "rejected": 1,
+            "duplicates": 1,
+            "reasons": {"registrations_exceed_attendees": 1},
+            "registrations": 10,
+            "first_date": "2024-06-03",
+            "last_date": "2024-09-02",
+        },
+    }
+    (root / "reconciliation.json").write_text(json.dumps(rec), encoding="utf-8")
+    return root

@@ -16,14 +16,16 @@ from layouts.data_access import current_settings, current_store
 from layouts.i18n import fmt_month, t
 from layouts.map_callbacks import (
     HOT_INPUTS,
+    TARGET_INPUTS,
     highlight_patch,
+    kpi_update,
     level_options,
     map_update,
     next_view,
     resolve_state,
     store_facts,
 )
-from layouts.url_state import LAYERS, ViewState, parse_query, to_query
+from layouts.url_state import LAYERS, ViewState, parse_query, target_from_controls, to_query
 
 dash.register_page(__name__, path="/", name="Peta cakupan", title="Cakupan · Peta cakupan")
 
@@ -51,7 +53,13 @@ def layout(**query: object) -> html.Div:
         [
             _control(
                 t("month", lang),
-                dcc.Dropdown(id=ids.MONTH, options=months, value=state.month, clearable=False),
+                dcc.Dropdown(
+                    id=ids.MONTH,
+                    labels=components.dropdown_labels(lang),
+                    options=months,
+                    value=state.month,
+                    clearable=False,
+                ),
             ),
             _control(
                 t("segment", lang),
@@ -77,6 +85,7 @@ def layout(**query: object) -> html.Div:
                 t("classification", lang),
                 dcc.Dropdown(
                     id=ids.SCHEME,
+                    labels=components.dropdown_labels(lang),
                     options=[{"label": t(f"scheme.{s}", lang), "value": s} for s in SCHEMES],
                     value=state.scheme,
                     clearable=False,
@@ -88,6 +97,7 @@ def layout(**query: object) -> html.Div:
                 t("classes", lang),
                 dcc.Dropdown(
                     id=ids.K,
+                    labels=components.dropdown_labels(lang),
                     options=list(range(K_RANGE[0], len(PALETTE) + 1)),
                     value=state.k,
                     clearable=False,
@@ -108,6 +118,9 @@ def layout(**query: object) -> html.Div:
                 id=ids.LABELS,
                 options=[{"label": t("labels", lang), "value": "1"}],
                 value=["1"] if state.labels else [],
+            ),
+            components.target_control(
+                ids.MAP_TARGET, ids.MAP_TARGET_CUSTOM, state.target, facts.target_pct, lang
             ),
         ],
         className="controls",
@@ -168,6 +181,7 @@ def layout(**query: object) -> html.Div:
                     "domLayout": "autoHeight",
                     "pagination": True,
                     "paginationPageSize": 20,
+                    **components.grid_locale(lang),
                 },
                 className="ag-theme-alpine",
                 style={"width": "100%"},
@@ -186,8 +200,11 @@ def state_from_controls(
     layer: str,
     labels: list[str] | None,
     lang: str,
+    target_choice: str | None = None,
+    target_custom: object = None,
 ) -> ViewState:
     """The page's controls as a validated :class:`ViewState`."""
+    target = target_from_controls(target_choice, target_custom)
     return parse_query(
         {
             "level": view.get("level", ""),
@@ -199,6 +216,7 @@ def state_from_controls(
             "layer": layer or "",
             "labels": "1" if labels else "0",
             "lang": lang or "",
+            "target": "" if target is None else repr(target),
         }
     )
 
@@ -219,13 +237,20 @@ def register_callbacks(app: dash.Dash) -> None:
         Input(ids.K, "value"),
         Input(ids.LAYER, "value"),
         Input(ids.LABELS, "value"),
+        Input(ids.MAP_TARGET, "value"),
+        Input(ids.MAP_TARGET_CUSTOM, "value"),
         State(ids.MAP_LANG, "data"),
         prevent_initial_call="initial_duplicate",
     )
-    def update_map(view, month, segment, scheme, k, layer, labels, lang):  # type: ignore[no-untyped-def]
+    def update_map(view, month, segment, scheme, k, layer, labels, target, custom, lang):  # type: ignore[no-untyped-def]
         settings, store = current_settings(), current_store()
-        state = state_from_controls(view or {}, month, segment, scheme, k, layer, labels, lang)
+        state = state_from_controls(
+            view or {}, month, segment, scheme, k, layer, labels, lang, target, custom
+        )
         state = resolve_state(store, settings, state)
+        if ctx.triggered_id in TARGET_INPUTS:  # only the projection changes
+            kpis = kpi_update(store, settings, state)
+            return (*[no_update] * 2, kpis, *[no_update] * 3, to_query(state))
         full = ctx.triggered_id not in HOT_INPUTS
         out = map_update(store, settings, state, full=full)
         return (

@@ -1,19 +1,37 @@
-"""Data-quality page: the reconciliation of the last build and the villages flagged."""
+"""Data-quality page: the reconciliation of the last build, the villages flagged, and
+the unmatched and rejected rows a person must fix (with CSV/XLSX downloads)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import dash
 import dash_ag_grid as dag
-from dash import html
+import pandas as pd
+from dash import Input, Output, State, ctx, dcc, html, no_update
 
+from analytics.access import AccessDenied, Action, may
 from analytics.store import StoreError
-from layouts import components, ids
-from layouts.data_access import current_settings, current_store
+from analytics.tables_export import to_csv_bytes, to_xlsx_bytes
+from layouts import components, export_ui, ids
+from layouts.data_access import audit_event, current_settings, current_store, current_user, require
 from layouts.i18n import fmt_int, t
-from layouts.quality_views import COUNT_KEYS, file_rows, flagged_villages, kabupaten_rows
+from layouts.quality_views import (
+    COUNT_KEYS,
+    ROW_LISTS,
+    file_rows,
+    flagged_villages,
+    kabupaten_rows,
+    other_input_rows,
+    row_export_columns,
+    row_grid_columns,
+    rows_to_fix,
+    shown_rows,
+)
 from layouts.url_state import parse_query
+
+XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 dash.register_page(__name__, path="/kualitas", name="Kualitas data", title="Cakupan · Kualitas")
 
@@ -46,6 +64,119 @@ def _table(
         id=table_id,
         className="simple-table",
     )
+
+
+def read_row_lists(store: Any) -> dict[str, pd.DataFrame] | None:
+    """The store's unmatched/rejected lists the user may see (``{}`` entries are skipped
+    when a build has no such file); ``None`` when the user's role may not see row lists."""
+    if not may(current_user(), Action.ROW_DETAILS):
+        return None
+    lists: dict[str, pd.DataFrame] = {}
+    for name in ROW_LISTS:
+        read = (lambda n=name: getattr(store, n)()) if "." not in name else None
+        try:
+            lists[name] = read() if read else store.row_report(name)
+        except StoreError:
+            continue  # not in this build (an optional input)
+        except AccessDenied:
+            if name in ("unmatched", "rejected"):
+                return None
+            continue  # a list that cannot be limited to the user's territory
+    return lists
+
+
+def table_of_rows(store: Any, lang: str) -> pd.DataFrame | None:
+    lists = read_row_lists(store)
+    if lists is None:
+        return None
+    areas = store.areas()
+    names = dict(zip(areas["area_code"], areas["area_name"], strict=True))
+    return rows_to_fix(lists, names, lang)
+
+
+def _rows_section(store: Any, lang: str) -> html.Div:
+    table = table_of_rows(store, lang)
+    title = t("quality.rows.title", lang)
+    if table is None:
+        return html.Div(
+            [html.H3(title), html.P(t("quality.rows.refused", lang), id=ids.QUALITY_ROWS)],
+            className="panel",
+        )
+    buttons = html.Div(
+        [
+            html.Span(f"{export_ui.label('download', lang)}: "),
+            html.Button(
+                export_ui.label("csv", lang), id=ids.QUALITY_ROWS_CSV, className="export-button"
+            ),
+            html.Button(
+                export_ui.label("xlsx", lang), id=ids.QUALITY_ROWS_XLSX, className="export-button"
+            ),
+            dcc.Download(id=ids.QUALITY_ROWS_DOWNLOAD),
+        ],
+        className="export-menu",
+    )
+    return html.Div(
+        [
+            html.H3(f"{title} ({fmt_int(len(table), lang)})"),
+            html.P(t("quality.rows.intro", lang) if len(table) else t("quality.rows.none", lang)),
+            dcc.Store(id=ids.QUALITY_ROWS_LANG, data=lang),
+            buttons,
+            dag.AgGrid(
+                id=ids.QUALITY_ROWS,
+                rowData=table.to_dict("records"),
+                columnDefs=row_grid_columns(lang),
+                getRowId="params.data.key",
+                defaultColDef={
+                    "sortable": True,
+                    "filter": True,
+                    "floatingFilter": True,
+                    "resizable": True,
+                },
+                dashGridOptions={
+                    "domLayout": "autoHeight",
+                    "pagination": True,
+                    "paginationPageSize": 20,
+                    **components.grid_locale(lang),
+                },
+                className="ag-theme-alpine",
+            ),
+        ],
+        className="panel",
+    )
+
+
+def _other_inputs_section(rec: dict[str, Any], lang: str) -> html.Div | None:
+    rows = other_input_rows(rec, lang)
+    if not rows:
+        return None
+    numeric = ("rows_in", "accepted", "rejected", "duplicates")
+    table = _table(
+        [
+            t("quality.rec.input", lang),
+            t("file", lang),
+            t("rows_in", lang),
+            t("quality.rec.accepted", lang),
+            t("rejected", lang),
+            t("duplicates", lang),
+            t("reasons", lang),
+            t("quality.rec.note", lang),
+            "=",
+        ],
+        [
+            [
+                r["input"],
+                r["file"],
+                *[fmt_int(r[k], lang) for k in numeric],
+                r["reasons"],
+                r["note"],
+                "✓" if r["ok"] else "✗",
+            ]
+            for r in rows
+        ],
+        numeric={2, 3, 4, 5},
+        table_id=ids.QUALITY_OTHER,
+    )
+    return html.Div([html.H3(t("quality.rec.title", lang)), table], className="panel")
 
 
 def layout(**query: object) -> html.Div:
@@ -97,7 +228,7 @@ def layout(**query: object) -> html.Div:
         table_id=ids.QUALITY_KAB,
     )
     flagged = flagged_villages(store.quality(), names, lang)
-    workforce = rec.get("workforce") or {}
+    other_inputs = _other_inputs_section(rec, lang)
     sections: list[Any] = [
         html.H2(
             [t("quality.title", lang), " ", components.info_link("kualitas", lang)],
@@ -107,20 +238,8 @@ def layout(**query: object) -> html.Div:
         html.Div([html.H3(t("quality.files", lang)), file_table], className="panel"),
         html.Div([html.H3(t("quality.kabupaten", lang)), kab_table], className="panel"),
     ]
-    if workforce:
-        sections.append(
-            html.Div(
-                [
-                    html.H3(t("eligible", lang)),
-                    html.P(
-                        ", ".join(
-                            f"{k}: {v}" for k, v in workforce.items() if not isinstance(v, dict)
-                        )
-                    ),
-                ],
-                className="panel",
-            )
-        )
+    if other_inputs is not None:
+        sections.append(other_inputs)
     sections.append(
         html.Div(
             [
@@ -147,6 +266,7 @@ def layout(**query: object) -> html.Div:
                         "domLayout": "autoHeight",
                         "pagination": True,
                         "paginationPageSize": 20,
+                        **components.grid_locale(lang),
                     },
                     className="ag-theme-alpine",
                 ),
@@ -154,4 +274,46 @@ def layout(**query: object) -> html.Div:
             className="panel",
         )
     )
+    sections.append(_rows_section(store, lang))
     return html.Div(sections)
+
+
+def rows_file(store: Any, fmt: str, lang: str, shown_keys: list[str] | None) -> dict[str, Any]:
+    """The rows-to-fix table as CSV or XLSX, rebuilt on the server from the store, in the
+    order and filter of the screen (``shown_keys`` only selects rows)."""
+    table = table_of_rows(store, lang)
+    if table is None:
+        raise AccessDenied("row lists are not available to this role")
+    frame = shown_rows(table, shown_keys)
+    columns = row_export_columns(lang)
+    notes = (f"{t('quality.rows.title', lang)}; {date.today():%d-%m-%Y}",)
+    name = f"baris-perlu-diperbaiki-{date.today():%Y%m%d}"
+    if fmt == "csv":
+        return dcc.send_bytes(to_csv_bytes(frame, columns, notes), f"{name}.csv", type="text/csv")
+    data = to_xlsx_bytes(
+        frame, columns, sheet="Baris", title=t("quality.rows.title", lang), notes=notes
+    )
+    return dcc.send_bytes(data, f"{name}.xlsx", type=XLSX_MEDIA)
+
+
+def register_callbacks(app: dash.Dash) -> None:
+    @app.callback(
+        Output(ids.QUALITY_ROWS_DOWNLOAD, "data"),
+        Input(ids.QUALITY_ROWS_CSV, "n_clicks"),
+        Input(ids.QUALITY_ROWS_XLSX, "n_clicks"),
+        State(ids.QUALITY_ROWS, "virtualRowData"),
+        State(ids.QUALITY_ROWS_LANG, "data"),
+        prevent_initial_call=True,
+    )
+    def download_rows(_csv, _xlsx, shown, lang):  # type: ignore[no-untyped-def]
+        fmt = {ids.QUALITY_ROWS_CSV: "csv", ids.QUALITY_ROWS_XLSX: "xlsx"}.get(
+            str(ctx.triggered_id)
+        )
+        if fmt is None:
+            return no_update
+        require(Action.EXPORT)
+        require(Action.ROW_DETAILS)
+        keys = None if shown is None else [str(r.get("key")) for r in shown]
+        data = rows_file(current_store(), fmt, lang or "id", keys)
+        audit_event("export", "ok", {"what": f"quality_rows.{fmt}", "rows": len(keys or [])})
+        return data

@@ -11,7 +11,7 @@ from layouts.data_access import current_settings, current_store, require_area
 from layouts.i18n import t
 from layouts.map_callbacks import resolve_state, store_facts
 from layouts.trend_views import trend_main, trend_small
-from layouts.url_state import parse_query, to_query
+from layouts.url_state import effective_target, parse_query, target_from_controls, to_query
 
 dash.register_page(__name__, path="/tren", name="Tren", title="Cakupan · Tren")
 
@@ -34,6 +34,7 @@ def layout(**query: object) -> html.Div:
         return components.store_missing(str(settings.store_dir), lang)
     state = resolve_state(store, settings, state)
     options = _area_options(store, lang)
+    default_target = store_facts(store, settings).target_pct
     segments = [{"label": t(f"seg.{s}", lang), "value": s} for s in COVERAGE_SEGMENTS]
     return html.Div(
         [
@@ -49,6 +50,7 @@ def layout(**query: object) -> html.Div:
                             html.Label(t("trend.area", lang), className="control-label"),
                             dcc.Dropdown(
                                 id=ids.TREND_AREA,
+                                labels=components.dropdown_labels(lang),
                                 options=options,
                                 value=state.area or None,
                                 clearable=False,
@@ -60,6 +62,7 @@ def layout(**query: object) -> html.Div:
                             html.Label(t("segment", lang), className="control-label"),
                             dcc.Dropdown(
                                 id=ids.TREND_SEGMENT,
+                                labels=components.dropdown_labels(lang),
                                 options=segments,
                                 value=state.segment,
                                 clearable=False,
@@ -71,6 +74,7 @@ def layout(**query: object) -> html.Div:
                             html.Label(t("trend.compare", lang), className="control-label"),
                             dcc.Dropdown(
                                 id=ids.TREND_COMPARE,
+                                labels=components.dropdown_labels(lang),
                                 options=options,
                                 value=None,
                                 placeholder=t("trend.none", lang),
@@ -82,11 +86,19 @@ def layout(**query: object) -> html.Div:
                             html.Label(t("trend.compare_segment", lang), className="control-label"),
                             dcc.Dropdown(
                                 id=ids.TREND_COMPARE_SEGMENT,
+                                labels=components.dropdown_labels(lang),
                                 options=segments,
                                 value=None,
                                 placeholder=t("trend.none", lang),
                             ),
                         ]
+                    ),
+                    components.target_control(
+                        ids.TREND_TARGET,
+                        ids.TREND_TARGET_CUSTOM,
+                        state.target,
+                        default_target,
+                        lang,
                     ),
                 ],
                 className="trend-controls panel",
@@ -112,15 +124,21 @@ def register_callbacks(app: dash.Dash) -> None:
         Input(ids.TREND_SEGMENT, "value"),
         Input(ids.TREND_COMPARE, "value"),
         Input(ids.TREND_COMPARE_SEGMENT, "value"),
+        Input(ids.TREND_TARGET, "value"),
+        Input(ids.TREND_TARGET_CUSTOM, "value"),
         State(ids.TREND_LANG, "data"),
         prevent_initial_call="initial_duplicate",
     )
-    def update_trends(area, segment, compare, compare_segment, page_query):  # type: ignore[no-untyped-def]
+    def update_trends(area, segment, compare, compare_segment, choice, custom, page_query):  # type: ignore[no-untyped-def]
         settings, store = current_settings(), current_store()
         require_area(compare)  # the compared area too: 403 + audit outside the territory
         base = parse_query(dict(_pairs(page_query)))
-        state = resolve_state(store, settings, base.with_(area=area or "", segment=segment))
+        target = target_from_controls(choice, custom)
+        state = resolve_state(
+            store, settings, base.with_(area=area or "", segment=segment, target=target)
+        )
         facts = store_facts(store, settings)
+        target_pct = effective_target(state, facts.target_pct)
         cov = store.coverage()
         main = trend_main(
             cov,
@@ -129,10 +147,10 @@ def register_callbacks(app: dash.Dash) -> None:
             state.segment,
             compare,
             compare_segment,
-            facts.target_pct,
+            target_pct,
             state.lang,
         )
-        small = trend_small(cov, state.area, state.segment, facts.target_pct, state.lang)
+        small = trend_small(cov, state.area, state.segment, target_pct, state.lang)
         return main, small, to_query(state)
 
 

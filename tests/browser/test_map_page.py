@@ -108,7 +108,7 @@ def test_month_change_recolours_without_fetching_geometry(
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     page.locator("#month").click()
-    page.get_by_placeholder("Search").fill("Jan 2024")
+    page.get_by_placeholder("Cari").fill("Jan 2024")  # the dropdown search, in Indonesian
     page.get_by_text("Jan 2024", exact=True).click()
     page.wait_for_function(
         f"(b) => JSON.stringify({GD}.data[0].hovertext) !== b", arg=before, timeout=20000

@@ -1,0 +1,289 @@
+"""The data-quality page: the rows a person must fix, their downloads, the reconciliation
+of the workforce/roster/events inputs, and AG Grid's texts in Indonesian.
+
+The store is tests/store_factory.py's, with :func:`write_row_reports` adding the rejected
+rows of the optional inputs: 1 unmatched + 1 rejected registry row, 1 workforce row, 1
+roster row and 2 event rows = 6 rows to fix.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import dash
+import openpyxl
+import pytest
+from dash._callback_context import context_value
+from dash._utils import AttributeDict
+from store_factory import write_row_reports, write_store
+from werkzeug.exceptions import Forbidden
+
+from analytics.access import Role, Territory, User
+from analytics.settings import Settings
+from analytics.store import Store
+from layouts import components, ids
+from layouts.data_access import current_store
+from layouts.quality_views import ROW_COLUMNS, fix_text, other_input_rows, rows_to_fix
+
+ADMIN = User("admin", Role.ADMIN)
+BRANCH = User("cabang", Role.BRANCH, Territory(frozenset({"99.02"})))
+POLICE = User("polres", Role.POLICE, Territory(frozenset({"99.02"}), polres="Polres Dua"))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[dash.Dash, Store]:
+    from app import create_app
+
+    root = write_row_reports(write_store(tmp_path_factory.mktemp("store") / "processed"))
+    settings = Settings().with_(
+        store_dir=root, audit_path=tmp_path_factory.mktemp("audit") / "audit.jsonl"
+    )
+    return create_app(settings), Store(root)
+
+
+def _as(app: dash.Dash, user: User) -> Iterator[None]:
+    import flask_login
+
+    from layouts.auth import LoginUser
+
+    with app.server.test_request_context("/kualitas"):
+        flask_login.login_user(LoginUser(user))
+        yield
+
+
+@pytest.fixture
+def admin(built: tuple[dash.Dash, Store]) -> Iterator[dash.Dash]:
+    for _ in _as(built[0], ADMIN):
+        yield built[0]
+
+
+def _module() -> Any:
+    entry = next(p for p in dash.page_registry.values() if p["path"] == "/kualitas")
+    return sys.modules[entry["module"]]
+
+
+def _find(component: Any, component_id: str) -> Any:
+    if getattr(component, "id", None) == component_id:
+        return component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children]:
+        if child is not None and not isinstance(child, str | int | float):
+            found = _find(child, component_id)
+            if found is not None:
+                return found
+    return None
+
+
+def _text(component: Any) -> str:
+    if isinstance(component, str | int | float):
+        return str(component)
+    children = getattr(component, "children", None)
+    if children is None:
+        return ""
+    items = children if isinstance(children, list) else [children]
+    return " ".join(_text(c) for c in items)
+
+
+# --- the rows, translated ----------------------------------------------------------------
+
+
+def test_rows_to_fix_lists_every_row_with_what_to_fix(admin: dash.Dash) -> None:
+    store = current_store()
+    table = _module().table_of_rows(store, "id")
+    assert len(table) == 6
+    by = {row["key"]: row for row in table.to_dict("records")}
+    unmatched = by["unmatched|registry_a.csv|5"]
+    assert unmatched["list"] == "Kepesertaan: tidak cocok"
+    assert unmatched["source_row"] == 5
+    assert unmatched["reason_text"] == "kode desa tidak dikenal"
+    assert unmatched["fix"] == (
+        "Kode desa tidak ada di batas wilayah: periksa kode atau isi nama desa/kecamatan"
+    )
+    assert unmatched["location"] == "99.09.01.2001"
+    assert unmatched["kabupaten"] == ""  # 99.09 is no kabupaten of the store
+    assert unmatched["detail"] == "segment=BPU; registered_on_raw=2023-02-01"
+    rejected = by["rejected|registry_a.csv|7"]
+    assert rejected["fix"] == "KPJ dan NIK kosong: isi salah satu agar peserta dapat dihitung"
+    roster = by["roster_rejected|bhabinkamtibmas.csv|3"]
+    assert roster["list"] == "Bhabinkamtibmas: ditolak"
+    assert roster["fix"] == "NRP tidak sah: tulis NRP 8 digit petugas"
+    assert roster["kabupaten"] == "Kota Dua"  # from the undotted code 9902011001
+    assert "nrp_raw=12AB" in roster["detail"]
+    workforce = by["workforce_rejected|tenaga_kerja.csv|4"]
+    assert workforce["kabupaten"] == "Kabupaten Satu"
+    assert workforce["reason_text"] == "informal > pekerja"
+    events = [r for r in by.values() if r["list"] == "Kegiatan: ditolak"]
+    assert sorted(r["reason"] for r in events) == ["duplicate", "registrations_exceed_attendees"]
+    # no column of a list is lost: every raw value is in location, kabupaten or detail
+    assert "attendees_raw=5; registrations_raw=9" in by["events_rejected|kegiatan.csv|2"]["detail"]
+
+
+def test_rows_in_english_and_list_specific_fixes(admin: dash.Dash) -> None:
+    table = _module().table_of_rows(current_store(), "en")
+    first = table.iloc[0]
+    assert first["list"] == "Registry: unmatched"
+    assert first["fix"].startswith("Village code not in the boundaries: check the code")
+    # the same code means another fix in another input
+    assert fix_text("workforce_rejected", "unknown_code", "id") == (
+        "Kode desa tidak ada di batas wilayah: periksa kode desa di berkas tenaga kerja"
+    )
+    assert fix_text("unmatched", "unknown_code", "id").endswith("isi nama desa/kecamatan")
+    assert fix_text("unmatched", "a_new_reason", "id") == "a_new_reason"  # visible, no crash
+
+
+def test_empty_lists_give_an_empty_table() -> None:
+    table = rows_to_fix({}, {}, "id")
+    assert table.empty and "fix" in table.columns
+
+
+# --- the page ----------------------------------------------------------------------------
+
+
+def test_page_shows_the_grid_and_translated_reconciliations(admin: dash.Dash) -> None:
+    page = _module().layout(lang="id")
+    grid = _find(page, ids.QUALITY_ROWS)
+    assert len(grid.rowData) == 6
+    assert [c["headerName"] for c in grid.columnDefs][:5] == [
+        "Daftar",
+        "Berkas",
+        "Baris",
+        "Alasan",
+        "Yang perlu diperbaiki",
+    ]
+    assert grid.defaultColDef["floatingFilter"] is True  # filter by file, reason, kabupaten
+    assert grid.dashGridOptions["localeText"]["page"] == "Halaman"
+    other = _text(_find(page, ids.QUALITY_OTHER))
+    assert "Tenaga kerja (penyebut)" in other and "Kegiatan sosialisasi" in other
+    assert "3 petugas, 4 desa" in other
+    assert "pendaftaran > peserta: 1" in other
+    assert "rows_in" not in _text(page) and "accepted:" not in _text(page)
+
+
+def test_other_input_rows_count_hand_checked(admin: dash.Dash) -> None:
+    rows = other_input_rows(current_store().reconciliation(), "en")
+    assert [
+        (r["input"], r["rows_in"], r["accepted"], r["rejected"], r["duplicates"]) for r in rows
+    ] == [
+        ("Workforce (denominator)", 10, 9, 1, 0),
+        ("Officer roster", 4, 3, 1, 0),
+        ("Outreach events", 4, 2, 1, 1),
+    ]
+    assert all(r["ok"] for r in rows)
+    assert rows[2]["note"] == "10 registrations, 2024-06-03 to 2024-09-02"
+    broken = other_input_rows({"workforce": {"rows_in": 5, "accepted": 3}}, "id")
+    assert broken[0]["ok"] is False and broken[0]["reasons"] == "(tidak ada)"
+
+
+def test_police_sees_an_explanation_not_an_error(built: tuple[dash.Dash, Store]) -> None:
+    for _ in _as(built[0], POLICE):
+        page = _module().layout(lang="id")
+        refused = _find(page, ids.QUALITY_ROWS)
+        assert refused.children.startswith("Daftar baris hanya untuk admin dan kantor cabang")
+        assert _module().table_of_rows(current_store(), "id") is None
+
+
+def test_branch_sees_only_rows_in_its_territory(built: tuple[dash.Dash, Store]) -> None:
+    for _ in _as(built[0], BRANCH):
+        table = _module().table_of_rows(current_store(), "id")
+        # registry rows: 99.09.. and a row without location are outside 99.02; the other
+        # inputs' lists cannot be limited to a territory, so they are left out
+        assert table is not None and table.empty
+
+
+# --- downloads ---------------------------------------------------------------------------
+
+
+def _xlsx_rows(data: bytes) -> list[list[Any]]:
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = book.active
+    values = [list(r) for r in sheet.iter_rows(values_only=True)]
+    header = values.index(next(v for v in values if v and v[0] == "Daftar"))
+    body = []
+    for row in values[header + 1 :]:
+        if not any(row):
+            break
+        body.append(row)
+    return [values[header], *body]
+
+
+def test_xlsx_download_round_trips_the_rows(admin: dash.Dash) -> None:
+    import base64
+
+    module = _module()
+    table = module.table_of_rows(current_store(), "id")
+    sent = module.rows_file(current_store(), "xlsx", "id", None)
+    rows = _xlsx_rows(base64.b64decode(sent["content"]))
+    assert rows[0] == [
+        "Daftar",
+        "Berkas",
+        "Baris",
+        "Alasan",
+        "Yang perlu diperbaiki",
+        "Lokasi di berkas",
+        "Kabupaten/kota",
+        "Nilai lain",
+    ]
+    fields = [field for field, _, _ in ROW_COLUMNS]
+    expected = [[None if v == "" else v for v in r] for r in table[fields].to_numpy().tolist()]
+    assert rows[1:] == expected
+
+
+def test_downloads_follow_the_screen_filter_and_order(admin: dash.Dash) -> None:
+    import base64
+
+    module = _module()
+    keys = ["roster_rejected|bhabinkamtibmas.csv|3", "unmatched|registry_a.csv|5", "no|such|row"]
+    sent = module.rows_file(current_store(), "csv", "en", keys)
+    text = base64.b64decode(sent["content"]).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:3] == ["List", "File", "Row"]
+    assert [r[2] for r in rows[1:3]] == ["3", "5"]
+    assert rows[1][0] == "Officer roster: rejected"
+    assert rows[3][0].startswith("Rows to fix;")  # the note, then nothing else
+    assert len(rows) == 4
+
+
+def test_download_callback_is_audited_and_refused_to_police(
+    built: tuple[dash.Dash, Store],
+) -> None:
+    app = built[0]
+    key = next(k for k in app.callback_map if ids.QUALITY_ROWS_DOWNLOAD in k)
+    download = app.callback_map[key]["callback"].__wrapped__
+    context_value.set(
+        AttributeDict(triggered_inputs=[{"prop_id": f"{ids.QUALITY_ROWS_XLSX}.n_clicks"}])
+    )
+    shown = [{"key": "unmatched|registry_a.csv|5"}]
+    for _ in _as(app, ADMIN):
+        sent = download(None, 1, shown, "id")
+        assert sent["filename"].endswith(".xlsx")
+    audit = app.server.config["CAKUPAN_SETTINGS"].audit_path.read_text(encoding="utf-8")
+    assert "quality_rows.xlsx" in audit
+    for _ in _as(app, POLICE):
+        with pytest.raises(Forbidden):
+            download(None, 1, shown, "id")
+
+
+# --- AG Grid texts -----------------------------------------------------------------------
+
+
+def test_grid_texts_are_indonesian_in_indonesian_only() -> None:
+    locale = components.grid_locale("id")["localeText"]
+    assert (locale["page"], locale["of"], locale["to"]) == ("Halaman", "dari", "sampai")
+    assert locale["pageSizeSelectorLabel"] == "Baris per halaman:"
+    assert components.grid_locale("en") == {}
+
+
+def test_dropdowns_and_map_grid_speak_indonesian(admin: dash.Dash) -> None:
+    entry = next(p for p in dash.page_registry.values() if p["path"] == "/")
+    map_page = sys.modules[entry["module"]]
+    layout = map_page.layout(lang="id")
+    assert _find(layout, ids.MONTH).labels["search"] == "Cari"
+    assert _find(layout, ids.SCHEME).labels["no_options_found"] == "Tidak ada pilihan"
+    assert _find(layout, ids.TABLE).dashGridOptions["localeText"]["of"] == "dari"
+    english = map_page.layout(lang="en")
+    assert _find(english, ids.MONTH).labels == {}  # Dash's own English texts
+    assert "localeText" not in _find(english, ids.TABLE).dashGridOptions

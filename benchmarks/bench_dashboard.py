@@ -37,10 +37,24 @@ def demo_store(work: Path) -> Path:
     out = work / "processed"
     if (out / "meta.json").is_file():
         return out
-    sys.path.insert(0, str(ROOT / "tests" / "browser"))
-    from conftest import build_demo_store  # the same commands as the browser tests
+    sys.path.insert(0, str(ROOT / "tests"))
+    from conftest import build_demo_store  # the same commands as the tests
 
     return build_demo_store(work)
+
+
+def login(client: Any, name: str, password: str) -> None:
+    """Log in through the real form (CSRF token included), as a user would."""
+    page = client.get("/masuk").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    if token is None:
+        raise SystemExit("no log-in form at /masuk")
+    response = client.post(
+        "/masuk",
+        data={"username": name, "password": password, "csrf_token": token.group(1), "next": "/"},
+    )
+    if response.status_code != 302:
+        raise SystemExit(f"log-in as {name} failed ({response.status_code})")
 
 
 def _gz(data: bytes) -> int:
@@ -184,6 +198,7 @@ def main() -> None:
     settings = Settings().with_(store_dir=store_dir)
     app = create_app(settings)
     client = app.server.test_client()
+    login(client, "admin", "cakupan-admin")  # the documented demo admin (sees every area)
     store = Store(store_dir)
     root = store.meta()["root_codes"][0]
     months = sorted({str(m)[:7] for m in store.coverage()["month"].unique()})
@@ -207,6 +222,8 @@ def main() -> None:
         "layer": "coverage",
         "labels": [],
         "map-lang": "id",
+        "map-target": "100",
+        "map-target-custom": None,
     }
     # the initial (full) call, as the browser makes it on first load
     first = client.post(
@@ -227,6 +244,7 @@ def main() -> None:
         ("month", list(reversed(months[-13:-1]))),
         ("segment", ["ALL", "PU", "BPU"]),
         ("scheme", ["quantiles", "equal_interval", "natural_breaks", "targets"]),
+        ("map-target", ["ucj", "100"]),
     ]
     hot = time_changes(client, dep, base, args.runs, changes)
     peer = peer_full_figure(store.geojson_path("desa", "all"), codes, args.runs)

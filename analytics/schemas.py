@@ -109,7 +109,7 @@ class WorkforceSchema(pa.DataFrameModel):
     class Config:
         strict = False
         coerce = True
-        unique = ["village_code", "year"]
+        unique = ("village_code", "year")
 
     @pa.dataframe_check(error="informal_workers must not exceed workers")
     def _informal_within_workers(cls, df: pd.DataFrame) -> pd.Series:
@@ -133,7 +133,7 @@ class OfficerSchema(pa.DataFrameModel):
     class Config:
         strict = False
         coerce = True
-        unique = ["nrp", "village_code"]
+        unique = ("nrp", "village_code")
 
 
 class OutreachEventSchema(pa.DataFrameModel):
@@ -171,7 +171,7 @@ class CoverageSchema(pa.DataFrameModel):
     class Config:
         strict = False
         coerce = True
-        unique = ["level", "area_code", "month", "segment"]
+        unique = ("level", "area_code", "month", "segment")
 
     @pa.dataframe_check(error="month must be the first day of a month")
     def _month_start(cls, df: pd.DataFrame) -> pd.Series:

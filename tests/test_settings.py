@@ -33,7 +33,9 @@ def test_production_refuses_the_demo_key() -> None:
 def test_key_file_is_read_and_stripped(tmp_path: Path) -> None:
     key_file = tmp_path / "key"
     key_file.write_bytes(b"s3cret-value\n")
-    settings = Settings.from_env({"CAKUPAN_MODE": "production", "CAKUPAN_HMAC_KEY_FILE": str(key_file)})
+    settings = Settings.from_env(
+        {"CAKUPAN_MODE": "production", "CAKUPAN_HMAC_KEY_FILE": str(key_file)}
+    )
     assert settings.require_hmac_key() == b"s3cret-value"
 
 

@@ -47,6 +47,7 @@ run: $(VENV)/.installed $(STORE)/meta.json
 	$(BIN)/python app.py
 
 test: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-dev

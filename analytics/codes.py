@@ -83,7 +83,8 @@ def normalize_village_codes(values: pd.Series) -> pd.Series:
         + "."
         + digits.str.slice(6, 10)
     )
-    return dotted.where(ok, pd.NA).astype("string")
+    # ``dotted`` has the ``string`` dtype, whose default fill is ``<NA>``.
+    return dotted.where(ok).astype("string")
 
 
 def parent_code(code: str, level: Level) -> str:

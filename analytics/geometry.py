@@ -102,7 +102,8 @@ def _groups(geoms: np.ndarray, codes: pd.Series, group: Level | None) -> list[np
     if group is None or shapely.get_num_coordinates(geoms).sum() <= WHOLE_COVERAGE_MAX_VERTICES:
         return [every]
     prefix = codes.astype("str").str.slice(0, LEVEL_CODE_LENGTH[group]).to_numpy()
-    return list(pd.Series(every).groupby(prefix, sort=True).indices.values())
+    indices = pd.Series(every).groupby(prefix, sort=True).indices
+    return [np.asarray(rows) for rows in indices.values()]
 
 
 def _kind(level: Level, name: str) -> str:
@@ -284,7 +285,7 @@ def _files(level: Level, areas: pd.DataFrame) -> Iterator[tuple[str, np.ndarray]
         for code, rows in (
             pd.Series(np.arange(len(areas))).groupby(prefix.to_numpy()).indices.items()
         ):
-            yield str(code), rows
+            yield str(code), np.asarray(rows)
 
 
 def write_geojson(levels: dict[Level, gpd.GeoDataFrame], geo_dir: Path) -> dict[str, int]:

@@ -112,7 +112,7 @@ def counts_from_monthly(
     village = np.minimum(village, n_v - 1)
     if not (codes[village] == monthly["village_code"].to_numpy(dtype=object)).all():
         raise ValueError("stored counts hold villages that are not in the boundaries")
-    segment = pd.Index(SEGMENTS).get_indexer(monthly["segment"])
+    segment = pd.Index(SEGMENTS).get_indexer(pd.Index(monthly["segment"]))
     first = months[0].to_period("M").ordinal
     month = monthly["month"].dt.to_period("M").array.asi8 - first
     cell = (village * n_s + segment) * n_m

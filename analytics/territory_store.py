@@ -31,7 +31,7 @@ from analytics.access import (
     territory_codes,
     unrestricted,
 )
-from analytics.codes import LEVEL_CODE_LENGTH, normalize_village_code
+from analytics.codes import LEVEL_CODE_LENGTH, Level, normalize_village_code
 from analytics.store import AREAS_FILE, Store
 
 #: Columns that locate a row, most precise first; the first present one filters it.
@@ -178,7 +178,7 @@ def rows_in_territory(
     return df.loc[keep].reset_index(drop=True)
 
 
-def _level(code: str) -> str:
+def _level(code: str) -> Level:
     return next(lv for lv, n in LEVEL_CODE_LENGTH.items() if n == len(code))
 
 

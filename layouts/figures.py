@@ -9,8 +9,7 @@ and the values that change with month, segment or classification come from
 from __future__ import annotations
 
 import math
-from collections.abc import MutableMapping
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -82,7 +81,15 @@ def map_values(
     }
 
 
-def apply_map_values(fig: MutableMapping[str, Any], values: dict[str, Any]) -> None:
+class FigureTarget(Protocol):
+    """A figure dict or a Dash ``Patch`` (which is no ``Mapping``): item get and set."""
+
+    def __getitem__(self, key: str, /) -> Any: ...
+
+    def __setitem__(self, key: str, value: Any, /) -> None: ...
+
+
+def apply_map_values(fig: FigureTarget, values: dict[str, Any]) -> None:
     """Write :func:`map_values` into a figure dict or a Dash ``Patch`` (same paths)."""
     choro = fig["data"][CHOROPLETH]
     choro["z"] = values["z"]

@@ -51,7 +51,7 @@ class StoreFacts:
     target_pct: float
 
 
-def store_facts(store: Store, settings: Settings) -> StoreFacts:
+def store_facts(store: StoreLike, settings: Settings) -> StoreFacts:
     """Names, months and top-level codes of the store (cached per file version)."""
     stamps = tuple(
         (store.root / name).stat().st_mtime_ns for name in (COVERAGE_FILE, AREAS_FILE, META_FILE)
@@ -93,7 +93,7 @@ def trail(area: str, facts: StoreFacts, lang: str) -> list[tuple[str, str]]:
     return out
 
 
-def segment_coverage(store: Store, segment: str) -> pd.DataFrame:
+def segment_coverage(store: StoreLike, segment: str) -> pd.DataFrame:
     """The coverage rows of one segment (cached per store file version): the hot path
     filters a fifth of the rows."""
     path = store.root / COVERAGE_FILE
@@ -106,7 +106,7 @@ def _segment_rows(store: StoreLike, _mtime_ns: int, segment: str) -> pd.DataFram
     return cov[cov["segment"] == segment].reset_index(drop=True)
 
 
-def _view_rows(store: Store, state: ViewState) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _view_rows(store: StoreLike, state: ViewState) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(areas in view with values, their points), aligned on the store's list of areas."""
     areas = store.areas()
     inside = areas[(areas["level"] == state.level)]

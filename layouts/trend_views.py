@@ -75,7 +75,7 @@ def trend_small(
     coverage: pd.DataFrame, area: str, segment: str, target_pct: float, lang: str
 ) -> go.Figure:
     """Small multiples of the sub-areas one level below ``area``."""
-    below = child_level(level_of(area))  # type: ignore[arg-type]
+    below = child_level(level_of(area))
     if below is None:
         below = "desa"
         area = area[:8]

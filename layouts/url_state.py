@@ -148,7 +148,7 @@ def allowed_levels(area: str, root_codes: Sequence[str]) -> list[str]:
         top = "provinsi"
     else:
         top = level_of(area)
-    below = [lvl for lvl in MAP_LEVELS if LEVELS.index(lvl) > LEVELS.index(top)]  # type: ignore[arg-type]
+    below = [lvl for lvl in MAP_LEVELS if LEVELS.index(lvl) > LEVELS.index(top)]
     if top == "provinsi" and len(root_codes) > 1:
         return ["kabupaten"]
     return below

@@ -273,4 +273,4 @@ def test_trend_print_png_is_300_dpi_a4(
     (artifacts_dir / "export-trend-print.png").write_bytes(data)
     assert png_size(data) == SIZES["print"].pixels == (3509, 2481)
     svg = export_figure(fig, "svg").decode("utf-8")
-    assert "Tren cakupan" in svg and "Target 100,0%" in svg and "Kabupaten Satu" in svg
+    assert "Tren cakupan" in svg and "Target 100%" in svg and "Kabupaten Satu" in svg

@@ -135,7 +135,7 @@ def _kpis(c: ReportContent, s: dict[str, Any]) -> list[Any]:
     seg_rows = [["Segmen", "Peserta aktif", "Pekerja (penyebut)", "Cakupan"]]
     seg_rows += [
         [
-            SEGMENT_NAMES.get(r.segment, r.segment),
+            SEGMENT_NAMES.get(str(r.segment), str(r.segment)),
             num(r.active),
             num(r.eligible),
             pct(r.coverage_pct),
@@ -192,8 +192,10 @@ def _villages(c: ReportContent, s: dict[str, Any]) -> list[Any]:
         rows.append(
             [
                 str(i),
-                Paragraph(f"{esc(r.area_name)}<br/><font size=6.5>{r.area_code}</font>", s["cell"]),
-                Paragraph(esc(r.kecamatan), s["cell"]),
+                Paragraph(
+                    f"{esc(str(r.area_name))}<br/><font size=6.5>{r.area_code}</font>", s["cell"]
+                ),
+                Paragraph(esc(str(r.kecamatan)), s["cell"]),
                 num(r.uncovered),
                 pct(r.coverage_pct),
                 num(r.active),
@@ -228,7 +230,7 @@ def _sub_areas(c: ReportContent, s: dict[str, Any]) -> list[Any]:
     ]
     rows += [
         [
-            Paragraph(esc(r.area_name), s["cell"]),
+            Paragraph(esc(str(r.area_name)), s["cell"]),
             r.area_code,
             num(r.active),
             num(r.eligible),
@@ -270,7 +272,7 @@ def _plan(c: ReportContent, s: dict[str, Any]) -> list[Any]:
         [
             str(r.rank),
             Paragraph(
-                f"{esc(r.village_name)}<br/><font size=6.5>{r.village_code}</font>", s["cell"]
+                f"{esc(str(r.village_name))}<br/><font size=6.5>{r.village_code}</font>", s["cell"]
             ),
             num(r.uncovered),
             pct(r.coverage_pct),

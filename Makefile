@@ -48,6 +48,7 @@ run: $(VENV)/.installed $(STORE)/meta.json
 
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-dev

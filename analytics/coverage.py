@@ -21,10 +21,12 @@ and active memberships are their running sum.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Final
 
 import numpy as np
 import pandas as pd
+import pandera.pandas as pa_schema
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -55,6 +57,14 @@ COVERAGE_COLUMNS: Final[tuple[str, ...]] = (
     "villages",
     "villages_with_eligible",
     "over_100",
+)
+#: Text columns of the coverage table, held as categoricals (16 M rows at national scale).
+CATEGORICAL_COLUMNS: Final[tuple[str, ...]] = (
+    "level",
+    "area_code",
+    "area_name",
+    "parent_code",
+    "segment",
 )
 
 
@@ -254,13 +264,16 @@ def _group_starts(codes: np.ndarray, level: Level) -> tuple[np.ndarray, np.ndarr
 
 
 def _level_rows(
-    level: Level,
-    codes: np.ndarray,
+    first_area: int,
     starts: np.ndarray,
     cubes: dict[str, np.ndarray],
     months: pd.DatetimeIndex,
-) -> pd.DataFrame:
-    """Sum the village cubes over groups starting at ``starts`` and flatten them to rows."""
+) -> dict[str, np.ndarray]:
+    """Sum the village cubes over groups starting at ``starts`` and flatten them to columns.
+
+    Areas and segments are given as integer positions (``area``: ``first_area`` + group,
+    ``segment``: in :data:`OUTPUT_SEGMENTS`); :func:`coverage_table` names them.
+    """
     summed = {name: np.add.reduceat(cube, starts, axis=0) for name, cube in cubes.items()}
     n_villages = np.diff(np.append(starts, len(next(iter(cubes.values())))))
     with_eligible = summed["has_eligible"]
@@ -269,33 +282,37 @@ def _level_rows(
     with np.errstate(divide="ignore", invalid="ignore"):
         pct = np.where(eligible > 0, 100.0 * covered / eligible, np.nan)
     n_g, n_s, n_m = summed["active"].shape
-    return pd.DataFrame(
-        {
-            "level": level,
-            "area_code": np.repeat(codes, n_s * n_m),
-            "month": np.tile(months.to_numpy(), n_g * n_s),
-            "segment": np.tile(np.repeat(np.array(OUTPUT_SEGMENTS, dtype=object), n_m), n_g),
-            "active": summed["active"].ravel(),
-            "active_covered": covered.ravel(),
-            "eligible": eligible.ravel(),
-            "coverage_pct": pct.ravel(),
-            "gap": (eligible - covered).ravel(),
-            "registrations": summed["registrations"].ravel(),
-            "exits": summed["exits"].ravel(),
-            "villages": np.repeat(n_villages, n_s * n_m),
-            "villages_with_eligible": with_eligible.ravel(),
-        }
-    )
+    segments = np.arange(n_s, dtype=np.int8)
+    return {
+        "area": np.repeat(np.arange(first_area, first_area + n_g), n_s * n_m),
+        "month": np.tile(months.to_numpy().astype("datetime64[ns]"), n_g * n_s),
+        "segment": np.tile(np.repeat(segments, n_m), n_g),
+        "active": summed["active"].ravel(),
+        "active_covered": covered.ravel(),
+        "eligible": eligible.ravel(),
+        "coverage_pct": pct.ravel(),
+        "gap": (eligible - covered).ravel(),
+        "registrations": summed["registrations"].ravel(),
+        "exits": summed["exits"].ravel(),
+        "villages": np.repeat(n_villages, n_s * n_m),
+        "villages_with_eligible": with_eligible.ravel(),
+    }
 
 
 def coverage_table(
-    counts: VillageCounts, eligible: np.ndarray, areas: pd.DataFrame
+    counts: VillageCounts,
+    eligible: np.ndarray,
+    areas: pd.DataFrame,
+    *,
+    categorical: bool = False,
 ) -> pd.DataFrame:
     """Coverage rows for every level, area, month and output segment (CoverageSchema).
 
     ``eligible`` comes from :func:`eligible_cube` over the same village codes and months;
     ``areas`` (``level``, ``area_code``, ``area_name``, ``parent_code``) names the areas.
     Adds ``active_covered`` (actives in villages with a denominator) and ``over_100``.
+    With ``categorical`` the text columns (:data:`CATEGORICAL_COLUMNS`) stay categoricals,
+    a few bytes a row instead of a string each: the build's choice at national scale.
     """
     has = ~np.isnan(eligible)
     active = _with_all(counts.active)
@@ -307,15 +324,68 @@ def coverage_table(
         "registrations": _with_all(counts.registrations),
         "exits": _with_all(counts.exits),
     }
-    frames = []
-    for level in LEVELS:
+    parts: list[dict[str, np.ndarray]] = []
+    area_codes: list[str] = []
+    area_levels: list[int] = []
+    for number, level in enumerate(LEVELS):
         codes, starts = _group_starts(counts.village_codes, level)
-        frames.append(_level_rows(level, codes, starts, cubes, counts.months))
-    rows = pd.concat(frames, ignore_index=True)
-    names = areas[["level", "area_code", "area_name", "parent_code"]]
-    table = rows.merge(names, on=["level", "area_code"], how="left", validate="many_to_one")
-    if table["area_name"].isna().any():
-        missing = table.loc[table["area_name"].isna(), "area_code"].unique()[:5]
+        parts.append(_level_rows(len(area_codes), starts, cubes, counts.months))
+        area_codes.extend(codes)
+        area_levels.extend([number] * len(codes))
+    del cubes
+    columns = {name: np.concatenate([p.pop(name) for p in parts]) for name in list(parts[0])}
+    area = columns.pop("area")
+    named = _area_names(areas, np.asarray(area_levels), np.asarray(area_codes, dtype=object))
+    text = {
+        "level": pd.Categorical.from_codes(
+            np.asarray(area_levels, dtype=np.int8)[area], categories=pd.Index(LEVELS)
+        ),
+        "area_code": pd.Categorical.from_codes(area, categories=pd.Index(area_codes, dtype="str")),
+        "segment": pd.Categorical.from_codes(
+            columns.pop("segment"), categories=pd.Index(OUTPUT_SEGMENTS)
+        ),
+    }
+    for name in ("area_name", "parent_code"):
+        codes, uniques = pd.factorize(named[name])
+        text[name] = pd.Categorical.from_codes(codes[area], categories=uniques.astype("str"))
+    del area
+    columns["over_100"] = columns["coverage_pct"] > 100.0
+    merged = {**text, **columns}
+    table = pd.DataFrame({name: merged[name] for name in COVERAGE_COLUMNS}, copy=False)
+    del merged, text, columns
+    if categorical:
+        return _categorical_schema().validate(table)
+    return CoverageSchema.validate(table.astype(dict.fromkeys(CATEGORICAL_COLUMNS, "str")))
+
+
+def _area_names(areas: pd.DataFrame, levels: np.ndarray, codes: np.ndarray) -> pd.DataFrame:
+    """``area_name`` and ``parent_code`` of each (level position, code); ValueError if unnamed."""
+    names = areas[["level", "area_code", "area_name", "parent_code"]].astype(
+        {"level": "str", "area_code": "str"}
+    )
+    if names.duplicated(["level", "area_code"]).any():
+        raise ValueError("areas has more than one row for an area")
+    wanted = pd.DataFrame({"level": np.asarray(LEVELS, dtype=object)[levels], "area_code": codes})
+    found = wanted.astype("str").merge(
+        names, on=["level", "area_code"], how="left", validate="one_to_one", indicator=True
+    )
+    unnamed = (found["_merge"] == "left_only") | found["area_name"].isna()
+    if unnamed.any():
+        missing = found.loc[unnamed, "area_code"].head(5)
         raise ValueError(f"areas without a name: {', '.join(map(str, missing))}")
-    table = table.assign(over_100=table["coverage_pct"].gt(100.0))
-    return CoverageSchema.validate(table[list(COVERAGE_COLUMNS)])
+    return found
+
+
+@cache
+def _categorical_schema() -> pa_schema.DataFrameSchema:
+    """:class:`CoverageSchema` with its text columns checked as categoricals of text.
+
+    Without coercion (the dtypes are built exact) and without the row-uniqueness check,
+    which would hash 16 M rows at national scale: :func:`coverage_table` makes one row per
+    area (``np.unique`` codes per level; ``areas`` is checked for repeats), segment and
+    month by construction.
+    """
+    schema = CoverageSchema.to_schema()
+    schema = schema.update_columns({c: {"dtype": "category"} for c in CATEGORICAL_COLUMNS})
+    schema.coerce, schema.unique = False, None
+    return schema

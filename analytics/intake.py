@@ -20,7 +20,8 @@ tables carry file, row, location, segment and date fields only.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import dataclasses
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -44,7 +45,11 @@ from analytics.io.tables import (
     resolve_columns,
 )
 from analytics.matching import UNMATCHED_REASONS, Gazetteer, build_gazetteer, place_rows
-from analytics.pseudonym import pseudonym_keys, pseudonymize_identity
+from analytics.pseudonym import (
+    pseudonym_key_pairs,
+    pseudonymize_identity,
+    pseudonyms_from_key_pairs,
+)
 from analytics.schemas import SEGMENTS
 from analytics.values import (
     blank,
@@ -111,6 +116,9 @@ _COUNT_KEYS: Final = (
     "rejected",
     "duplicates",
 )
+#: Parquet registries are read by row groups, about this many rows at a time: each chunk is
+#: reduced to what counting and de-duplication need before the next one is read.
+CHUNK_ROWS: Final = 2_000_000
 
 Progress = Callable[[str, int, int], None]
 #: Runs ``function(*arguments)`` for each tuple of arguments, in order (e.g. on a Dask cluster).
@@ -188,18 +196,39 @@ def _registry_columns(source: TableSource, mapping: Mapping[str, str] | None) ->
     return {f: h for f, h in columns.items() if f not in DROPPED_FIELDS}
 
 
-def _read_registry(path: Path, file: str, mapping: Mapping[str, str] | None) -> Table:
+def _read_registry(path: Path, file: str, mapping: Mapping[str, str] | None) -> Iterator[Table]:
+    """The registry's rows as tables: Parquet by runs of row groups, other formats whole."""
+
     def has_identity(headers: Sequence[str]) -> bool:
         found = resolve_columns(headers, REGISTRY_ALIASES, mapping, file=file)
         return bool({"kpj", "nik"} & set(found))
 
-    return read_table(
-        path,
-        lambda source: _registry_columns(source, mapping),
-        recognise=has_identity,
-        text_only=_TEXT_ONLY,
-        categorical=_CATEGORICAL,
-    )
+    options = {"text_only": _TEXT_ONLY, "categorical": _CATEGORICAL}
+    if not path.is_file() or path.suffix.lower() not in {".parquet", ".pq"}:
+        yield read_table(
+            path,
+            lambda source: _registry_columns(source, mapping),
+            recognise=has_identity,
+            **options,
+        )
+        return
+    source = inspect_table(path, has_identity)
+    columns = _registry_columns(source, mapping)
+    import pyarrow.parquet as pq
+
+    metadata = pq.ParquetFile(path).metadata
+    sizes = [metadata.row_group(g).num_rows for g in range(metadata.num_row_groups)]
+    groups: list[int] = []
+    before = taken = 0
+    for group, size in enumerate(sizes):
+        groups.append(group)
+        taken += size
+        if taken >= CHUNK_ROWS or group == len(sizes) - 1:
+            part = dataclasses.replace(source, row_groups=tuple(groups), rows_before=before)
+            yield read_columns(part, columns, **options)
+            before, taken, groups = before + taken, 0, []
+    if not sizes:
+        yield read_columns(source, columns, **options)
 
 
 def _pseudonymous_ids(frame: pd.DataFrame, key: bytes) -> tuple[pd.Series, int]:
@@ -213,7 +242,7 @@ def _pseudonymous_ids(frame: pd.DataFrame, key: bytes) -> tuple[pd.Series, int]:
 
 @dataclass(frozen=True)
 class _FileIntake:
-    accepted: pd.DataFrame  # file_no, source_row, member_id, segment, dates, placement
+    accepted: pd.DataFrame  # file_no, source_row, id_high/id_low, segment, dates, placement
     unmatched: pd.DataFrame  # outcome rows of accepted rows not placed (duplicates included)
     rejected: pd.DataFrame
     rows_in: int
@@ -229,7 +258,34 @@ def _ingest_file(
     gazetteer: Gazetteer,
     progress: Progress | None,
 ) -> _FileIntake:
-    table = _read_registry(path, file, mapping)
+    """The file's outcome, chunk by chunk (accepted rows hold only compact columns)."""
+    parts = [
+        _ingest_table(table, file, file_no, key, gazetteer, progress)
+        for table in _read_registry(path, file, mapping)
+    ]
+    if len(parts) == 1:
+        return parts[0]
+    warnings: dict[str, int] = {}
+    for part in parts:
+        for name, value in part.warnings.items():
+            warnings[name] = warnings.get(name, 0) + value
+    return _FileIntake(
+        _concat_columns([p.accepted for p in parts]),
+        _concat_outcomes([p.unmatched for p in parts]),
+        _concat_outcomes([p.rejected for p in parts]),
+        sum(p.rows_in for p in parts),
+        warnings,
+    )
+
+
+def _ingest_table(
+    table: Table,
+    file: str,
+    file_no: int,
+    key: bytes,
+    gazetteer: Gazetteer,
+    progress: Progress | None,
+) -> _FileIntake:
     member_id, nik_invalid = _pseudonymous_ids(table.frame, key)
     frame = table.frame.drop(columns=["kpj", "nik"], errors="ignore")  # raw ids end here
     table = Table(frame, table.source_row, table.blank_rows, table.numeric_cells)
@@ -262,11 +318,14 @@ def _ingest_file(
     placed = place_rows(
         locations.rename(columns={"village_code": "village_code_raw"}), gazetteer, progress
     )
+    id_high, id_low = pseudonym_key_pairs(member_id.loc[ok])
+    del member_id
     accepted = pd.DataFrame(
         {
             "file_no": np.full(int(ok.sum()), file_no, dtype=np.int32),
             "source_row": table.source_row.loc[ok].to_numpy(dtype=np.int64),
-            "member_id": _rows(member_id, ok),
+            "id_high": id_high,
+            "id_low": id_low,
             "segment": _rows(segment, ok),
             "registered_on": _rows(registered, ok),
             "ended_on": _rows(ended, ok),
@@ -322,32 +381,26 @@ def _file_names(paths: Sequence[Path]) -> list[str]:
 def _first_rows(accepted: pd.DataFrame) -> np.ndarray:
     """Position of the first row with the same identity, segment and registration date.
 
-    Rows are sorted by a 64-bit key of the pseudonym, the segment, the date and the
-    position (a stable sort, no hash table of ten million strings); equal keys are then
-    confirmed on the full pseudonym, with an exact (slower) fallback should two
-    pseudonyms ever share their first 16 hex characters.
+    Rows are sorted by the whole 128-bit pseudonym (two 64-bit keys), the segment, the
+    date and the position (a stable sort, no hash table of millions of strings), so equal
+    keys are equal identities: exact, across chunks and files.
     """
     n = len(accepted)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
     segment = accepted["segment"].cat.codes.to_numpy().astype(np.int64)
     day = accepted["registered_on"].to_numpy(dtype="datetime64[D]").view("int64")
-    ident = pseudonym_keys(accepted["member_id"])
     when = day * 8 + segment  # fewer than 8 segments
-    order = np.lexsort((when, ident))
-    ident, when = ident[order], when[order]
-    same = (ident[1:] == ident[:-1]) & (when[1:] == when[:-1])
-    del ident, when
+    high, low = accepted["id_high"].to_numpy(), accepted["id_low"].to_numpy()
+    order = np.lexsort((when, low, high))
+    same = (high[order][1:] == high[order][:-1]) & (low[order][1:] == low[order][:-1])
+    when = when[order]
+    same &= when[1:] == when[:-1]
+    del when
     run_start = np.maximum.accumulate(np.where(np.r_[True, ~same], np.arange(n), 0))
     first = np.empty(n, dtype=np.int64)
-    first[order] = order[run_start]
     # np.lexsort is stable: within a run of equal keys the earliest row comes first.
-    repeated = np.flatnonzero(first != np.arange(n))
-    ids = accepted["member_id"].iloc[np.r_[repeated, first[repeated]]].to_numpy(dtype=object)
-    if not (ids[: len(repeated)] == ids[len(repeated) :]).all():
-        codes = pd.factorize(accepted["member_id"])[0]
-        positions = pd.Series(np.arange(n)).groupby([codes, segment, day], sort=False)
-        return positions.transform("min").to_numpy()
+    first[order] = order[run_start]
     return first
 
 
@@ -376,15 +429,20 @@ def ingest_registries(
     mapping: Mapping[str, str] | None = None,
     progress: Progress | None = None,
     map_files: FileMapper | None = None,
+    *,
+    member_ids: bool = True,
 ) -> IntakeResult:
     """Read, normalise, pseudonymise, de-duplicate and place the rows of the registries.
 
     Files are read one after the other, or by ``map_files`` (each file is independent until
     de-duplication, which always runs here).
 
-    ``memberships`` holds ``member_id`` (str), ``village_code``, ``segment``,
-    ``source_file`` and ``match_method`` as categoricals of text (ten million rows fit in
-    memory), ``registered_on``/``ended_on`` as datetimes and ``source_row`` as int.
+    ``memberships`` holds ``member_id`` (str; left out with ``member_ids=False``, which
+    the build uses: counting needs no identity), ``village_code``, ``segment``,
+    ``source_file`` and ``match_method`` as categoricals of text, ``registered_on``/
+    ``ended_on`` as datetimes and ``source_row`` as int. Parquet files are read by row
+    groups (:data:`CHUNK_ROWS`), each chunk reduced to compact columns (the pseudonym as
+    two 64-bit keys) before the next is read.
     """
     if not paths:
         raise InputError("no registry file given (--registry)")
@@ -405,9 +463,7 @@ def ingest_registries(
         progress("read", len(paths), len(paths))
         progress("deduplicate", 0, 1)
     accepted = (
-        parts[0].accepted
-        if len(parts) == 1
-        else pd.concat([p.accepted for p in parts], ignore_index=True)
+        parts[0].accepted if len(parts) == 1 else _concat_columns([p.accepted for p in parts])
     )
     dup, duplicates = _duplicates(accepted, names)
     if progress:
@@ -428,39 +484,19 @@ def ingest_registries(
             for k, v in f[section].items():
                 merged[k] = merged.get(k, 0) + v
         totals[section] = dict(sorted(merged.items())) if section == "reasons" else merged
-    status = np.where(kept["match_method"].notna(), "matched", "unmatched")
-    by_kab = pd.crosstab(kept["kabupaten_code"], status)
     reconciliation = {
         **totals,
         "files": files,
-        "by_kabupaten": {
-            str(code): {s: int(row.get(s, 0)) for s in ("matched", "unmatched")}
-            for code, row in by_kab.iterrows()
-        },
+        "by_kabupaten": _by_kabupaten(kept["kabupaten_code"], kept["match_method"]),
     }
-    final = ~dup & accepted["village_code"].notna().to_numpy()
+    del kept
     latest = max(
-        accepted.loc[~dup, "registered_on"].max(),
-        accepted.loc[~dup, "ended_on"].max(),
+        accepted["registered_on"].loc[~dup].max(),
+        accepted["ended_on"].loc[~dup].max(),
         key=_date_order,
     )
-    placed = accepted.loc[final]
-    del accepted, kept
-    memberships = pd.DataFrame(
-        {
-            "member_id": placed["member_id"],
-            "village_code": placed["village_code"].cat.remove_unused_categories(),
-            "segment": placed["segment"],
-            "registered_on": placed["registered_on"],
-            "ended_on": placed["ended_on"],
-            "source_file": pd.Categorical.from_codes(
-                placed["file_no"].to_numpy(), categories=pd.Index(names)
-            ),
-            "source_row": placed["source_row"],
-            "match_method": placed["match_method"],
-        }
-    ).reset_index(drop=True)
-    del placed
+    memberships = _placed_memberships(accepted, ~dup, names, member_ids=member_ids)
+    del accepted
     return IntakeResult(
         memberships=memberships,
         unmatched=_concat_outcomes(unmatched_parts),
@@ -469,6 +505,61 @@ def ingest_registries(
         reconciliation=reconciliation,
         data_until=None if pd.isna(latest) else pd.Timestamp(latest),
     )
+
+
+def _by_kabupaten(kabupaten: pd.Series, method: pd.Series) -> dict[str, dict[str, int]]:
+    """Matched and unmatched kept rows per kabupaten (rows of no known kabupaten left out)."""
+    known = kabupaten.cat.codes.to_numpy() >= 0
+    cell = kabupaten.cat.codes.to_numpy()[known].astype(np.int64) * 2
+    cell += method.isna().to_numpy()[known]  # 0 matched, 1 unmatched
+    counts = np.bincount(cell, minlength=2 * len(kabupaten.cat.categories)).reshape(-1, 2)
+    return {
+        str(code): {"matched": int(matched), "unmatched": int(unmatched)}
+        for code, (matched, unmatched) in zip(kabupaten.cat.categories, counts, strict=True)
+        if matched or unmatched
+    }
+
+
+def _placed_memberships(
+    accepted: pd.DataFrame, kept: np.ndarray, names: list[str], *, member_ids: bool
+) -> pd.DataFrame:
+    """The kept, placed rows as memberships, taken a column at a time (no second copy)."""
+    rows = np.flatnonzero(kept & accepted["village_code"].notna().to_numpy())
+
+    def take(column: str) -> Any:
+        return accepted[column].take(rows).array
+
+    identity = {}
+    if member_ids:
+        high, low = (accepted[c].to_numpy()[rows] for c in ("id_high", "id_low"))
+        identity = {"member_id": pseudonyms_from_key_pairs(high, low).array}
+    return pd.DataFrame(
+        {
+            **identity,
+            "village_code": pd.Series(take("village_code")).cat.remove_unused_categories().array,
+            "segment": take("segment"),
+            "registered_on": take("registered_on"),
+            "ended_on": take("ended_on"),
+            "source_file": pd.Categorical.from_codes(
+                accepted["file_no"].to_numpy()[rows], categories=pd.Index(names)
+            ),
+            "source_row": take("source_row"),
+            "match_method": take("match_method"),
+        }
+    )
+
+
+def _concat_columns(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """``pd.concat`` of frames with the same columns, one column at a time.
+
+    Each column is removed from the (internal) input frames once joined, so the peak is the
+    result plus one column rather than twice the whole.
+    """
+    columns = list(frames[0].columns)
+    joined = {}
+    for column in columns:
+        joined[column] = pd.concat([f.pop(column) for f in frames], ignore_index=True)
+    return pd.DataFrame(joined)
 
 
 def _date_order(value: Any) -> pd.Timestamp:

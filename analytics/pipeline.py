@@ -14,6 +14,7 @@ Everything is written to a staging folder next to ``out`` and moved into place a
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import json
 import time
@@ -107,15 +108,18 @@ def weekly_registrations(memberships: pd.DataFrame, months: pd.DatetimeIndex) ->
     days = registered[inside].to_numpy().astype("datetime64[D]")
     weekday = (days.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday (3)
     week = days - weekday.astype("timedelta64[D]")
+    # Grouped on the categoricals (no text per row), turned into text once counted.
     frame = pd.DataFrame(
         {
-            "village_code": memberships.loc[inside, "village_code"].astype("str").to_numpy(),
-            "segment": memberships.loc[inside, "segment"].astype("str").to_numpy(),
+            "village_code": memberships.loc[inside, "village_code"].astype("category").array,
+            "segment": memberships.loc[inside, "segment"].astype("category").array,
             "week": week.astype("datetime64[ns]"),
         }
     )
     counted = frame.groupby(["village_code", "segment", "week"], observed=True).size()
-    return counted.rename("registrations").reset_index().astype({"registrations": "int64"})
+    table = counted.rename("registrations").reset_index()
+    table = table.astype({"village_code": "str", "segment": "str", "registrations": "int64"})
+    return table.sort_values(["village_code", "segment", "week"], ignore_index=True)
 
 
 def _months(inputs: BuildInputs, data_until: pd.Timestamp | None) -> pd.DatetimeIndex:
@@ -264,7 +268,13 @@ def _build(
     with _timed(timings, "registries", progress):
         registries = plan.new_registries if plan else tuple(inputs.registries)
         intake = ingest_registries(
-            list(registries), villages, key, mapping.get("registry"), progress, map_files
+            list(registries),
+            villages,
+            key,
+            mapping.get("registry"),
+            progress,
+            map_files,
+            member_ids=False,  # counting needs no identity: 16+ bytes a row saved
         )
         if plan is not None:
             inc.check_new_months(intake.memberships, plan.data_until)
@@ -284,6 +294,10 @@ def _build(
             counts = count(intake.memberships, codes, months)
         else:
             counts = inc.counts_from_monthly(monthly, codes, months)
+    with _timed(timings, "weekly", progress):
+        weekly = weekly_registrations(intake.memberships, months)
+    # Only counts are needed from here: free the membership rows before geometry.
+    intake = dataclasses.replace(intake, memberships=intake.memberships.iloc[:0])
     with _timed(timings, "geometry", progress):
         if plan is None:
             levels = dissolve_levels(clean_villages(villages))
@@ -292,9 +306,10 @@ def _build(
             areas = pd.read_parquet(plan.previous / AREAS_FILE)
     with _timed(timings, "coverage", progress):
         eligible = engine.eligible_cube(workforce.frame, codes, months)
-        coverage = add_changes(engine.coverage_table(counts, eligible, areas))
+        table = engine.coverage_table(counts, eligible, areas, categorical=True)
+        coverage = add_changes(table)
+        del table
         quality = quality_flags(coverage)
-        weekly = weekly_registrations(intake.memberships, months)
     registry_reconciliation = intake.reconciliation
     if plan is not None:
         weekly = inc.add_weekly(pd.read_parquet(plan.previous / WEEKLY_FILE), weekly)

@@ -131,7 +131,37 @@ def pseudonym_keys(pseudonyms: pd.Series) -> np.ndarray:
     return np.concatenate([np.zeros(0, dtype=np.int64), *(_chunk_keys(c) for c in chunks)])
 
 
-def _chunk_keys(text: pa.Array) -> np.ndarray:
+def pseudonym_key_pairs(pseudonyms: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The whole 128-bit pseudonyms of present pseudonyms as two 64-bit integer keys.
+
+    ``(high, low)`` from hex characters 1-16 and 17-32: equal pairs mean equal pseudonyms,
+    exactly (16 bytes a row instead of a 32-character string).
+    """
+    text = _arrow(pseudonyms)
+    chunks = text.chunks if isinstance(text, pa.ChunkedArray) else [text]
+    if sum(c.null_count for c in chunks):
+        raise ValueError("pseudonym_key_pairs needs present pseudonyms")
+    empty = np.zeros(0, dtype=np.int64)
+    high = np.concatenate([empty, *(_chunk_keys(c) for c in chunks)])
+    low = np.concatenate([empty, *(_chunk_keys(c, 16) for c in chunks)])
+    return high, low
+
+
+def pseudonyms_from_key_pairs(high: np.ndarray, low: np.ndarray) -> pd.Series:
+    """The pseudonyms (32 lowercase hex characters) of :func:`pseudonym_key_pairs`."""
+    n = len(high)
+    pairs = np.empty((n, 2), dtype=">u8")
+    pairs[:, 0], pairs[:, 1] = high.view(np.uint64), low.view(np.uint64)
+    offsets = np.arange(0, (n + 1) * PSEUDONYM_HEX_CHARS, PSEUDONYM_HEX_CHARS, dtype=np.int64)
+    hexed = pa.Array.from_buffers(
+        pa.large_string(),
+        n,
+        [None, pa.py_buffer(offsets), pa.py_buffer(pairs.tobytes().hex().encode())],
+    )
+    return pd.Series(pd.array(hexed, dtype=_STR))
+
+
+def _chunk_keys(text: pa.Array, start: int = 0) -> np.ndarray:
     n = len(text)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
@@ -139,7 +169,8 @@ def _chunk_keys(text: pa.Array) -> np.ndarray:
     if not (np.diff(offsets) == PSEUDONYM_HEX_CHARS).all():
         raise ValueError("pseudonym_keys needs pseudonyms of 32 hex characters")
     data = np.frombuffer(text.buffers()[2], dtype=np.uint8)
-    chars = data[offsets[0] : offsets[0] + n * PSEUDONYM_HEX_CHARS].reshape(n, -1)[:, :16]
+    chars = data[offsets[0] : offsets[0] + n * PSEUDONYM_HEX_CHARS].reshape(n, -1)
+    chars = chars[:, start : start + 16]
     nibbles = _HEX_VALUE[chars].astype(np.uint64)
     keys = np.zeros(n, dtype=np.uint64)
     for column in range(16):

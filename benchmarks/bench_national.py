@@ -12,7 +12,7 @@ memory (``VmHWM``):
 * ``duckdb``: the same active counts in DuckDB on the same registry file (the running-sum
   query of :mod:`benchmarks.bench_build`), for the ratio of the build's counting step.
 
-Writes ``benchmarks/results/bench_national_<rows>.json``.
+Writes ``benchmarks/results/bench_national_<rows>_<engine>.json``.
 
     .venv/bin/python benchmarks/bench_national.py --rows 10000000
 """

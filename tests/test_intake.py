@@ -444,8 +444,13 @@ def test_duplicate_detection_is_exact_even_if_short_keys_collide(
     ]
     path = _csv(tmp_path / "r.csv", rows)
     expected = ingest_registries([path], villages, KEY).duplicates
-    # Every pseudonym gets the same 64-bit key: the full-text check must fall back.
-    monkeypatch.setattr("analytics.intake.pseudonym_keys", lambda ids: np.zeros(len(ids), np.int64))
+    # Every pseudonym gets the same high 64-bit key: the low half must still tell them apart.
+    from analytics.pseudonym import pseudonym_key_pairs
+
+    def same_high(ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+        return np.zeros(len(ids), np.int64), pseudonym_key_pairs(ids)[1]
+
+    monkeypatch.setattr("analytics.intake.pseudonym_key_pairs", same_high)
     result = ingest_registries([path], villages, KEY)
     assert result.duplicates.equals(expected)
     assert result.duplicates[["source_row", "first_row"]].to_numpy().tolist() == [[4, 3]]

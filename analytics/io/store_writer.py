@@ -47,10 +47,37 @@ WORKFORCE_REPORT_COLUMNS: Final[tuple[str, ...]] = (
 )
 
 
+#: Rows converted and written at a time when a frame holds categoricals.
+PARQUET_BATCH_ROWS: Final = 1_000_000
+
+
 def write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    """Write ``frame`` without its index."""
+    """Write ``frame`` without its index.
+
+    Categorical columns are stored as text (readers see the same ``str`` columns as for
+    a frame of text; Parquet dictionary-encodes them in the file), converted
+    :data:`PARQUET_BATCH_ROWS` rows at a time so no text copy of a large frame is made.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_parquet(path, index=False)
+    categorical = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    if not categorical or frame.empty:
+        frame.astype(dict.fromkeys(categorical, "str")).to_parquet(path, index=False)
+        return
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    writer = None
+    try:
+        for start in range(0, len(frame), PARQUET_BATCH_ROWS):
+            batch = frame.iloc[start : start + PARQUET_BATCH_ROWS]
+            batch = batch.astype(dict.fromkeys(categorical, "str"))
+            table = pa.Table.from_pandas(batch, preserve_index=False)
+            if writer is None:
+                writer = pq.ParquetWriter(path, table.schema)
+            writer.write_table(table)
+    finally:
+        if writer is not None:
+            writer.close()
 
 
 def write_json(payload: Mapping[str, Any], path: Path) -> None:

@@ -191,6 +191,9 @@ class TableSource:
     delimiter: str | None = None
     sheet: str | None = None
     header_row: int = 1
+    #: Parquet only: read just these row groups, which follow ``rows_before`` data rows.
+    row_groups: tuple[int, ...] | None = None
+    rows_before: int = 0
 
 
 @dataclass(frozen=True)
@@ -389,7 +392,7 @@ def read_columns(
         raise
     except Exception as exc:
         raise InputError(f"cannot read the data: {exc}", file=source.path.name) from exc
-    first_data_row = source.header_row + 1
+    first_data_row = source.header_row + 1 + source.rows_before
     rows = pd.Series(np.arange(first_data_row, first_data_row + len(frame)), index=frame.index)
     blank = frame.isna().all(axis=1) if len(frame.columns) else pd.Series(False, index=frame.index)
     frame, rows = frame.loc[~blank], rows.loc[~blank]
@@ -484,13 +487,22 @@ def _read_parquet(
         kind = schema.field(header).type
         return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
 
-    rows = pq.ParquetFile(source.path).metadata.num_rows
+    metadata = pq.ParquetFile(source.path).metadata
+    groups = source.row_groups
+    if groups is None:
+        rows = metadata.num_rows
+    else:
+        rows = sum(metadata.row_group(g).num_rows for g in groups)
     data: dict[str, pd.Series] = {}
     numeric: dict[str, int] = {}
     for name, header in columns.items():
         # One column at a time: the Arrow buffers of a column are freed once converted.
         read_dictionary = [header] if name in categorical and is_text(header) else None
-        table = pq.read_table(source.path, columns=[header], read_dictionary=read_dictionary)
+        if groups is None:
+            table = pq.read_table(source.path, columns=[header], read_dictionary=read_dictionary)
+        else:
+            parquet = pq.ParquetFile(source.path, read_dictionary=read_dictionary)
+            table = parquet.read_row_groups(list(groups), columns=[header])
         column = table.column(0)
         kind = column.type
         if pa.types.is_floating(kind) and name in text_only:

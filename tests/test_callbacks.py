@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
-from typing import Any
 
 import dash
 import pandas as pd
 import pytest
+from dash_helpers import find, page
 from store_factory import write_store
 
 from analytics.settings import Settings
@@ -50,24 +48,6 @@ def login_admin() -> None:
     from layouts.auth import LoginUser
 
     flask_login.login_user(LoginUser(User("admin", Role.ADMIN)))
-
-
-def page(path: str) -> ModuleType:
-    entry = next(p for p in dash.page_registry.values() if p["path"] == path)
-    return sys.modules[entry["module"]]
-
-
-def find(component: Any, component_id: str) -> Any:
-    """The component with ``id`` inside a layout tree."""
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list) else [children]:
-        if child is not None and not isinstance(child, str | int | float):
-            found = find(child, component_id)
-            if found is not None:
-                return found
-    return None
 
 
 def patch_paths(patch: dash.Patch) -> list[str]:

@@ -12,7 +12,6 @@ exactly 0.2 pp/month. Months to a target T: ceil((T - 14.6) / 0.2):
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,6 +20,7 @@ import pandas as pd
 import pytest
 from dash._callback_context import context_value
 from dash._utils import AttributeDict
+from dash_helpers import find, page
 from hypothesis import given
 from hypothesis import strategies as st
 from store_factory import write_store
@@ -173,34 +173,17 @@ def test_trend_projection_stops_at_the_chosen_target(
 # --- the page's controls and callbacks -------------------------------------------------
 
 
-def _page(path: str) -> Any:
-    entry = next(p for p in dash.page_registry.values() if p["path"] == path)
-    return sys.modules[entry["module"]]
-
-
-def _find(component: Any, component_id: str) -> Any:
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list) else [children]:
-        if child is not None and not isinstance(child, str | int | float):
-            found = _find(child, component_id)
-            if found is not None:
-                return found
-    return None
-
-
 def test_pages_show_the_target_of_the_url(env: tuple[dash.Dash, Store, Settings]) -> None:
-    page = _page("/")
-    layout = page.layout(area=KEC, level="desa", target="52.15", lang="en")
-    assert _find(layout, ids.MAP_TARGET).value == "ucj"
-    assert _find(layout, ids.MAP_TARGET).options[1]["label"] == "UCJ target (52.15%)"
-    custom = page.layout(area=KEC, level="desa", target="62.5")
-    assert _find(custom, ids.MAP_TARGET).value == "custom"
-    assert _find(custom, ids.MAP_TARGET_CUSTOM).value == 62.5
-    trends = _page("/tren").layout(area=KEC, target="52.15")
-    assert _find(trends, ids.TREND_TARGET).value == "ucj"
-    assert _find(trends, ids.TREND_TARGET).options[1]["label"] == "Target UCJ (52,15%)"
+    home = page("/")
+    layout = home.layout(area=KEC, level="desa", target="52.15", lang="en")
+    assert find(layout, ids.MAP_TARGET).value == "ucj"
+    assert find(layout, ids.MAP_TARGET).options[1]["label"] == "UCJ target (52.15%)"
+    custom = home.layout(area=KEC, level="desa", target="62.5")
+    assert find(custom, ids.MAP_TARGET).value == "custom"
+    assert find(custom, ids.MAP_TARGET_CUSTOM).value == 62.5
+    trends = page("/tren").layout(area=KEC, target="52.15")
+    assert find(trends, ids.TREND_TARGET).value == "ucj"
+    assert find(trends, ids.TREND_TARGET).options[1]["label"] == "Target UCJ (52,15%)"
 
 
 def _callback(app: dash.Dash, output: str) -> Any:

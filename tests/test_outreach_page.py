@@ -30,6 +30,7 @@ from typing import Any
 import dash
 import pandas as pd
 import pytest
+from dash_helpers import find
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from store_factory import write_outreach, write_store
@@ -83,18 +84,6 @@ def app_ctx(built: tuple[dash.Dash, Store]) -> Iterator[Store]:
 def page() -> ModuleType:
     entry = next(p for p in dash.page_registry.values() if p["path"] == "/penjangkauan")
     return sys.modules[entry["module"]]
-
-
-def find(component: Any, component_id: str) -> Any:
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list) else [children]:
-        if child is not None and not isinstance(child, str | int | float):
-            found = find(child, component_id)
-            if found is not None:
-                return found
-    return None
 
 
 def plan_outputs(polres: str, polsek: str, weights: tuple[float, ...] = DEFAULT_W, **kw: Any):  # type: ignore[no-untyped-def]

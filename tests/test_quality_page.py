@@ -19,6 +19,7 @@ import openpyxl
 import pytest
 from dash._callback_context import context_value
 from dash._utils import AttributeDict
+from dash_helpers import find
 from store_factory import write_row_reports, write_store
 from werkzeug.exceptions import Forbidden
 
@@ -64,18 +65,6 @@ def admin(built: tuple[dash.Dash, Store]) -> Iterator[dash.Dash]:
 def _module() -> Any:
     entry = next(p for p in dash.page_registry.values() if p["path"] == "/kualitas")
     return sys.modules[entry["module"]]
-
-
-def _find(component: Any, component_id: str) -> Any:
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list) else [children]:
-        if child is not None and not isinstance(child, str | int | float):
-            found = _find(child, component_id)
-            if found is not None:
-                return found
-    return None
 
 
 def _text(component: Any) -> str:
@@ -145,7 +134,7 @@ def test_empty_lists_give_an_empty_table() -> None:
 
 def test_page_shows_the_grid_and_translated_reconciliations(admin: dash.Dash) -> None:
     page = _module().layout(lang="id")
-    grid = _find(page, ids.QUALITY_ROWS)
+    grid = find(page, ids.QUALITY_ROWS)
     assert len(grid.rowData) == 6
     assert [c["headerName"] for c in grid.columnDefs][:5] == [
         "Daftar",
@@ -156,7 +145,7 @@ def test_page_shows_the_grid_and_translated_reconciliations(admin: dash.Dash) ->
     ]
     assert grid.defaultColDef["floatingFilter"] is True  # filter by file, reason, kabupaten
     assert grid.dashGridOptions["localeText"]["page"] == "Halaman"
-    other = _text(_find(page, ids.QUALITY_OTHER))
+    other = _text(find(page, ids.QUALITY_OTHER))
     assert "Tenaga kerja (penyebut)" in other and "Kegiatan sosialisasi" in other
     assert "3 petugas, 4 desa" in other
     assert "pendaftaran > peserta: 1" in other
@@ -181,7 +170,7 @@ def test_other_input_rows_count_hand_checked(admin: dash.Dash) -> None:
 def test_police_sees_an_explanation_not_an_error(built: tuple[dash.Dash, Store]) -> None:
     for _ in _as(built[0], POLICE):
         page = _module().layout(lang="id")
-        refused = _find(page, ids.QUALITY_ROWS)
+        refused = find(page, ids.QUALITY_ROWS)
         assert refused.children.startswith("Daftar baris hanya untuk admin dan kantor cabang")
         assert _module().table_of_rows(current_store(), "id") is None
 
@@ -281,9 +270,9 @@ def test_dropdowns_and_map_grid_speak_indonesian(admin: dash.Dash) -> None:
     entry = next(p for p in dash.page_registry.values() if p["path"] == "/")
     map_page = sys.modules[entry["module"]]
     layout = map_page.layout(lang="id")
-    assert _find(layout, ids.MONTH).labels["search"] == "Cari"
-    assert _find(layout, ids.SCHEME).labels["no_options_found"] == "Tidak ada pilihan"
-    assert _find(layout, ids.TABLE).dashGridOptions["localeText"]["of"] == "dari"
+    assert find(layout, ids.MONTH).labels["search"] == "Cari"
+    assert find(layout, ids.SCHEME).labels["no_options_found"] == "Tidak ada pilihan"
+    assert find(layout, ids.TABLE).dashGridOptions["localeText"]["of"] == "dari"
     english = map_page.layout(lang="en")
-    assert _find(english, ids.MONTH).labels == {}  # Dash's own English texts
-    assert "localeText" not in _find(english, ids.TABLE).dashGridOptions
+    assert find(english, ids.MONTH).labels == {}  # Dash's own English texts
+    assert "localeText" not in find(english, ids.TABLE).dashGridOptions

@@ -93,17 +93,22 @@ def trail(area: str, facts: StoreFacts, lang: str) -> list[tuple[str, str]]:
     return out
 
 
-def segment_coverage(store: StoreLike, segment: str) -> pd.DataFrame:
-    """The coverage rows of one segment (cached per store file version): the hot path
-    filters a fifth of the rows."""
+def level_coverage(store: StoreLike, segment: str, level: str) -> pd.DataFrame:
+    """The coverage rows of one segment and level (cached per store file version).
+
+    The hot path then filters a few thousand rows, not the whole table (16 million rows on a
+    national store), and area codes are categories, so the filters compare integers.
+    """
     path = store.root / COVERAGE_FILE
-    return _segment_rows(store, path.stat().st_mtime_ns, segment)
+    return _level_rows(store, path.stat().st_mtime_ns, segment, level)
 
 
-@lru_cache(maxsize=32)
-def _segment_rows(store: StoreLike, _mtime_ns: int, segment: str) -> pd.DataFrame:
+@lru_cache(maxsize=16)
+def _level_rows(store: StoreLike, _mtime_ns: int, segment: str, level: str) -> pd.DataFrame:
     cov = store.coverage()
-    return cov[cov["segment"] == segment].reset_index(drop=True)
+    rows = cov[(cov["segment"] == segment) & (cov["level"] == level)]
+    categories = {"area_code": "category", "level": "category", "segment": "category"}
+    return rows.astype(categories).reset_index(drop=True)
 
 
 def _view_rows(store: StoreLike, state: ViewState) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -115,7 +120,7 @@ def _view_rows(store: StoreLike, state: ViewState) -> tuple[pd.DataFrame, pd.Dat
     inside = inside.sort_values("area_code", ignore_index=True)
     month = pd.Timestamp(f"{state.month}-01")
     view = areas_in_view(
-        segment_coverage(store, state.segment),
+        level_coverage(store, state.segment, state.level),
         state.level,
         state.area or None,
         month,
@@ -177,7 +182,7 @@ def kpi_update(store: Store, settings: Settings, state: ViewState) -> list[Any]:
         return []
     facts = store_facts(store, settings)
     k = area_kpis(
-        segment_coverage(store, state.segment),
+        level_coverage(store, state.segment, level_of(state.area)),
         state.area,
         pd.Timestamp(f"{state.month}-01"),
         state.segment,

@@ -225,7 +225,7 @@ def plan(
 
     import pandas as pd
 
-    from analytics.io.tables import load_mapping
+    from analytics.io.headers import load_mapping
     from analytics.outreach.plan_job import run_plan_job
     from analytics.outreach.priority import PriorityWeights
     from analytics.store import StoreError

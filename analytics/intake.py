@@ -1,4 +1,4 @@
-"""Registry and workforce intake: from users' exports to pseudonymous, placed rows.
+"""Registry intake: from users' exports to pseudonymous, placed rows.
 
 Every input row (a row with anything in a read column) lands in exactly one outcome, in
 this order of precedence:
@@ -13,6 +13,12 @@ this order of precedence:
 
 So ``rows_in = matched + unmatched + rejected + duplicates`` per file and in total.
 
+Registries are read in chunks of about :data:`CHUNK_ROWS` rows (Parquet by runs of row
+groups, CSV and XLSX by rows), each reduced to compact columns before the next is read;
+de-duplication (:mod:`analytics.dedup`) runs over all chunks and files at the end.
+Outcome tables and counts are built by :mod:`analytics.intake_outcomes`; the workforce
+intake is :mod:`analytics.workforce_intake`.
+
 Privacy: names and addresses are recognised and never read; KPJ and NIK become keyed
 pseudonyms (:mod:`analytics.pseudonym`) right after reading and are dropped. The outcome
 tables carry file, row, location, segment and date fields only.
@@ -20,7 +26,6 @@ tables carry file, row, location, segment and date fields only.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,19 +35,25 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from analytics.codes import normalize_village_codes
+from analytics.dedup import duplicate_rows
 from analytics.errors import InputError
+from analytics.intake_outcomes import (
+    COUNT_KEYS,
+    REJECTION_REASONS,
+    by_kabupaten,
+    concat_outcomes,
+    file_counts,
+    file_names,
+    outcome_rows,
+)
+from analytics.io.headers import DROPPED_FIELDS, REGISTRY_ALIASES, resolve_columns
 from analytics.io.tables import (
-    DROPPED_FIELDS,
-    REGISTRY_ALIASES,
-    WORKFORCE_ALIASES,
     Table,
     TableSource,
     inspect_table,
-    load_mapping,
+    parquet_parts,
     read_columns,
-    read_table,
-    resolve_columns,
+    read_table_chunks,
 )
 from analytics.matching import UNMATCHED_REASONS, Gazetteer, build_gazetteer, place_rows
 from analytics.pseudonym import (
@@ -56,47 +67,17 @@ from analytics.values import (
     nik_structure_valid,
     normalize_identifiers,
     normalize_segments,
-    parse_counts,
     parse_dates,
 )
 
 __all__ = [
+    "CHUNK_ROWS",
+    "REJECTION_REASONS",
     "UNMATCHED_REASONS",
     "IntakeResult",
-    "WorkforceIntake",
     "ingest_registries",
-    "ingest_workforce",
-    "load_mapping",
 ]
 
-REJECTION_REASONS: Final = (
-    "no_identity",
-    "missing_registration_date",
-    "invalid_registration_date",
-    "unknown_segment",
-    "invalid_end_date",
-    "end_before_registration",
-)
-OUTCOME_COLUMNS: Final = (
-    "source_file",
-    "source_row",
-    "reason",
-    "village_code_raw",
-    "desa",
-    "kecamatan",
-    "kabupaten",
-    "segment",
-    "registered_on_raw",
-)
-WORKFORCE_REJECTION_REASONS: Final = (
-    "invalid_code",
-    "unknown_code",
-    "invalid_year",
-    "invalid_workers",
-    "invalid_informal_workers",
-    "informal_exceeds_workers",
-    "duplicate",
-)
 _TEXT_ONLY: Final = ("kpj", "nik", "village_code")
 _CATEGORICAL: Final = (
     "village_code",
@@ -107,17 +88,8 @@ _CATEGORICAL: Final = (
     "registered_on",
     "ended_on",
 )
-_COUNT_KEYS: Final = (
-    "rows_in",
-    "matched",
-    "matched_by_code",
-    "matched_by_name",
-    "unmatched",
-    "rejected",
-    "duplicates",
-)
-#: Parquet registries are read by row groups, about this many rows at a time: each chunk is
-#: reduced to what counting and de-duplication need before the next one is read.
+#: Registries are read about this many rows at a time (Parquet by whole row groups): each
+#: chunk is reduced to what counting and de-duplication need before the next one is read.
 CHUNK_ROWS: Final = 2_000_000
 
 Progress = Callable[[str, int, int], None]
@@ -135,43 +107,6 @@ class IntakeResult:
     duplicates: pd.DataFrame
     reconciliation: dict[str, Any]
     data_until: pd.Timestamp | None
-
-
-@dataclass(frozen=True)
-class WorkforceIntake:
-    """Workforce denominators (WorkforceSchema), rejected rows with reasons, counts."""
-
-    frame: pd.DataFrame
-    rejected: pd.DataFrame
-    reconciliation: dict[str, Any]
-
-
-def _display(values: pd.Series) -> pd.Series:
-    """Values as text for the outcome tables (dates as ISO)."""
-    if pd.api.types.is_datetime64_any_dtype(values):
-        return values.dt.strftime("%Y-%m-%d").astype("str")
-    return values.astype("str")
-
-
-def _outcome(table: Table, mask: np.ndarray, reasons: pd.Series, file: str) -> pd.DataFrame:
-    """Rows of ``table`` selected by ``mask`` in the outcome-table shape."""
-    frame = table.frame.loc[mask]
-    empty = pd.Series(np.nan, index=frame.index, dtype="str")
-    column_of = {"village_code_raw": "village_code", "registered_on_raw": "registered_on"}
-    data = {
-        "source_file": pd.Series(file, index=frame.index, dtype="str"),
-        "source_row": table.source_row.loc[mask].astype("int64"),
-        "reason": reasons.loc[mask].astype("str"),
-    }
-    for name in OUTCOME_COLUMNS[3:]:
-        source = column_of.get(name, name)
-        data[name] = _display(frame[source]) if source in frame else empty
-    return pd.DataFrame(data).reset_index(drop=True)
-
-
-def _empty_outcome() -> pd.DataFrame:
-    frame = pd.DataFrame({c: pd.Series(dtype="str") for c in OUTCOME_COLUMNS})
-    return frame.astype({"source_row": "int64"})
 
 
 def _registry_columns(source: TableSource, mapping: Mapping[str, str] | None) -> dict[str, str]:
@@ -197,7 +132,11 @@ def _registry_columns(source: TableSource, mapping: Mapping[str, str] | None) ->
 
 
 def _read_registry(path: Path, file: str, mapping: Mapping[str, str] | None) -> Iterator[Table]:
-    """The registry's rows as tables: Parquet by runs of row groups, other formats whole."""
+    """The registry's rows in tables of about :data:`CHUNK_ROWS` rows (at least one table).
+
+    Parquet comes by runs of row groups, CSV and XLSX by rows; row numbers, blank rows and
+    refused cells are those of the whole file, counted chunk by chunk.
+    """
 
     def has_identity(headers: Sequence[str]) -> bool:
         found = resolve_columns(headers, REGISTRY_ALIASES, mapping, file=file)
@@ -205,30 +144,18 @@ def _read_registry(path: Path, file: str, mapping: Mapping[str, str] | None) -> 
 
     options = {"text_only": _TEXT_ONLY, "categorical": _CATEGORICAL}
     if not path.is_file() or path.suffix.lower() not in {".parquet", ".pq"}:
-        yield read_table(
+        yield from read_table_chunks(
             path,
             lambda source: _registry_columns(source, mapping),
+            chunk_rows=CHUNK_ROWS,
             recognise=has_identity,
             **options,
         )
         return
     source = inspect_table(path, has_identity)
     columns = _registry_columns(source, mapping)
-    import pyarrow.parquet as pq
-
-    metadata = pq.ParquetFile(path).metadata
-    sizes = [metadata.row_group(g).num_rows for g in range(metadata.num_row_groups)]
-    groups: list[int] = []
-    before = taken = 0
-    for group, size in enumerate(sizes):
-        groups.append(group)
-        taken += size
-        if taken >= CHUNK_ROWS or group == len(sizes) - 1:
-            part = dataclasses.replace(source, row_groups=tuple(groups), rows_before=before)
-            yield read_columns(part, columns, **options)
-            before, taken, groups = before + taken, 0, []
-    if not sizes:
-        yield read_columns(source, columns, **options)
+    for part in parquet_parts(source, CHUNK_ROWS):
+        yield read_columns(part, columns, **options)
 
 
 def _pseudonymous_ids(frame: pd.DataFrame, key: bytes) -> tuple[pd.Series, int]:
@@ -271,8 +198,8 @@ def _ingest_file(
             warnings[name] = warnings.get(name, 0) + value
     return _FileIntake(
         _concat_columns([p.accepted for p in parts]),
-        _concat_outcomes([p.unmatched for p in parts]),
-        _concat_outcomes([p.rejected for p in parts]),
+        concat_outcomes([p.unmatched for p in parts]),
+        concat_outcomes([p.rejected for p in parts]),
         sum(p.rows_in for p in parts),
         warnings,
     )
@@ -312,7 +239,7 @@ def _ingest_table(
     reasons = pd.Series(
         pd.Categorical.from_codes(reason, pd.Index(REJECTION_REASONS)), index=frame.index
     )
-    rejected = _outcome(table, ~ok, reasons, file)
+    rejected = outcome_rows(table, ~ok, reasons, file)
     location_columns = [c for c in ("village_code", "desa", "kecamatan", "kabupaten") if c in frame]
     locations = frame.loc[ok, location_columns]
     placed = place_rows(
@@ -336,7 +263,7 @@ def _ingest_table(
     not_placed[ok] = placed["village_code"].isna().to_numpy()
     unmatched_reason = pd.Series(pd.NA, index=frame.index, dtype="str")
     unmatched_reason[not_placed] = placed["reason"].dropna().astype("str").to_numpy()
-    unmatched = _outcome(table, not_placed, unmatched_reason, file)
+    unmatched = outcome_rows(table, not_placed, unmatched_reason, file)
     warnings = {
         "nik_invalid": nik_invalid + table.numeric_cells.get("nik", 0),
         "numeric_id_cells": sum(table.numeric_cells.get(c, 0) for c in _TEXT_ONLY),
@@ -348,78 +275,6 @@ def _ingest_table(
 def _rows(values: pd.Series, mask: np.ndarray) -> pd.api.extensions.ExtensionArray:
     """The values where ``mask`` holds, without a copy when it holds everywhere."""
     return values.array if mask.all() else values.loc[mask].array
-
-
-def _counts(rows_in: int, accepted: pd.DataFrame, rejected: pd.DataFrame, dup: int) -> dict:
-    method = accepted["match_method"].value_counts()
-    reasons = rejected["reason"].value_counts().to_dict()
-    unmatched = accepted["reason"].value_counts()
-    reasons.update(unmatched.to_dict())
-    return {
-        "rows_in": rows_in,
-        "matched": int(method.sum()),
-        "matched_by_code": int(method.get("code", 0)),
-        "matched_by_name": int(method.get("name", 0)),
-        "unmatched": int(unmatched.sum()),
-        "rejected": len(rejected),
-        "duplicates": dup,
-        "reasons": {str(k): int(v) for k, v in sorted(reasons.items()) if v},
-    }
-
-
-def _file_names(paths: Sequence[Path]) -> list[str]:
-    names: list[str] = []
-    for path in paths:
-        name, n = Path(path).name, 1
-        while name in names:
-            n += 1
-            name = f"{Path(path).name} ({n})"
-        names.append(name)
-    return names
-
-
-def _first_rows(accepted: pd.DataFrame) -> np.ndarray:
-    """Position of the first row with the same identity, segment and registration date.
-
-    Rows are sorted by the whole 128-bit pseudonym (two 64-bit keys), the segment, the
-    date and the position (a stable sort, no hash table of millions of strings), so equal
-    keys are equal identities: exact, across chunks and files.
-    """
-    n = len(accepted)
-    if n == 0:
-        return np.zeros(0, dtype=np.int64)
-    segment = accepted["segment"].cat.codes.to_numpy().astype(np.int64)
-    day = accepted["registered_on"].to_numpy(dtype="datetime64[D]").view("int64")
-    when = day * 8 + segment  # fewer than 8 segments
-    high, low = accepted["id_high"].to_numpy(), accepted["id_low"].to_numpy()
-    order = np.lexsort((when, low, high))
-    same = (high[order][1:] == high[order][:-1]) & (low[order][1:] == low[order][:-1])
-    when = when[order]
-    same &= when[1:] == when[:-1]
-    del when
-    run_start = np.maximum.accumulate(np.where(np.r_[True, ~same], np.arange(n), 0))
-    first = np.empty(n, dtype=np.int64)
-    # np.lexsort is stable: within a run of equal keys the earliest row comes first.
-    first[order] = order[run_start]
-    return first
-
-
-def _duplicates(accepted: pd.DataFrame, names: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
-    """Mask of rows repeating an earlier row, and the duplicates table."""
-    first = _first_rows(accepted)
-    dup = first != np.arange(len(accepted))
-    file_names = np.asarray(names, dtype=object)
-    file_no = accepted["file_no"].to_numpy()
-    rows = accepted["source_row"].to_numpy()
-    table = pd.DataFrame(
-        {
-            "source_file": pd.array(file_names[file_no[dup]], dtype="str"),
-            "source_row": rows[dup],
-            "first_file": pd.array(file_names[file_no[first[dup]]], dtype="str"),
-            "first_row": rows[first[dup]],
-        }
-    )
-    return dup, table
 
 
 def ingest_registries(
@@ -440,14 +295,14 @@ def ingest_registries(
     ``memberships`` holds ``member_id`` (str; left out with ``member_ids=False``, which
     the build uses: counting needs no identity), ``village_code``, ``segment``,
     ``source_file`` and ``match_method`` as categoricals of text, ``registered_on``/
-    ``ended_on`` as datetimes and ``source_row`` as int. Parquet files are read by row
-    groups (:data:`CHUNK_ROWS`), each chunk reduced to compact columns (the pseudonym as
-    two 64-bit keys) before the next is read.
+    ``ended_on`` as datetimes and ``source_row`` as int. Files are read in chunks of about
+    :data:`CHUNK_ROWS` rows (Parquet by row groups), each chunk reduced to compact columns
+    (the pseudonym as two 64-bit keys) before the next is read.
     """
     if not paths:
         raise InputError("no registry file given (--registry)")
     gazetteer = build_gazetteer(villages)
-    names = _file_names(paths)
+    names = file_names(paths)
     jobs = [
         (Path(path), name, number, mapping, key, gazetteer, None if map_files else progress)
         for number, (path, name) in enumerate(zip(paths, names, strict=True))
@@ -465,7 +320,7 @@ def ingest_registries(
     accepted = (
         parts[0].accepted if len(parts) == 1 else _concat_columns([p.accepted for p in parts])
     )
-    dup, duplicates = _duplicates(accepted, names)
+    dup, duplicates = duplicate_rows(accepted, names)
     if progress:
         progress("deduplicate", 1, 1)
     kept = accepted.loc[~dup, ["file_no", "match_method", "reason", "kabupaten_code"]]
@@ -475,9 +330,9 @@ def ingest_registries(
         repeated = duplicates.loc[duplicates["source_file"] == name, "source_row"]
         unmatched_parts.append(part.unmatched.loc[~part.unmatched["source_row"].isin(repeated)])
         in_file = kept.loc[kept["file_no"] == number] if len(parts) > 1 else kept
-        counts = _counts(part.rows_in, in_file, part.rejected, len(repeated))
+        counts = file_counts(part.rows_in, in_file, part.rejected, len(repeated))
         files[name] = {**counts, "warnings": part.warnings}
-    totals: dict[str, Any] = {k: sum(f[k] for f in files.values()) for k in _COUNT_KEYS}
+    totals: dict[str, Any] = {k: sum(f[k] for f in files.values()) for k in COUNT_KEYS}
     for section in ("reasons", "warnings"):
         merged: dict[str, int] = {}
         for f in files.values():
@@ -487,7 +342,7 @@ def ingest_registries(
     reconciliation = {
         **totals,
         "files": files,
-        "by_kabupaten": _by_kabupaten(kept["kabupaten_code"], kept["match_method"]),
+        "by_kabupaten": by_kabupaten(kept["kabupaten_code"], kept["match_method"]),
     }
     del kept
     latest = max(
@@ -499,25 +354,12 @@ def ingest_registries(
     del accepted
     return IntakeResult(
         memberships=memberships,
-        unmatched=_concat_outcomes(unmatched_parts),
-        rejected=_concat_outcomes([p.rejected for p in parts]),
+        unmatched=concat_outcomes(unmatched_parts),
+        rejected=concat_outcomes([p.rejected for p in parts]),
         duplicates=duplicates,
         reconciliation=reconciliation,
         data_until=None if pd.isna(latest) else pd.Timestamp(latest),
     )
-
-
-def _by_kabupaten(kabupaten: pd.Series, method: pd.Series) -> dict[str, dict[str, int]]:
-    """Matched and unmatched kept rows per kabupaten (rows of no known kabupaten left out)."""
-    known = kabupaten.cat.codes.to_numpy() >= 0
-    cell = kabupaten.cat.codes.to_numpy()[known].astype(np.int64) * 2
-    cell += method.isna().to_numpy()[known]  # 0 matched, 1 unmatched
-    counts = np.bincount(cell, minlength=2 * len(kabupaten.cat.categories)).reshape(-1, 2)
-    return {
-        str(code): {"matched": int(matched), "unmatched": int(unmatched)}
-        for code, (matched, unmatched) in zip(kabupaten.cat.categories, counts, strict=True)
-        if matched or unmatched
-    }
 
 
 def _placed_memberships(
@@ -564,92 +406,3 @@ def _concat_columns(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 def _date_order(value: Any) -> pd.Timestamp:
     return pd.Timestamp.min if pd.isna(value) else pd.Timestamp(value)
-
-
-def _concat_outcomes(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    frames = [p for p in parts if len(p)]
-    return pd.concat(frames, ignore_index=True) if frames else _empty_outcome()
-
-
-def ingest_workforce(
-    path: Path, villages: gpd.GeoDataFrame, mapping: Mapping[str, str] | None = None
-) -> WorkforceIntake:
-    """Read workforce denominators per village and year.
-
-    Rows are rejected (first reason that applies) for an ``invalid_code``, an
-    ``unknown_code`` (not in the boundaries), an ``invalid_year`` (not 1990-2100),
-    ``invalid_workers`` / ``invalid_informal_workers`` (not a whole number),
-    ``informal_exceeds_workers``, or as a ``duplicate`` of an earlier row for the same
-    village and year. ``source`` is the ``SUMBER`` value, else the file name.
-    """
-    path = Path(path)
-    file = path.name
-    source = inspect_table(path)
-    columns = resolve_columns(source.headers, WORKFORCE_ALIASES, mapping, file=file)
-    missing = [
-        f for f in ("village_code", "year", "workers", "informal_workers") if f not in columns
-    ]
-    if missing:
-        found = ", ".join(h for h in source.headers if h) or "(none)"
-        wanted = {f: WORKFORCE_ALIASES[f][0] for f in missing}
-        raise InputError(
-            f"no recognisable {', '.join(wanted.values())} column; columns found: {found}",
-            file=file,
-            column=next(iter(wanted.values())),
-        )
-    table = read_columns(source, columns, text_only=("village_code",))
-    frame = table.frame
-    codes = normalize_village_codes(frame["village_code"])
-    year = parse_counts(frame["year"])
-    workers = parse_counts(frame["workers"])
-    informal = parse_counts(frame["informal_workers"])
-    known = set(villages["village_code"])
-    checks = [
-        codes.isna(),
-        ~codes.isin(known).fillna(False).astype(bool),
-        ~year.between(1990, 2100).fillna(False).astype(bool),
-        workers.isna(),
-        informal.isna(),
-        (informal > workers).fillna(False).astype(bool),
-    ]
-    reason = np.select(
-        [c.to_numpy(dtype=bool) for c in checks], WORKFORCE_REJECTION_REASONS[:-1], ""
-    )
-    ok = reason == ""
-    keys = pd.DataFrame({"code": codes, "year": year}).loc[ok]
-    repeated = keys.duplicated(keep="first")
-    reason[np.flatnonzero(ok)[repeated.to_numpy()]] = "duplicate"
-    ok = reason == ""
-    given_source = frame["source"] if "source" in frame else pd.Series(np.nan, index=frame.index)
-    out = pd.DataFrame(
-        {
-            "village_code": codes.loc[ok].astype("str"),
-            "year": year.loc[ok].astype("int64"),
-            "workers": workers.loc[ok].astype("int64"),
-            "informal_workers": informal.loc[ok].astype("int64"),
-            "source": given_source.loc[ok].astype("str").where(~blank(given_source).loc[ok], file),
-        }
-    ).reset_index(drop=True)
-    rejected = pd.DataFrame(
-        {
-            "source_file": pd.Series(file, index=frame.index[~ok], dtype="str"),
-            "source_row": table.source_row.loc[~ok].astype("int64"),
-            "reason": pd.Series(reason[~ok], index=frame.index[~ok], dtype="str"),
-            "village_code_raw": frame["village_code"].loc[~ok].astype("str"),
-            "year": frame["year"].loc[~ok].astype("str"),
-            "workers": frame["workers"].loc[~ok].astype("str"),
-            "informal_workers": frame["informal_workers"].loc[~ok].astype("str"),
-        }
-    ).reset_index(drop=True)
-    reasons = rejected["reason"].value_counts()
-    reconciliation = {
-        "rows_in": len(frame),
-        "accepted": len(out),
-        "rejected": len(rejected),
-        "reasons": {str(k): int(v) for k, v in sorted(reasons.items())},
-        "warnings": {
-            "numeric_id_cells": table.numeric_cells.get("village_code", 0),
-            "blank_rows": table.blank_rows,
-        },
-    }
-    return WorkforceIntake(out, rejected, reconciliation)

@@ -255,8 +255,10 @@ def _build(
     map_files: Any,
     count: Callable[..., engine.VillageCounts],
 ) -> BuildResult:
-    from analytics.intake import ingest_registries, ingest_workforce, load_mapping
+    from analytics.intake import ingest_registries
     from analytics.io.boundaries import read_villages
+    from analytics.io.headers import load_mapping
+    from analytics.workforce_intake import ingest_workforce
 
     timings: dict[str, float] = {}
     store_writer.check_out_dir(inputs.out)

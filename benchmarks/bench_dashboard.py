@@ -365,18 +365,7 @@ def main() -> None:
     load["outline_geojson_gzip"] = len(outline.data)
 
     dep = map_callback(client)
-    base = {
-        "map-view": {"level": "desa", "area": root},
-        "month": months[-1],
-        "segment": "BPU",
-        "scheme": "targets",
-        "k": 5,
-        "layer": "coverage",
-        "labels": [],
-        "map-lang": "id",
-        "map-target": "100",
-        "map-target-custom": None,
-    }
+    base = {**BASE, "map-view": {"level": "desa", "area": root}, "month": months[-1]}
     # the initial (full) call, as the browser makes it on first load
     first = client.post(
         "/_dash-update-component", json=payload(dep, base, "map-view.data"), headers=GZIP
@@ -422,13 +411,7 @@ def main() -> None:
             "change_bytes": all(v["median_bytes_gzip"] <= 30_000 for v in hot.values()),
             "change_ms": all(v["median_ms"] <= 100 for v in hot.values()),
         },
-        "load_average": Path("/proc/loadavg").read_text().split()[:3]
-        if Path("/proc/loadavg").exists()
-        else None,
-        "python": sys.version.split()[0],
-        "git": subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-        ).stdout.strip(),
+        **_context(),
     }
     out = ROOT / "benchmarks" / "results" / "bench_dashboard.json"
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -270,8 +270,9 @@ def _require_complete(inputs: InputSet) -> None:
 def dry_run(uploads_dir: Path, settings: Settings) -> dict[str, Any]:
     """The reconciliation of the selected registries (and workforce) against the selected
     boundaries, as a build would count it; nothing is written anywhere."""
-    from analytics.intake import ingest_registries, ingest_workforce
+    from analytics.intake import ingest_registries
     from analytics.io.boundaries import read_villages
+    from analytics.workforce_intake import ingest_workforce
 
     with staged_inputs(uploads_dir) as inputs:
         if inputs.boundaries is None or not inputs.registries:

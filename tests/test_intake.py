@@ -17,9 +17,10 @@ from hypothesis import strategies as st
 from shapely.geometry import box
 
 from analytics.errors import InputError
-from analytics.intake import ingest_registries, ingest_workforce
+from analytics.intake import ingest_registries
 from analytics.pseudonym import pseudonymize
 from analytics.schemas import MembershipSchema, VillageSchema, WorkforceSchema
+from analytics.workforce_intake import ingest_workforce
 
 KEY = b"test-key"
 HEADER = (

@@ -12,16 +12,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from analytics.errors import InputError
-from analytics.io.tables import (
-    REGISTRY_ALIASES,
-    detect_delimiter,
-    detect_encoding,
-    header_key,
-    inspect_table,
-    load_mapping,
-    read_columns,
-    resolve_columns,
-)
+from analytics.io.headers import REGISTRY_ALIASES, header_key, load_mapping, resolve_columns
+from analytics.io.tables import detect_delimiter, detect_encoding, inspect_table, read_columns
 
 ROWS = [["K1", "Désa Sérang", "05/01/2023"], ["K2", "Ngampilan", "2023-02-01"]]
 

@@ -27,7 +27,7 @@ import shapely
 
 from analytics.codes import normalize_village_codes
 from analytics.errors import InputError
-from analytics.io.tables import header_key
+from analytics.io.headers import header_key
 from analytics.schemas import WGS84, VillageSchema
 
 logger = logging.getLogger(__name__)

@@ -29,7 +29,8 @@ import pandas as pd
 
 from analytics.codes import normalize_village_codes
 from analytics.errors import InputError
-from analytics.io.tables import REGISTRY_ALIASES, inspect_table, read_columns, resolve_columns
+from analytics.io.headers import REGISTRY_ALIASES, resolve_columns
+from analytics.io.tables import inspect_table, read_columns
 from analytics.schemas import OfficerSchema, OutreachEventSchema
 from analytics.values import blank, parse_counts, parse_dates
 

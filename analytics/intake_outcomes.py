@@ -1,0 +1,125 @@
+"""Outcome tables and reconciliation counts of the registry intake.
+
+Rows that are rejected or not placed are reported in the outcome-table shape
+(:data:`OUTCOME_COLUMNS`: file, row, reason, location, segment and date fields only, never
+an identity); the reconciliation counts every row once per file and in total.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from analytics.io.tables import Table
+
+REJECTION_REASONS: Final = (
+    "no_identity",
+    "missing_registration_date",
+    "invalid_registration_date",
+    "unknown_segment",
+    "invalid_end_date",
+    "end_before_registration",
+)
+OUTCOME_COLUMNS: Final = (
+    "source_file",
+    "source_row",
+    "reason",
+    "village_code_raw",
+    "desa",
+    "kecamatan",
+    "kabupaten",
+    "segment",
+    "registered_on_raw",
+)
+#: The per-file counts that add up to the totals.
+COUNT_KEYS: Final = (
+    "rows_in",
+    "matched",
+    "matched_by_code",
+    "matched_by_name",
+    "unmatched",
+    "rejected",
+    "duplicates",
+)
+
+
+def _display(values: pd.Series) -> pd.Series:
+    """Values as text for the outcome tables (dates as ISO)."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.dt.strftime("%Y-%m-%d").astype("str")
+    return values.astype("str")
+
+
+def outcome_rows(table: Table, mask: np.ndarray, reasons: pd.Series, file: str) -> pd.DataFrame:
+    """Rows of ``table`` selected by ``mask`` in the outcome-table shape."""
+    frame = table.frame.loc[mask]
+    empty = pd.Series(np.nan, index=frame.index, dtype="str")
+    column_of = {"village_code_raw": "village_code", "registered_on_raw": "registered_on"}
+    data = {
+        "source_file": pd.Series(file, index=frame.index, dtype="str"),
+        "source_row": table.source_row.loc[mask].astype("int64"),
+        "reason": reasons.loc[mask].astype("str"),
+    }
+    for name in OUTCOME_COLUMNS[3:]:
+        source = column_of.get(name, name)
+        data[name] = _display(frame[source]) if source in frame else empty
+    return pd.DataFrame(data).reset_index(drop=True)
+
+
+def empty_outcome() -> pd.DataFrame:
+    """An outcome table without rows."""
+    frame = pd.DataFrame({c: pd.Series(dtype="str") for c in OUTCOME_COLUMNS})
+    return frame.astype({"source_row": "int64"})
+
+
+def concat_outcomes(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The outcome tables one after the other (an empty outcome table when all are empty)."""
+    frames = [p for p in parts if len(p)]
+    return pd.concat(frames, ignore_index=True) if frames else empty_outcome()
+
+
+def file_counts(rows_in: int, accepted: pd.DataFrame, rejected: pd.DataFrame, dup: int) -> dict:
+    """Reconciliation counts of one file from its kept accepted rows and its rejected rows."""
+    method = accepted["match_method"].value_counts()
+    reasons = rejected["reason"].value_counts().to_dict()
+    unmatched = accepted["reason"].value_counts()
+    reasons.update(unmatched.to_dict())
+    return {
+        "rows_in": rows_in,
+        "matched": int(method.sum()),
+        "matched_by_code": int(method.get("code", 0)),
+        "matched_by_name": int(method.get("name", 0)),
+        "unmatched": int(unmatched.sum()),
+        "rejected": len(rejected),
+        "duplicates": dup,
+        "reasons": {str(k): int(v) for k, v in sorted(reasons.items()) if v},
+    }
+
+
+def by_kabupaten(kabupaten: pd.Series, method: pd.Series) -> dict[str, dict[str, int]]:
+    """Matched and unmatched kept rows per kabupaten (rows of no known kabupaten left out)."""
+    known = kabupaten.cat.codes.to_numpy() >= 0
+    cell = kabupaten.cat.codes.to_numpy()[known].astype(np.int64) * 2
+    cell += method.isna().to_numpy()[known]  # 0 matched, 1 unmatched
+    counts = np.bincount(cell, minlength=2 * len(kabupaten.cat.categories)).reshape(-1, 2)
+    return {
+        str(code): {"matched": int(matched), "unmatched": int(unmatched)}
+        for code, (matched, unmatched) in zip(kabupaten.cat.categories, counts, strict=True)
+        if matched or unmatched
+    }
+
+
+def file_names(paths: Sequence[Path]) -> list[str]:
+    """The names files are reported under: their own, numbered when two share one."""
+    names: list[str] = []
+    for path in paths:
+        name, n = Path(path).name, 1
+        while name in names:
+            n += 1
+            name = f"{Path(path).name} ({n})"
+        names.append(name)
+    return names

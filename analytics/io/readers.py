@@ -1,0 +1,193 @@
+"""Format readers: the needed columns of a CSV, XLSX or Parquet file as frames of text.
+
+These are the per-format halves of :mod:`analytics.io.tables`, which detects the format and
+header row, numbers the rows and counts blank ones. CSV and XLSX can be read in chunks of
+rows (``chunk_rows``) so that memory does not grow with the file; Parquet is read by row
+groups (:attr:`~analytics.io.tables.TableSource.row_groups`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Final
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from analytics.io.tables import TableSource
+
+_STR: Final = pd.StringDtype("pyarrow", na_value=np.nan)  # the default ``str`` dtype
+
+
+def open_workbook(path: Any) -> Any:
+    """An openpyxl workbook in read-only mode, with cached values (formulas never evaluated)."""
+    import openpyxl
+
+    return openpyxl.load_workbook(path, read_only=True, data_only=True)
+
+
+def csv_frames(
+    source: TableSource, columns: Mapping[str, str], chunk_rows: int | None
+) -> Iterator[pd.DataFrame]:
+    """The ``columns`` (``{field: header}``) of a CSV, ``chunk_rows`` rows at a time (or whole).
+
+    Every row below the header is kept, blank lines included (as all-empty rows), so row
+    positions stay line positions. Cells are stripped text; empty cells are NaN.
+    """
+    options: dict[str, Any] = {
+        "sep": source.delimiter,
+        "encoding": source.encoding,
+        "usecols": list(columns.values()),
+        "dtype": str,
+        "keep_default_na": False,
+        "na_values": [""],
+        "skip_blank_lines": False,
+        "skiprows": source.header_row - 1,
+        "engine": "c",
+    }
+    if chunk_rows is None:
+        yield _stripped(pd.read_csv(source.path, **options), columns)
+        return
+    with pd.read_csv(source.path, chunksize=chunk_rows, **options) as reader:
+        for frame in reader:
+            yield _stripped(frame, columns)
+
+
+def _stripped(frame: pd.DataFrame, columns: Mapping[str, str]) -> pd.DataFrame:
+    """The columns renamed to their fields, stripped, with empty text as NaN."""
+    data = {}
+    for name, header in columns.items():
+        text = frame[header].str.strip()
+        data[name] = text.where(text != "")
+    return pd.DataFrame(data, index=frame.index)
+
+
+def xlsx_cell_text(value: object, text_only: bool) -> tuple[str | None, bool]:
+    """The text of one cell and whether it was a refused numeric cell."""
+    if value is None:
+        return None, False
+    if isinstance(value, str):
+        text = value.strip()
+        return (text or None), False
+    if isinstance(value, bool):
+        return (None, True) if text_only else (str(value).upper(), False)
+    if isinstance(value, dt.datetime | dt.date):
+        if text_only:
+            return None, True
+        day = value.date() if isinstance(value, dt.datetime) else value
+        return day.isoformat(), False
+    if isinstance(value, int | float):
+        if text_only:
+            return None, True
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value)), False
+        return str(value), False
+    return str(value), False
+
+
+def xlsx_frames(
+    source: TableSource,
+    columns: Mapping[str, str],
+    text_only: Collection[str],
+    workbook: Any,
+    chunk_rows: int | None,
+) -> Iterator[tuple[pd.DataFrame, dict[str, int]]]:
+    """The ``columns`` of a sheet and their refused numeric cells, ``chunk_rows`` rows at a time.
+
+    The sheet is streamed (openpyxl read-only ``iter_rows``); a workbook opened here is
+    closed when the iteration ends or is abandoned. At least one (maybe empty) frame comes.
+    """
+    positions = {f: source.headers.index(h) for f, h in columns.items()}
+    book = workbook if workbook is not None else open_workbook(source.path)
+    try:
+        sheet = book[source.sheet or book.sheetnames[0]]
+        values: dict[str, list[object]] = {f: [] for f in columns}
+        taken, yielded = 0, False
+        for row in sheet.iter_rows(min_row=source.header_row + 1, values_only=True):
+            for name, position in positions.items():
+                values[name].append(row[position] if position < len(row) else None)
+            taken += 1
+            if taken == chunk_rows:
+                yield _xlsx_frame(values, text_only)
+                values, taken, yielded = {f: [] for f in columns}, 0, True
+        if taken or not yielded:
+            yield _xlsx_frame(values, text_only)
+    finally:
+        if workbook is None:
+            book.close()
+
+
+def _xlsx_frame(
+    values: Mapping[str, list[object]], text_only: Collection[str]
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    data: dict[str, pd.Series] = {}
+    numeric: dict[str, int] = {}
+    for name, cells in values.items():
+        converted = [xlsx_cell_text(v, name in text_only) for v in cells]
+        data[name] = pd.Series([text for text, _ in converted], dtype="str")
+        numeric[name] = sum(refused for _, refused in converted)
+    return pd.DataFrame(data), numeric
+
+
+def read_parquet(
+    source: TableSource,
+    columns: Mapping[str, str],
+    text_only: Collection[str],
+    categorical: Collection[str],
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """The ``columns`` of a Parquet file (its ``row_groups`` only, when set), one at a time.
+
+    Integer id columns are exact and become text; floating-point id columns (``text_only``)
+    are refused and counted; text columns in ``categorical`` are read dictionary-encoded.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(source.path)
+
+    def is_text(header: str) -> bool:
+        kind = schema.field(header).type
+        return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
+
+    metadata = pq.ParquetFile(source.path).metadata
+    groups = source.row_groups
+    if groups is None:
+        rows = metadata.num_rows
+    else:
+        rows = sum(metadata.row_group(g).num_rows for g in groups)
+    data: dict[str, pd.Series] = {}
+    numeric: dict[str, int] = {}
+    for name, header in columns.items():
+        # One column at a time: the Arrow buffers of a column are freed once converted.
+        read_dictionary = [header] if name in categorical and is_text(header) else None
+        if groups is None:
+            table = pq.read_table(source.path, columns=[header], read_dictionary=read_dictionary)
+        else:
+            parquet = pq.ParquetFile(source.path, read_dictionary=read_dictionary)
+            table = parquet.read_row_groups(list(groups), columns=[header])
+        column = table.column(0)
+        kind = column.type
+        if pa.types.is_floating(kind) and name in text_only:
+            # A float has lost digits (or leading zeros) of a code or id: refuse, count.
+            numeric[name] = rows - column.null_count
+            series = pd.Series(np.nan, index=pd.RangeIndex(rows), dtype="str")
+        elif pa.types.is_integer(kind):
+            series = pd.Series(pd.array(column.cast(pa.large_string()), dtype=_STR))
+        elif pa.types.is_floating(kind):
+            values = column.to_pandas()
+            integral = values.notna() & (values == values.round())
+            series = values.astype("str").where(~integral, values.astype("Int64").astype("str"))
+        elif pa.types.is_date(kind) or pa.types.is_timestamp(kind):
+            series = pd.to_datetime(column.to_pandas()).dt.tz_localize(None)
+            series = series.dt.normalize() if pa.types.is_timestamp(kind) else series
+        elif isinstance(kind, pa.DictionaryType):
+            series = column.to_pandas()
+        else:
+            # Whitespace and empty text are left to the value normalisers: copying ten
+            # million ids to trim them here would double the memory needed.
+            series = pd.Series(pd.array(column.cast(pa.large_string()), dtype=_STR))
+        del table, column
+        data[name] = series.reset_index(drop=True)
+    return pd.DataFrame(data, index=pd.RangeIndex(rows)), numeric

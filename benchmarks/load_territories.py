@@ -39,6 +39,9 @@ import requests
 
 ROOT: Final = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from dash_helpers import callback_request  # noqa: E402  (the tests' request builder)
 
 from analytics.access import Role, Territory, User, territory_codes  # noqa: E402
 from analytics.io.user_store import add_user  # noqa: E402
@@ -136,27 +139,9 @@ def _wait(base: str, proc: subprocess.Popen[bytes], timeout: float = 90) -> None
 
 def _payload(dependency: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
     """The JSON Dash's renderer posts for callback ``dependency`` (from /_dash-dependencies)."""
-    key = dependency["output"]
-    stripped = key[2:-2] if key.startswith("..") else key
-    outputs = []
-    for part in stripped.split("..."):
-        cid, prop = part.rsplit(".", 1)
-        outputs.append({"id": cid, "property": prop})
-
-    def items(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [
-            {**e, "value": values.get(f"{e['id']}.{e['property']}")}
-            for e in entries
-            if isinstance(e["id"], str)
-        ]
-
-    return {
-        "output": key,
-        "outputs": outputs if key.startswith("..") else outputs[0],
-        "inputs": items(dependency["inputs"]),
-        "state": items(dependency.get("state", [])),
-        "changedPropIds": [next(iter(values))] if values else [],
-    }
+    return callback_request(
+        dependency["output"], dependency["inputs"], dependency.get("state", []), values
+    )
 
 
 def _check(sim: Simulated, kind: str, body: str, tally: Tally) -> None:

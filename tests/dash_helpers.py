@@ -26,3 +26,34 @@ def find(component: Any, component_id: str) -> Any:
             if found is not None:
                 return found
     return None
+
+
+def callback_request(
+    key: str, inputs: list[dict[str, Any]], state: list[dict[str, Any]], values: dict[str, Any]
+) -> dict[str, Any]:
+    """The JSON Dash's renderer posts to ``/_dash-update-component`` for the callback whose
+    output key is ``key`` (from ``app.callback_map`` or ``/_dash-dependencies``).
+
+    ``values`` maps ``"id.prop"`` to the value sent (others are ``None``); its first key is
+    the input that changed.
+    """
+    stripped = key[2:-2] if key.startswith("..") else key
+    outputs = []
+    for part in stripped.split("..."):
+        cid, prop = part.rsplit(".", 1)
+        outputs.append({"id": cid, "property": prop})
+
+    def items(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [
+            {**e, "value": values.get(f"{e['id']}.{e['property']}")}
+            for e in entries
+            if isinstance(e["id"], str)
+        ]
+
+    return {
+        "output": key,
+        "outputs": outputs if key.startswith("..") else outputs[0],
+        "inputs": items(inputs),
+        "state": items(state),
+        "changedPropIds": [next(iter(values))] if values else [],
+    }

@@ -15,6 +15,7 @@ from typing import Any
 
 import dash
 import pytest
+from dash_helpers import callback_request
 from flask.testing import FlaskClient
 from store_factory import write_store
 
@@ -95,23 +96,4 @@ def callback_payload(app: dash.Dash, key: str, values: dict[str, Any]) -> dict[s
     """The JSON Dash's renderer posts to /_dash-update-component for callback ``key``;
     ``values`` maps ``"id.prop"`` to the value sent (others are None)."""
     spec = app.callback_map[key]
-    stripped = key[2:-2] if key.startswith("..") else key
-    outputs = []
-    for part in stripped.split("..."):
-        cid, prop = part.rsplit(".", 1)
-        outputs.append({"id": cid, "property": prop})
-
-    def items(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return [
-            {**e, "value": values.get(f"{e['id']}.{e['property']}")}
-            for e in entries
-            if isinstance(e["id"], str)
-        ]
-
-    return {
-        "output": key,
-        "outputs": outputs if key.startswith("..") else outputs[0],
-        "inputs": items(spec["inputs"]),
-        "state": items(spec["state"]),
-        "changedPropIds": [next(iter(values))] if values else [],
-    }
+    return callback_request(key, spec["inputs"], spec["state"], values)

@@ -5,8 +5,10 @@
 * the whole national build (83,402 real village boundaries) at 1 M and 10 M rows, and at
   45 M with ``--national-45m`` (:mod:`bench_national`: time per step, peak memory, GeoJSON
   sizes, counting vs DuckDB in the same run);
-* the dashboard on the demo store (:mod:`bench_dashboard`: first-load bytes, bytes and
-  server time per filter change).
+* the dashboard on the demo store and, when a national build ran, on the largest national
+  store (:mod:`bench_dashboard`: first-load bytes, bytes and server time per filter change at
+  every level, from the whole country down to the villages of one kabupaten);
+* registry intake as Parquet, chunked CSV and whole CSV (:mod:`bench_intake_formats`).
 
 Writes ``benchmarks/results/summary.json`` and ``summary.md``. Every step runs in its own
 process; a failing step is recorded with its error and the others still run.
@@ -75,6 +77,12 @@ def run(national_45m: bool, skip_national: bool) -> dict[str, Any]:
         }
     status = _python("bench_dashboard.py")
     summary["dashboard"] = {**_json("bench_dashboard.json"), **status}
+    if sizes:
+        store = BENCH / "work" / f"store_{max(sizes)}_pandas"
+        status = _python("bench_dashboard.py", "--store", str(store))
+        summary["dashboard_national"] = {**_json("bench_dashboard_national.json"), **status}
+    status = _python("bench_intake_formats.py")
+    summary["intake_formats"] = {**_json("bench_intake_formats.json"), **status}
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     (RESULTS / "summary.md").write_text(markdown(summary), encoding="utf-8")
@@ -160,7 +168,31 @@ def markdown(summary: dict[str, Any]) -> str:
                 f"| {name} | {change['median_ms']} | {change['p90_ms']} | "
                 f"{change['median_bytes_gzip']:,} |"
             )
+    lines += _national_dashboard(summary.get("dashboard_national", {}))
     return "\n".join(lines) + "\n"
+
+
+def _national_dashboard(dash: dict[str, Any]) -> list[str]:
+    if "views" not in dash:
+        return []
+    lines = [
+        "",
+        "## Dashboard (national store)",
+        "",
+        f"Country's first load: {dash['country_first_load_gzip']:,} B gzip without the JS "
+        f"bundles; largest village file of one kabupaten {dash['largest_village_file_gzip']:,} B."
+        f" Targets met: {dash['meets_targets']}.",
+        "",
+        "| view | draw B gz | change | median ms | median bytes gz |",
+        "|---|---:|---|---:|---:|",
+    ]
+    for name, view in dash["views"].items():
+        for change, r in view["hot_changes"].items():
+            lines.append(
+                f"| {name} | {view['draw_total_gzip']:,} | {change} | {r['median_ms']} | "
+                f"{r['median_bytes_gzip']:,} |"
+            )
+    return lines
 
 
 def main() -> None:

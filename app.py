@@ -22,7 +22,7 @@ from analytics.codes import LEVELS
 from analytics.settings import Settings
 from analytics.store import StoreError
 from layouts.auth import setup_auth
-from layouts.data_access import SETTINGS_KEY, current_store, refuse
+from layouts.data_access import SETTINGS_KEY, current_store, refuse, warm_store
 from layouts.export_ui import register_export_callbacks
 from layouts.shell import register_shell_callbacks, shell_layout
 
@@ -94,6 +94,8 @@ def create_app(settings: Settings | None = None) -> Dash:
         register = getattr(module, "register_callbacks", None)
         if register is not None:
             register(app)
+    if settings.warm:
+        warm_store(settings.store_dir)
     return app
 
 
@@ -102,4 +104,6 @@ server = app.server
 
 if __name__ == "__main__":  # pragma: no cover
     _settings = Settings.from_env()
+    if not _settings.warm:  # the development server warms too; a worker does with CAKUPAN_WARM=1
+        warm_store(_settings.store_dir)
     app.run(host=_settings.host, port=_settings.port, debug=_settings.debug)

@@ -47,6 +47,8 @@ class Settings:
     max_upload_mb: int = 200
     #: Served over HTTPS (behind a TLS proxy): secure cookies and HSTS.
     https: bool = False
+    #: Read the store's large tables in the background when the app starts (CAKUPAN_WARM).
+    warm: bool = False
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -79,6 +81,7 @@ class Settings:
             uploads_dir=Path(env.get("CAKUPAN_UPLOADS", base.uploads_dir)),
             max_upload_mb=int(env.get("CAKUPAN_MAX_UPLOAD_MB", base.max_upload_mb)),
             https=env.get("CAKUPAN_HTTPS", "0").lower() in {"1", "true", "yes"},
+            warm=env.get("CAKUPAN_WARM", "0").lower() in {"1", "true", "yes"},
         )
 
     def with_(self, **changes: object) -> Settings:

@@ -95,3 +95,62 @@ def projected_month(
     if months > MAX_PROJECTION_MONTHS:
         return None
     return pd.Timestamp(latest_month).to_period("M").to_timestamp() + pd.DateOffset(months=months)
+
+
+def combined_coverage(rows: pd.DataFrame, area_code: str = "") -> pd.DataFrame:
+    """Coverage of several areas together, per segment and month, as one area ``area_code``.
+
+    ``rows`` are coverage rows of areas that do not overlap (e.g. every province of the
+    store, or a branch's kabupaten). As at every level, the numerator is the actives of
+    villages with a denominator (``active_covered``) and the denominator the sum of the
+    known ``eligible``; coverage is empty when no area has a denominator. Columns
+    ``area_code``, ``segment``, ``month``, ``active``, ``active_covered``, ``eligible``,
+    ``coverage_pct``, ordered by segment and month.
+    """
+    sums = (
+        rows.astype({"segment": "str"})
+        .groupby(["segment", "month"], sort=True)
+        .agg(
+            active=("active", "sum"),
+            active_covered=("active_covered", "sum"),
+            eligible=("eligible", lambda s: s.sum(min_count=1)),
+        )
+        .reset_index()
+    )
+    eligible = sums["eligible"].astype("float64")
+    pct = (100.0 * sums["active_covered"] / eligible.where(eligible > 0)).astype("float64")
+    return sums.assign(eligible=eligible, coverage_pct=pct).assign(area_code=area_code)[
+        ["area_code", "segment", "month", "active", "active_covered", "eligible", "coverage_pct"]
+    ]
+
+
+def lowest_latest(sub: pd.DataFrame, n: int) -> tuple[pd.DataFrame, int]:
+    """The rows of the ``n`` areas with the lowest coverage in the latest month, and how
+    many areas ``sub`` holds.
+
+    ``sub`` is long form (``area_code``, ``month``, ``coverage_pct``, ...). The areas come
+    lowest first (ties by code); areas without a value in the latest month come last, so
+    areas that can be ranked are never pushed out by ones that cannot. With ``n`` or fewer
+    areas every area is kept, in the order of ``sub``.
+    """
+    codes = sub["area_code"].astype("str")
+    total = int(codes.nunique())
+    if total <= n:
+        return sub, total
+    latest = sub.loc[sub["month"] == sub["month"].max(), ["area_code", "coverage_pct"]]
+    order = (
+        pd.DataFrame({"area_code": codes.unique()})
+        .merge(
+            latest.astype({"area_code": "str"}),
+            on="area_code",
+            how="left",
+            validate="one_to_one",
+        )
+        .sort_values(["coverage_pct", "area_code"], na_position="last", ignore_index=True)
+    )
+    chosen = order["area_code"].head(n).tolist()
+    rank = {code: i for i, code in enumerate(chosen)}
+    picked = sub.loc[codes.isin(rank)]
+    position = picked["area_code"].astype("str").map(rank)
+    out = picked.assign(_rank=position.to_numpy()).sort_values(["_rank", "month"], kind="stable")
+    return out.drop(columns="_rank").reset_index(drop=True), total

@@ -13,6 +13,8 @@ every read is refused.
 from __future__ import annotations
 
 import json
+import logging
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Final
@@ -23,7 +25,7 @@ import flask
 from analytics import audit
 from analytics.access import AccessDenied, Action, User, is_allowed, may
 from analytics.settings import Settings
-from analytics.store import Store
+from analytics.store import Store, StoreError
 from analytics.territory_store import TerritoryStore
 
 SETTINGS_KEY: Final = "CAKUPAN_SETTINGS"
@@ -32,6 +34,28 @@ SETTINGS_KEY: Final = "CAKUPAN_SETTINGS"
 def current_settings() -> Settings:
     settings: Settings = flask.current_app.config[SETTINGS_KEY]
     return settings
+
+
+def warm_store(store_dir: Path) -> threading.Thread:
+    """Read the store's large tables in a background thread, so the first user after a
+    start does not wait for them (a national ``coverage.parquet`` takes about 10 s).
+
+    The reads fill the same per-file caches the requests use. A missing or broken store is
+    only logged here: the pages report it to the user.
+    """
+
+    def read() -> None:
+        store = Store(store_dir)
+        try:
+            store.meta()
+            store.areas()
+            store.coverage()
+        except (StoreError, OSError) as exc:
+            logging.getLogger(__name__).warning("store not warmed: %s", exc)
+
+    thread = threading.Thread(target=read, name="cakupan-warm-store", daemon=True)
+    thread.start()
+    return thread
 
 
 def current_user() -> User:

@@ -30,10 +30,10 @@ from analytics.settings import Settings
 from analytics.suppression import primary_cells
 from layouts.data_access import geojson_bounds
 from layouts.figure_export import SIZES, ExportHeader, LegendEntry, Size, decorate, legend_panel
-from layouts.figures import fit_view, map_figure, map_values
+from layouts.figures import HIGHLIGHT, fit_view, map_figure, map_values
 from layouts.i18n import fmt_month, t
 from layouts.map_callbacks import StoreLike, _view_rows, store_facts
-from layouts.trend_views import trend_main
+from layouts.trend_views import trend_main, trend_rows
 from layouts.url_state import ViewState, geo_parent
 
 #: Share of the plot width the map takes; the legend panel sits to its right.
@@ -82,8 +82,10 @@ def export_header(
 ) -> ExportHeader:
     """Title block and footer text from the store's metadata."""
     meta = store.meta()
-    names = dict(zip(store.areas()["area_code"], store.areas()["area_name"], strict=True))
-    area = f"{names.get(area_code, area_code)} ({area_code})" if area_code else t("all_areas", lang)
+    areas = store.areas()  # one lookup, not a dict of every area (91,000 on a national store)
+    found = areas.loc[areas["area_code"] == area_code, "area_name"].tolist()
+    name = str(found[0]) if found else area_code
+    area = f"{name} ({area_code})" if area_code else t("all_areas", lang)
     source = msg("source", lang)
     if meta.get("workforce_source"):
         source += f"; {msg('denominator', lang)}: {meta['workforce_source']}"
@@ -154,8 +156,9 @@ def map_export(
     exported_on: date,
     size: Size = "screen",
     title: str | None = None,
-) -> go.Figure:
-    """The map of ``state`` (already resolved) with title, legend and footer."""
+) -> dict[str, Any]:
+    """The map of ``state`` (already resolved) with title, legend and footer, as a figure
+    dict with the boundaries embedded (ready for :func:`layouts.figure_export.render`)."""
     facts = store_facts(store, settings)
     lang = state.lang
     view, points = _view_rows(store, state)
@@ -185,7 +188,8 @@ def map_export(
         basemap_tiles=False,
         uirevision="export",
     )
-    fig = embed_geojson(fig, store)
+    # The highlight outlines a row clicked on screen: an export has none, so no geometry.
+    fig["data"][HIGHLIGHT]["geojson"] = {"type": "FeatureCollection", "features": []}
     fig["layout"]["map"]["domain"] = {"x": [0, MAP_SHARE], "y": [0, 1]}
     notes = (msg("hidden_note", lang, n=threshold - 1),) if threshold and hidden.any() else ()
     header = export_header(
@@ -208,7 +212,10 @@ def map_export(
         no_data += " / " + msg("hidden", lang).lower()
     entries.append(LegendEntry(NO_DATA_COLOR, no_data, counts[NO_DATA_CLASS]))
     title_text = f"{t('legend', lang)} (%) · {t(f'scheme.{state.scheme}', lang)}"
-    return legend_panel(out, title_text, entries, x0=MAP_SHARE + 0.03)
+    framed = legend_panel(out, title_text, entries, x0=MAP_SHARE + 0.03).to_dict()
+    # The geometry goes in last, into the plain dict: a go.Figure deep-copies it on every
+    # step (3 s for the country's 514 kabupaten) and Kaleido would copy it once more.
+    return embed_geojson(framed, store)
 
 
 def trend_export(
@@ -225,15 +232,16 @@ def trend_export(
     """The trend chart of ``state.area`` and ``state.segment`` (target, projection)."""
     facts = store_facts(store, settings)
     lang = state.lang
-    coverage = store.coverage()
+    # Only the rows drawn (a few dozen), never the whole coverage table.
+    coverage = trend_rows(
+        store, state.area, state.segment, compare_area, compare_segment, facts.root_codes
+    )
     notes: tuple[str, ...] = ()
     if threshold is not None:
         small = primary_cells(coverage[["active"]], threshold)["active"]
         if small.any():
             coverage = coverage.assign(coverage_pct=coverage["coverage_pct"].mask(small))
-            wanted = coverage["area_code"].isin([state.area, compare_area or state.area])
-            if (small & wanted).any():
-                notes = (msg("trend_hidden_note", lang, n=threshold - 1),)
+            notes = (msg("trend_hidden_note", lang, n=threshold - 1),)
     fig = trend_main(
         coverage,
         facts.names,

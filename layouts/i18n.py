@@ -110,6 +110,16 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "trend.none": {"id": "(tidak ada)", "en": "(none)"},
     "trend.projection": {"id": "Proyeksi laju saat ini", "en": "Projection at current pace"},
     "trend.sub_areas": {"id": "Sub-wilayah", "en": "Sub-areas"},
+    "trend.sub_areas_capped": {
+        "id": "{shown} dari {total} dengan cakupan terendah pada {month}, terendah lebih dulu;"
+        " pilih wilayah untuk melihat yang lain",
+        "en": "the {shown} of {total} with the lowest coverage in {month}, lowest first;"
+        " choose an area to see the others",
+    },
+    "trend.search_hint": {
+        "id": "Ketik nama atau kode untuk mencari kecamatan dan desa",
+        "en": "Type a name or code to find kecamatan and villages",
+    },
     # Quality
     "quality.title": {
         "id": "Rekonsiliasi build terakhir",

@@ -85,17 +85,23 @@ def read_row_lists(store: Any) -> dict[str, pd.DataFrame] | None:
     return lists
 
 
-def table_of_rows(store: Any, lang: str) -> pd.DataFrame | None:
+def area_names(store: Any) -> dict[str, str]:
+    """Area code -> name (``tolist`` first: iterating 91,000 Arrow strings takes ~0.3 s)."""
+    areas = store.areas()
+    return dict(zip(areas["area_code"].tolist(), areas["area_name"].tolist(), strict=True))
+
+
+def table_of_rows(
+    store: Any, lang: str, names: dict[str, str] | None = None
+) -> pd.DataFrame | None:
     lists = read_row_lists(store)
     if lists is None:
         return None
-    areas = store.areas()
-    names = dict(zip(areas["area_code"], areas["area_name"], strict=True))
-    return rows_to_fix(lists, names, lang)
+    return rows_to_fix(lists, names if names is not None else area_names(store), lang)
 
 
-def _rows_section(store: Any, lang: str) -> html.Div:
-    table = table_of_rows(store, lang)
+def _rows_section(store: Any, lang: str, names: dict[str, str]) -> html.Div:
+    table = table_of_rows(store, lang, names)
     title = t("quality.rows.title", lang)
     if table is None:
         return html.Div(
@@ -188,8 +194,7 @@ def layout(**query: object) -> html.Div:
         rec = store.reconciliation()
     except StoreError as exc:
         return html.Div(str(exc), className="store-missing")
-    areas = store.areas()
-    names = dict(zip(areas["area_code"], areas["area_name"], strict=True))
+    names = area_names(store)
     files = file_rows(rec, lang)
     file_table = _table(
         [t("file", lang), *[t(k, lang) for k in COUNT_KEYS], t("reasons", lang), "="],
@@ -274,7 +279,7 @@ def layout(**query: object) -> html.Div:
             className="panel",
         )
     )
-    sections.append(_rows_section(store, lang))
+    sections.append(_rows_section(store, lang, names))
     return html.Div(sections)
 
 

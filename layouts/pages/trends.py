@@ -3,27 +3,25 @@
 from __future__ import annotations
 
 import dash
-from dash import Input, Output, State, dcc, html
+from dash import Input, Output, State, dcc, html, no_update
 
 from analytics.schemas import COVERAGE_SEGMENTS
 from layouts import components, export_ui, ids
 from layouts.data_access import current_settings, current_store, require_area
 from layouts.i18n import t
 from layouts.map_callbacks import resolve_state, store_facts
-from layouts.trend_views import trend_main, trend_small
+from layouts.trend_views import (
+    area_options,
+    lists_every_area,
+    search_options,
+    sub_area_rows,
+    trend_main,
+    trend_rows,
+    trend_small,
+)
 from layouts.url_state import effective_target, parse_query, target_from_controls, to_query
 
 dash.register_page(__name__, path="/tren", name="Tren", title="Cakupan · Tren")
-
-
-def _area_options(store, lang: str) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
-    areas = store.areas().sort_values("area_code")
-    return [
-        {"label": f"{name} ({code}) · {t('level.' + lvl, lang)}", "value": code}
-        for code, name, lvl in zip(
-            areas["area_code"], areas["area_name"], areas["level"], strict=True
-        )
-    ]
 
 
 def layout(**query: object) -> html.Div:
@@ -33,7 +31,13 @@ def layout(**query: object) -> html.Div:
     if not store.exists():
         return components.store_missing(str(settings.store_dir), lang)
     state = resolve_state(store, settings, state)
-    options = _area_options(store, lang)
+    areas = store.areas()
+    options = area_options(areas, lang, keep=[state.area])
+    hint = (
+        []
+        if lists_every_area(areas)
+        else [html.Small(t("trend.search_hint", lang), className="control-hint")]
+    )
     default_target = store_facts(store, settings).target_pct
     segments = [{"label": t(f"seg.{s}", lang), "value": s} for s in COVERAGE_SEGMENTS]
     return html.Div(
@@ -55,6 +59,7 @@ def layout(**query: object) -> html.Div:
                                 value=state.area or None,
                                 clearable=False,
                             ),
+                            *hint,
                         ]
                     ),
                     html.Div(
@@ -139,9 +144,11 @@ def register_callbacks(app: dash.Dash) -> None:
         )
         facts = store_facts(store, settings)
         target_pct = effective_target(state, facts.target_pct)
-        cov = store.coverage()
+        rows = trend_rows(
+            store, state.area, state.segment, compare, compare_segment, facts.root_codes
+        )
         main = trend_main(
-            cov,
+            rows,
             facts.names,
             state.area,
             state.segment,
@@ -150,8 +157,32 @@ def register_callbacks(app: dash.Dash) -> None:
             target_pct,
             state.lang,
         )
-        small = trend_small(cov, state.area, state.segment, target_pct, state.lang)
+        level, sub = sub_area_rows(store, state.area, state.segment, facts.root_codes)
+        small = trend_small(sub, level, target_pct, state.lang)
         return main, small, to_query(state)
+
+    for dropdown in (ids.TREND_AREA, ids.TREND_COMPARE):
+        _register_search(app, dropdown)
+
+
+def _register_search(app: dash.Dash, dropdown: str) -> None:
+    """A large store's dropdown lists provinces and kabupaten; typing finds the others."""
+
+    @app.callback(
+        Output(dropdown, "options"),
+        Input(dropdown, "search_value"),
+        State(dropdown, "value"),
+        State(ids.TREND_LANG, "data"),
+        prevent_initial_call=True,
+    )
+    def search_areas(search, value, page_query):  # type: ignore[no-untyped-def]
+        areas = current_store().areas()
+        if lists_every_area(areas):
+            return no_update  # every area is listed already
+        lang = parse_query(dict(_pairs(page_query))).lang
+        if not search:
+            return area_options(areas, lang, keep=[value])
+        return search_options(areas, str(search)[:80], lang, keep=[value])
 
 
 def _pairs(query: str | None) -> list[tuple[str, str]]:

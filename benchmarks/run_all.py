@@ -8,6 +8,7 @@
 * the dashboard on the demo store and, when a national build ran, on the largest national
   store (:mod:`bench_dashboard`: first-load bytes, bytes and server time per filter change at
   every level, from the whole country down to the villages of one kabupaten);
+* the other pages and the exports, demo and national (:mod:`bench_pages`);
 * registry intake as Parquet, chunked CSV and whole CSV (:mod:`bench_intake_formats`).
 
 Writes ``benchmarks/results/summary.json`` and ``summary.md``. Every step runs in its own
@@ -81,6 +82,10 @@ def run(national_45m: bool, skip_national: bool) -> dict[str, Any]:
         store = BENCH / "work" / f"store_{max(sizes)}_pandas"
         status = _python("bench_dashboard.py", "--store", str(store))
         summary["dashboard_national"] = {**_json("bench_dashboard_national.json"), **status}
+        status = _python("bench_pages.py", "--store", str(store))
+        summary["pages_national"] = {**_json(f"bench_pages_{store.name}.json"), **status}
+    status = _python("bench_pages.py")
+    summary["pages_demo"] = {**_json("bench_pages_processed.json"), **status}
     status = _python("bench_intake_formats.py")
     summary["intake_formats"] = {**_json("bench_intake_formats.json"), **status}
     RESULTS.mkdir(parents=True, exist_ok=True)

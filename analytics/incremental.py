@@ -26,19 +26,11 @@ import pandas as pd
 
 from analytics.coverage import MembershipDeltas, VillageCounts, counts_from_deltas
 from analytics.errors import InputError
+from analytics.intake_outcomes import COUNT_KEYS
 from analytics.schemas import SEGMENTS
 
 COUNTS_FILE: Final = "counts.parquet"
 _KEYS: Final = ["village_code", "segment", "month"]
-_COUNT_TOTALS: Final = (
-    "rows_in",
-    "matched",
-    "matched_by_code",
-    "matched_by_name",
-    "unmatched",
-    "rejected",
-    "duplicates",
-)
 
 
 def monthly_counts(memberships: pd.DataFrame) -> pd.DataFrame:
@@ -194,7 +186,7 @@ def check_new_months(memberships: pd.DataFrame, until: pd.Timestamp) -> None:
 
 def merge_reconciliation(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """The reconciliation of the old files followed by the new ones."""
-    merged: dict[str, Any] = {k: old.get(k, 0) + new.get(k, 0) for k in _COUNT_TOTALS}
+    merged: dict[str, Any] = {k: old.get(k, 0) + new.get(k, 0) for k in COUNT_KEYS}
     for section in ("reasons", "warnings"):
         both: dict[str, int] = dict(old.get(section, {}))
         for k, v in new.get(section, {}).items():

@@ -99,27 +99,6 @@ def _timed(timings: dict[str, float], step: str, progress: Progress | None) -> I
         progress(step, 1, 1)
 
 
-def release_freed_memory() -> None:
-    """Hand memory freed by dropped frames back to the system.
-
-    glibc's allocator and Arrow's memory pool keep freed pages for reuse, so without this
-    the coverage step stacks on the intake's high-water mark even after the membership rows
-    are gone. Both calls only return pages nothing uses; where they do not exist (not glibc)
-    they are skipped.
-    """
-    import ctypes
-    import gc
-
-    import pyarrow as pa
-
-    gc.collect()
-    pa.default_memory_pool().release_unused()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: nothing to trim
-        pass
-
-
 def weekly_registrations(memberships: pd.DataFrame, months: pd.DatetimeIndex) -> pd.DataFrame:
     """New registrations per village x segment x week (Monday) inside the months."""
     first = months[0]
@@ -321,7 +300,6 @@ def _build(
         weekly = weekly_registrations(intake.memberships, months)
     # Only counts are needed from here: free the membership rows before geometry.
     intake = dataclasses.replace(intake, memberships=intake.memberships.iloc[:0])
-    release_freed_memory()
     with _timed(timings, "geometry", progress):
         if plan is None:
             levels = dissolve_levels(clean_villages(villages))

@@ -211,6 +211,9 @@ def plan(
     events: Annotated[Path | None, typer.Option(help="Outreach events (else the store's).")] = None,
     polres: Annotated[str | None, typer.Option(help="Plan for this Polres/Polresta.")] = None,
     polsek: Annotated[str | None, typer.Option(help="Plan for this Polsek.")] = None,
+    area: Annotated[
+        str | None, typer.Option(help="Plan for every officer in this area code (e.g. 34).")
+    ] = None,
     weeks: Annotated[int, typer.Option(min=1, max=52, help="Weeks to plan.")] = 4,
     capacity: Annotated[int, typer.Option(min=1, max=14, help="Visits per officer/week.")] = 2,
     start: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD (next Monday).")] = None,
@@ -246,6 +249,7 @@ def plan(
             events=events,
             polres=polres,
             polsek=polsek,
+            area=area,
             weeks=weeks,
             visits_per_week=capacity,
             start=first_day,

@@ -12,6 +12,12 @@ of ``--runs`` warm calls, wall and CPU time (``time.process_time``: the work wit
 wait for a shared core), and the bytes sent (raw and gzip). The peer in the same run is
 DuckDB computing the same trend series straight from ``coverage.parquet``.
 
+On a store with officers, Penjangkauan is timed callback by callback (layout, Polsek
+choices, plan and impact of one Polsek and of the whole Polres, XLSX and PDF downloads) for
+the admin and for a police user of the Polres with most villages, plus ``cakupan plan`` for
+that Polres and its province (``bench_outreach.py``; ``--no-cli`` skips the CLI,
+``--only-outreach`` times only these and writes ``..._outreach.json``).
+
 Writes ``benchmarks/results/bench_pages_<store folder name>.json``.
 """
 
@@ -183,32 +189,6 @@ def bench_trends(client: Client, views: dict[str, str], runs: int) -> dict[str, 
     return out
 
 
-def bench_outreach(client: Client, runs: int) -> dict[str, Any]:
-    body = client.page("/penjangkauan", "?lang=id")[2]
-    out: dict[str, Any] = {
-        "layout": measure(lambda: client.page("/penjangkauan", "?lang=id")[:2], runs)
-    }
-    found = component_values(body)
-    if "outreach-polres" not in found:
-        out["note"] = "no outreach roster in this store: the page says so and has no callbacks"
-        return out
-    inputs = [
-        "outreach-polres",
-        "outreach-polsek",
-        "outreach-weeks",
-        "outreach-capacity",
-        "outreach-w-gap",
-        "outreach-w-coverage",
-        "outreach-w-pace",
-        "outreach-w-recency",
-    ]
-    values = {f"{i}.value": found.get(i, {}).get("value") for i in inputs}
-    values["outreach-lang.data"] = found.get("outreach-lang", {}).get("data", "id")
-    out["plan"] = measure(lambda: client.post("outreach-map.figure", values)[:2], runs)
-    out["impact"] = measure(lambda: client.post("outreach-impact-text.children", values)[:2], runs)
-    return out
-
-
 def bench_exports(store: Any, settings: Any, views: dict[str, str], runs: int) -> dict[str, Any]:
     """The download callbacks' bodies (the HTTP reply is this file in base64 JSON)."""
     from layouts.export_ui import figure_file, table_file
@@ -286,6 +266,72 @@ def duckdb_peer(store_dir: Path, views: dict[str, str], runs: int) -> dict[str, 
     return out
 
 
+def bench_outreach(
+    app: Any, admin: Client, store: Any, users: Path, runs: int, *, cli: bool
+) -> dict[str, Any]:
+    """/penjangkauan for the admin and a police user, and ``cakupan plan`` (with ``cli``):
+    see ``bench_outreach.py``."""
+    from bench_outreach import bench_outreach_users
+
+    def client(name: str, password: str) -> Client:
+        return Client(app, name, password)
+
+    return bench_outreach_users(
+        admin, client, store, users, runs, (measure, component_values), cli=cli
+    )
+
+
+def _other_pages(
+    result: dict[str, Any],
+    app: Any,
+    admin: Client,
+    store: Any,
+    settings: Any,
+    views: dict[str, str],
+    passwords: dict[str, str],
+    args: argparse.Namespace,
+) -> None:
+    """Every page but the map, the exports and the DuckDB peer, into ``result``."""
+    from analytics.access import Role, Territory, User
+    from analytics.territory_store import TerritoryStore
+
+    result["trends"] = bench_trends(admin, views, args.runs)
+    result["quality"] = {
+        "layout": measure(lambda: admin.page("/kualitas", "?lang=id")[:2], args.runs)
+    }
+    result["outreach"] = bench_outreach(
+        app, admin, store, Path(settings.users_path), args.runs, cli=not args.no_cli
+    )
+    result["method"] = {"layout": measure(lambda: admin.page("/metode", "?lang=id")[:2], args.runs)}
+
+    # A branch user limited to one kabupaten: the first request limits the store's tables.
+    rss1 = _rss_mb()
+    branch = Client(app, "cabang", passwords["cabang"])
+    kab = views["kabupaten"]
+    result["branch_user"] = {
+        "territory": kab,
+        "trends_layout": measure(lambda: branch.page("/tren", f"?area={kab}")[:2], args.runs),
+        "trends_callback": measure(
+            lambda: branch.post("trend-main.figure", trend_values(kab))[:2], args.runs
+        ),
+        "quality_layout": measure(lambda: branch.page("/kualitas", "")[:2], args.runs),
+    }
+    user = User("cabang", Role.BRANCH, Territory(frozenset({kab})))
+    limited = TerritoryStore(store, user).coverage()
+    result["branch_user"].update(
+        {
+            "territory_coverage_rows": len(limited),
+            "territory_coverage_mb": round(limited.memory_usage(deep=True).sum() / 1e6, 1),
+            "rss_growth_mb": round(_rss_mb() - rss1, 1),
+        }
+    )
+    if not args.no_exports:
+        result["exports"] = bench_exports(
+            TerritoryStore(store, User("admin", Role.ADMIN)), settings, views, args.runs
+        )
+    result["peer_duckdb"] = duckdb_peer(Path(store.root), views, args.runs)
+
+
 def _users(path: Path, branch_area: str) -> dict[str, str]:
     from analytics.access import Role
     from analytics.io.user_store import add_user
@@ -301,15 +347,17 @@ def main() -> None:
     parser.add_argument("--store", type=Path, default=None)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-exports", action="store_true", help="skip the Kaleido exports")
+    parser.add_argument("--no-cli", action="store_true", help="skip timing `cakupan plan`")
+    parser.add_argument(
+        "--only-outreach", action="store_true", help="time only the outreach page and plan"
+    )
     args = parser.parse_args()
     from bench_dashboard import _context, demo_store
 
     store_dir = (args.store or demo_store(ROOT / "benchmarks" / "work")).resolve()
 
-    from analytics.access import Role, Territory, User
     from analytics.settings import Settings
     from analytics.store import Store
-    from analytics.territory_store import TerritoryStore
     from app import create_app
 
     store = Store(store_dir)
@@ -341,42 +389,16 @@ def main() -> None:
             "rss_after_mb": _rss_mb(),
         },
     }
-    result["trends"] = bench_trends(admin, views, args.runs)
-    result["quality"] = {
-        "layout": measure(lambda: admin.page("/kualitas", "?lang=id")[:2], args.runs)
-    }
-    result["outreach"] = bench_outreach(admin, args.runs)
-    result["method"] = {"layout": measure(lambda: admin.page("/metode", "?lang=id")[:2], args.runs)}
-
-    # A branch user limited to one kabupaten: the first request limits the store's tables.
-    rss1 = _rss_mb()
-    branch = Client(app, "cabang", passwords["cabang"])
-    kab = views["kabupaten"]
-    result["branch_user"] = {
-        "territory": kab,
-        "trends_layout": measure(lambda: branch.page("/tren", f"?area={kab}")[:2], args.runs),
-        "trends_callback": measure(
-            lambda: branch.post("trend-main.figure", trend_values(kab))[:2], args.runs
-        ),
-        "quality_layout": measure(lambda: branch.page("/kualitas", "")[:2], args.runs),
-    }
-    user = User("cabang", Role.BRANCH, Territory(frozenset({kab})))
-    limited = TerritoryStore(store, user).coverage()
-    result["branch_user"].update(
-        {
-            "territory_coverage_rows": len(limited),
-            "territory_coverage_mb": round(limited.memory_usage(deep=True).sum() / 1e6, 1),
-            "rss_growth_mb": round(_rss_mb() - rss1, 1),
-        }
-    )
-    if not args.no_exports:
-        result["exports"] = bench_exports(
-            TerritoryStore(store, User("admin", Role.ADMIN)), settings, views, args.runs
+    if args.only_outreach:
+        result["outreach"] = bench_outreach(
+            app, admin, store, work / "users.json", args.runs, cli=not args.no_cli
         )
-    result["peer_duckdb"] = duckdb_peer(store_dir, views, args.runs)
+    else:
+        _other_pages(result, app, admin, store, settings, views, passwords, args)
     result["rss_end_mb"] = _rss_mb()
     result.update(_context())
-    out = ROOT / "benchmarks" / "results" / f"bench_pages_{store_dir.name}.json"
+    suffix = "_outreach" if args.only_outreach else ""
+    out = ROOT / "benchmarks" / "results" / f"bench_pages_{store_dir.name}{suffix}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")
     print(json.dumps(result, indent=2, ensure_ascii=False))

@@ -24,7 +24,13 @@ from analytics.outreach.priority import PriorityWeights
 from layouts import ids
 from layouts.data_access import audit_event, current_store, require
 from layouts.i18n import fmt_int, lang_or_default, t
-from layouts.outreach_data import map_frame, read_outreach, scope_neighbours, store_impact
+from layouts.outreach_data import (
+    map_frame,
+    polres_kabupaten,
+    read_outreach,
+    store_impact,
+    store_plan,
+)
 from layouts.outreach_impact import (
     excluded_counts,
     excluded_sentence,
@@ -40,7 +46,6 @@ from layouts.outreach_views import (
     WEEK_CHOICES,
     OutreachPlan,
     normalised_weights,
-    outreach_plan,
     plan_totals,
     polres_options,
     polsek_options,
@@ -117,34 +122,13 @@ def compute_plan(
 ) -> OutreachPlan:
     """The plan of the scope from the store (``polsek`` ``None``: the whole Polres).
     Raises InputError for a scope without officers or unusable numbers."""
-    data = read_outreach(store)
-    if data is None:
-        raise InputError("the store has no officer roster (cakupan build ... --roster FILE)")
     try:
         weeks, capacity = int(weeks), int(capacity)
     except (TypeError, ValueError) as exc:
         raise InputError(f"weeks ({weeks}) and capacity ({capacity}) must be numbers") from exc
-    scoped = data.officers
-    if polres:
-        scoped = scoped[scoped["polres"] == polres]
-    if polsek:
-        scoped = scoped[scoped["polsek"] == polsek]
-    codes = set(data.coverage.loc[data.coverage["level"] == "desa", "area_code"])
-    kecamatan = set(scoped["village_code"].str.slice(0, 8))
-    in_scope = {c for c in codes if c[:8] in kecamatan} | set(scoped["village_code"])
-    return outreach_plan(
-        data.coverage,
-        data.areas,
-        data.officers,
-        data.events,
-        polres=polres or None,
-        polsek=polsek or None,
-        weeks=weeks,
-        capacity=capacity,
-        weights=weights,
-        as_of=data.as_of,
-        start=start if start is not None else next_monday(pd.Timestamp.today()),
-        neighbours=scope_neighbours(store, in_scope),
+    first_day = start if start is not None else next_monday(pd.Timestamp.today())
+    return store_plan(
+        store, polres or "", polsek or "", weeks, capacity, weights, pd.Timestamp(first_day)
     )
 
 
@@ -242,23 +226,25 @@ def update_impact(
     lang = lang_or_default(lang)
     polsek = "" if polsek in (None, "all") else polsek
     store = current_store()
-    impact = store_impact(store)
+    data = read_outreach(store)
+    # Nationally the events of the chosen Polres only (its kabupaten): the whole country's
+    # 100,000 events would take minutes, and a Polres is what the page is about.
+    kabupaten = None if data is None else polres_kabupaten(data.officers, polres)
+    impact = store_impact(store, kabupaten=kabupaten)
     if impact is None:
         return [html.P(t("impact.no_events", lang))], [], []
     k = impact.window_weeks
     overall = group_rows(impact.overall)
     per_polsek = group_rows(impact.per_polsek)
     per_officer = group_rows(impact.per_officer)
-    officers = read_outreach(store)
-    in_polres = set() if officers is None else set(polsek_options(officers.officers, polres))
+    in_polres = set() if data is None else set(polsek_options(data.officers, polres))
     if polres:
         per_polsek = [r for r in per_polsek if r["polsek"] in in_polres]
         per_officer = [r for r in per_officer if r["polsek"] in in_polres]
     if polsek:
         per_officer = [r for r in per_officer if r["polsek"] == polsek]
-    paragraphs = impact_sentences(
-        overall[0] if overall else None, k, t("out.all_areas", lang), lang
-    )
+    scope = t("out.polres_area", lang, polres=polres) if kabupaten else t("out.all_areas", lang)
+    paragraphs = impact_sentences(overall[0] if overall else None, k, scope, lang)
     if polsek:
         mine = next((r for r in group_rows(impact.per_polsek) if r["polsek"] == polsek), None)
         paragraphs += impact_sentences(mine, k, polsek, lang)

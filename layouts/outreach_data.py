@@ -8,16 +8,16 @@ times, so a rebuild is picked up and no user sees another's results.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from analytics.errors import InputError
 from analytics.outreach.impact import ImpactResult, event_impact
 from analytics.outreach.intake import EVENT_COLUMNS
+from analytics.outreach.priority import PriorityWeights, village_rows_in
 from analytics.store import (
     AREAS_FILE,
     COVERAGE_FILE,
@@ -29,6 +29,7 @@ from analytics.store import (
 )
 from layouts.data_access import geo_url, geojson_bounds
 from layouts.figures import fit_view
+from layouts.outreach_views import OutreachPlan, outreach_plan
 
 IMPACT_WINDOW_WEEKS = 4
 
@@ -89,40 +90,6 @@ def read_outreach(store: Any) -> OutreachData | None:
     return OutreachData(coverage, store.areas(), officers, read_events(store), as_of, meta)
 
 
-def scope_neighbours(store: Any, village_codes: set[str]) -> pd.DataFrame | None:
-    """Touching village pairs among ``village_codes`` (from the kabupaten boundary files
-    holding them); ``None`` when the boundaries are not in the store."""
-    kabupaten = tuple(sorted({c[:5] for c in village_codes}))
-    frames = []
-    for kab in kabupaten:
-        try:
-            path = store.geojson_path("desa", kab)
-        except StoreError:
-            return None
-        frames.append(_neighbours(path, path.stat().st_mtime_ns))
-    if not frames:
-        return None
-    pairs = pd.concat(frames, ignore_index=True)
-    keep = pairs["village_code"].isin(village_codes) & pairs["neighbour_code"].isin(village_codes)
-    return pairs[keep].reset_index(drop=True)
-
-
-@lru_cache(maxsize=32)
-def _neighbours(path: Path, _mtime_ns: int) -> pd.DataFrame:
-    import geopandas as gpd
-    from shapely.geometry import shape
-
-    from analytics.outreach.neighbours import village_neighbours
-
-    features = json.loads(path.read_text(encoding="utf-8"))["features"]
-    geo = gpd.GeoDataFrame(
-        {"village_code": [str(f["id"]) for f in features]},
-        geometry=[shape(f["geometry"]) for f in features],
-        crs="EPSG:4326",
-    )
-    return village_neighbours(geo)
-
-
 def map_frame(store: Any, village_codes: set[str]) -> tuple[str, dict[str, float], float]:
     """(geojson URL, centre, zoom) for the villages: the kabupaten file when they lie in one
     kabupaten (the same URL as the coverage map, so the browser reuses it), fitted to their
@@ -135,27 +102,115 @@ def map_frame(store: Any, village_codes: set[str]) -> tuple[str, dict[str, float
     return geo_url(store, "desa", parent), center, zoom
 
 
-def store_impact(store: Any, window_weeks: int = IMPACT_WINDOW_WEEKS) -> ImpactResult | None:
-    """Difference-in-differences of the stored events (``None`` without events)."""
+def store_plan(
+    store: Any,
+    polres: str,
+    polsek: str,
+    weeks: int,
+    capacity: int,
+    weights: PriorityWeights,
+    start: pd.Timestamp,
+) -> OutreachPlan:
+    """The plan of the scope (``polsek`` empty: the whole Polres; ``polres`` empty: every
+    officer), cached per store view (user included), file versions and every input, so
+    a repeated view and the downloads of the plan on screen are not computed again.
+    Raises InputError when the store has no roster or the scope no officer."""
+    names = (COVERAGE_FILE, AREAS_FILE, META_FILE, OFFICERS_FILE, EVENTS_FILE)
+    stamps = _stamp(store, *names)
+    return _plan(store, stamps, polres, polsek, weeks, capacity, weights, start)
+
+
+@lru_cache(maxsize=32)
+def _plan(
+    store: Any,
+    _stamps: tuple[int, ...],
+    polres: str,
+    polsek: str,
+    weeks: int,
+    capacity: int,
+    weights: PriorityWeights,
+    start: pd.Timestamp,
+) -> OutreachPlan:
+    from analytics.outreach.plan_job import scope_neighbours
+
+    data = read_outreach(store)
+    if data is None:
+        raise InputError("the store has no officer roster (cakupan build ... --roster FILE)")
+    scoped = data.officers
+    if polres:
+        scoped = scoped[scoped["polres"] == polres]
+    if polsek:
+        scoped = scoped[scoped["polsek"] == polsek]
+    # The villages of the scope's kecamatan, from the areas table (83,000 rows nationally,
+    # not the 16 million of coverage).
+    desa = data.areas.loc[data.areas["level"] == "desa", "area_code"].astype("str")
+    kecamatan = set(scoped["village_code"].str.slice(0, 8))
+    in_scope = set(desa[desa.str.slice(0, 8).isin(kecamatan)]) | set(scoped["village_code"])
+    return outreach_plan(
+        data.coverage,
+        data.areas,
+        data.officers,
+        data.events,
+        polres=polres or None,
+        polsek=polsek or None,
+        weeks=weeks,
+        capacity=capacity,
+        weights=weights,
+        as_of=data.as_of,
+        start=start,
+        neighbours=scope_neighbours(store, in_scope),
+    )
+
+
+def polres_kabupaten(officers: pd.DataFrame, polres: str | None) -> tuple[str, ...] | None:
+    """The kabupaten codes where the officers of ``polres`` work (``None``: no Polres
+    chosen, the whole store)."""
+    if not polres:
+        return None
+    codes = officers.loc[officers["polres"] == polres, "village_code"].astype("str")
+    return tuple(sorted(set(codes.str.slice(0, 5))))
+
+
+def store_impact(
+    store: Any,
+    window_weeks: int = IMPACT_WINDOW_WEEKS,
+    kabupaten: tuple[str, ...] | None = None,
+) -> ImpactResult | None:
+    """Difference-in-differences of the stored events (``None`` without events), limited
+    to the events of ``kabupaten`` when given (each with the estimate the whole store
+    would give it: controls never leave an event's kabupaten)."""
     names = (COVERAGE_FILE, AREAS_FILE, META_FILE, WEEKLY_FILE, OFFICERS_FILE, EVENTS_FILE)
-    return _impact(store, _stamp(store, *names), window_weeks)
+    return _impact(store, _stamp(store, *names), window_weeks, kabupaten)
 
 
 @lru_cache(maxsize=16)
-def _impact(store: Any, _stamps: tuple[int, ...], window_weeks: int) -> ImpactResult | None:
+def _impact(
+    store: Any, _stamps: tuple[int, ...], window_weeks: int, kabupaten: tuple[str, ...] | None
+) -> ImpactResult | None:
     events = read_events(store)
     if events.empty:
         return None
     coverage = store.coverage()
-    bpu = coverage[(coverage["level"] == "desa") & (coverage["segment"] == "BPU")]
+    if kabupaten is None:
+        rows = coverage[coverage["level"] == "desa"]
+    else:
+        rows = village_rows_in(coverage, kecamatan_of(store.areas(), kabupaten))
+    bpu = rows[rows["segment"] == "BPU"]
     latest = bpu[bpu["month"] == bpu["month"].max()]
     villages = latest.rename(columns={"area_code": "village_code"})[
         ["village_code", "coverage_pct"]
-    ]
+    ].astype({"village_code": "str"})
     return event_impact(
         store.registrations_weekly(),
         events,
         villages,
         window_weeks=window_weeks,
         officers=read_officers(store),
+        kabupaten=kabupaten,
     )
+
+
+def kecamatan_of(areas: pd.DataFrame, kabupaten: tuple[str, ...]) -> set[str]:
+    """The kecamatan codes of ``kabupaten`` (from the areas table)."""
+    codes = areas.loc[areas["level"] == "kecamatan", "area_code"].astype("str")
+    return set(codes[codes.str.slice(0, 5).isin(set(kabupaten))])

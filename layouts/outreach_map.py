@@ -36,6 +36,8 @@ OFFICER_COLOURS: Final = (
     "#a6761d",
 )
 NO_OFFICER_COLOUR: Final = "#d9d9d9"
+#: Officers named one by one in the legend; beyond this, one summary line.
+MAX_LEGEND_OFFICERS: Final = len(OFFICER_COLOURS)
 TOP_N: Final = 10
 VILLAGES, TOP_OUTLINE, TOP_MARKERS = range(3)
 MAP_VILLAGE_COLUMNS: Final = (
@@ -58,14 +60,12 @@ def map_villages(
 ) -> pd.DataFrame:
     """The villages of the map (:data:`MAP_VILLAGE_COLUMNS`): the ranked villages of the
     scope, plus any village of the scope's officers that has no coverage row."""
-    points = areas.loc[areas["level"] == "desa", ["area_code", "area_name", "lon", "lat"]]
-    points = points.rename(columns={"area_code": "village_code"})
-    codes = pd.DataFrame(
-        {
-            "village_code": sorted(
-                set(priority["village_code"]) | set(village_officers["village_code"])
-            )
-        }
+    wanted = set(priority["village_code"]) | set(village_officers["village_code"])
+    codes = pd.DataFrame({"village_code": sorted(wanted)})
+    # Only the scope's points are joined (the areas table holds 83,000 villages nationally).
+    desa = areas[(areas["level"] == "desa") & areas["area_code"].isin(wanted)]
+    points = desa[["area_code", "area_name", "lon", "lat"]].rename(
+        columns={"area_code": "village_code"}
     )
     out = (
         codes.merge(
@@ -203,10 +203,21 @@ def legend_items(
         .drop_duplicates("nrp")
         .set_index("nrp")["first"]
     )
-    items = [
-        {"colour": colours[n], "label": str(names.get(n, n)), "count": int(counts.get(n, 0))}
-        for n in sorted(colours)
-    ]
+    if len(colours) <= MAX_LEGEND_OFFICERS:
+        items = [
+            {"colour": colours[n], "label": str(names.get(n, n)), "count": int(counts.get(n, 0))}
+            for n in sorted(colours)
+        ]
+    else:
+        # Colours repeat past 16 officers: one line instead of hundreds (the hover names
+        # each village's officer, the plan table lists them).
+        items = [
+            {
+                "colour": OFFICER_COLOURS[0],
+                "label": t("out.many_officers", lang, n=fmt_int(len(colours), lang)),
+                "count": int(counts.sum()),
+            }
+        ]
     items.append(
         {
             "colour": NO_OFFICER_COLOUR,

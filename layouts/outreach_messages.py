@@ -56,6 +56,10 @@ OUTREACH_MESSAGES: Final[dict[str, dict[str, str]]] = {
     "out.map_title": {"id": "Desa menurut Bhabinkamtibmas", "en": "Villages by officer"},
     "out.officer": {"id": "Bhabinkamtibmas", "en": "Officer"},
     "out.no_officer": {"id": "Tanpa Bhabinkamtibmas", "en": "No officer"},
+    "out.many_officers": {
+        "id": "{n} Bhabinkamtibmas (warna berulang; arahkan kursor ke desa untuk namanya)",
+        "en": "{n} officers (colours repeat; hover a village for its officer)",
+    },
     "out.top_n": {
         "id": "{n} desa prioritas teratas (angka = peringkat)",
         "en": "Top {n} priority villages (number = rank)",
@@ -88,6 +92,7 @@ OUTREACH_MESSAGES: Final[dict[str, dict[str, str]]] = {
     "out.impact_polsek": {"id": "Per Polsek", "en": "Per Polsek"},
     "out.impact_officer": {"id": "Per Bhabinkamtibmas", "en": "Per officer"},
     "out.all_areas": {"id": "Seluruh wilayah", "en": "All areas"},
+    "out.polres_area": {"id": "Wilayah {polres}", "en": "Area of {polres}"},
     "out.downloads": {"id": "Unduh untuk Polsek", "en": "Downloads for the Polsek"},
     "out.xlsx": {"id": "Unduh rencana (XLSX)", "en": "Download plan (XLSX)"},
     "out.pdf": {"id": "Unduh lembar briefing (PDF)", "en": "Download briefing sheet (PDF)"},

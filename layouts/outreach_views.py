@@ -15,7 +15,12 @@ from typing import Any, Final
 import pandas as pd
 
 from analytics.outreach.plan import Plan, build_plan, estimate_conversion, scope_officers
-from analytics.outreach.priority import FACTORS, PriorityWeights, village_priority
+from analytics.outreach.priority import (
+    FACTORS,
+    PriorityWeights,
+    village_priority,
+    village_rows_in,
+)
 
 WEEK_CHOICES: Final = (4, 8)
 CAPACITY_RANGE: Final = (1, 10)
@@ -89,10 +94,7 @@ def outreach_plan(
     """
     scoped = scope_officers(officers, polres, polsek)
     kecamatan = set(scoped["village_code"].str.slice(0, 8))
-    in_scope = coverage[
-        (coverage["level"] == "desa") & coverage["area_code"].str.slice(0, 8).isin(kecamatan)
-    ]
-    priority = village_priority(in_scope, events, as_of, weights)
+    priority = village_priority(village_rows_in(coverage, kecamatan), events, as_of, weights)
     points = areas.loc[areas["level"] == "desa", ["area_code", "lon", "lat"]].rename(
         columns={"area_code": "village_code"}
     )
@@ -118,7 +120,9 @@ def _num(value: Any, digits: int) -> float | None:
     if value is None or value is pd.NA or pd.isna(value):
         return None
     number = float(value)
-    return None if math.isinf(number) else round(number, digits)
+    if math.isinf(number):
+        return None
+    return round(number) if digits == 0 else round(number, digits)
 
 
 def _date(value: Any) -> str:

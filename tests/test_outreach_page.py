@@ -250,8 +250,9 @@ def test_downloads_are_the_polsek_plan_and_briefing(app_ctx: Store) -> None:
 def test_impact_view_when_no_event_can_be_assessed(app_ctx: Store) -> None:
     texts, per_polsek, per_officer = cb.update_impact("Polres Uji", "Polsek Satu", "id")
     paragraphs = [p.children for p in texts]
-    # the weekly data holds one week, so both events' windows run outside it
-    assert paragraphs[0].startswith("Seluruh wilayah: belum ada kegiatan yang dapat dinilai")
+    # the weekly data holds one week, so both events' windows run outside it; the
+    # estimate is that of the chosen Polres' area (its kabupaten)
+    assert paragraphs[0].startswith("Wilayah Polres Uji: belum ada kegiatan yang dapat dinilai")
     assert "2 kegiatan tidak dinilai: jendela waktu di luar data 2." in paragraphs
     assert paragraphs[-1].startswith("Perhatian: desa tidak dipilih secara acak")
     assert per_polsek == [] and per_officer == []

@@ -25,9 +25,11 @@ Design (``docs/outreach.md``, "Dampak"):
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 from scipy import stats
 
@@ -64,15 +66,23 @@ def _monday(dates: pd.Series) -> pd.Series:
     return d - pd.to_timedelta(d.dt.day_of_week, unit="D")
 
 
-def _panel(weekly: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
-    """Weeks x villages matrix of BPU registrations, zeros where nothing was registered."""
+def _bpu_weeks(weekly: pd.DataFrame) -> pd.DataFrame:
     w = weekly
     if "segment" in w.columns:
         w = w[w["segment"] == "BPU"]
-    w = w.assign(week=_monday(w["week"]))
-    if w.empty:
+    return w.assign(week=_monday(w["week"]))
+
+
+def _panel(
+    w: pd.DataFrame, codes: list[str], span: tuple[pd.Timestamp, pd.Timestamp]
+) -> pd.DataFrame:
+    """Weeks (``span``, Mondays) x villages matrix of BPU registrations (``w`` from
+    :func:`_bpu_weeks`), zeros where nothing was registered."""
+    if pd.isna(span[0]):
         return pd.DataFrame(columns=codes, dtype="float64")
-    weeks = pd.date_range(w["week"].min(), w["week"].max(), freq="7D")
+    weeks = pd.date_range(span[0], span[1], freq="7D")
+    if w.empty:
+        return pd.DataFrame(0.0, index=weeks, columns=sorted(set(codes)))
     table = w.pivot_table(
         index="week", columns="village_code", values="registrations", aggfunc="sum"
     )
@@ -81,32 +91,48 @@ def _panel(weekly: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
 
 
 def _group(per_event: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    used = per_event[per_event["used"]]
+    """Per group of ``keys`` (none: one overall row), the mean per-event estimate with its
+    village-clustered interval. Works on NumPy arrays per group: a Polres has hundreds of
+    officers."""
+    used = per_event[per_event["used"].astype(bool)]
+    did_all = used["did"].to_numpy(dtype="float64")
+    village_all = used["village_code"].to_numpy(dtype=object)
+    before_all = used["before_mean"].to_numpy(dtype="float64")
+    after_all = used["after_mean"].to_numpy(dtype="float64")
+    day_all = used["registrations_on_day"].to_numpy(dtype="int64")
+    controls_all = used["control_codes"].to_numpy(dtype=object)
+    if keys:
+        grouped = used.groupby(keys, sort=True, dropna=False)
+        number = grouped.ngroup().to_numpy()
+        groups = [(key, np.flatnonzero(number == i)) for i, key in enumerate(grouped.size().index)]
+    else:
+        groups = [((), np.arange(len(used)))]
     rows = []
-    grouped = used.groupby(keys, sort=True, dropna=False) if keys else [((), used)]
-    for key, g in grouped:
-        n, villages = len(g), g["village_code"].nunique()
-        did = g["did"].to_numpy(dtype="float64")
+    for key, idx in groups:
+        n = len(idx)
+        codes, cluster = np.unique(village_all[idx].astype(str), return_inverse=True)
+        villages = len(codes)
+        did = did_all[idx]
         mean = float(did.mean()) if n else math.nan
         se = low = high = math.nan
         if villages >= 2:
-            cluster_sums = (g["did"] - mean).groupby(g["village_code"]).sum().to_numpy()
+            cluster_sums = np.bincount(cluster, weights=did - mean, minlength=villages)
             se = math.sqrt(villages / (villages - 1) * float((cluster_sums**2).sum())) / n
             t = float(stats.t.ppf(0.975, villages - 1))
             low, high = mean - t * se, mean + t * se
-        controls = set().union(*g["control_codes"].str.split(",")) if n else set()
+        controls = set().union(*(str(c).split(",") for c in controls_all[idx]))
         row = dict(zip(keys, key if isinstance(key, tuple) else (key,), strict=True))
         row.update(
             n_events=n,
             n_villages=villages,
             n_controls=len(controls - {""}),
-            before_mean=float(g["before_mean"].mean()) if n else math.nan,
-            after_mean=float(g["after_mean"].mean()) if n else math.nan,
+            before_mean=float(before_all[idx].mean()) if n else math.nan,
+            after_mean=float(after_all[idx].mean()) if n else math.nan,
             did=mean,
             se=se,
             ci_low=low,
             ci_high=high,
-            registrations_on_day=int(g["registrations_on_day"].sum()),
+            registrations_on_day=int(day_all[idx].sum()),
             small_sample=n < SMALL_SAMPLE or villages < SMALL_SAMPLE,
         )
         rows.append(row)
@@ -122,6 +148,7 @@ def event_impact(
     officers: pd.DataFrame | None = None,
     max_controls: int = 5,
     min_controls: int = 2,
+    kabupaten: Collection[str] | None = None,
 ) -> ImpactResult:
     """Difference-in-differences estimates of outreach events (see the module docstring).
 
@@ -129,12 +156,29 @@ def event_impact(
     ``events``: OutreachEventSchema rows. ``villages``: village_code and optionally
     ``coverage_pct`` (current BPU coverage, for matching controls). ``officers``: the
     roster, to name officers and their Polsek (else an events ``polsek`` column is used).
+
+    ``kabupaten`` (codes like ``34.04``) limits the estimate to the events of those
+    kabupaten, e.g. of one Polres. Each of those events gets exactly the estimate the
+    whole store would give it: its controls never leave its kabupaten, and the weeks of
+    the data are still those of the whole ``weekly`` frame. Nationally (100,000 events in
+    83,000 villages) this is what keeps the estimate to a fraction of a second.
     """
     if window_weeks < 1:
         raise ValueError("window_weeks must be at least 1")
     k = window_weeks
+    bpu = _bpu_weeks(weekly)
+    span = (bpu["week"].min(), bpu["week"].max())
+    if kabupaten is not None:
+        wanted = set(kabupaten)
+
+        def inside(codes: pd.Series) -> pd.Series:
+            return codes.astype("str").str.slice(0, 5).isin(wanted)
+
+        bpu = bpu[inside(bpu["village_code"])]
+        events = events[inside(events["village_code"])]
+        villages = villages[inside(villages["village_code"])]
     vil = villages.drop_duplicates("village_code").set_index("village_code")
-    panel = _panel(weekly, list(vil.index))
+    panel = _panel(bpu, list(vil.index), span)
     values = panel.to_numpy()
     col = {c: i for i, c in enumerate(panel.columns)}
     week_pos = {w: i for i, w in enumerate(panel.index)}
@@ -151,6 +195,17 @@ def event_impact(
     ev["polsek"] = ev["polsek"].fillna(UNKNOWN_POLSEK)
     treatments = ev[["village_code", "week"]].drop_duplicates()
     treated_weeks = treatments.groupby("village_code")["week"].apply(list).to_dict()
+    # Per event week, the villages treated within +-k weeks (not controls); the candidate
+    # controls of a village by kecamatan and kabupaten, in code order. Plain dicts and
+    # lists: a kabupaten has hundreds of events and villages.
+    busy_by_week: dict[pd.Timestamp, set[str]] = {}
+    columns = [str(c) for c in panel.columns]
+    by_kecamatan: dict[str, list[str]] = {}
+    by_kabupaten: dict[str, list[str]] = {}
+    for c in columns:
+        by_kecamatan.setdefault(c[:8], []).append(c)
+        by_kabupaten.setdefault(c[:5], []).append(c)
+    coverage_of = {str(c): float(x) for c, x in coverage.items()}
 
     rows = []
     e: Any
@@ -164,19 +219,21 @@ def event_impact(
         elif pos is None or pos - k < 0 or pos + k >= len(panel) or v not in col:
             row["reason"] = "window_outside_data"
         else:
-            busy = {
-                c for c, ws in treated_weeks.items() if any(abs((w - w0).days) <= 7 * k for w in ws)
-            }
-            pool = [c for c in panel.columns if c not in busy and c != v]
-            same_kec = [c for c in pool if c[:8] == v[:8]]
+            if w0 not in busy_by_week:
+                near = (treatments["week"] - w0).abs() <= pd.Timedelta(weeks=k)
+                busy_by_week[w0] = set(treatments.loc[near, "village_code"])
+            busy = busy_by_week[w0]
+            same_kec = [c for c in by_kecamatan.get(v[:8], []) if c not in busy and c != v]
             candidates = (
-                same_kec if len(same_kec) >= min_controls else [c for c in pool if c[:5] == v[:5]]
+                same_kec
+                if len(same_kec) >= min_controls
+                else [c for c in by_kabupaten.get(v[:5], []) if c not in busy and c != v]
             )
             if not candidates:
                 row["reason"] = "no_controls"
             else:
-                target = coverage.get(v, math.nan)
-                gaps = [abs(coverage.get(c, math.nan) - target) for c in candidates]
+                target = coverage_of.get(v, math.nan)
+                gaps = [abs(coverage_of.get(c, math.nan) - target) for c in candidates]
                 order = sorted(
                     range(len(candidates)),
                     key=lambda i: (

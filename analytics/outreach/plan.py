@@ -144,10 +144,12 @@ def estimate_conversion(
 
 
 def _same(values: pd.Series, wanted: str) -> pd.Series:
-    def key(s: pd.Series) -> pd.Series:
-        return s.astype("string").str.split().str.join(" ").str.casefold()
-
-    return (key(values) == " ".join(wanted.split()).casefold()).fillna(False)
+    """Whether each value equals ``wanted`` ignoring case and spacing. Compared once per
+    distinct value: a national roster has 77,000 rows but 514 Polres and 7,000 Polsek."""
+    codes, uniques = pd.factorize(values)
+    key = pd.Series(uniques, dtype="string").str.split().str.join(" ").str.casefold()
+    match = (key == " ".join(wanted.split()).casefold()).fillna(False).to_numpy(dtype=bool)
+    return pd.Series(np.append(match, False)[codes], index=values.index)  # code -1: missing
 
 
 def scope_officers(officers: pd.DataFrame, polres: str | None, polsek: str | None) -> pd.DataFrame:
@@ -185,65 +187,84 @@ def _proposals(
     points: pd.DataFrame | None,
     n_alternatives: int,
 ) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Propose officers for the high-priority unassigned villages (see module docstring)."""
-    adjacent: set[tuple[str, str]] = set()
+    """Propose officers for the high-priority unassigned villages (see module docstring).
+
+    Vectorised over officers: per village, one distance computation over every own
+    village of the scope's officers and one reduction per officer, so a whole province
+    (thousands of officers, hundreds of villages without one) stays fast.
+    """
+    nrps = np.array(sorted(spare), dtype=object)
+    rows_own = own[own["nrp"].isin(set(spare))].sort_values(["nrp", "village_code"], kind="stable")
+    owner = np.searchsorted(nrps, rows_own["nrp"].to_numpy(dtype=object))
+    starts = np.searchsorted(owner, np.arange(len(nrps)))
+    own_codes = rows_own["village_code"].to_numpy(dtype=object)
+    xy = np.full((len(rows_own), 2), np.nan)
+    if points is not None:
+        pts = points.drop_duplicates("village_code").set_index("village_code")[["lon", "lat"]]
+        xy = pts.reindex(own_codes).to_numpy(dtype="float64")
+        where = pts.reindex(unassigned["village_code"]).to_numpy(dtype="float64")
+    else:
+        where = np.full((len(unassigned), 2), np.nan)
+    touching: dict[str, set[str]] = {}
     if neighbours is not None and not neighbours.empty:
-        adjacent = set(zip(neighbours["village_code"], neighbours["neighbour_code"], strict=True))
-    pts = (
-        None if points is None else points.drop_duplicates("village_code").set_index("village_code")
-    )
-    # Plain dicts, not frame lookups, inside the village x officer loop (a Polres has
-    # dozens of both).
-    mine_by_nrp = {str(k): g.tolist() for k, g in own.groupby("nrp")["village_code"]}
-    where: dict[str, np.ndarray] = {}
-    if pts is not None:
-        located = pts[["lon", "lat"]].dropna()
-        where = dict(zip(located.index, located.to_numpy(dtype="float64"), strict=True))
-    reserved = dict.fromkeys(spare, 0)
+        pairs = neighbours[neighbours["village_code"].isin(set(unassigned["village_code"]))]
+        for code, group in pairs.groupby("village_code")["neighbour_code"]:
+            touching[str(code)] = set(group)
+    left = np.array([spare[n] for n in nrps], dtype=np.int64)
+    reserved = np.zeros(len(nrps), dtype=np.int64)
+    has_rows = np.diff(np.append(starts, len(rows_own))) > 0
     rows = []
     v: Any
-    for v in unassigned.itertuples(index=False):
+    for i, v in enumerate(unassigned.itertuples(index=False)):
         row: dict[str, object] = {"village_code": v.village_code}
-        free = [nrp for nrp in sorted(spare) if spare[nrp] - reserved[nrp] > 0]
-        if v.high_priority and free:
-            cands = []
-            for nrp in free:
-                mine = mine_by_nrp.get(nrp, [])
-                touch = any((v.village_code, m) in adjacent for m in mine)
-                dist = math.nan
-                mine_xy = [where[m] for m in mine if m in where]
-                if v.village_code in where and mine_xy:
-                    here, xy = where[v.village_code], np.asarray(mine_xy)
-                    dist = float(np.min(haversine_km(here[0], here[1], xy[:, 0], xy[:, 1])))
-                cands.append(
+        free = left - reserved > 0
+        if v.high_priority and free.any():
+            touch = np.zeros(len(nrps), dtype=bool)
+            near = touching.get(v.village_code)
+            if near and len(rows_own):
+                hit = np.isin(own_codes, list(near))
+                touch[has_rows] = np.logical_or.reduceat(hit, starts[has_rows])
+            dist = np.full(len(nrps), np.nan)
+            if len(rows_own) and not np.isnan(where[i]).any():
+                d = haversine_km(where[i, 0], where[i, 1], xy[:, 0], xy[:, 1])
+                d = np.where(np.isnan(d), np.inf, d)
+                best_d = np.full(len(nrps), np.inf)
+                best_d[has_rows] = np.minimum.reduceat(d, starts[has_rows])
+                dist = np.where(np.isinf(best_d), np.nan, best_d)
+            unknown = np.isnan(dist)
+            cand = np.flatnonzero(free)
+            # Order: touching first, then known distance, nearest, then NRP (the index).
+            order = cand[
+                np.lexsort(
                     (
-                        not touch,
-                        math.isnan(dist),
-                        0.0 if math.isnan(dist) else dist,
-                        nrp,
-                        touch,
-                        dist,
+                        cand,
+                        np.where(unknown[cand], 0.0, dist[cand]),
+                        unknown[cand],
+                        ~touch[cand],
                     )
                 )
-            cands.sort()
-            best = cands[0]
-            reserved[best[3]] += 1
+            ]
+            best = order[0]
+            reserved[best] += 1
+            chosen = str(nrps[best])
             row.update(
-                proposed_nrp=best[3],
-                proposed_name=names[best[3]],
+                proposed_nrp=chosen,
+                proposed_name=names[chosen],
                 basis="adjacent"
-                if best[4]
-                else ("distance" if not math.isnan(best[5]) else "capacity"),
-                distance_km=round(best[5], 2) if not math.isnan(best[5]) else math.nan,
+                if touch[best]
+                else ("distance" if not unknown[best] else "capacity"),
+                distance_km=round(float(dist[best]), 2) if not unknown[best] else math.nan,
                 alternatives="; ".join(
-                    f"{names[c[3]]} ({c[3]})" + ("" if math.isnan(c[5]) else f", {c[5]:.1f} km")
-                    for c in cands[1 : 1 + n_alternatives]
+                    f"{names[str(nrps[c])]} ({nrps[c]})"
+                    + ("" if unknown[c] else f", {dist[c]:.1f} km")
+                    for c in order[1 : 1 + n_alternatives]
                 ),
             )
         rows.append(row)
+    reserved_by_nrp = {str(n): int(r) for n, r in zip(nrps, reserved, strict=True)}
     cols = ["village_code", "proposed_nrp", "proposed_name", "basis", "distance_km", "alternatives"]
     frame = pd.DataFrame(rows).reindex(columns=cols).astype({"village_code": "str"})
-    return frame, reserved
+    return frame, reserved_by_nrp
 
 
 def build_plan(
@@ -300,12 +321,21 @@ def build_plan(
 
     # The schedule: week-major, officers by NRP, so the capped expected registrations of a
     # village shared by two officers are spent in visiting order.
-    rotations: dict[str, list[list[str]]] = {
-        str(nrp): _rotation(g["village_code"].drop_duplicates().tolist(), weeks, visits_per_week)
-        for nrp, g in own.groupby("nrp", sort=True)
+    villages_of: dict[str, list[str]] = {}
+    for nrp, code in zip(own["nrp"].tolist(), own["village_code"].tolist(), strict=True):
+        mine = villages_of.setdefault(str(nrp), [])
+        if code not in mine:
+            mine.append(code)
+    rotations = {
+        nrp: _rotation(villages_of[nrp], weeks, visits_per_week) for nrp in sorted(villages_of)
     }
     village_info = own.drop_duplicates("village_code").set_index("village_code")
     left = village_info["uncovered"].astype("float64").to_dict()
+    # Plain dicts, not frame lookups, in the loop over visits (a province has thousands).
+    about = village_info[
+        ["village_name", "priority_rank", "score", "uncovered", "coverage_pct"]
+    ].to_dict("index")
+    polsek_of = info["polsek"].to_dict()
     visit_count: dict[tuple[str, str], int] = {}
     rows = []
     for week in range(1, weeks + 1):
@@ -320,14 +350,14 @@ def build_plan(
                 if not math.isnan(remaining):
                     left[code] = remaining - expected
                 visit_count[(nrp, code)] = visit_count.get((nrp, code), 0) + 1
-                vi = village_info.loc[code]
+                vi = about[code]
                 rows.append(
                     {
                         "week": week,
                         "week_start": start + pd.Timedelta(weeks=week - 1),
                         "nrp": nrp,
                         "name": names[nrp],
-                        "polsek": info.loc[nrp, "polsek"],
+                        "polsek": polsek_of[nrp],
                         "village_code": code,
                         "village_name": vi["village_name"],
                         "visit": visit_count[(nrp, code)],
@@ -341,8 +371,11 @@ def build_plan(
     schedule = pd.DataFrame(rows).reindex(columns=list(SCHEDULE_COLUMNS))
     schedule["priority_rank"] = schedule["priority_rank"].astype("Int64")
 
-    staffed = set(officers["village_code"])
-    unassigned = in_scope[~in_scope["village_code"].isin(staffed)].copy()
+    # Staffed villages of the scope, testing the roster against the scope's few codes.
+    staffed = officers.loc[
+        officers["village_code"].isin(set(in_scope["village_code"])), "village_code"
+    ]
+    unassigned = in_scope[~in_scope["village_code"].isin(set(staffed))].copy()
     unassigned["high_priority"] = unassigned["priority_rank"] <= math.ceil(len(in_scope) / 2)
     proposals, reserved = _proposals(
         unassigned, own, spare, names, neighbours, points, n_alternatives

@@ -28,6 +28,8 @@ store (``geo/desa/all.geojson``) so a map never fetches more than the area in vi
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -129,7 +131,7 @@ class Store:
         store has 16 million rows, and codes held once each save GBs and make filters
         integer comparisons."""
         path = self._path(COVERAGE_FILE)
-        return _read_parquet_categorical(path, path.stat().st_mtime_ns, COVERAGE_CATEGORIES)
+        return _COVERAGE.get(path, path.stat().st_mtime_ns)
 
     def areas(self) -> pd.DataFrame:
         path = self._path(AREAS_FILE)
@@ -186,8 +188,7 @@ def _read_parquet(path: Path, _mtime_ns: int) -> pd.DataFrame:
 COVERAGE_CATEGORIES: Final = ("level", "area_code", "area_name", "parent_code", "segment")
 
 
-@lru_cache(maxsize=8)
-def _read_parquet_categorical(path: Path, _mtime_ns: int, columns: tuple[str, ...]) -> pd.DataFrame:
+def _read_parquet_categorical(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
     import pyarrow.parquet as pq
 
     present = set(pq.read_schema(path).names)
@@ -200,6 +201,40 @@ def _read_parquet_categorical(path: Path, _mtime_ns: int, columns: tuple[str, ..
             if c in present
         }
     )
+
+
+class _LatestVersions:
+    """The coverage table of the last few stores read, one version per file.
+
+    A national table is about 2 GB, so unlike ``lru_cache`` this cache (1) reads a file once
+    when several threads ask at the same time (the start-up warm-up and a first request),
+    and (2) drops a file's older version as soon as a rebuilt one is read, instead of
+    keeping both.
+    """
+
+    def __init__(self, max_files: int) -> None:
+        self.max_files = max_files
+        self.lock = threading.Lock()
+        self.frames: OrderedDict[Path, tuple[int, pd.DataFrame]] = OrderedDict()
+        self.reads = 0  # how many times a file was read (tests, diagnostics)
+
+    def get(self, path: Path, mtime_ns: int) -> pd.DataFrame:
+        with self.lock:  # a second caller waits for the first read, then shares it
+            held = self.frames.get(path)
+            if held is not None and held[0] == mtime_ns:
+                self.frames.move_to_end(path)
+                return held[1]
+            self.frames.pop(path, None)  # the older version goes before the new one comes
+            frame = _read_parquet_categorical(path, COVERAGE_CATEGORIES)
+            self.reads += 1
+            self.frames[path] = (mtime_ns, frame)
+            while len(self.frames) > self.max_files:
+                self.frames.popitem(last=False)
+            return frame
+
+
+#: Tests read many small stores in one process; a server reads one.
+_COVERAGE: Final = _LatestVersions(max_files=4)
 
 
 @lru_cache(maxsize=16)

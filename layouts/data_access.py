@@ -52,6 +52,8 @@ def warm_store(store_dir: Path) -> threading.Thread:
             store.coverage()
         except (StoreError, OSError) as exc:
             logging.getLogger(__name__).warning("store not warmed: %s", exc)
+        except Exception as exc:  # a damaged file: one line here, the pages report it
+            logging.getLogger(__name__).warning("store not warmed: %s: %s", type(exc).__name__, exc)
 
     thread = threading.Thread(target=read, name="cakupan-warm-store", daemon=True)
     thread.start()

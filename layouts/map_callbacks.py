@@ -8,7 +8,7 @@ coverage target only recomputes the KPI cards (:func:`kpi_update`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -97,15 +97,32 @@ def level_coverage(store: StoreLike, segment: str, level: str) -> pd.DataFrame:
     """The coverage rows of one segment and level (cached per store file version).
 
     The hot path then filters a few thousand rows, not the whole table (16 million rows on a
-    national store), and area codes are categories, so the filters compare integers.
+    national store), and area codes are categories, so the filters compare integers. Users
+    who see the same rows (every admin; the users of one territory) share one copy.
     """
     path = store.root / COVERAGE_FILE
-    return _level_rows(store, path.stat().st_mtime_ns, segment, level)
+    return _level_rows(_ViewKey.of(store), path.stat().st_mtime_ns, segment, level)
 
 
-@lru_cache(maxsize=16)
-def _level_rows(store: StoreLike, _mtime_ns: int, segment: str, level: str) -> pd.DataFrame:
-    cov = store.coverage()
+@dataclass(frozen=True)
+class _ViewKey:
+    """What a view's rows depend on: the store and the codes the user may see (``None``:
+    all). The view itself only reads them, and is left out of equality and hash."""
+
+    base: Store
+    allowed: frozenset[str] | None
+    view: StoreLike = field(compare=False, hash=False)
+
+    @classmethod
+    def of(cls, store: StoreLike) -> _ViewKey:
+        if isinstance(store, TerritoryStore):
+            return cls(store.base, store.allowed_codes(), store)
+        return cls(store, None, store)
+
+
+@lru_cache(maxsize=8)
+def _level_rows(key: _ViewKey, _mtime_ns: int, segment: str, level: str) -> pd.DataFrame:
+    cov = key.view.coverage()
     rows = cov[(cov["segment"] == segment) & (cov["level"] == level)]
     categories = {"area_code": "category", "level": "category", "segment": "category"}
     return rows.astype(categories).reset_index(drop=True)

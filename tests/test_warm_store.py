@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import pytest
@@ -16,14 +17,38 @@ from layouts.data_access import warm_store
 
 def test_the_warm_thread_fills_the_cache_the_requests_use(tmp_path: Path) -> None:
     root = write_store(tmp_path / "processed")
-    cache = store_module._read_parquet_categorical
-    before = cache.cache_info()
+    cache = store_module._COVERAGE
+    before = cache.reads
     warm_store(root).join(timeout=60)
-    after_warm = cache.cache_info()
-    assert after_warm.misses == before.misses + 1  # the warm thread read coverage.parquet
-    Store(root).coverage()  # what the first request does
-    assert cache.cache_info().hits == after_warm.hits + 1
-    assert cache.cache_info().misses == after_warm.misses
+    assert cache.reads == before + 1  # the warm thread read coverage.parquet
+    Store(root).coverage()  # what the first request does: no second read
+    assert cache.reads == before + 1
+
+
+def test_a_request_during_the_warm_up_waits_for_it_instead_of_reading_again(
+    tmp_path: Path,
+) -> None:
+    root = write_store(tmp_path / "processed")
+    cache = store_module._COVERAGE
+    before = cache.reads
+    thread = warm_store(root)
+    frame = Store(root).coverage()  # most likely while the thread reads
+    thread.join(timeout=60)
+    assert cache.reads == before + 1
+    assert Store(root).coverage() is frame
+
+
+def test_a_rebuilt_store_replaces_the_version_held(tmp_path: Path) -> None:
+    root = write_store(tmp_path / "processed")
+    cache = store_module._COVERAGE
+    path = root / "coverage.parquet"
+    old = Store(root).coverage()
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))  # a rebuild
+    new = Store(root).coverage()
+    assert new is not old
+    versions = [v for p, v in cache.frames.items() if p == path]
+    assert len(versions) == 1 and versions[0][0] == path.stat().st_mtime_ns
 
 
 def test_a_missing_store_is_logged_not_raised(

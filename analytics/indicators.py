@@ -15,6 +15,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from analytics.codes import code_mask
 from analytics.trends import pace_per_month, projected_month
 
 #: Data-quality flags attached to areas in view (the UI translates them).
@@ -39,17 +40,11 @@ VIEW_COLUMNS: Final = (
 
 
 def _in_area(codes: pd.Series, area_code: str | None) -> pd.Series:
-    """Whether each code lies inside ``area_code`` (every code when ``None``).
-
-    Categorical codes are tested once per category, not once per row.
-    """
+    """Whether each code lies inside ``area_code`` (every code when ``None``)."""
     if not area_code:
         return pd.Series(True, index=codes.index)
-    if isinstance(codes.dtype, pd.CategoricalDtype):
-        categories = codes.cat.categories.astype("str")
-        inside = np.append(np.asarray(categories.str.startswith(area_code + "."), bool), False)
-        return pd.Series(inside[codes.cat.codes.to_numpy()], index=codes.index)
-    return codes.str.startswith(area_code + ".")
+    prefix = area_code + "."
+    return pd.Series(code_mask(codes, lambda c: c.str.startswith(prefix)), index=codes.index)
 
 
 def months_available(coverage: pd.DataFrame) -> list[pd.Timestamp]:

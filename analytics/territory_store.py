@@ -37,7 +37,7 @@ from analytics.access import (
     territory_codes,
     unrestricted,
 )
-from analytics.codes import LEVEL_CODE_LENGTH, Level, normalize_village_code
+from analytics.codes import LEVEL_CODE_LENGTH, Level, code_mask, normalize_village_code
 from analytics.store import AREAS_FILE, COVERAGE_FILE, QUALITY_FILE, WEEKLY_FILE, Store
 
 #: Columns that locate a row, most precise first; the first present one filters it.
@@ -206,10 +206,7 @@ def in_codes(column: pd.Series, allowed: frozenset[str]) -> np.ndarray:
     A categorical column is tested once per category, not once per row: on the national
     coverage table that is 91,000 tests instead of 16 million.
     """
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        inside = np.asarray(column.cat.categories.astype("str").isin(allowed), dtype=bool)
-        return np.append(inside, False)[column.cat.codes.to_numpy()]  # code -1 (empty): out
-    return np.asarray(column.astype("str").isin(allowed), dtype=bool)
+    return code_mask(column, lambda codes: codes.isin(allowed))
 
 
 def limit_to(df: pd.DataFrame, allowed: frozenset[str], what: str) -> pd.DataFrame:

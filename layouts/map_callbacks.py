@@ -123,9 +123,8 @@ class _ViewKey:
 @lru_cache(maxsize=8)
 def _level_rows(key: _ViewKey, _mtime_ns: int, segment: str, level: str) -> pd.DataFrame:
     cov = key.view.coverage()
-    rows = cov[(cov["segment"] == segment) & (cov["level"] == level)]
-    categories = {"area_code": "category", "level": "category", "segment": "category"}
-    return rows.astype(categories).reset_index(drop=True)
+    # Store.coverage() holds codes, levels and segments as categories already.
+    return cov[(cov["segment"] == segment) & (cov["level"] == level)].reset_index(drop=True)
 
 
 def _view_rows(store: StoreLike, state: ViewState) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -31,6 +31,8 @@ import pandas as pd
 from shapely.geometry import box, mapping
 from shapely.ops import unary_union
 
+from analytics.intake_outcomes import COUNT_KEYS
+
 PROVINCE = ("99", "Provinsi Uji")
 KABUPATEN = {"99.01": "Kabupaten Satu", "99.02": "Kota Dua"}
 KECAMATAN = {
@@ -198,18 +200,7 @@ def reconciliation() -> dict[str, object]:
         "duplicates": 0,
         "reasons": {"missing_registration_date": 1},
     }
-    total = {
-        k: file_a[k] + file_b[k]
-        for k in (
-            "rows_in",
-            "matched",
-            "matched_by_code",
-            "matched_by_name",
-            "unmatched",
-            "rejected",
-            "duplicates",
-        )
-    }
+    total = {k: file_a[k] + file_b[k] for k in COUNT_KEYS}
     return {
         **total,
         "reasons": {

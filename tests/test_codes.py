@@ -77,3 +77,22 @@ def test_hierarchy() -> None:
 def test_village_key_is_the_ten_digits() -> None:
     keys = village_key(pd.Series(["34.71.01.1001", "99.01.01.2001"]))
     assert keys.tolist() == [3471011001, 9901012001]
+
+
+def test_code_mask_tests_categories_once_and_agrees_with_text() -> None:
+    import numpy as np
+    import pandas as pd
+
+    from analytics.codes import code_mask
+
+    text = pd.Series(["34.71", "34.71.01", None, "33.01.02", "34.71.02"], dtype="str")
+    calls: list[int] = []
+
+    def inside(codes: pd.Series) -> pd.Series:
+        calls.append(len(codes))
+        return codes.str.startswith("34.71.")
+
+    expected = np.array([False, True, False, False, True])
+    assert (code_mask(text, inside) == expected).all()
+    assert (code_mask(text.astype("category"), inside) == expected).all()
+    assert calls[-1] == 4  # four categories, not five rows; the missing code is out

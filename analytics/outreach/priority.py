@@ -28,6 +28,8 @@ import numpy as np
 import pandas as pd
 from babel.numbers import format_decimal
 
+from analytics.codes import code_mask
+
 FACTORS: Final[tuple[str, ...]] = ("gap", "coverage", "pace", "recency")
 PACE_HORIZON_YEARS: Final = 10.0
 MIN_PACE_MONTHS: Final = 3
@@ -92,13 +94,7 @@ def village_rows_in(coverage: pd.DataFrame, kecamatan: set[str]) -> pd.DataFrame
     """The village (``desa``) rows of ``coverage`` whose kecamatan (code prefix) is one of
     ``kecamatan``. Categorical code columns (the store's, 16 million rows nationally) are
     tested once per category rather than once per row."""
-    codes = coverage["area_code"]
-    if isinstance(codes.dtype, pd.CategoricalDtype):
-        cats = codes.cat.categories.astype("str")
-        inside = np.append(np.asarray(cats.str.slice(0, 8).isin(kecamatan), dtype=bool), False)
-        keep = inside[codes.cat.codes.to_numpy()]
-    else:
-        keep = codes.astype("str").str.slice(0, 8).isin(kecamatan).to_numpy()
+    keep = code_mask(coverage["area_code"], lambda codes: codes.str.slice(0, 8).isin(kecamatan))
     if "level" in coverage.columns:
         keep = keep & (coverage["level"] == "desa").to_numpy()
     return coverage.loc[keep]

@@ -49,6 +49,7 @@ OS_ERRORS: dict[int, tuple[str, str]] = {
     errno.EISDIR: ("is a folder, not a file", "check the path"),
     errno.EMFILE: ("too many open files", "raise the open-file limit (ulimit -n)"),
     errno.EIO: ("input/output error", "check the disk"),
+    errno.EEXIST: ("a file is where a folder is needed", "move it or choose another path"),
 }
 _ERRNO_IN_TEXT = re.compile(r"\[errno (\d+)\]", re.IGNORECASE)
 _P = ParamSpec("_P")
@@ -61,9 +62,11 @@ def os_error_message(exc: OSError, fallback: Path | None = None) -> str:
         found = _ERRNO_IN_TEXT.search(str(exc))
         code = int(found.group(1)) if found else None
     path = exc.filename if exc.filename is not None else fallback
-    what, todo = OS_ERRORS.get(code or -1, (exc.strerror or type(exc).__name__, "check it"))
     where = f"{path}: " if path is not None else ""
-    return f"{where}{what} ({exc.strerror or exc}); {todo}".replace("\n", " ")
+    if code in OS_ERRORS:
+        what, todo = OS_ERRORS[code]
+        return f"{where}{what} ({exc.strerror or exc}); {todo}".replace("\n", " ")
+    return f"{where}{exc.strerror or exc}".replace("\n", " ")
 
 
 def _os_errors(command: Callable[_P, None]) -> Callable[_P, None]:

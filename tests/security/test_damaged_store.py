@@ -222,3 +222,20 @@ def test_damaged_boundaries_answer_404_not_500(
     truncate(tiny_store / GEO_DIR / "kabupaten" / "all.geojson")
     response = client_for(role).get("/geo/kabupaten/all.geojson")
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("role", ["admin", "cabang"])
+def test_damaged_village_boundaries_give_the_notice_on_the_map(
+    app: dash.Dash, client_for: Callable[[str], FlaskClient], tiny_store: Path, role: str
+) -> None:
+    """The map frames the area from its boundaries file: damaged, the map says so."""
+    damaged = tiny_store / GEO_DIR / "desa" / "99.01.geojson"
+    truncate(damaged)
+    payload = callback_payload(
+        app,
+        callback_key(app, "map.figure"),
+        {"map-view.data": {"level": "desa", "area": "99.01"}, "segment.value": "ALL"},
+    )
+    response = post(client_for(role), payload, "/", "id")
+    assert response.status_code == 200, text_of(response)[:300]
+    assert_notice(text_of(response), role, "id", tiny_store, str(damaged))

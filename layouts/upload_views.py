@@ -27,7 +27,13 @@ from typing import Any, Final
 
 from analytics.errors import InputError
 from analytics.io.safe_zip import safe_extract
-from analytics.io.upload_checks import KINDS, SavedUpload, accept_upload, check_content
+from analytics.io.upload_checks import (
+    KINDS,
+    SavedUpload,
+    accept_upload,
+    check_content,
+    check_table,
+)
 from analytics.settings import Settings
 
 MANIFEST: Final = "manifest.json"
@@ -115,13 +121,18 @@ def read_manifest(uploads_dir: Path) -> dict[str, Any]:
         data = {}
     names = data.get("names") if isinstance(data.get("names"), dict) else {}
     selected = data.get("selected") if isinstance(data.get("selected"), dict) else {}
-    return {"names": dict(names), "selected": {k: list(selected.get(k, [])) for k in KINDS}}
+    committed = data.get("committed") if isinstance(data.get("committed"), dict) else {}
+    return {
+        "names": dict(names),
+        "selected": {k: list(selected.get(k, [])) for k in KINDS},
+        "committed": {k: list(committed.get(k, [])) for k in KINDS},
+    }
 
 
 def write_manifest(uploads_dir: Path, manifest: dict[str, Any]) -> None:
     """Replace the manifest atomically (a reader never sees half a file)."""
-    uploads_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=uploads_dir, prefix=".manifest-")
+    uploads_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=uploads_dir, prefix=".manifest-")  # mode 0600
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(manifest, fh, ensure_ascii=False, indent=1, sort_keys=True)
@@ -140,7 +151,7 @@ def with_upload(manifest: dict[str, Any], saved: SavedUpload) -> dict[str, Any]:
     names = {**manifest["names"], f"{saved.kind}/{file}": Path(saved.original_name).name[:200]}
     current = list(manifest["selected"].get(saved.kind, []))
     chosen = [*current, file] if saved.kind in MULTIPLE else [file]
-    return {"names": names, "selected": {**manifest["selected"], saved.kind: chosen}}
+    return {**manifest, "names": names, "selected": {**manifest["selected"], saved.kind: chosen}}
 
 
 def with_selection(manifest: dict[str, Any], kind: str, files: list[str]) -> dict[str, Any]:
@@ -154,7 +165,7 @@ def with_selection(manifest: dict[str, Any], kind: str, files: list[str]) -> dic
 def without_file(manifest: dict[str, Any], kind: str, file: str) -> dict[str, Any]:
     names = {k: v for k, v in manifest["names"].items() if k != f"{kind}/{file}"}
     chosen = [f for f in manifest["selected"].get(kind, []) if f != file]
-    return {"names": names, "selected": {**manifest["selected"], kind: chosen}}
+    return {**manifest, "names": names, "selected": {**manifest["selected"], kind: chosen}}
 
 
 # --- uploads on disk -----------------------------------------------------------------------
@@ -163,8 +174,9 @@ def without_file(manifest: dict[str, Any], kind: str, file: str) -> dict[str, An
 def keep_upload(name: str, data: bytes, kind: str, settings: Settings) -> SavedUpload:
     """Check ``data`` (type, size, encoding; a zip's every entry) and keep it; updates the
     manifest. Raises :class:`InputError` having written nothing."""
-    max_bytes = settings.max_upload_mb * 1024 * 1024
+    max_bytes = settings.max_upload_bytes
     suffix = check_content(name, data, kind, max_bytes)
+    check_table(Path(name).name, data, suffix)  # the build's reader: any encoding it reads
     if suffix == ".zip":  # traversal, links, bombs: refused before the file is kept
         with tempfile.TemporaryDirectory(prefix="cakupan-zipcheck-") as tmp:
             source = Path(tmp) / "upload.zip"
@@ -230,30 +242,84 @@ def _display_name(name: str, stored: Path) -> str:
     return f"{stem[:100]}{stored.suffix}"
 
 
+#: Where a kind's file(s) of a dry run or commit come from.
+FROM_SELECTION: Final = "selected"
+FROM_LAST_COMMIT: Final = "last_commit"
+FROM_STORE: Final = "store"
+
+
+@dataclass(frozen=True)
+class StagedInputs:
+    """The inputs of a dry run or commit, where each kind came from, and the kept uploads
+    used (``{kind: [stored file]}``: what a commit records and its retention deletes)."""
+
+    inputs: InputSet
+    origins: dict[str, str]
+    used: dict[str, list[str]]
+
+
+def _chosen(files: dict[str, list[StoredFile]], manifest: dict[str, Any]) -> tuple[dict, dict]:
+    """Per kind, the kept files to use and where they come from: the selection, else the
+    last commit's files that are still kept."""
+    chosen: dict[str, list[StoredFile]] = {}
+    origins: dict[str, str] = {}
+    for kind in KIND_ORDER:
+        selected = [f for f in files[kind] if f.selected]
+        if selected:
+            chosen[kind], origins[kind] = selected, FROM_SELECTION
+            continue
+        committed = set(manifest["committed"].get(kind, []))
+        kept = [f for f in files[kind] if f.file in committed]
+        if kept:
+            chosen[kind], origins[kind] = kept, FROM_LAST_COMMIT
+    return chosen, origins
+
+
 @contextmanager
-def staged_inputs(uploads_dir: Path) -> Iterator[InputSet]:
-    """The selected files as links named after the original files, in a temporary folder
-    removed afterwards (one subfolder per file: two files may share a name)."""
+def staged_inputs(uploads_dir: Path, store_dir: Path | None = None) -> Iterator[StagedInputs]:
+    """The files of a dry run or commit as links named after the original files, in a
+    temporary folder removed afterwards (one subfolder per file: two files may share a
+    name).
+
+    A kind not selected takes the last commit's files when still kept; boundaries and
+    workforce not found so are written back from the store at ``store_dir`` (see
+    :mod:`analytics.io.store_inputs`)."""
+    from analytics.io.store_inputs import boundaries_from_store, workforce_from_store
+
     files = stored_files(uploads_dir)
+    chosen, origins = _chosen(files, read_manifest(uploads_dir))
     work = Path(tempfile.mkdtemp(prefix="cakupan-intake-"))
     try:
         linked: dict[str, list[Path]] = {}
         n = 0
         for kind in KIND_ORDER:
-            for f in (f for f in files[kind] if f.selected):
+            for f in chosen.get(kind, []):
                 source = uploads_dir / kind / f.file
                 target = work / str(n) / _display_name(f.name, source)
                 target.parent.mkdir()
                 target.symlink_to(source.resolve())
                 linked.setdefault(kind, []).append(target)
                 n += 1
+        if store_dir is not None and (store_dir / "meta.json").is_file():
+            derived = {"boundaries": boundaries_from_store, "workforce": workforce_from_store}
+            for kind, write in derived.items():
+                if kind not in linked:
+                    folder = work / f"store-{kind}"
+                    folder.mkdir()
+                    name = "desa.geojson" if kind == "boundaries" else "tenaga_kerja.csv"
+                    linked[kind] = [write(store_dir, folder / name)]
+                    origins[kind] = FROM_STORE
         one = lambda kind: (linked.get(kind) or [None])[-1]  # noqa: E731 - tiny accessor
-        yield InputSet(
-            registries=tuple(linked.get("registry", [])),
-            workforce=one("workforce"),
-            boundaries=one("boundaries"),
-            roster=one("roster"),
-            events=one("events"),
+        yield StagedInputs(
+            InputSet(
+                registries=tuple(linked.get("registry", [])),
+                workforce=one("workforce"),
+                boundaries=one("boundaries"),
+                roster=one("roster"),
+                events=one("events"),
+            ),
+            origins,
+            {kind: [f.file for f in chosen[kind]] for kind in chosen},
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -264,50 +330,129 @@ def staged_inputs(uploads_dir: Path) -> Iterator[InputSet]:
 
 def _require_complete(inputs: InputSet) -> None:
     if inputs.missing():
-        raise InputError(f"select a file of each kind first: {', '.join(inputs.missing())}")
+        raise InputError(
+            f"select a file of each kind first: {', '.join(inputs.missing())} "
+            "(the current store gives the boundaries and workforce; a registry must be "
+            "selected, or kept from the last commit)"
+        )
+
+
+def _build_candidate(
+    staged: StagedInputs, out: Path, settings: Settings, progress: Progress | None
+) -> dict[str, Any]:
+    """``cakupan build``'s own function on the staged inputs, into ``out``."""
+    from analytics.pipeline import BuildInputs, build_store
+
+    inputs = staged.inputs
+    _require_complete(inputs)
+    assert inputs.boundaries is not None and inputs.workforce is not None  # checked above
+    result = build_store(
+        BuildInputs(
+            boundaries=inputs.boundaries,
+            registries=inputs.registries,
+            workforce=inputs.workforce,
+            out=out,
+            roster=inputs.roster,
+            events=inputs.events,
+        ),
+        settings.with_(store_keep=0),
+        None if progress is None else overall_progress(progress),
+    )
+    return result.reconciliation
 
 
 def dry_run(uploads_dir: Path, settings: Settings) -> dict[str, Any]:
-    """The reconciliation of the selected registries (and workforce) against the selected
-    boundaries, as a build would count it; nothing is written anywhere."""
-    from analytics.intake import ingest_registries
-    from analytics.io.boundaries import read_villages
-    from analytics.workforce_intake import ingest_workforce
+    """Build the store a commit would publish, next to the live one, compare it with the
+    live store and delete it: ``{"reconciliation", "diff", "origins"}``. The live store
+    and the uploads are left as they were."""
+    from analytics.io import store_writer
+    from analytics.store_diff import compare_stores
 
-    with staged_inputs(uploads_dir) as inputs:
-        if inputs.boundaries is None or not inputs.registries:
-            _require_complete(inputs)
-        assert inputs.boundaries is not None  # for the type checker; checked above
-        villages = read_villages(inputs.boundaries)
-        intake = ingest_registries(list(inputs.registries), villages, settings.require_hmac_key())
-        rec = dict(intake.reconciliation)
-        if inputs.workforce is not None:
-            rec["workforce"] = ingest_workforce(inputs.workforce, villages).reconciliation
-    return rec
+    with (
+        staged_inputs(uploads_dir, settings.store_dir) as staged,
+        store_writer.candidate(settings.store_dir) as out,
+    ):
+        rec = _build_candidate(staged, out, settings, None)
+        diff = compare_stores(settings.store_dir, out)
+    return {"reconciliation": rec, "diff": diff.as_dict(), "origins": staged.origins}
 
 
-def rebuild_store(uploads_dir: Path, settings: Settings, progress: Progress) -> dict[str, Any]:
-    """Build the store at ``settings.store_dir`` from the selected files (published
-    atomically by the pipeline) and return the summary shown to the admin."""
-    from analytics.pipeline import BuildInputs, build_store
+def rebuild_store(
+    uploads_dir: Path, settings: Settings, progress: Progress, *, confirmed: bool = False
+) -> dict[str, Any]:
+    """Build the store from the staged inputs and publish it at ``settings.store_dir``,
+    keeping the replaced one as a version, unless it loses data against the live store
+    (:mod:`analytics.store_diff`) and ``confirmed`` is false: then nothing is published and
+    ``status`` is ``"confirm"``. After a publication, the registries used are deleted under
+    the retention rule (``settings.upload_retention``).
+    """
+    from analytics.io import store_writer
+    from analytics.store_diff import compare_stores
 
-    with staged_inputs(uploads_dir) as inputs:
-        _require_complete(inputs)
-        assert inputs.boundaries is not None and inputs.workforce is not None
-        result = build_store(
-            BuildInputs(
-                boundaries=inputs.boundaries,
-                registries=inputs.registries,
-                workforce=inputs.workforce,
-                out=settings.store_dir,
-                roster=inputs.roster,
-                events=inputs.events,
-            ),
-            settings,
-            overall_progress(progress),
-        )
-    rec = result.reconciliation
-    return {k: rec.get(k, 0) for k in ("rows_in", "matched", "unmatched", "rejected", "duplicates")}
+    with (
+        staged_inputs(uploads_dir, settings.store_dir) as staged,
+        store_writer.candidate(settings.store_dir) as out,
+    ):
+        rec = _build_candidate(staged, out, settings, progress)
+        diff = compare_stores(settings.store_dir, out)
+        sources = _sources(out)
+        if diff.needs_confirmation and not confirmed:
+            return {"status": "confirm", "diff": diff.as_dict(), "origins": staged.origins}
+        store_writer.publish(out, settings.store_dir, settings.store_keep)
+    deleted = _after_commit(uploads_dir, staged.used, settings.upload_retention)
+    counts = {
+        k: rec.get(k, 0) for k in ("rows_in", "matched", "unmatched", "rejected", "duplicates")
+    }
+    return {
+        "status": "ok",
+        **counts,
+        "diff": diff.as_dict(),
+        "origins": staged.origins,
+        "sources": sources,
+        "deleted": deleted,
+        "files": {
+            name: {
+                k: v
+                for k, v in part.items()
+                if k in ("rows_in", "matched", "unmatched", "rejected", "duplicates")
+            }
+            for name, part in (rec.get("files") or {}).items()
+        },
+    }
+
+
+def _sources(store: Path) -> list[dict[str, Any]]:
+    """The input files of a built store (name, kind, rows, sha256) from its meta.json."""
+    try:
+        meta = json.loads((store / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [
+        {k: s.get(k) for k in ("file", "kind", "rows", "sha256")} for s in meta.get("sources", [])
+    ]
+
+
+#: Kinds whose raw files hold personal data (NIK, KPJ, names): deleted after a commit
+#: under ``CAKUPAN_UPLOAD_RETENTION=delete``.
+PERSONAL_KINDS: Final = frozenset({"registry"})
+
+
+def _after_commit(uploads_dir: Path, used: dict[str, list[str]], retention: str) -> list[str]:
+    """Record the files of the commit in the manifest; delete the registries used when the
+    retention rule says so. The stored names (``<sha256>.<ext>``) deleted."""
+    manifest = read_manifest(uploads_dir)
+    manifest = {**manifest, "committed": {k: list(v) for k, v in used.items()}}
+    deleted: list[str] = []
+    if retention == "delete":
+        for kind in PERSONAL_KINDS:
+            for file in used.get(kind, []):
+                manifest = without_file(manifest, kind, file)
+                path = uploads_dir / kind / file
+                if valid_stored_name(kind, file) and path.is_file():
+                    path.unlink()
+                    deleted.append(file)
+    write_manifest(uploads_dir, manifest)
+    return deleted
 
 
 def overall_progress(report: Progress) -> Progress:

@@ -387,3 +387,27 @@ def test_staging_folders_of_killed_builds_are_cleaned_on_the_next_build(
     assert commit(admin, app)[1] == "100"
     assert [p for p in stale if p.exists()] == []
     assert alive.is_dir() and other.is_dir()
+
+
+def test_cakupan_build_cleans_stale_staging_and_keeps_the_replaced_store(
+    tmp_path: Path,
+) -> None:
+    from test_upload_page import REGISTRY, WORKFORCE, _boundaries
+
+    from analytics.cli import app as cli
+
+    inputs = {"b.geojson": _boundaries(), "r.csv": REGISTRY, "w.csv": WORKFORCE}
+    for name, data in inputs.items():
+        (tmp_path / name).write_bytes(data)
+    out = tmp_path / "data" / "processed"
+    args = ["build", "--boundaries", str(tmp_path / "b.geojson"), "--registry"]
+    args += [str(tmp_path / "r.csv"), "--workforce", str(tmp_path / "w.csv"), "--out", str(out)]
+    env = {"CAKUPAN_MODE": "demo", "CAKUPAN_STORE_KEEP": "2"}
+    assert CliRunner().invoke(cli, args, env=env).exit_code == 0
+    stale = out.parent / f".processed.building-{_dead_pid()}"
+    (stale / "geo").mkdir(parents=True)  # left by a build killed while writing
+    result = CliRunner().invoke(cli, args, env=env)
+    assert result.exit_code == 0, result.output
+    assert not stale.exists()
+    assert sorted(p.name for p in out.parent.iterdir()) == [".processed.versions", "processed"]
+    assert len(store_writer.stored_versions(out)) == 1

@@ -308,6 +308,11 @@ def handle_dry_run(n_clicks: int | None, lang: str | None) -> Any:
     except (InputError, SettingsError, OSError) as exc:
         audit_event("intake_dry_run", "failed", {"reason": str(exc)})
         return html.Div(t("upload.failed", lang, reason=str(exc)), className="upload-error")
+    except Exception as exc:  # a reader's own error on a hostile file: a message, not a 500
+        what = type(exc).__name__
+        logger.warning("dry run failed: %s", what)
+        audit_event("intake_dry_run", "failed", {"reason": what})
+        return html.Div(t("upload.failed", lang, reason=what), className="upload-error")
     rec, diff = result["reconciliation"], result["diff"]
     detail = {k: rec.get(k) for k in ("rows_in", "matched")}
     audit_event("intake_dry_run", "ok", {**detail, "needs_confirmation": diff["reasons"]})

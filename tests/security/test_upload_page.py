@@ -230,6 +230,7 @@ def test_commit_rebuilds_the_store_in_the_background(
     settings: Settings, as_user: Callable[[str], Any]
 ) -> None:
     assert "34.71" not in set(Store(settings.store_dir).areas()["area_code"])
+
     def run(confirm: list[str]) -> tuple[Any, str]:
         job, poll_disabled, status = _page().handle_commit(1, "en", confirm)
         assert poll_disabled is False and status == "Queued…"

@@ -216,7 +216,9 @@ def test_a_commit_without_loss_needs_no_confirmation_and_deletes_the_raw_registr
     text, pct = commit(admin, app)
     assert pct == "100" and "Data rebuilt: 24 rows, 24 matched, 0 unmatched" in text, text
     assert not raw.exists()  # retention: the personal data is gone ...
-    (event,) = [e for e in _audit(settings) if e["action"] == "intake_commit" and e["outcome"] == "ok"]
+    (event,) = [
+        e for e in _audit(settings) if e["action"] == "intake_commit" and e["outcome"] == "ok"
+    ]
     sources = {s["file"]: s for s in event["detail"]["sources"]}
     # ... its hash and reconciliation stay in the audit
     assert sources["semua.csv"]["sha256"] == raw.name.split(".")[0]

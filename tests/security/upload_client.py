@@ -54,7 +54,9 @@ def post_upload(
     names[at] = [name] if multiple else name
 
     def items(prop: str, values: list[Any]) -> list[dict[str, Any]]:
-        return [{"id": i, "property": prop, "value": v} for i, v in zip(input_ids, values, strict=True)]
+        return [
+            {"id": i, "property": prop, "value": v} for i, v in zip(input_ids, values, strict=True)
+        ]
 
     payload = {
         "output": key,

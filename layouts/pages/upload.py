@@ -319,6 +319,16 @@ def handle_dry_run(n_clicks: int | None, lang: str | None) -> Any:
     return dry_run_view(result, lang)
 
 
+def _audited_diff(diff: dict[str, Any]) -> dict[str, Any]:
+    """The comparison for the audit log: figures, reasons and per-file losses, without the
+    example values of the loss warnings (raw cells: never in the audit)."""
+    losses = [
+        {"file": f["file"], "rows_in": f["rows_in"], "lost": f["lost"]}
+        for f in diff.get("losses", [])
+    ]
+    return {**diff, "losses": losses}
+
+
 def handle_commit(
     n_clicks: int | None, lang: str | None, confirm: list[str] | None = None
 ) -> tuple[Any, Any, Any]:
@@ -351,7 +361,7 @@ def handle_commit(
             user=user.name,
             action="intake_commit",
             outcome=outcome,
-            detail={**summary, "confirmed": confirmed},
+            detail={**summary, "diff": _audited_diff(summary["diff"]), "confirmed": confirmed},
         )
         return json.dumps(summary).encode()
 

@@ -27,6 +27,7 @@ from typing import Any
 
 import dash
 import pytest
+from dash_helpers import page
 from flask.testing import FlaskClient
 from typer.testing import CliRunner
 from upload_client import commit, dry_run, post_upload, rollback, text_of
@@ -413,3 +414,31 @@ def test_cakupan_build_cleans_stale_staging_and_keeps_the_replaced_store(
     assert not stale.exists()
     assert sorted(p.name for p in out.parent.iterdir()) == [".processed.versions", "processed"]
     assert len(store_writer.stored_versions(out)) == 1
+
+
+def test_loss_warnings_show_examples_in_the_page_but_never_in_the_audit(app: dash.Dash) -> None:
+    from analytics.store_diff import compare
+    from layouts.upload_diff import loss_lines
+
+    figures = dict.fromkeys(("rows_in", "matched", "unmatched", "rejected", "duplicates"), 0)
+    rec = {
+        "files": {
+            "a.csv": {
+                "rows_in": 20,
+                "unmatched": 1,
+                "rejected": 1,
+                "reasons": {"unknown_code": 1, "invalid_end_date": 1},
+                "examples": {"unknown_code": ["99.09.01.2001"], "invalid_end_date": ["31/02"]},
+            },
+            "b.csv": {"rows_in": 20, "unmatched": 1, "rejected": 0, "reasons": {}},
+        }
+    }
+    diff = compare(None, {**figures, "rows_in": 40, "villages": 6}, rec).as_dict()
+    # a.csv loses 2 of 20 (10 % > 5 %), b.csv 1 of 20 (5 %, not more than 5 %)
+    assert diff["reasons"] == ["file_loss"] and [f["file"] for f in diff["losses"]] == ["a.csv"]
+    (line,) = loss_lines(diff, "en")
+    assert line.startswith("Warning: a.csv loses 2 of 20 rows (10.0%)"), line
+    assert "99.09.01.2001" in line and "31/02" in line
+    audited = json.dumps(page("/unggah")._audited_diff(diff))
+    assert "99.09.01.2001" not in audited and "31/02" not in audited
+    assert json.loads(audited)["losses"] == [{"file": "a.csv", "rows_in": 20, "lost": 2}]

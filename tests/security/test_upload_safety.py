@@ -442,3 +442,35 @@ def test_loss_warnings_show_examples_in_the_page_but_never_in_the_audit(app: das
     audited = json.dumps(page("/unggah")._audited_diff(diff))
     assert "99.09.01.2001" not in audited and "31/02" not in audited
     assert json.loads(audited)["losses"] == [{"file": "a.csv", "rows_in": 20, "lost": 2}]
+
+
+def test_boundaries_and_workforce_written_back_from_a_store_rebuild_it_exactly(
+    tmp_path: Path,
+) -> None:
+    import pandas as pd
+    from test_upload_page import REGISTRY, WORKFORCE, _boundaries
+
+    from analytics.io.store_inputs import boundaries_from_store, workforce_from_store
+    from analytics.pipeline import BuildInputs, build_store
+
+    for name, data in {"b.geojson": _boundaries(), "r.csv": REGISTRY, "w.csv": WORKFORCE}.items():
+        (tmp_path / name).write_bytes(data)
+    first, second = tmp_path / "first", tmp_path / "second"
+    registry = [tmp_path / "r.csv"]
+    build_store(
+        BuildInputs(tmp_path / "b.geojson", registry, tmp_path / "w.csv", first), Settings()
+    )
+    boundaries = boundaries_from_store(first, tmp_path / "store_b.geojson")
+    workforce = workforce_from_store(first, tmp_path / "store_w.csv")
+    written = pd.read_csv(workforce, dtype={"KODE_DESA": str})
+    # the 2024 figures, carried over every year of the build's window as the build did
+    assert set(map(tuple, written.drop(columns="TAHUN").to_numpy().tolist())) == {
+        ("34.71.01.1001", 20, 5),
+        ("34.71.01.1002", 10, 4),
+    }
+    build_store(BuildInputs(boundaries, registry, workforce, second), Settings())
+    columns = ["level", "area_code", "area_name", "month", "segment", "active", "eligible"]
+    before = pd.read_parquet(first / "coverage.parquet", columns=columns)
+    after = pd.read_parquet(second / "coverage.parquet", columns=columns)
+    pd.testing.assert_frame_equal(before, after)
+    assert json.loads((second / "reconciliation.json").read_text())["matched"] == 2

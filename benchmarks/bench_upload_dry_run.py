@@ -50,7 +50,8 @@ def main() -> None:
     from analytics.pipeline import BuildInputs, build_store
     from analytics.settings import Settings
     from analytics.workforce_intake import ingest_workforce
-    from layouts.upload_views import dry_run, keep_upload, save_selection
+    from layouts.upload_build import dry_run
+    from layouts.upload_views import keep_upload, save_selection
 
     work = Path(tempfile.mkdtemp(prefix="bench-upload-"))
     try:

@@ -1,5 +1,6 @@
-"""Dash views of the intake page's comparison with the live store, loss warnings, the
-origin of each input and the kept store versions (text only: names are never markup)."""
+"""Dash views of the intake page's dry run: the reconciliation per file, the comparison
+with the live store, loss warnings, the origin of each input and the kept store versions
+(text only: names are never markup)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dash import html
 
 from analytics.store_diff import FIGURES
 from layouts.i18n import fmt_int, fmt_pct, t
-from layouts.quality_views import reasons_text
+from layouts.quality_views import COUNT_KEYS, file_rows, reasons_text
 
 
 def diff_view(diff: dict[str, Any], lang: str) -> html.Div:
@@ -97,3 +98,54 @@ def version_options(rows: list[dict[str, Any]], lang: str) -> list[dict[str, str
         )
         options.append({"label": label, "value": row["version"]})
     return options
+
+
+def reconciliation_view(rec: dict[str, Any], lang: str) -> html.Div:
+    """The dry run's counts per file and in total, and the workforce's."""
+    rows = file_rows(rec, lang)
+    headers = [t("file", lang), *[t(k, lang) for k in COUNT_KEYS], t("reasons", lang)]
+    table = html.Table(
+        [
+            html.Thead(html.Tr([html.Th(h) for h in headers])),
+            html.Tbody(
+                [
+                    html.Tr(
+                        [
+                            html.Td(r["file"]),
+                            *[html.Td(fmt_int(r[k], lang), className="num") for k in COUNT_KEYS],
+                            html.Td(r["reasons"]),
+                        ]
+                    )
+                    for r in rows
+                ]
+            ),
+        ],
+        className="simple-table",
+    )
+    parts: list[Any] = [html.P(t("upload.dry_run_note", lang), className="note"), table]
+    workforce = rec.get("workforce")
+    if workforce:
+        parts.append(
+            html.P(
+                t(
+                    "upload.workforce_counts",
+                    lang,
+                    rows_in=fmt_int(workforce.get("rows_in", 0), lang),
+                    accepted=fmt_int(workforce.get("accepted", 0), lang),
+                    rejected=fmt_int(workforce.get("rejected", 0), lang),
+                    reasons=reasons_text(workforce.get("reasons"), lang),
+                )
+            )
+        )
+    return html.Div(parts)
+
+
+def dry_run_view(result: dict[str, Any], lang: str) -> html.Div:
+    """The dry run: the inputs used, the reconciliation, the comparison with the store."""
+    return html.Div(
+        [
+            origins_line(result.get("origins", {}), lang),
+            reconciliation_view(result["reconciliation"], lang),
+            diff_view(result["diff"], lang),
+        ]
+    )

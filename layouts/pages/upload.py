@@ -24,18 +24,16 @@ from layouts import ids
 from layouts.data_access import audit_event, current_settings, current_user, require
 from layouts.export_jobs import current_jobs, setup_export_jobs
 from layouts.i18n import fmt_int, lang_or_default, t
-from layouts.quality_views import COUNT_KEYS, file_rows, reasons_text
-from layouts.upload_diff import diff_view, loss_lines, origins_line, version_options
+from layouts.upload_build import dry_run, rebuild_store
+from layouts.upload_diff import diff_view, dry_run_view, loss_lines, version_options
 from layouts.upload_views import (
     KIND_ORDER,
     MULTIPLE,
     StoredFile,
     decode_contents,
-    dry_run,
     human_size,
     keep_upload,
     read_manifest,
-    rebuild_store,
     remove_upload,
     save_selection,
     stored_files,
@@ -246,57 +244,6 @@ def handle_select(values: list[Any], select_ids: list[dict[str, str]]) -> str:
     return ""
 
 
-def reconciliation_view(rec: dict[str, Any], lang: str) -> html.Div:
-    """The dry run's counts per file and in total, and the workforce's."""
-    rows = file_rows(rec, lang)
-    headers = [t("file", lang), *[t(k, lang) for k in COUNT_KEYS], t("reasons", lang)]
-    table = html.Table(
-        [
-            html.Thead(html.Tr([html.Th(h) for h in headers])),
-            html.Tbody(
-                [
-                    html.Tr(
-                        [
-                            html.Td(r["file"]),
-                            *[html.Td(fmt_int(r[k], lang), className="num") for k in COUNT_KEYS],
-                            html.Td(r["reasons"]),
-                        ]
-                    )
-                    for r in rows
-                ]
-            ),
-        ],
-        className="simple-table",
-    )
-    parts: list[Any] = [html.P(t("upload.dry_run_note", lang), className="note"), table]
-    workforce = rec.get("workforce")
-    if workforce:
-        parts.append(
-            html.P(
-                t(
-                    "upload.workforce_counts",
-                    lang,
-                    rows_in=fmt_int(workforce.get("rows_in", 0), lang),
-                    accepted=fmt_int(workforce.get("accepted", 0), lang),
-                    rejected=fmt_int(workforce.get("rejected", 0), lang),
-                    reasons=reasons_text(workforce.get("reasons"), lang),
-                )
-            )
-        )
-    return html.Div(parts)
-
-
-def dry_run_view(result: dict[str, Any], lang: str) -> html.Div:
-    """The dry run: the inputs used, the reconciliation, the comparison with the store."""
-    return html.Div(
-        [
-            origins_line(result.get("origins", {}), lang),
-            reconciliation_view(result["reconciliation"], lang),
-            diff_view(result["diff"], lang),
-        ]
-    )
-
-
 def handle_dry_run(n_clicks: int | None, lang: str | None) -> Any:
     require(Action.UPLOAD)
     if not n_clicks:
@@ -415,6 +362,14 @@ def handle_rollback(n_clicks: int | None, version: str | None, lang: str | None)
     return html.Div(t("upload.rolled_back", lang, version=now, aside=aside)), _versions(lang)
 
 
+def handle_versions(poll_disabled: bool | None, lang: str | None) -> Any:
+    """The kept versions again once a rebuild has ended (a commit adds one)."""
+    require(Action.UPLOAD)
+    if not poll_disabled:
+        return dash.no_update
+    return _versions(lang_or_default(lang))
+
+
 def register_callbacks(app: dash.Dash) -> None:
     setup_export_jobs(app.server)  # the exports' job pool, reused (idempotent)
     app.callback(
@@ -463,6 +418,12 @@ def register_callbacks(app: dash.Dash) -> None:
         State(ids.UP_LANG, "data"),
         prevent_initial_call=True,
     )(handle_rollback)
+    app.callback(
+        Output(ids.UP_VERSIONS, "options", allow_duplicate=True),
+        Input(ids.UP_POLL, "disabled"),
+        State(ids.UP_LANG, "data"),
+        prevent_initial_call=True,
+    )(handle_versions)
     app.callback(
         Output(ids.UP_STATUS, "children", allow_duplicate=True),
         Output(ids.UP_PROGRESS, "value"),

@@ -3,8 +3,9 @@ confirmation before it is published (the intake page's commit, issue 15).
 
 A new store *loses* data when it has no row at all, when a registry file loses more than
 :data:`~analytics.intake_loss.LOSS_WARN_SHARE` of its rows (unmatched + rejected), when it
-has fewer villages than the live store, or when its matched rows fall by more than
-:data:`MATCHED_DROP_SHARE`. Any of these and the commit waits for an explicit confirmation.
+has fewer villages than the live store, when its matched rows fall by more than
+:data:`MATCHED_DROP_SHARE`, or when the live store has outreach data (roster, events) and
+the new one has none. Any of these and the commit waits for an explicit confirmation.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any, Final
 import pandas as pd
 
 from analytics.intake_loss import LOSS_WARN_SHARE, FileLoss, file_losses
-from analytics.store import AREAS_FILE, RECONCILIATION_FILE
+from analytics.store import AREAS_FILE, EVENTS_FILE, OFFICERS_FILE, RECONCILIATION_FILE
 
 MATCHED_DROP_SHARE: Final = 0.05
 FIGURES: Final = ("rows_in", "matched", "unmatched", "rejected", "duplicates", "villages")
@@ -31,7 +32,8 @@ class StoreDiff:
     current: dict[str, int] | None
     new: dict[str, int]
     losses: list[FileLoss] = field(default_factory=list)
-    reasons: list[str] = field(default_factory=list)  # codes: no_rows, file_loss, ...
+    #: no_rows, file_loss, fewer_villages, fewer_matched, outreach_lost
+    reasons: list[str] = field(default_factory=list)
 
     @property
     def needs_confirmation(self) -> bool:
@@ -97,7 +99,13 @@ def compare_stores(live: Path, new: Path) -> StoreDiff:
     if found is None:
         raise FileNotFoundError(f"no store in {new}")
     before = read_figures(live)
-    return compare(None if before is None else before[0], found[0], found[1])
+    diff = compare(None if before is None else before[0], found[0], found[1])
+    lost = [
+        f for f in (OFFICERS_FILE, EVENTS_FILE) if (live / f).is_file() and not (new / f).is_file()
+    ]
+    if before is not None and lost:
+        diff.reasons.append("outreach_lost")
+    return diff
 
 
 def kept_versions(out: Path) -> list[dict[str, Any]]:

@@ -47,6 +47,12 @@ _M: Final[dict[str, tuple[str, str]]] = {
         "Baris yang cocok turun lebih dari 5 % dibanding data saat ini.",
         "Matched rows fall by more than 5 % against the current data.",
     ),
+    "upload.reason.outreach_lost": (
+        "Data penjangkauan (Bhabinkamtibmas, kegiatan) saat ini tidak ada di data baru: pilih "
+        "berkasnya agar tetap ada.",
+        "The current outreach data (roster, events) is not in the new data: select its files "
+        "to keep it.",
+    ),
     "upload.origin.selected": ("dipilih", "selected"),
     "upload.origin.last_commit": ("dari penerapan terakhir", "from the last commit"),
     "upload.origin.store": ("dari data saat ini", "from the current data"),

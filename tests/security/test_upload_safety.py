@@ -474,3 +474,16 @@ def test_boundaries_and_workforce_written_back_from_a_store_rebuild_it_exactly(
     after = pd.read_parquet(second / "coverage.parquet", columns=columns)
     pd.testing.assert_frame_equal(before, after)
     assert json.loads((second / "reconciliation.json").read_text())["matched"] == 2
+
+
+def test_a_commit_dropping_the_live_outreach_data_needs_a_confirmation(
+    app: dash.Dash, admin: FlaskClient, settings: Settings
+) -> None:
+    from store_factory import write_outreach
+
+    write_outreach(settings.store_dir)  # the live store was built with --roster --events
+    _message(post_upload(admin, app, "registry", "semua.csv", full_registry()))
+    text, pct = commit(admin, app)
+    assert pct == "0" and "Not committed" in text, text
+    assert "The current outreach data (roster, events) is not in the new data" in text
+    assert (settings.store_dir / "officers.parquet").is_file()

@@ -19,11 +19,14 @@ from flask_compress import Compress
 
 from analytics.access import AccessDenied
 from analytics.codes import LEVELS
+from analytics.io.upload_checks import request_limit
 from analytics.settings import Settings
 from analytics.store import StoreDamaged, StoreError
 from layouts.auth import setup_auth
 from layouts.data_access import SETTINGS_KEY, current_store, refuse, warm_store
 from layouts.export_ui import register_export_callbacks
+from layouts.i18n import lang_or_default, t
+from layouts.ids import UP_MESSAGE
 from layouts.shell import register_shell_callbacks, shell_layout
 from layouts.store_notice import on_callback_error
 
@@ -66,6 +69,33 @@ def _register_geo_route(server: flask.Flask) -> None:
         return response
 
 
+def _register_upload_limit(server: flask.Flask, settings: Settings) -> None:
+    """The request limit fits the documented file limit once base64-encoded, and a
+    callback refused for its size gets a message in the upload page, not an HTML 413."""
+    server.config["MAX_CONTENT_LENGTH"] = request_limit(settings.max_upload_bytes)
+
+    @server.errorhandler(413)
+    def too_large(error: Exception) -> flask.Response | tuple[flask.Response, int]:
+        message = t("upload.too_large", _page_lang(), mb=settings.max_upload_mb)
+        if flask.request.path.endswith("/_dash-update-component"):
+            # The renderer applies ``sideUpdate`` to the page whatever callback was sent.
+            body = {
+                "multi": True,
+                "response": {},
+                "sideUpdate": {UP_MESSAGE: {"children": message}},
+            }
+            return flask.jsonify(body)
+        return flask.Response(message, status=413, mimetype="text/plain")
+
+
+def _page_lang() -> str:
+    """The language of the page that sent the request (``?lang=`` of its address)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    query = parse_qs(urlsplit(flask.request.referrer or "").query)
+    return lang_or_default((query.get("lang") or [""])[0])
+
+
 def create_app(settings: Settings | None = None) -> Dash:
     """A new Dash app serving the store in ``settings.store_dir``."""
     settings = settings or Settings.from_env()
@@ -85,6 +115,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     server.config["COMPRESS_MIN_SIZE"] = 500
     Compress(server)
     setup_auth(app, settings)  # log-in for every route and callback; refuses unsafe production
+    _register_upload_limit(server, settings)
     _register_geo_route(server)
     app.layout = shell_layout
     register_shell_callbacks(app)

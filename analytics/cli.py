@@ -17,6 +17,7 @@ from typing import Annotated, Any, ParamSpec
 import typer
 from rich.console import Console
 
+from analytics.cli_store import store_app
 from analytics.cli_users import users_app
 from analytics.errors import InputError
 from analytics.settings import Settings, SettingsError
@@ -30,6 +31,7 @@ app = typer.Typer(
 )
 console = Console(stderr=True)
 app.add_typer(users_app, name="users")
+app.add_typer(store_app, name="store")
 
 
 def _fail(message: str) -> None:

@@ -357,7 +357,7 @@ def _build(
                 ),
                 stage / META_FILE,
             )
-            store_writer.publish(stage, inputs.out)
+            store_writer.publish(stage, inputs.out, settings.store_keep)
     return BuildResult(
         reconciliation=reconciliation,
         store_dir=inputs.out,

@@ -44,7 +44,12 @@ class Settings:
     users_path: Path = PROJECT_ROOT / "data" / "users" / "users.json"
     audit_path: Path = PROJECT_ROOT / "data" / "audit" / "audit.jsonl"
     uploads_dir: Path = PROJECT_ROOT / "data" / "uploads"
+    #: Largest upload accepted, in MiB of the file as the user sees it (CAKUPAN_MAX_UPLOAD_MB).
     max_upload_mb: int = 200
+    #: Earlier store versions kept for rollback (CAKUPAN_STORE_KEEP).
+    store_keep: int = 3
+    #: Raw uploads after a commit: "delete" the committed registries (default) or "keep".
+    upload_retention: str = "delete"
     #: Served over HTTPS (behind a TLS proxy): secure cookies and HSTS.
     https: bool = False
     #: Read the store's large tables in the background when the app starts (CAKUPAN_WARM).
@@ -80,9 +85,16 @@ class Settings:
             audit_path=Path(env.get("CAKUPAN_AUDIT_LOG", base.audit_path)),
             uploads_dir=Path(env.get("CAKUPAN_UPLOADS", base.uploads_dir)),
             max_upload_mb=int(env.get("CAKUPAN_MAX_UPLOAD_MB", base.max_upload_mb)),
+            store_keep=max(0, int(env.get("CAKUPAN_STORE_KEEP", base.store_keep))),
+            upload_retention=_retention(env.get("CAKUPAN_UPLOAD_RETENTION", "delete")),
             https=env.get("CAKUPAN_HTTPS", "0").lower() in {"1", "true", "yes"},
             warm=env.get("CAKUPAN_WARM", "0").lower() in {"1", "true", "yes"},
         )
+
+    @property
+    def max_upload_bytes(self) -> int:
+        """The upload limit in bytes (of the file, not of the base64 request body)."""
+        return self.max_upload_mb * 1024 * 1024
 
     def with_(self, **changes: object) -> Settings:
         """A copy with ``changes`` applied."""
@@ -100,3 +112,10 @@ class Settings:
             "no pseudonymisation key: set CAKUPAN_HMAC_KEY or CAKUPAN_HMAC_KEY_FILE "
             "(a long random secret kept outside the repository), or run in demo mode"
         )
+
+
+def _retention(value: str) -> str:
+    value = value.strip().lower()
+    if value not in {"delete", "keep"}:
+        raise SettingsError(f"CAKUPAN_UPLOAD_RETENTION must be 'delete' or 'keep', not {value!r}")
+    return value

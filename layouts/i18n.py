@@ -16,6 +16,7 @@ from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from layouts.outreach_messages import OUTREACH_MESSAGES
 from layouts.quality_messages import QUALITY_MESSAGES
+from layouts.upload_messages import UPLOAD_MESSAGES
 
 LANGS: Final = ("id", "en")
 DEFAULT_LANG: Final = "id"
@@ -240,6 +241,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "upload.job.unknown": {"id": "Tugas tidak ditemukan.", "en": "Job not found."},
     **OUTREACH_MESSAGES,
     **QUALITY_MESSAGES,
+    **UPLOAD_MESSAGES,
 }
 
 

@@ -118,3 +118,7 @@ UP_JOB: Final = "upload-job"  # dcc.Store: the rebuild job's id
 UP_POLL: Final = "upload-poll"  # dcc.Interval polling the rebuild
 UP_PROGRESS: Final = "upload-progress"
 UP_STATUS: Final = "upload-status"
+UP_CONFIRM: Final = "upload-confirm"  # checklist: commit although data is lost
+UP_VERSIONS: Final = "upload-versions"  # radio items: kept store versions
+UP_ROLLBACK: Final = "upload-rollback"
+UP_VERSION_LIST: Final = "upload-version-list"

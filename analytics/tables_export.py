@@ -4,8 +4,9 @@ The caller passes the rows in the order and with the filters of the screen, plus
 columns to write (field, Indonesian header, kind). Numbers stay numbers (never text with
 thousands marks), rounded once from the exact value to the digits the screen shows
 (:func:`analytics.formatting.rounded`: coverage ``15.2``, change ``0.1``); codes stay
-text (``99.01`` is not the number 99.01), and any text cell beginning with ``=``, ``+``, ``-``, ``@`` (or a tab or carriage return) is prefixed with an
-apostrophe so a spreadsheet shows it instead of running it (OWASP "CSV injection").
+text (``99.01`` is not the number 99.01), and any text cell beginning with ``=``, ``+``,
+``-``, ``@`` (or a tab or carriage return) is prefixed with an apostrophe so a spreadsheet
+shows it instead of running it (OWASP "CSV injection").
 
 :func:`area_table` builds the ranked area table of the coverage map with small-count
 protection (:mod:`analytics.suppression`): the members count of a sub-area between 1 and

@@ -1,5 +1,6 @@
-"""dash-ag-grid column definitions of the outreach page's tables (numbers formatted in the
-browser by language, with the functions of ``assets/dashAgGridFunctions.js``)."""
+"""dash-ag-grid column definitions of the outreach page's tables. A number column sorts and
+filters on the exact value and shows ``<field>_text``, the text the server wrote with
+:mod:`analytics.formatting` (``layouts.outreach_views.with_texts``)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,8 @@ from layouts.i18n import t
 def _num(
     field: str, header: str, lang: str, fmt: str = "fmtInt", width: int = 120
 ) -> dict[str, Any]:
-    call = f"{fmt}(params.value, '{lang}')"
-    if fmt.startswith("fmtDec"):
-        digits = fmt.removeprefix("fmtDec")
-        call = f"fmtDec(params.value, '{lang}', {digits})"
+    del fmt, lang  # the text comes formatted from the server (one formatter)
+    call = f"params.data['{field}_text']"
     return {
         "field": field,
         "headerName": header,

@@ -131,7 +131,7 @@ def test_update_plan_fills_map_tables_and_enables_downloads(app_ctx: Store) -> N
     top = out["priority"][0]
     assert (top["rank"], top["village_name"], top["score"]) == (1, "Desa Tiga", 99.8)
     assert (top["uncovered"], top["gap_norm"], top["coverage_norm"]) == (790, 1.0, 0.99)
-    assert top["explanation"].startswith("Skor 100: 790 pekerja informal belum terlindungi")
+    assert top["explanation"].startswith("Skor 100,0: 790 pekerja informal belum terlindungi")
     assert top["officers"] == ""
     # one officer with one village: one visit a week, 5 expected each
     assert [r["village_name"] for r in out["plan"]] == ["Desa Empat"] * 4

@@ -110,10 +110,10 @@ def test_priority_and_plan_of_polsek_satu_hand_computed(app_ctx: Store) -> None:
         == [["Desa Dua", "Desa Satu"]] * 4
     )
     assert schedule["week_start"].min() == START
-    # 5 per visit (mean of the 2 events of Kabupaten Satu: 6 and 4), each visit converting
+    # 6 per visit (the one event held in the scope's Kecamatan Satu), each visit converting
     # the same share of those still uncovered: Desa Satu 1000 - 146 = 854 uncovered,
-    # Desa Dua 500 - 73 = 427, so visit k expects 5 * (1 - 5 / uncovered) ** (k - 1).
-    hand = [5 * (1 - 5 / u) ** k for k in range(4) for u in (854, 427)]
+    # Desa Dua 500 - 73 = 427, so visit k expects 6 * (1 - 6 / uncovered) ** (k - 1).
+    hand = [6 * (1 - 6 / u) ** k for k in range(4) for u in (854, 427)]
     assert schedule["expected_registrations"].tolist() == pytest.approx(hand)
     assert result.plan.unassigned.empty
 
@@ -144,16 +144,17 @@ def test_update_plan_fills_map_tables_and_enables_downloads(app_ctx: Store) -> N
     # the explanation says the same score as the table
     assert top["explanation"].startswith("Skor 99,8: 790 pekerja informal belum terlindungi")
     assert top["officers"] == ""
-    # one officer with one village: one visit a week, 5 expected first, then less
+    # one officer with one village: one visit a week; 4 expected first (the one event of
+    # Kecamatan Dua), then 4/177 of those still uncovered (400 - 223 = 177)
     assert [r["village_name"] for r in out["plan"]] == ["Desa Empat"] * 4
-    hand = [5 * (1 - 5 / 177) ** k for k in range(4)]  # 400 - 223 = 177 uncovered
+    hand = [4 * (1 - 4 / 177) ** k for k in range(4)]
     assert [r["expected_registrations"] for r in out["plan"]] == pytest.approx(hand)
-    assert [r["expected_registrations_text"] for r in out["plan"]] == ["5,0", "4,9", "4,7", "4,6"]
+    assert [r["expected_registrations_text"] for r in out["plan"]] == ["4,0", "3,9", "3,8", "3,7"]
     assert {r["officer"] for r in out["plan"]} == {"Siti Aminah (22222222)"}
     starts = pd.to_datetime([r["week_start"] for r in out["plan"]], format="%d/%m/%Y")
     assert (starts.day_of_week == 0).all() and list(starts.diff()[1:].days) == [7, 7, 7]
     assert out["summary"].startswith("4 kunjungan oleh 1 Bhabinkamtibmas selama 4 minggu mulai")
-    assert "perkiraan 19 pendaftaran" in out["summary"]  # 19.17
+    assert "perkiraan 15 pendaftaran" in out["summary"]  # 15.47
     # Desa Tiga has no officer: Siti Aminah, whose village borders it, is proposed
     (unassigned,) = out["unassigned"]
     assert unassigned["village_name"] == "Desa Tiga" and unassigned["high_priority"]
@@ -314,6 +315,34 @@ def test_police_user_plans_only_inside_their_territory(built: tuple[dash.Dash, S
         assert out["figure"]["data"][0]["locations"] == ["99.01.02.2001", "99.01.02.2002"]
         # another Polsek's officers are not in this user's roster
         assert plan_outputs("Polres Uji", "Polsek Satu")["plan"] == []
+
+
+def test_same_polsek_same_plan_for_police_user_and_admin(built: tuple[dash.Dash, Store]) -> None:
+    """The plan of a scope does not depend on who asks (issue: 7,7 vs 8,7 per visit)."""
+    police = User(
+        "polsek.dua",
+        Role.POLICE,
+        Territory(areas=frozenset({"99.01.02"}), polres="Polres Uji", polsek="Polsek Dua"),
+    )
+    outputs = {}
+    for user in (police, ADMIN):
+        with built[0].server.test_request_context("/penjangkauan"):
+            login(user)
+            plan = cb.compute_plan(
+                cb.current_store(), "Polres Uji", "Polsek Dua", 4, 2, PriorityWeights(), START
+            ).plan
+            out = plan_outputs("Polres Uji", "Polsek Dua")
+            outputs[user.name] = (
+                plan.conversion.label,
+                plan.schedule["expected_registrations"].tolist(),
+                plan.summary.to_dict("list"),
+                out["summary"],
+                out["plan"],
+                out["priority"],
+                out["unassigned"],
+            )
+    assert outputs["polsek.dua"] == outputs["admin"]
+    assert outputs["admin"][0].startswith("4,0 pendaftaran per kunjungan (rata-rata 1 kegiatan")
 
 
 def test_viewer_may_not_plan_outreach(built: tuple[dash.Dash, Store]) -> None:

@@ -83,18 +83,26 @@ def is_missing(value: object) -> bool:
     return not math.isfinite(number)
 
 
+_QUANTUM: Final = tuple(Decimal(1).scaleb(-d) for d in range(12))
+
+
 def rounded_decimal(value: object, digits: int) -> Decimal | None:
     """The exact ``value`` rounded once, half away from zero, to ``digits``; never ``-0``;
     ``None`` when missing. ``Decimal`` values are taken as they are."""
-    if is_missing(value):
+    if type(value) is float:  # the common case first (numpy floats take the general path)
+        if not math.isfinite(value):
+            return None
+        exact = Decimal(f"{value:.15g}")
+    elif is_missing(value):
         return None
-    if isinstance(value, Decimal):
+    elif isinstance(value, Decimal):
         exact = value
     elif isinstance(value, int) and not isinstance(value, bool):
         exact = Decimal(value)
     else:
         exact = Decimal(f"{float(value):.15g}")  # type: ignore[arg-type]
-    out = exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUNDING)
+    quantum = _QUANTUM[digits] if digits < len(_QUANTUM) else Decimal(1).scaleb(-digits)
+    out = exact.quantize(quantum, rounding=ROUNDING)
     return out.copy_abs() if out.is_zero() else out
 
 
@@ -123,7 +131,7 @@ def _marks(lang: str) -> dict[int, str]:
 
 def _digits(d: Decimal, digits: int, lang: str, signed: bool) -> str:
     sign = "+" if signed and d > 0 else ""
-    return sign + f"{d:,.{digits}f}".translate(_marks(lang_of(lang)))
+    return sign + f"{d:,f}".translate(_marks(lang if lang in LANGS else DEFAULT_LANG))
 
 
 def number(value: object, lang: str, digits: int = 0, *, signed: bool = False) -> str:

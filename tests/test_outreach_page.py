@@ -397,3 +397,19 @@ def test_scores_are_the_weighted_factors_and_capacity_holds(
     assert per_week.max() <= cap
     assert not visits.duplicated(["officer", "week", "village_code"]).any()
     assert visits["week"].max() == weeks
+
+
+def test_cli_and_page_give_the_same_plan(app_ctx: Store, tmp_path: Path) -> None:
+    """`cakupan plan` and the page call the same scope function: the same numbers."""
+    from analytics.outreach.plan_job import run_plan_job
+
+    page_plan = cb.compute_plan(
+        app_ctx, "Polres Uji", "Polsek Dua", 4, 2, PriorityWeights(), START
+    ).plan
+    job = run_plan_job(
+        app_ctx.root, tmp_path, polres="Polres Uji", polsek="Polsek Dua", start=START
+    )
+    pd.testing.assert_frame_equal(job.plan.schedule, page_plan.schedule)
+    pd.testing.assert_frame_equal(job.plan.summary, page_plan.summary)
+    pd.testing.assert_frame_equal(job.plan.unassigned, page_plan.unassigned)
+    assert job.plan.conversion == page_plan.conversion

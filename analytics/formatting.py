@@ -142,6 +142,10 @@ def number(value: object, lang: str, digits: int = 0, *, signed: bool = False) -
 
 def count(value: object, lang: str) -> str:
     """A whole number: ``1.234.567`` (id), ``1,234,567`` (en)."""
+    if type(value) is int or (type(value) is float and value.is_integer()):
+        # Already whole (most counts): nothing to round, so no Decimal needed.
+        # int(-0.0) is 0: no negative zero here either.
+        return f"{int(value):,}".translate(_marks(lang if lang in LANGS else DEFAULT_LANG))
     return number(value, lang, 0)
 
 

@@ -130,6 +130,15 @@ def test_markup_text_escapes_names() -> None:
 finite = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False, allow_infinity=False)
 
 
+@given(
+    st.one_of(st.integers(-(10**12), 10**12), finite.map(round).map(float), finite),
+    st.sampled_from(["id", "en"]),
+)
+def test_count_fast_path_equals_the_general_rounding(value: float, lang: str) -> None:
+    assert fmt.count(value, lang) == fmt.number(Decimal(f"{value:.15g}"), lang, 0)
+    assert fmt.count(-0.0, lang) == "0"
+
+
 @given(finite, st.integers(0, 3), st.sampled_from(["id", "en"]))
 def test_same_digits_as_babel_given_the_same_rounded_value(
     value: float, digits: int, lang: str

@@ -413,3 +413,20 @@ def test_cli_and_page_give_the_same_plan(app_ctx: Store, tmp_path: Path) -> None
     pd.testing.assert_frame_equal(job.plan.summary, page_plan.summary)
     pd.testing.assert_frame_equal(job.plan.unassigned, page_plan.unassigned)
     assert job.plan.conversion == page_plan.conversion
+
+
+def test_every_number_column_shows_text_from_the_one_formatter() -> None:
+    from layouts import outreach_columns as oc
+    from layouts.outreach_views import NUMBER_FORMATS
+
+    tables = [
+        oc.priority_columns("id"),
+        oc.plan_columns("id"),
+        oc.unassigned_columns("id"),
+        oc.impact_columns("id", "officer"),
+    ]
+    numeric = [c for cols in tables for c in cols if c.get("type") == "numericColumn"]
+    assert numeric
+    for column in numeric:
+        assert column["field"] in NUMBER_FORMATS, column["field"]
+        assert column["valueFormatter"]["function"] == f"params.data['{column['field']}_text']"

@@ -267,7 +267,9 @@ def trend_figure(
     )
     fig.update_yaxes(title_text=f"{t('coverage', lang)} (%)", rangemode="tozero")
     all_months = [*lines["month"].tolist(), *(m for _, ms, _ in projections for m in ms)]
-    fig.update_xaxes(**month_ticks(all_months, lang))
+    # The unified hover's header is Plotly's own (d3, English month names): numeric month
+    # there; each line below it carries the formatter's month ("Des 2025: 15,2%").
+    fig.update_xaxes(**month_ticks(all_months, lang), hoverformat="%m/%Y")
     fig.update_layout(height=420, hovermode="x unified")
     return fig
 

@@ -231,6 +231,7 @@ def test_plotly_trend_hovers_use_the_formatter_not_d3() -> None:
     assert "%{y" not in trace.hovertemplate and "%{x|" not in trace.hovertemplate
     assert trace.name == "&lt;i&gt;A&lt;/i&gt;"
     assert list(fig.layout.xaxis.ticktext) == ["Nov 2025", "Des 2025"]
+    assert fig.layout.xaxis.hoverformat == "%m/%Y"  # no d3 English month in the header
     sub = lines.assign(area_code="99.01", area_name="<b>X</b>")
     small = small_multiples(sub, 100.0, "id")
     assert small.layout.annotations[0].text == "&lt;b&gt;X&lt;/b&gt;"

@@ -20,7 +20,7 @@ from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Final
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, unquote, urlencode, urlsplit
 
 import dash
 import flask
@@ -159,7 +159,8 @@ def _safe_next(target: str | None) -> str:
     """Only a local path (never another host, never a header break) after logging in."""
     if not target or len(target) > 2000:
         return "/"
-    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in target) or "\\" in target:
+    decoded = unquote(target)  # also "%0d%0a" and "%5c": no use in a path of this app
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in decoded) or "\\" in decoded:
         return "/"  # CR/LF would break the header; "/\\host" is "//host" to browsers
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):

@@ -123,7 +123,9 @@ def test_territory_change_ends_existing_sessions(own_users: Settings) -> None:
     users = load_users(own_users.users_path)
     old = users["cabang"]
     # the hash is kept: only the territory changes (an edit of the users file)
-    moved = type(old)(old.name, Role.BRANCH, type(old.territory)(frozenset({"99.02"})), old.password_hash)
+    moved = type(old)(
+        old.name, Role.BRANCH, type(old.territory)(frozenset({"99.02"})), old.password_hash
+    )
     save_users(own_users.users_path, {**users, "cabang": moved})
     assert _replay(app, cookie).get("/_dash-layout").status_code == 401
 
@@ -142,4 +144,3 @@ def test_idle_and_absolute_timeouts(settings: Settings, monkeypatch: pytest.Monk
     assert _replay(app, idle_cookie).get("/_dash-layout").status_code == 401  # 40 min idle
     monkeypatch.setattr(time, "time", lambda: start + 61 * 60)
     assert busy.get("/_dash-layout").status_code == 401  # past the absolute hour
-

@@ -4,7 +4,8 @@ Starts the app in production mode on 127.0.0.1 only, with a temporary users file
 users per kabupaten, police per Polres, viewers per kecamatan, one admin), under gunicorn
 (``gunicorn app:server``, several workers) and under the development server
 (``python app.py``), one after the other, then runs one thread per user against each: log
-in with the CSRF token from /masuk and repeat, for a fixed duration, rounds of requests
+in with the CSRF token from /masuk and repeat, after an untimed warm-up that fills every
+worker's caches, for a fixed duration, rounds of requests
 (the layout, pages, the map callback through ``/_dash-update-component`` with the payload
 Dash's renderer sends, boundary files, and crafted requests for another territory). Every
 response is checked: no area code outside the user's territory may appear in it (codes
@@ -254,6 +255,28 @@ def _start(server: str, env: dict[str, str], port: int, workers: int, threads: i
     return proc, label
 
 
+def _run_all(
+    base: str,
+    sims: list[Simulated],
+    map_dep: dict[str, Any],
+    rounds: int,
+    limit: float,
+    tally: Tally,
+) -> float:
+    """One thread per user until ``limit`` seconds (or ``rounds``); the wall time."""
+    deadline = time.monotonic() + limit
+    began = time.perf_counter()
+    threads = [
+        threading.Thread(target=run_user, args=(base, sim, map_dep, rounds, deadline, tally))
+        for sim in sims
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=limit + 90)
+    return time.perf_counter() - began
+
+
 def run_server(
     server: str, sims: list[Simulated], store_dir: Path, args: argparse.Namespace
 ) -> dict[str, Any]:
@@ -297,21 +320,17 @@ def run_server(
             )
             deps = admin.get(base + "/_dash-dependencies").json()
             map_dep = next(d for d in deps if "map.figure" in d["output"].split("@")[0])
+            if args.warmup:  # every worker's caches filled; checked for leaks, not timed
+                warm = Tally()
+                _run_all(base, sims, map_dep, 0, args.warmup, warm)
+                tally.leaks += warm.leaks
+                tally.errors += warm.errors
+                tally.refused_missing += warm.refused_missing
+            load_before = os.getloadavg()[0]
             limit = args.duration if args.duration else TIME_LIMIT_S
-            deadline = time.monotonic() + limit
-            began = time.perf_counter()
             rounds = 0 if args.duration else args.rounds
-            threads = [
-                threading.Thread(
-                    target=run_user, args=(base, sim, map_dep, rounds, deadline, tally)
-                )
-                for sim in sims
-            ]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=limit + 90)
-            wall = time.perf_counter() - began
+            wall = _run_all(base, sims, map_dep, rounds, limit, tally)
+            load_after = os.getloadavg()[0]
         finally:
             proc.terminate()
             try:
@@ -323,6 +342,8 @@ def run_server(
     return {
         "server": label,
         "duration_s": args.duration or None,
+        "warmup_s": args.warmup,
+        "load_average_1min": {"before": round(load_before, 1), "after": round(load_after, 1)},
         "rounds_per_user": None if args.duration else args.rounds,
         "requests": tally.requests,
         "wall_seconds": round(wall, 2),
@@ -343,6 +364,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds per server")
+    parser.add_argument("--warmup", type=float, default=10.0, help="untimed seconds first")
     parser.add_argument("--rounds", type=int, default=5, help="rounds per user (--duration 0)")
     parser.add_argument("--servers", default="gunicorn,dev")
     parser.add_argument("--workers", type=int, default=2)

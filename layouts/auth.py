@@ -5,7 +5,11 @@ the log-in page, the health check and Dash's static assets; every other route (p
 Dash callbacks ``/_dash-*``, boundaries ``/geo/``, downloads) needs a logged-in user:
 pages redirect to ``/masuk``, callbacks and data get 401. The log-in form is a plain
 Flask form with a CSRF token; nothing the user typed is rendered as HTML (it is escaped).
-Failed log-ins are throttled per user name and per address and written to the audit log.
+Sessions live server-side (``analytics/io/auth_state.py``, one SQLite file shared by every
+worker): the cookie holds a random session id, checked on every request, so log-out, a
+password, role or territory change, removing the user and the idle and absolute timeouts
+end a session everywhere. Failed log-ins are throttled per account and per account at one
+address (never per address alone) with a doubling wait, and written to the audit log.
 """
 
 from __future__ import annotations

@@ -22,11 +22,12 @@ from analytics.access import AccessDenied
 from analytics.codes import LEVELS
 from analytics.io.user_store import UserStoreError
 from analytics.settings import Settings, SettingsError
-from analytics.store import StoreError
+from analytics.store import StoreDamaged, StoreError
 from layouts.auth import setup_auth
 from layouts.data_access import SETTINGS_KEY, current_store, refuse, warm_store
 from layouts.export_ui import register_export_callbacks
 from layouts.shell import register_shell_callbacks, shell_layout
+from layouts.store_notice import on_callback_error
 
 GEO_MAX_AGE: Final = 7 * 24 * 3600  # URLs carry ?v=<file version>, so a week is safe
 _PARENT_RE: Final = re.compile(r"^(all|\d{2}(\.\d{2}(\.\d{2})?)?)$")
@@ -48,7 +49,7 @@ def _register_geo_route(server: flask.Flask) -> None:
             flask.abort(404)
         try:
             path = current_store().geojson_path(level, parent)  # the user's territory only
-        except StoreError:
+        except (StoreError, StoreDamaged):
             flask.abort(404)
         except AccessDenied:
             refuse("boundaries outside territory", {"level": level, "parent": parent})
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         suppress_callback_exceptions=True,
         title="Cakupan",
         update_title=None,
+        on_error=on_callback_error,  # a missing/damaged store: a notice, not a 500
     )
     server = app.server
     server.config[SETTINGS_KEY] = settings

@@ -7,8 +7,12 @@ message and a non-zero exit code, never a traceback.
 
 from __future__ import annotations
 
+import errno
+import functools
+import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, ParamSpec
 
 import typer
 from rich.console import Console
@@ -31,6 +35,61 @@ app.add_typer(users_app, name="users")
 def _fail(message: str) -> None:
     console.print(f"[bold red]error:[/] {message}", highlight=False)
     raise typer.Exit(code=2)
+
+
+#: errno -> (what happened, what to do), for :func:`os_error_message`.
+OS_ERRORS: dict[int, tuple[str, str]] = {
+    errno.ENOSPC: ("disk full", "free space there or choose another folder, then run again"),
+    errno.EDQUOT: ("disk quota exceeded", "free space there or choose another folder"),
+    errno.EACCES: ("permission denied", "let the user running cakupan read and write it"),
+    errno.EPERM: ("operation not permitted", "let the user running cakupan read and write it"),
+    errno.EROFS: ("read-only file system", "choose a folder on a writable disk"),
+    errno.ENOENT: ("not found", "check the path"),
+    errno.ENOTDIR: ("a part of the path is not a folder", "check the path"),
+    errno.EISDIR: ("is a folder, not a file", "check the path"),
+    errno.EMFILE: ("too many open files", "raise the open-file limit (ulimit -n)"),
+    errno.EIO: ("input/output error", "check the disk"),
+    errno.EEXIST: ("a file is where a folder is needed", "move it or choose another path"),
+}
+_ERRNO_IN_TEXT = re.compile(r"\[errno (\d+)\]", re.IGNORECASE)
+_P = ParamSpec("_P")
+
+
+def os_error_message(exc: OSError, fallback: Path | None = None) -> str:
+    """One line for an OS error: the path (else ``fallback``), what happened, what to do."""
+    code = exc.errno
+    if code is None:  # pyarrow's write errors carry the errno in their text only
+        found = _ERRNO_IN_TEXT.search(str(exc))
+        code = int(found.group(1)) if found else None
+    path = exc.filename if exc.filename is not None else fallback
+    where = f"{path}: " if path is not None else ""
+    if code in OS_ERRORS:
+        what, todo = OS_ERRORS[code]
+        return f"{where}{what} ({exc.strerror or exc}); {todo}".replace("\n", " ")
+    return f"{where}{exc.strerror or exc}".replace("\n", " ")
+
+
+def _os_errors(command: Callable[_P, None]) -> Callable[_P, None]:
+    """Run a command, turning an OS error (disk full, permission, read-only disk...) or a
+    damaged store into one line naming the path and exit code 2, never a traceback. The
+    path is the error's, else the command's ``--out``."""
+
+    @functools.wraps(command)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> None:
+        from analytics.store import StoreDamaged
+
+        try:
+            command(*args, **kwargs)
+        except OSError as exc:
+            out = kwargs.get("out")
+            message = os_error_message(exc, out if isinstance(out, Path) else None)
+            console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+            raise typer.Exit(code=2) from None
+        except StoreDamaged as exc:
+            console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(code=2) from None
+
+    return run
 
 
 @app.command()
@@ -95,6 +154,7 @@ def _print_reconciliation(reconciliation: dict[str, Any], out: Path) -> None:
 
 
 @app.command()
+@_os_errors
 def build(
     boundaries: Annotated[str, typer.Option(help="Village boundaries (GPKG, SHP, GeoJSON...).")],
     registry: Annotated[list[Path], typer.Option(help="Registry export; repeat for each file.")],
@@ -204,6 +264,7 @@ def estimate_denominators(
 
 
 @app.command()
+@_os_errors
 def plan(
     out: Annotated[Path, typer.Option(help="Folder for the plan files.")],
     store: Annotated[Path | None, typer.Option(help="Processed store folder.")] = None,
@@ -275,6 +336,7 @@ def plan(
 
 
 @app.command()
+@_os_errors
 def report(
     area: Annotated[
         str, typer.Option(help="Area code (e.g. 99.01), or all-kabupaten for one PDF each.")

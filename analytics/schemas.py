@@ -31,14 +31,6 @@ ANY_AREA_CODE_RE: Final = r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$"
 WGS84: Final = "EPSG:4326"
 
 
-def _prefix_of(child: str, parent: str, length: int) -> pa.Check:
-    """A frame-wide check that ``parent`` is the first ``length`` characters of ``child``."""
-    return pa.Check(
-        lambda df: df[child].str.slice(0, length) == df[parent],
-        error=f"{parent} must be the first {length} characters of {child}",
-    )
-
-
 class VillageSchema(pa.DataFrameModel):
     """Villages (desa, kelurahan; kalurahan in DI Yogyakarta) with their boundaries."""
 

@@ -30,10 +30,11 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import pandas as pd
 
@@ -96,12 +97,68 @@ class StoreError(RuntimeError):
     """The store is missing or incomplete; the message says how to build it."""
 
 
+class StoreDamaged(RuntimeError):
+    """A store file is there but cannot be read (truncated, half-written, not the format).
+
+    Not a :class:`StoreError`: code that skips an optional file "not in this build" must
+    not take a damaged file for an absent one. ``path`` is the file, ``reason`` a short
+    text (the reader's error) for the admin's notice and the log.
+    """
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path} cannot be read: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+#: What identifies one version of a file: (modification time, size, inode). A file put
+#: back from a backup with its old time but new content still reads as a new version.
+FileStamp = tuple[int, int, int]
+
+_T = TypeVar("_T")
+
+
+def _missing(path: Path) -> StoreError:
+    return StoreError(f"{path} is missing: rebuild the store (`cakupan build ... --out FOLDER`)")
+
+
+def file_stamp(path: Path) -> FileStamp:
+    """The version of ``path``; :class:`StoreError` when it is gone (a store being removed)."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise _missing(path) from None
+    except OSError as exc:
+        raise StoreDamaged(path, f"{type(exc).__name__}: {exc.strerror}") from exc
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def _read_errors() -> tuple[type[BaseException], ...]:
+    """What a reader raises on a damaged file (pyarrow imported only once a read failed)."""
+    from pyarrow.lib import ArrowException
+
+    return (OSError, ValueError, KeyError, TypeError, UnicodeError, ArrowException)
+
+
+def read_store_file(read: Callable[[Path, FileStamp], _T], path: Path, stamp: FileStamp) -> _T:
+    """``read(path, stamp)``, a missing file as :class:`StoreError` and any reader's
+    failure as :class:`StoreDamaged`. Failed reads are never cached (``lru_cache`` and
+    :class:`_LatestVersions` keep results only), so a good file put back is read again."""
+    try:
+        return read(path, stamp)
+    except FileNotFoundError:
+        raise _missing(path) from None
+    except _read_errors() as exc:
+        raise StoreDamaged(path, f"{type(exc).__name__}: {str(exc)[:160]}") from exc
+
+
 @dataclass(frozen=True)
 class Store:
     """Read access to one processed store directory.
 
-    Reads are cached per (directory, file modification time), so a rebuild is picked up
-    without restarting the app and several workers share nothing mutable.
+    Reads are cached per (directory, file version), so a rebuild is picked up without
+    restarting the app and several workers share nothing mutable. A missing file raises
+    :class:`StoreError`, a damaged one :class:`StoreDamaged`; neither is cached.
     """
 
     root: Path
@@ -115,60 +172,53 @@ class Store:
             )
         return path
 
+    def _read(self, name: str, read: Callable[[Path, FileStamp], _T]) -> _T:
+        path = self._path(name)
+        return read_store_file(read, path, file_stamp(path))
+
     def exists(self) -> bool:
         return (self.root / META_FILE).is_file() and (self.root / COVERAGE_FILE).is_file()
 
     def meta(self) -> dict[str, Any]:
-        path = self._path(META_FILE)
-        return _read_json(path, path.stat().st_mtime_ns)
+        return self._read(META_FILE, _read_json)
 
     def reconciliation(self) -> dict[str, Any]:
-        path = self._path(RECONCILIATION_FILE)
-        return _read_json(path, path.stat().st_mtime_ns)
+        return self._read(RECONCILIATION_FILE, _read_json)
 
     def coverage(self) -> pd.DataFrame:
         """``coverage.parquet`` with its repeated text columns as categories: a national
         store has 16 million rows, and codes held once each save GBs and make filters
         integer comparisons."""
-        path = self._path(COVERAGE_FILE)
-        return _COVERAGE.get(path, path.stat().st_mtime_ns)
+        return self._read(COVERAGE_FILE, _COVERAGE.get)
 
     def areas(self) -> pd.DataFrame:
-        path = self._path(AREAS_FILE)
-        return _read_parquet(path, path.stat().st_mtime_ns)
+        return self._read(AREAS_FILE, _read_parquet)
 
     def quality(self) -> pd.DataFrame:
-        path = self._path(QUALITY_FILE)
-        return _read_parquet(path, path.stat().st_mtime_ns)
+        return self._read(QUALITY_FILE, _read_parquet)
 
     def registrations_weekly(self) -> pd.DataFrame:
-        path = self._path(WEEKLY_FILE)
-        return _read_parquet(path, path.stat().st_mtime_ns)
+        return self._read(WEEKLY_FILE, _read_parquet)
 
     def officers(self) -> pd.DataFrame:
         """OfficerSchema rows (one per officer and village) of the build's ``--roster``."""
-        path = self._path(OFFICERS_FILE)
-        return _read_parquet(path, path.stat().st_mtime_ns)
+        return self._read(OFFICERS_FILE, _read_parquet)
 
     def events(self) -> pd.DataFrame:
         """OutreachEventSchema rows of the build's ``--events``."""
-        path = self._path(EVENTS_FILE)
-        return _read_parquet(path, path.stat().st_mtime_ns)
+        return self._read(EVENTS_FILE, _read_parquet)
 
     def unmatched(self) -> pd.DataFrame:
-        path = self._path(UNMATCHED_FILE)
-        return _read_csv(path, path.stat().st_mtime_ns)
+        return self._read(UNMATCHED_FILE, _read_csv)
 
     def rejected(self) -> pd.DataFrame:
-        path = self._path(REJECTED_FILE)
-        return _read_csv(path, path.stat().st_mtime_ns)
+        return self._read(REJECTED_FILE, _read_csv)
 
     def row_report(self, name: str) -> pd.DataFrame:
         """One of :data:`ROW_REPORT_FILES` (all text); StoreError when the build has none."""
         if name not in ROW_REPORT_FILES:
             raise StoreError(f"{name} is not a row report of the store")
-        path = self._path(name)
-        return _read_csv(path, path.stat().st_mtime_ns)
+        return self._read(name, _read_csv)
 
     def geojson_path(self, level: str, parent: str) -> Path:
         """Path of the simplified boundaries of ``level`` inside ``parent`` (or ``all``)."""
@@ -180,7 +230,7 @@ class Store:
 # The caches hold immutable results keyed by file and modification time; callers must
 # not mutate what they get (copy before changing).
 @lru_cache(maxsize=32)
-def _read_parquet(path: Path, _mtime_ns: int) -> pd.DataFrame:
+def _read_parquet(path: Path, _stamp: FileStamp) -> pd.DataFrame:
     return pd.read_parquet(path)
 
 
@@ -215,19 +265,19 @@ class _LatestVersions:
     def __init__(self, max_files: int) -> None:
         self.max_files = max_files
         self.lock = threading.Lock()
-        self.frames: OrderedDict[Path, tuple[int, pd.DataFrame]] = OrderedDict()
+        self.frames: OrderedDict[Path, tuple[FileStamp, pd.DataFrame]] = OrderedDict()
         self.reads = 0  # how many times a file was read (tests, diagnostics)
 
-    def get(self, path: Path, mtime_ns: int) -> pd.DataFrame:
+    def get(self, path: Path, stamp: FileStamp) -> pd.DataFrame:
         with self.lock:  # a second caller waits for the first read, then shares it
             held = self.frames.get(path)
-            if held is not None and held[0] == mtime_ns:
+            if held is not None and held[0] == stamp:
                 self.frames.move_to_end(path)
                 return held[1]
             self.frames.pop(path, None)  # the older version goes before the new one comes
             frame = _read_parquet_categorical(path, COVERAGE_CATEGORIES)
             self.reads += 1
-            self.frames[path] = (mtime_ns, frame)
+            self.frames[path] = (stamp, frame)
             while len(self.frames) > self.max_files:
                 self.frames.popitem(last=False)
             return frame
@@ -238,11 +288,13 @@ _COVERAGE: Final = _LatestVersions(max_files=4)
 
 
 @lru_cache(maxsize=16)
-def _read_json(path: Path, _mtime_ns: int) -> dict[str, Any]:
-    result: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+def _read_json(path: Path, _stamp: FileStamp) -> dict[str, Any]:
+    result = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(result, dict):
+        raise ValueError(f"a JSON object was expected, not {type(result).__name__}")
     return result
 
 
 @lru_cache(maxsize=8)
-def _read_csv(path: Path, _mtime_ns: int) -> pd.DataFrame:
+def _read_csv(path: Path, _stamp: FileStamp) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)

@@ -38,7 +38,16 @@ from analytics.access import (
     unrestricted,
 )
 from analytics.codes import LEVEL_CODE_LENGTH, Level, code_mask, normalize_village_code
-from analytics.store import AREAS_FILE, COVERAGE_FILE, QUALITY_FILE, WEEKLY_FILE, Store
+from analytics.store import (
+    AREAS_FILE,
+    COVERAGE_FILE,
+    QUALITY_FILE,
+    WEEKLY_FILE,
+    FileStamp,
+    Store,
+    file_stamp,
+    read_store_file,
+)
 
 #: Columns that locate a row, most precise first; the first present one filters it.
 CODE_COLUMNS: Final = (
@@ -84,8 +93,7 @@ class TerritoryStore:
         """Codes the user may see at every level; ``None`` = everything (admin)."""
         if not self.restricted:
             return None
-        path = self.base.root / AREAS_FILE
-        return _allowed(self.base, self.user, path.stat().st_mtime_ns)
+        return _allowed(self.base, self.user, file_stamp(self.base.root / AREAS_FILE))
 
     def _limit(self, df: pd.DataFrame, what: str) -> pd.DataFrame:
         allowed = self.allowed_codes()
@@ -98,9 +106,7 @@ class TerritoryStore:
         if not self.restricted:
             frame: pd.DataFrame = getattr(self.base, what)()
             return frame
-        stamps = tuple(
-            (self.base.root / name).stat().st_mtime_ns for name in (CACHED_READS[what], AREAS_FILE)
-        )
+        stamps = tuple(file_stamp(self.base.root / n) for n in (CACHED_READS[what], AREAS_FILE))
         return _limited(self.base, self.allowed_codes() or frozenset(), what, stamps)
 
     # --- Store's methods -------------------------------------------------------------
@@ -162,7 +168,7 @@ class TerritoryStore:
             parent == c or parent.startswith(c + ".") for c in root_codes(self.user, allowed)
         ):
             return path  # wholly inside the territory
-        return _filtered_geojson(path, path.stat().st_mtime_ns, allowed)
+        return _filtered_geojson(path, file_stamp(path), allowed)
 
     def __getattr__(self, name: str) -> Any:
         """Reads ``Store`` gained after this view was written: open to admins, and to
@@ -222,7 +228,7 @@ def limit_to(df: pd.DataFrame, allowed: frozenset[str], what: str) -> pd.DataFra
 # copy. The key's frozenset comes from ``_allowed``'s cache, so its hash is computed once.
 @lru_cache(maxsize=LIMITED_CACHE_SIZE)
 def _limited(
-    base: Store, allowed: frozenset[str], what: str, _stamps: tuple[int, ...]
+    base: Store, allowed: frozenset[str], what: str, _stamps: tuple[FileStamp, ...]
 ) -> pd.DataFrame:
     return limit_to(getattr(base, what)(), allowed, what)
 
@@ -232,18 +238,19 @@ def _level(code: str) -> Level:
 
 
 @lru_cache(maxsize=128)
-def _allowed(base: Store, user: User, _mtime_ns: int) -> frozenset[str]:
+def _allowed(base: Store, user: User, _stamp: FileStamp) -> frozenset[str]:
     return territory_codes(user, base.areas())
 
 
 @lru_cache(maxsize=128)
-def _filtered_geojson(path: Path, mtime_ns: int, allowed: frozenset[str]) -> Path:
-    """A copy of ``path`` with only the features in ``allowed``; refused when none are."""
-    data = json.loads(path.read_text(encoding="utf-8"))
+def _filtered_geojson(path: Path, stamp: FileStamp, allowed: frozenset[str]) -> Path:
+    """A copy of ``path`` with only the features in ``allowed``; refused when none are.
+    A damaged file raises :class:`~analytics.store.StoreDamaged` (and is not cached)."""
+    data = read_store_file(_read_geojson, path, stamp)
     features = [f for f in data.get("features", []) if str(f.get("id")) in allowed]
     if not features:
         raise AccessDenied(f"boundaries {path.parent.name}/{path.name} are outside the territory")
-    key = hashlib.sha256(f"{path}|{mtime_ns}|{','.join(sorted(allowed))}".encode()).hexdigest()[:32]
+    key = hashlib.sha256(f"{path}|{stamp}|{','.join(sorted(allowed))}".encode()).hexdigest()[:32]
     out = GEO_CACHE / f"{key}.geojson"
     if not out.is_file():
         GEO_CACHE.mkdir(parents=True, exist_ok=True)
@@ -252,3 +259,10 @@ def _filtered_geojson(path: Path, mtime_ns: int, allowed: frozenset[str]) -> Pat
             json.dump({**data, "features": features}, fh, separators=(",", ":"))
         os.replace(tmp, out)
     return out
+
+
+def _read_geojson(path: Path, _stamp: FileStamp) -> dict[str, Any]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError("a GeoJSON object was expected")
+    return data

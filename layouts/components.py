@@ -208,7 +208,11 @@ def table_columns(lang: str) -> list[dict[str, Any]]:
 
 
 def store_missing(path: str, lang: str) -> html.Div:
-    return html.Div(t("no_store", lang, path=path), id=ids.STORE_MESSAGE, className="store-missing")
+    """The no-store notice; the store folder ``path`` is shown to admins only (the notice
+    reads it from the settings: layouts/store_notice.py)."""
+    from layouts.store_notice import notice
+
+    return notice(None, lang)
 
 
 #: AG Grid's built-in texts in Indonesian (pagination, filters, empty grid); English is

@@ -25,7 +25,7 @@ import flask
 from analytics import audit
 from analytics.access import AccessDenied, Action, User, is_allowed, may
 from analytics.settings import Settings
-from analytics.store import Store, StoreError
+from analytics.store import FileStamp, Store, StoreError, file_stamp, read_store_file
 from analytics.territory_store import TerritoryStore
 
 SETTINGS_KEY: Final = "CAKUPAN_SETTINGS"
@@ -133,12 +133,13 @@ def geo_url(store: Store | TerritoryStore, level: str, parent: str) -> str:
 
 
 def geojson_bounds(path: Path) -> tuple[float, float, float, float]:
-    """(west, south, east, north) of a GeoJSON file, cached per file version."""
-    return _bounds(path, path.stat().st_mtime_ns)
+    """(west, south, east, north) of a GeoJSON file, cached per file version; a damaged
+    file raises :class:`~analytics.store.StoreDamaged` (not cached)."""
+    return read_store_file(_bounds, path, file_stamp(path))
 
 
 @lru_cache(maxsize=64)
-def _bounds(path: Path, _mtime_ns: int) -> tuple[float, float, float, float]:
+def _bounds(path: Path, _stamp: FileStamp) -> tuple[float, float, float, float]:
     data = json.loads(path.read_text(encoding="utf-8"))
     xs: list[float] = []
     ys: list[float] = []

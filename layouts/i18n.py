@@ -37,6 +37,22 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "No processed data in {path}. Run `make run` (demo) or "
         "`cakupan build ... --out {path}`, then reload this page.",
     },
+    "store.unavailable": {
+        "id": "Data olahan sedang tidak tersedia (belum dibangun, rusak, atau sedang diganti). "
+        "Hubungi admin Cakupan; halaman ini kembali normal setelah data dipulihkan, "
+        "muat ulang nanti.",
+        "en": "The processed data is not available right now (not built yet, damaged or being "
+        "replaced). Contact your Cakupan administrator; this page works again once the data "
+        "is back, reload it later.",
+    },
+    "store.damaged_admin": {
+        "id": "Berkas data olahan {path} tidak dapat dibaca ({reason}). Bangun ulang dengan "
+        "`cakupan build ... --out {store}` (demo: `make run`) atau pulihkan salinannya; "
+        "aplikasi memakainya lagi tanpa dimulai ulang.",
+        "en": "The processed data file {path} cannot be read ({reason}). Rebuild it with "
+        "`cakupan build ... --out {store}` (demo: `make run`) or restore a copy; the app uses "
+        "it again without a restart.",
+    },
     "month": {"id": "Bulan", "en": "Month"},
     "segment": {"id": "Segmen", "en": "Segment"},
     "seg.ALL": {"id": "Semua", "en": "All"},

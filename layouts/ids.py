@@ -35,6 +35,7 @@ KPIS: Final = "kpis"
 TABLE: Final = "area-table"
 TABLE_TITLE: Final = "area-table-title"
 STORE_MESSAGE: Final = "store-message"
+STORE_NOTICE: Final = "store-notice"  # shell: a callback met a missing or damaged store
 MAP_TARGET: Final = "map-target"  # coverage target choice: 100 / ucj / custom
 MAP_TARGET_CUSTOM: Final = "map-target-custom"
 

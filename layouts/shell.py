@@ -10,7 +10,7 @@ from dash import Input, Output, dcc, html
 from werkzeug.exceptions import HTTPException
 
 from analytics.access import Action, may
-from analytics.store import StoreError
+from analytics.store import StoreDamaged, StoreError
 from layouts import ids
 from layouts.data_access import current_store, current_user
 from layouts.i18n import lang_or_default, t
@@ -46,7 +46,7 @@ def _is_demo() -> bool:
     try:
         store = current_store()
         return bool(store.exists() and store.meta().get("demo"))
-    except (StoreError, OSError, ValueError, HTTPException):  # HTTPException: not logged in
+    except (StoreError, StoreDamaged, OSError, ValueError, HTTPException):  # not logged in
         return False
 
 
@@ -134,7 +134,15 @@ def shell_layout() -> html.Div:
                 ],
                 className="header",
             ),
-            html.Main(dash.page_container, className="content"),
+            html.Main(
+                [
+                    # A callback that met a missing or damaged store says so here
+                    # (layouts/store_notice.py); the next navigation clears it.
+                    html.Div(id=ids.STORE_NOTICE, className="store-missing", hidden=True),
+                    dash.page_container,
+                ],
+                className="content",
+            ),
         ]
     )
 
@@ -152,6 +160,8 @@ def register_shell_callbacks(app: dash.Dash) -> None:
             Output(ids.LANG_EN, "href"),
             Output(ids.DEMO_BADGE, "children"),
             Output(ids.PRODUCT, "children"),
+            Output(ids.STORE_NOTICE, "children"),
+            Output(ids.STORE_NOTICE, "hidden"),
         ],
         Input(ids.URL, "pathname"),
         Input(ids.URL, "search"),
@@ -165,4 +175,6 @@ def register_shell_callbacks(app: dash.Dash) -> None:
             *links["lang_hrefs"],
             links["badge"],
             links["tagline"],
+            None,  # a new page or a view drawn: an earlier store notice is stale
+            True,
         ]

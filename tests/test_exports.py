@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import os
 import struct
 from datetime import date
 from pathlib import Path
@@ -201,7 +202,17 @@ def test_table_file_keeps_screen_order_filter_and_protects(
 
 # --- figures (Kaleido) ------------------------------------------------------------
 
-needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium")
+
+@pytest.fixture
+def chromium() -> None:
+    """Kaleido needs Debian's chromium: skip locally without it, fail in CI (``CI=true``)."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is required in CI but missing")
+        pytest.skip(f"{CHROMIUM} is not installed")
+
+
+needs_chromium = pytest.mark.usefixtures("chromium")
 
 
 @pytest.fixture(scope="module")

@@ -24,8 +24,7 @@ PROVINCES = ("31", "34")
 @pytest.fixture(scope="module")
 def villages(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> gpd.GeoDataFrame:
     national = shared_data / "national" / "idn_desa_cahyadsn.parquet"
-    if not national.is_file():
-        pytest.skip("national boundaries not available")
+    assert national.is_file(), f"{national} is part of ../shared/data and must be present"
     frame = gpd.read_parquet(national)
     two = frame[frame["kode_prov"].isin(PROVINCES)]
     path = tmp_path_factory.mktemp("national") / "two.parquet"

@@ -14,7 +14,7 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 from analytics.access import AccessDenied, Action, may
 from analytics.store import StoreError
 from analytics.tables_export import to_csv_bytes, to_xlsx_bytes
-from layouts import components, export_ui, ids
+from layouts import components, export_ui, ids, store_notice
 from layouts.data_access import audit_event, current_settings, current_store, current_user, require
 from layouts.i18n import fmt_int, t
 from layouts.quality_views import (
@@ -193,7 +193,7 @@ def layout(**query: object) -> html.Div:
     try:
         rec = store.reconciliation()
     except StoreError as exc:
-        return html.Div(str(exc), className="store-missing")
+        return store_notice.notice(exc, lang)  # the path for admins only
     names = area_names(store)
     files = file_rows(rec, lang)
     file_table = _table(

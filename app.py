@@ -16,11 +16,13 @@ import dash
 import flask
 from dash import Dash
 from flask_compress import Compress
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from analytics.access import AccessDenied
 from analytics.codes import LEVELS
 from analytics.io.upload_checks import request_limit
-from analytics.settings import Settings
+from analytics.io.user_store import UserStoreError
+from analytics.settings import Settings, SettingsError
 from analytics.store import StoreDamaged, StoreError
 from layouts.auth import setup_auth
 from layouts.data_access import SETTINGS_KEY, current_store, refuse, warm_store
@@ -61,7 +63,12 @@ def _register_geo_route(server: flask.Flask) -> None:
             etag=True,
             max_age=GEO_MAX_AGE,
         )
-        response.cache_control.public = True
+        # Private: every file is read through the user's territory (some are filtered to
+        # it), so no shared cache may keep it; Vary: Cookie keeps the browser's copy to
+        # this log-in session (another user of the same browser fetches their own).
+        response.cache_control.public = False
+        response.cache_control.private = True
+        response.vary.add("Cookie")
         # send_file streams the file; buffer it so flask-compress compresses it with any
         # algorithm the browser accepts (it keeps conditional requests working).
         response.direct_passthrough = False
@@ -110,6 +117,11 @@ def create_app(settings: Settings | None = None) -> Dash:
     )
     server = app.server
     server.config[SETTINGS_KEY] = settings
+    if settings.trusted_proxies:
+        # the client address (log-in throttle, audit) and scheme as the trusted proxies saw
+        # them; without proxies the headers are ignored, so a client cannot forge them
+        hops = settings.trusted_proxies
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     server.config["COMPRESS_MIMETYPES"] = COMPRESS_MIMETYPES
     server.config["COMPRESS_LEVEL"] = 6
     server.config["COMPRESS_MIN_SIZE"] = 500
@@ -132,7 +144,14 @@ def create_app(settings: Settings | None = None) -> Dash:
     return app
 
 
-app = create_app()
+#: gunicorn's exit code for "App failed to load": the master stops instead of respawning.
+APP_LOAD_ERROR: Final = 4
+
+try:
+    app = create_app()
+except (SettingsError, UserStoreError) as exc:  # a refused start: one line, no traceback
+    print(f"cakupan: cannot start: {exc}", file=sys.stderr, flush=True)
+    raise SystemExit(APP_LOAD_ERROR) from None
 server = app.server
 
 if __name__ == "__main__":  # pragma: no cover

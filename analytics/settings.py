@@ -54,6 +54,18 @@ class Settings:
     https: bool = False
     #: Read the store's large tables in the background when the app starts (CAKUPAN_WARM).
     warm: bool = False
+    #: Shared log-in state of all workers: sessions and failed log-ins (CAKUPAN_STATE_DIR).
+    state_dir: Path = PROJECT_ROOT / "data" / "state"
+    #: A session ends after this many minutes without a request (CAKUPAN_SESSION_IDLE_MINUTES).
+    session_idle_minutes: int = 60
+    #: ... and at the latest this many hours after log-in (CAKUPAN_SESSION_MAX_HOURS).
+    session_max_hours: int = 8
+    #: Reverse proxies in front of the app that set X-Forwarded-For/-Proto; 0 = none
+    #: (CAKUPAN_TRUSTED_PROXIES). The client address is then taken from that header.
+    trusted_proxies: int = 0
+    #: Background jobs (reports, rebuilds) one user may have queued or running at once
+    #: (CAKUPAN_MAX_JOBS_PER_USER).
+    max_jobs_per_user: int = 2
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -89,12 +101,27 @@ class Settings:
             upload_retention=_retention(env.get("CAKUPAN_UPLOAD_RETENTION", "delete")),
             https=env.get("CAKUPAN_HTTPS", "0").lower() in {"1", "true", "yes"},
             warm=env.get("CAKUPAN_WARM", "0").lower() in {"1", "true", "yes"},
+            state_dir=Path(env.get("CAKUPAN_STATE_DIR", base.state_dir)),
+            session_idle_minutes=_int(
+                env, "CAKUPAN_SESSION_IDLE_MINUTES", base.session_idle_minutes
+            ),
+            session_max_hours=_int(env, "CAKUPAN_SESSION_MAX_HOURS", base.session_max_hours),
+            trusted_proxies=_int(env, "CAKUPAN_TRUSTED_PROXIES", base.trusted_proxies, low=0),
+            max_jobs_per_user=_int(env, "CAKUPAN_MAX_JOBS_PER_USER", base.max_jobs_per_user),
         )
 
     @property
     def max_upload_bytes(self) -> int:
         """The upload limit in bytes (of the file, not of the base64 request body)."""
         return self.max_upload_mb * 1024 * 1024
+
+    @property
+    def session_idle_s(self) -> float:
+        return self.session_idle_minutes * 60.0
+
+    @property
+    def session_max_s(self) -> float:
+        return self.session_max_hours * 3600.0
 
     def with_(self, **changes: object) -> Settings:
         """A copy with ``changes`` applied."""
@@ -118,4 +145,18 @@ def _retention(value: str) -> str:
     value = value.strip().lower()
     if value not in {"delete", "keep"}:
         raise SettingsError(f"CAKUPAN_UPLOAD_RETENTION must be 'delete' or 'keep', not {value!r}")
+    return value
+
+
+def _int(env: dict[str, str], name: str, default: int, *, low: int = 1) -> int:
+    """An integer setting of at least ``low``; anything else is a clear error."""
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number (got {raw!r})") from None
+    if value < low:
+        raise SettingsError(f"{name} must be at least {low} (got {value})")
     return value

@@ -353,6 +353,9 @@ def register_export_callbacks(app: dash.Dash) -> None:
         state = resolve_state(
             store, settings, _map_state(view, month, segment, scheme, k, layer, labels, lang)
         )
+        busy = current_jobs().wait_text(state.lang)  # the user's own jobs first (limit)
+        if busy:
+            return no_update, True, busy, True
         request = ReportRequest(state.area, state.month, state.segment, threshold_of(protect, thr))
         name = report_file_name(state.area or "semua", state.month, state.segment)
 

@@ -278,12 +278,13 @@ def unusable_identifiers(values: pd.Series, kind: str) -> pd.Series:
 
 def identifier_shape(text: str | None, kind: str, problem: str) -> str:
     """How an unusable identifier looks, without its value: ``NIK 9.99999E+99 (scientific
-    notation, 11 characters)``; digits become ``9`` and letters ``A``."""
+    notation, 11 characters)``; digits become ``9`` and letters ``A`` (an exponent's ``E``
+    stays)."""
     label = kind.upper()
     said = IDENTIFIER_PROBLEMS[problem]
     if text is None:
         return f"{label} ({said})"
-    masked = re.sub(r"[^\W\d_]", "A", re.sub(r"\d", "9", text))
+    masked = re.sub(r"[^\W\d_E]", "A", re.sub(r"\d", "9", text))
     return f"{label} {masked} ({said}, {len(text)} characters)"
 
 

@@ -8,6 +8,7 @@ from typing import Any, Final
 import pandas as pd
 
 from analytics.codes import normalize_village_code
+from analytics.intake_loss import LOSS_WARN_SHARE, file_losses
 from analytics.store import ROW_REPORT_FILES
 from analytics.tables_export import Column
 from layouts.i18n import fmt_int, fmt_month, fmt_pct, t
@@ -111,6 +112,37 @@ def flagged_villages(quality: pd.DataFrame, names: dict[str, str], lang: str) ->
     ).loc[
         :, ["village_code", "name", "kabupaten", "flag", "months", "segments", "latest", "detail"]
     ]
+
+
+def loss_warnings(reconciliation: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    """One warning per registry file losing more than 5 % of its rows: a title, a sentence
+    and its largest reasons (label, count, examples), in ``lang``."""
+    warnings = []
+    for loss in file_losses(reconciliation):
+        share = fmt_pct(100 * loss.share, lang, 1)
+        warnings.append(
+            {
+                "file": loss.file,
+                "title": t("quality.loss.title", lang, file=loss.file, share=share),
+                "body": t(
+                    "quality.loss.body",
+                    lang,
+                    lost=fmt_int(loss.lost, lang),
+                    rows=fmt_int(loss.rows_in, lang),
+                    limit=fmt_pct(100 * LOSS_WARN_SHARE, lang, 0),
+                ),
+                "reasons": [
+                    {
+                        "reason": reason,
+                        "label": reason_label("rejected", reason, lang),
+                        "count": fmt_int(count, lang),
+                        "examples": "; ".join(examples),
+                    }
+                    for reason, count, examples in loss.top_reasons
+                ],
+            }
+        )
+    return warnings
 
 
 # --- rows to fix: the unmatched and rejected rows of every input ------------------------

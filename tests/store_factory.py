@@ -189,6 +189,7 @@ def reconciliation() -> dict[str, object]:
         "rejected": 2,
         "duplicates": 1,
         "reasons": {"unknown_code": 2, "ambiguous_name": 1, "no_identity": 2},
+        "examples": {"unknown_code": ["99.09.99.9999"], "ambiguous_name": ["Sumberrejo"]},
     }
     file_b = {
         "rows_in": 10,

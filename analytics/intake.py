@@ -157,24 +157,27 @@ def _read_registry(
         found = resolve_columns(headers, REGISTRY_ALIASES, mapping, file=file)
         return bool({"kpj", "nik"} & set(found))
 
-    options = {
-        "text_only": _TEXT_ONLY,
-        "categorical": _CATEGORICAL,
-        "placeholders": placeholders,
-    }
     if not path.is_file() or path.suffix.lower() not in {".parquet", ".pq"}:
         yield from read_table_chunks(
             path,
             lambda source: _registry_columns(source, mapping),
             chunk_rows=CHUNK_ROWS,
             recognise=has_identity,
-            **options,
+            text_only=_TEXT_ONLY,
+            categorical=_CATEGORICAL,
+            placeholders=placeholders,
         )
         return
     source = inspect_table(path, has_identity)
     columns = _registry_columns(source, mapping)
     for part in parquet_parts(source, CHUNK_ROWS):
-        yield read_columns(part, columns, **options)
+        yield read_columns(
+            part,
+            columns,
+            text_only=_TEXT_ONLY,
+            categorical=_CATEGORICAL,
+            placeholders=placeholders,
+        )
 
 
 def _pseudonymous_ids(table: Table, key: bytes) -> tuple[pd.Series, pd.Series, int]:
@@ -192,7 +195,7 @@ def _pseudonymous_ids(table: Table, key: bytes) -> tuple[pd.Series, pd.Series, i
     unusable = member_id.isna().to_numpy() & (
         bad["kpj"] | bad["nik"] | refused["kpj"] | refused["nik"]
     )
-    shape = pd.Series(np.nan, index=frame.index, dtype="str")
+    shapes: dict[int, str] = {}
     for row in np.flatnonzero(unusable):
         said = []
         for kind in ("kpj", "nik"):
@@ -202,7 +205,10 @@ def _pseudonymous_ids(table: Table, key: bytes) -> tuple[pd.Series, pd.Series, i
                 said.append(identifier_shape(text, kind, problem))
             elif refused[kind][row]:
                 said.append(identifier_shape(None, kind, "numeric_cell"))
-        shape.iloc[row] = "; ".join(said)
+        shapes[int(row)] = "; ".join(said)
+    said_of = np.full(len(frame), None, dtype=object)
+    said_of[list(shapes)] = list(shapes.values())
+    shape = pd.Series(said_of, index=frame.index, dtype="str")
     nik_invalid = int(bad["nik"].sum() + refused["nik"].sum())
     return member_id, shape, nik_invalid
 

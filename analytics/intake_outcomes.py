@@ -116,16 +116,17 @@ def outcome_rows(
     frame = table.frame.loc[mask]
     empty = pd.Series(np.nan, index=frame.index, dtype="str")
     column_of = {"village_code_raw": "village_code", "registered_on_raw": "registered_on"}
+    why = reasons.loc[mask].astype("str")
     data = {
         "source_file": pd.Series(file, index=frame.index, dtype="str"),
         "source_row": table.source_row.loc[mask].astype("int64"),
-        "reason": reasons.loc[mask].astype("str"),
+        "reason": why,
     }
     for name in OUTCOME_COLUMNS[3:-1]:
         source = column_of.get(name, name)
         data[name] = _display(frame[source]) if source in frame else empty
     shapes = identity.loc[mask] if identity is not None else None
-    data["offending_value"] = offending_values(frame, data["reason"], shapes)
+    data["offending_value"] = offending_values(frame, why, shapes)
     return pd.DataFrame(data).reset_index(drop=True)
 
 

@@ -9,7 +9,7 @@ groups (:attr:`~analytics.io.tables.TableSource.row_groups`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
@@ -43,12 +43,13 @@ class Workbook:
 
         return [m.name for m in self._book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
 
-    def rows(self, name: str) -> Iterator[list[object]]:
+    def rows(self, name: str) -> Iterator[Sequence[object]]:
         """The rows of sheet ``name`` from its first row (row 1), empty cells as ``""``."""
         if self._sheet is None or self._sheet[0] != name:
             self._sheet = None  # free the previous sheet before parsing the next
             self._sheet = (name, self._book.get_sheet_by_name(name))
-        return iter(self._sheet[1].iter_rows())
+        rows: Iterator[Sequence[object]] = self._sheet[1].iter_rows()
+        return rows
 
     def close(self) -> None:
         """Release the sheet and the file (idempotent)."""

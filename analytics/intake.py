@@ -190,7 +190,7 @@ def _pseudonymous_ids(table: Table, key: bytes) -> tuple[pd.Series, pd.Series, i
     raw = {k: normalize_identifiers(frame[k]) if k in frame else missing for k in ("kpj", "nik")}
     bad = {k: unusable_identifiers(v, k).to_numpy() for k, v in raw.items()}
     refused = {k: table.refused.get(k, none) for k in raw}
-    usable = {k: v.mask(bad[k]) for k, v in raw.items()}
+    usable = {k: v.mask(bad[k]) if bad[k].any() else v for k, v in raw.items()}
     member_id = pseudonymize_identity(usable["kpj"], usable["nik"], key)
     unusable = member_id.isna().to_numpy() & (
         bad["kpj"] | bad["nik"] | refused["kpj"] | refused["nik"]

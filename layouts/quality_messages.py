@@ -166,6 +166,7 @@ _PAGE: Final[dict[str, tuple[str, str]]] = {
     "rows.list": ("Daftar", "List"),
     "rows.source_row": ("Baris", "Row"),
     "rows.fix": ("Yang perlu diperbaiki", "What to fix"),
+    "rows.offending": ("Nilai bermasalah", "Offending value"),
     "rows.location": ("Lokasi di berkas", "Location in the file"),
     "rows.detail": ("Nilai lain", "Other values"),
     "rows.kind.unmatched": ("Kepesertaan: tidak cocok", "Registry: unmatched"),

@@ -156,13 +156,16 @@ ROW_COLUMNS: Final = (
     ("source_row", "quality.rows.source_row", "int"),
     ("reason_text", "reasons", "text"),
     ("fix", "quality.rows.fix", "text"),
+    ("offending_value", "quality.rows.offending", "text"),
     ("location", "quality.rows.location", "text"),
     ("kabupaten", "level.kabupaten", "text"),
     ("detail", "quality.rows.detail", "text"),
 )
 #: Columns of a list that say where the row is, and the other values worth showing.
 _LOCATION: Final = ("village_code_raw", "desa", "kecamatan")
-_SKIP: Final = frozenset({"source_file", "source_row", "reason", "kabupaten", *_LOCATION})
+_SKIP: Final = frozenset(
+    {"source_file", "source_row", "reason", "kabupaten", "offending_value", *_LOCATION}
+)
 
 
 def list_kind(name: str) -> str:
@@ -194,6 +197,11 @@ def _kabupaten(row: dict[str, str], names: dict[str, str]) -> str:
     return names.get(code[:5], "") if isinstance(code, str) else ""
 
 
+def _present(value: object) -> str:
+    """A cell's text, empty for a missing value."""
+    return "" if value is None or str(value) in ("", "nan", "<NA>") else str(value)
+
+
 def rows_to_fix(lists: dict[str, pd.DataFrame], names: dict[str, str], lang: str) -> pd.DataFrame:
     """One table of every row of ``lists`` (``ROW_LISTS`` name -> the store's CSV, all
     text): list, file, row, reason, the sentence saying what to fix, the location written
@@ -218,6 +226,7 @@ def rows_to_fix(lists: dict[str, pd.DataFrame], names: dict[str, str], lang: str
                     "reason": reason,
                     "reason_text": reason_label(kind, reason, lang),
                     "fix": fix_text(kind, reason, lang),
+                    "offending_value": _present(row.get("offending_value")),
                     "location": " · ".join(row[c] for c in _LOCATION if row.get(c)),
                     "kabupaten": _kabupaten(row, names),
                     "detail": "; ".join(

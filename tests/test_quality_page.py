@@ -95,6 +95,7 @@ def test_rows_to_fix_lists_every_row_with_what_to_fix(admin: dash.Dash) -> None:
     assert unmatched["location"] == "99.09.01.2001"
     assert unmatched["kabupaten"] == ""  # 99.09 is no kabupaten of the store
     assert unmatched["detail"] == "segment=BPU; registered_on_raw=2023-02-01"
+    assert unmatched["offending_value"] == "99.09.01.2001"  # the code the reason is about
     rejected = by["rejected|registry_a.csv|7"]
     assert rejected["fix"] == "KPJ dan NIK kosong: isi salah satu agar peserta dapat dihitung"
     roster = by["roster_rejected|bhabinkamtibmas.csv|3"]
@@ -212,6 +213,7 @@ def test_xlsx_download_round_trips_the_rows(admin: dash.Dash) -> None:
         "Baris",
         "Alasan",
         "Yang perlu diperbaiki",
+        "Nilai bermasalah",
         "Lokasi di berkas",
         "Kabupaten/kota",
         "Nilai lain",

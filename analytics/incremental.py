@@ -232,8 +232,10 @@ def append_row_report(previous: Path, new_report: Path, out: Path) -> None:
     if not old or old.split(b"\n", 1)[0] == lines[0]:
         out.write_bytes((old or lines[0] + b"\n") + rows)
         return
-    read = {"dtype": str, "keep_default_na": False, "encoding": "utf-8-sig"}
-    before, after = pd.read_csv(previous, **read), pd.read_csv(new_report, **read)
+    before, after = (
+        pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        for path in (previous, new_report)
+    )
     joined = pd.concat([before.reindex(columns=after.columns, fill_value=""), after])
     joined.to_csv(out, index=False, encoding="utf-8-sig")
 

@@ -112,8 +112,10 @@ def _numbers(frame: pd.DataFrame, column: str, file: str) -> pd.Series:
     bad = values.isna() | (values < 0)
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0]) + 2
+        raw = frame[column].iloc[row - 2]
+        said = "the cell is empty (or a placeholder such as '-')" if pd.isna(raw) else repr(raw)
         raise InputError(
-            f"{frame[column].iloc[row - 2]!r} is not a number of 0 or more",
+            f"{said}: not a number of 0 or more",
             file=file,
             row=row,
             column=column,

@@ -1,10 +1,10 @@
-"""Files that lose more than a share of their rows in the intake (issue 12, "Say it loudly").
+"""Files that lose too many rows: what the build summary, the dry run and the quality page
+say loudly.
 
-A row is *lost* when it is unmatched or rejected (duplicates are the same person counted
-once, not a loss). :func:`file_losses` reads a reconciliation (``reconciliation.json`` or
-the build's result) and names each file over the threshold with its top reasons and up to
-three example offending values per reason (``files[f]["examples"]``, when the intake keeps
-them).
+A registry file *loses* a row when the row ends unmatched or rejected (a duplicate is not
+lost: its membership counts once, from the earlier row). A file losing more than
+:data:`LOSS_WARN_SHARE` of its rows is named with its largest reasons and a few offending
+values (from ``reconciliation.json``: ``files[name]["examples"]``, never personal data).
 """
 
 from __future__ import annotations
@@ -13,42 +13,58 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+__all__ = ["LOSS_WARN_SHARE", "TOP_REASONS", "FileLoss", "file_losses"]
+
+#: Share of a file's rows lost (unmatched + rejected) above which the file is named.
 LOSS_WARN_SHARE: Final = 0.05
-_TOP_REASONS: Final = 3
+#: Reasons named per file, largest first.
+TOP_REASONS: Final = 3
 _EXAMPLES: Final = 3
 
 
 @dataclass(frozen=True)
 class FileLoss:
-    """One file's rows lost (unmatched + rejected), as a count and a share of its rows."""
+    """One registry file's loss: rows in, rows lost and the largest reasons."""
 
     file: str
     rows_in: int
-    lost: int
-    share: float
-    top_reasons: tuple[tuple[str, int, tuple[str, ...]], ...]  # (reason, count, ≤3 examples)
+    lost: int  # unmatched + rejected (duplicates are not lost)
+    share: float  # lost / rows_in (0.0 when rows_in == 0)
+    # (reason, count, up to 3 example offending values), largest first, at most 3 reasons
+    top_reasons: tuple[tuple[str, int, tuple[str, ...]], ...]
+
+
+def _count(value: Any) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 def file_losses(
     reconciliation: Mapping[str, Any], threshold: float = LOSS_WARN_SHARE
 ) -> list[FileLoss]:
-    """The files of ``reconciliation`` losing more than ``threshold`` of their rows (a file
-    with no row at all loses everything), worst share first."""
-    out: list[FileLoss] = []
-    for name, counts in (reconciliation.get("files") or {}).items():
-        rows_in = int(counts.get("rows_in", 0) or 0)
-        lost = int(counts.get("unmatched", 0) or 0) + int(counts.get("rejected", 0) or 0)
-        share = lost / rows_in if rows_in else 1.0
+    """Files of a reconciliation (the dict written to reconciliation.json) losing more than
+    `threshold` of their rows."""
+    losses: list[FileLoss] = []
+    files = reconciliation.get("files") or {}
+    for name, counts in files.items():
+        if not isinstance(counts, Mapping):
+            continue
+        rows_in = _count(counts.get("rows_in"))
+        lost = _count(counts.get("unmatched")) + _count(counts.get("rejected"))
+        share = lost / rows_in if rows_in else 0.0
         if share <= threshold:
             continue
-        examples = counts.get("examples") or {}
         reasons = sorted(
-            ((str(r), int(n)) for r, n in (counts.get("reasons") or {}).items() if n),
+            ((str(r), _count(n)) for r, n in (counts.get("reasons") or {}).items()),
             key=lambda item: (-item[1], item[0]),
-        )[:_TOP_REASONS]
-        top = tuple(
-            (reason, n, tuple(str(v) for v in list(examples.get(reason) or [])[:_EXAMPLES]))
-            for reason, n in reasons
         )
-        out.append(FileLoss(str(name), rows_in, lost, share, top))
-    return sorted(out, key=lambda f: (-f.share, f.file))
+        examples = counts.get("examples") or {}
+        top = tuple(
+            (reason, n, tuple(str(v) for v in (examples.get(reason) or [])[:_EXAMPLES]))
+            for reason, n in reasons[:TOP_REASONS]
+            if n
+        )
+        losses.append(FileLoss(str(name), rows_in, lost, share, top))
+    return losses

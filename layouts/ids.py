@@ -60,6 +60,7 @@ QUALITY_ROWS_LANG: Final = "quality-rows-lang"
 QUALITY_ROWS_DOWNLOAD: Final = "quality-rows-download"
 QUALITY_ROWS_CSV: Final = "quality-rows-csv"
 QUALITY_ROWS_XLSX: Final = "quality-rows-xlsx"
+QUALITY_LOSS: Final = "quality-loss"  # warning: files losing more than 5 % of their rows
 
 # Outreach page
 NAV_OUTREACH: Final = "nav-outreach"

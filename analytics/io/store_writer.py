@@ -36,6 +36,7 @@ REPORT_COLUMNS: Final[tuple[str, ...]] = (
     "kabupaten",
     "segment",
     "registered_on_raw",
+    "offending_value",
 )
 #: Columns of the workforce row report (no personal data in a workforce file).
 WORKFORCE_REPORT_COLUMNS: Final[tuple[str, ...]] = (

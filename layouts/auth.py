@@ -434,7 +434,7 @@ def setup_auth(app: dash.Dash, settings: Settings) -> None:
     if settings.demo and not users:
         try:
             server.config[USERS_KEY] = demo_users(settings.store_dir)
-        except StoreError:
+        except (StoreError, StoreDamaged):  # the pages show the store notice
             server.config[USERS_KEY] = demo_users(Path("/nonexistent"))
     # demo: a fresh key per process (sessions end on restart); production: the given key
     server.secret_key = settings.secret_key or secrets.token_hex(32)

@@ -29,7 +29,9 @@ from typing import Any, Final
 
 import flask
 
+from analytics.errors import InputError
 from analytics.settings import Settings
+from analytics.store import StoreDamaged, StoreError
 from layouts.data_access import SETTINGS_KEY, audit_event, current_settings, current_user, refuse
 
 EXTENSION_KEY: Final = "cakupan_export_jobs"
@@ -75,6 +77,22 @@ def _alive(pid: object) -> bool:
 
 
 Progress = Callable[[str, int, int], None]
+
+
+#: Markers stored instead of an exception's text, which may name server paths or objects.
+STORE_FAILURE: Final = "@store"
+INTERNAL_FAILURE: Final = "@internal"
+
+
+def failure_message(exc: BaseException) -> str:
+    """What a failed job tells its user: a clear input message as written, else a marker
+    (the store is unavailable, or an internal error logged on the server): never the raw
+    text of an unexpected exception."""
+    if isinstance(exc, InputError):
+        return str(exc)
+    if isinstance(exc, (StoreError, StoreDamaged)):
+        return STORE_FAILURE
+    return INTERNAL_FAILURE
 
 
 @dataclass(frozen=True)
@@ -151,7 +169,8 @@ class ExportJobs:
                     lambda step, done, total: self._set(job, step=step, done=done, total=total)
                 )
             except Exception as exc:  # reported to the user, never swallowed
-                self._set(job, state="failed", message=str(exc) or type(exc).__name__)
+                self._set(job, state="failed", message=failure_message(exc))
+                print(f"cakupan: job {job} failed", flush=True)
                 traceback.print_exc()
                 return
             self.cache.set(f"result:{job}", data, expire=RESULT_TTL_S)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import math
 
@@ -188,3 +189,18 @@ def test_cli_plan_writes_files_per_polsek(tmp_path) -> None:  # type: ignore[no-
     bad = CliRunner().invoke(app, [*args[:-6], "--polsek", "Polsek Z", "--out", str(out)])
     assert bad.exit_code == 2
     assert "Polsek Z" in bad.output and "Traceback" not in bad.output
+
+
+def test_briefing_survives_a_10000_character_village_name(plan: Plan) -> None:
+    """A hostile or broken name is cut in the PDF, never a reportlab LayoutError."""
+    long_name = "Desa <b>" + "x" * 10_000
+    plan = dataclasses.replace(
+        plan,
+        schedule=plan.schedule.assign(village_name=long_name),
+        unassigned=plan.unassigned.assign(village_name=long_name),
+    )
+    pdf = briefing_pdf(plan, "Polsek Contoh", {"data_until": "2025-05-31", "demo": True})
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    text = text.replace("\n", "")
+    assert "Desa <b>xxx" in text  # markup in a name is printed as text
+    assert "x" * 300 not in text

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import io
 from typing import Any, Final
-from xml.sax.saxutils import escape as esc
 
 import pandas as pd
 
 from analytics import formatting
 from analytics.outreach.plan import Plan
 from analytics.pdf_pages import numbered_canvas
+from analytics.pdf_pages import pdf_text as esc
 
 GRAY: Final = 0.85
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import io
 from typing import Any, Final
-from xml.sax.saxutils import escape as esc
 
 from analytics.formatting import MISSING
 from analytics.pdf_pages import numbered_canvas
+from analytics.pdf_pages import pdf_text as esc
 from analytics.report.content import ReportContent
 from analytics.report.text import (
     LEVEL_NAMES,

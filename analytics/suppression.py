@@ -95,8 +95,12 @@ def suppress_table(
     }
     linked = LinkedSet(base)
     cells = [[linked.add([(i, j)]) for j in range(n_cols)] for i in range(n_rows)]
-    row_keys = [linked.add((i, j) for j in range(n_cols)) for i in range(n_rows)] if row_totals else []
-    col_keys = [linked.add((i, j) for i in range(n_rows)) for j in range(n_cols)] if col_totals else []
+    row_keys = (
+        [linked.add((i, j) for j in range(n_cols)) for i in range(n_rows)] if row_totals else []
+    )
+    col_keys = (
+        [linked.add((i, j) for i in range(n_rows)) for j in range(n_cols)] if col_totals else []
+    )
     grand_key = linked.add(base) if grand_total and base else None
     hidden_keys = protect(linked, threshold)
     hidden = np.array([[k in hidden_keys for k in row] for row in cells], dtype=bool).reshape(

@@ -48,7 +48,13 @@ class Interval:
 class Problem:
     """The attacker's constraints for one publication and one set of hidden figures."""
 
-    def __init__(self, linked: LinkedSet, hidden: Collection[FigureKey], attacker: Attacker):
+    def __init__(
+        self,
+        linked: LinkedSet,
+        hidden: Collection[FigureKey],
+        attacker: Attacker,
+        unpublished: Collection[FigureKey] = (),
+    ):
         self.linked = linked
         self.attacker = attacker
         self.keys: list[FigureKey] = list(linked.figures)
@@ -81,6 +87,10 @@ class Problem:
         self.cap = 4.0 * biggest + 1000.0
         self.hidden = np.zeros(len(self.keys), dtype=bool)
         self.hide(hidden)
+        #: Figures of the set that are not printed at all: known to be ≥ 0 only.
+        self.unpublished = np.zeros(len(self.keys), dtype=bool)
+        for key in unpublished:
+            self.unpublished[self.row_of[key]] = True
 
     def hide(self, keys: Iterable[FigureKey]) -> None:
         for key in keys:
@@ -88,7 +98,8 @@ class Problem:
 
     def constraints(self) -> LinearConstraint:
         lower = np.where(self.hidden, float(self.attacker.hidden_floor), self.values)
-        upper = np.where(self.hidden, np.inf, self.values)
+        lower = np.where(self.unpublished, 0.0, lower)
+        upper = np.where(self.hidden | self.unpublished, np.inf, self.values)
         return LinearConstraint(self.a, lower, upper)
 
     def _solve(self, objective: np.ndarray) -> float:
@@ -144,15 +155,18 @@ def audit(
     hidden: Collection[FigureKey],
     threshold: int,
     attacker: Attacker | None = None,
+    unpublished: Collection[FigureKey] = (),
 ) -> list[Finding]:
-    """Every hidden small count (1 .. threshold - 1) whose largest possible value stays
-    below ``threshold``: the publication tells the reader it is small (or gives it exactly).
+    """Every hidden or unpublished small count (1 .. threshold - 1) whose largest possible
+    value stays below ``threshold``: the publication tells the reader it is small (or gives
+    it exactly). Also every small figure left published. An empty list means the
+    publication meets the documented protection (docs/exports.md).
 
-    Also every small figure left published. An empty list means the publication meets the
-    documented protection (docs/exports.md).
+    ``unpublished`` figures are not printed at all (a village outside a top-15 list): the
+    attacker knows them to be ≥ 0 only, but they must not be given away either.
     """
-    problem = Problem(linked, hidden, attacker or Attacker())
-    hidden_set = set(hidden)
+    problem = Problem(linked, hidden, attacker or Attacker(), unpublished)
+    hidden_set = set(hidden) | set(unpublished)
     out: list[Finding] = []
     for key in linked.primary(threshold):
         value = linked.value(key)

@@ -15,7 +15,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -31,12 +31,14 @@ def _by_value(_key: FigureKey, value: int) -> float:
     return float(value)
 
 
-def _complements(problem: Problem, target: FigureKey, threshold: int, cost: Cost) -> list[int]:
+def _complements(
+    problem: Problem, target: FigureKey, threshold: int, cost: Cost, keep: np.ndarray
+) -> list[int]:
     """Rows of the published figures to hide so that ``target`` can reach ``threshold``."""
     n = problem.n
     floor = float(problem.attacker.hidden_floor)
     values = problem.values
-    candidate = ~problem.hidden & (values > 0)
+    candidate = ~problem.hidden & (values > 0) & ~keep
     fixed = ~problem.hidden & ~candidate
     cand_rows = np.flatnonzero(candidate)
     k = len(cand_rows)
@@ -85,9 +87,14 @@ def protect(
     *,
     attacker: Attacker | None = None,
     cost: Cost | None = None,
+    keep: Collection[FigureKey] = (),
 ) -> set[FigureKey]:
     """The figures to hide so that every small figure can, for all a reader of the
-    publication can tell, be ``threshold`` or more."""
+    publication can tell, be ``threshold`` or more.
+
+    ``keep`` names figures that stay published unless they are small themselves (figures
+    printed elsewhere without this protection's complements): never chosen as complements.
+    """
     if threshold < 1:
         raise ValueError(f"threshold must be at least 1, got {threshold}")
     attacker = attacker or Attacker()
@@ -95,11 +102,14 @@ def protect(
     primary = linked.primary(threshold)
     hidden: set[FigureKey] = set(primary)
     problem = Problem(linked, hidden, attacker)
+    kept = np.zeros(len(problem.keys), dtype=bool)
+    for key in keep:
+        kept[problem.row_of[key]] = True
     for key in primary:
         for _attempt in range(len(linked.figures) + 1):
             if problem.high(key) >= threshold:
                 break
-            rows = _complements(problem, key, threshold, cost)
+            rows = _complements(problem, key, threshold, cost, kept)
             added = {problem.keys[r] for r in rows} - hidden
             if not added:
                 raise RuntimeError("complementary suppression made no progress")

@@ -96,7 +96,8 @@ class Reader:
     def check(self, area: str, segment: str) -> list[str]:
         clash = self.published & self.hidden
         assert not clash, "a figure is printed in one table and hidden in another"
-        unpublished = self.villages_not_printed(area, segment)
+        self.villages_not_printed(area, segment)  # registers every village of the area
+        unpublished = set(self.linked.figures) - self.published - self.hidden
         findings = audit(self.linked, self.hidden, THRESHOLD, unpublished=unpublished)
         return [
             f"{area} {segment}: value {f.value} in [{f.interval.low}, {f.interval.high}]"

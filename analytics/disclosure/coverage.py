@@ -71,10 +71,22 @@ class CoverageFigures:
         return self.linked.add(cells) if cells else None
 
     def covered(self, area: str, segment: str, month: pd.Timestamp) -> FigureKey | None:
-        """The members of the villages with a denominator (what a coverage % publishes)."""
+        """The members of the villages with a denominator (what a coverage % publishes).
+
+        A coverage % printed beside the members count also tells how many members live in
+        villages *without* a denominator; and beside the other segments' figures, how many
+        of each segment do. Those implicit figures (one per segment part) are registered
+        too, so that they are protected like the printed ones.
+        """
         month = pd.Timestamp(month)
-        with_eligible = [
-            v for v in self.villages(area) if (v, segment, month) in self._has_eligible
-        ]
+        villages = self.villages(area)
+        with_eligible = [v for v in villages if (v, segment, month) in self._has_eligible]
         cells = self._cells(with_eligible, segment, month)
-        return self.linked.add(cells) if cells else None
+        if not cells:
+            return None
+        without = [v for v in villages if (v, segment, month) not in self._has_eligible]
+        for part in SEGMENTS if segment == "ALL" else (segment,):
+            implicit = self._cells(without, part, month)
+            if implicit:
+                self.linked.add(implicit)
+        return self.linked.add(cells)

@@ -6,11 +6,12 @@
   and sdcTable's heuristics use it): small figures are taken one at a time, in the order
   they were added (deterministic). If the :mod:`audit <analytics.disclosure.audit>` shows
   that the figure cannot reach ``threshold`` in any table consistent with the publication,
-  a mixed-integer programme looks for such a table that changes the cheapest set of
-  published figures (cost = the figure's value, so the fewest members are hidden; zeros
-  are never chosen), and those figures are hidden too. That table proves the figure's
-  upper bound now reaches the threshold. Hiding more figures only widens every interval,
-  so a figure protected once stays protected; the final audit in the tests checks it.
+  a linear programme looks for such a table that changes the published figures as little
+  as possible (each change weighted by the figure's value, so the fewest members are
+  hidden; zeros are never chosen), and the figures it changes are hidden too. The audit
+  (integer) runs again and the step repeats until the figure can reach the threshold.
+  Hiding more figures only widens every interval, so a figure protected once stays
+  protected; the final audit in the tests checks it.
 """
 
 from __future__ import annotations
@@ -34,7 +35,14 @@ def _by_value(_key: FigureKey, value: int) -> float:
 def _complements(
     problem: Problem, target: FigureKey, threshold: int, cost: Cost, keep: np.ndarray
 ) -> list[int]:
-    """Rows of the published figures to hide so that ``target`` can reach ``threshold``."""
+    """Rows of the published figures to hide so that ``target`` can reach ``threshold``.
+
+    A linear programme looks for a table the attacker cannot rule out once the chosen
+    figures are hidden: the target at ``threshold`` or more, hidden figures at least the
+    floor, fixed figures at their value, and the smallest cost-weighted change of the
+    other published figures (the network heuristic of Cox and of Kelly, Golden and
+    Assad). Every published figure it changes is hidden.
+    """
     n = problem.n
     floor = float(problem.attacker.hidden_floor)
     values = problem.values
@@ -43,41 +51,32 @@ def _complements(
     cand_rows = np.flatnonzero(candidate)
     k = len(cand_rows)
     a = problem.a
-    big = problem.cap
-    blocks = []
-    lower: list[np.ndarray] = []
-    upper: list[np.ndarray] = []
-    zeros_fixed = csr_array((int(fixed.sum()) + int(problem.hidden.sum()) + 1, k))
+    n_hidden = int(problem.hidden.sum())
     head = vstack([a[fixed], a[problem.hidden], a[[problem.row_of[target]]]])
-    blocks.append(hstack([head, zeros_fixed]))
-    lower += [
-        values[fixed],
-        np.full(int(problem.hidden.sum()), floor),
-        np.array([float(threshold)]),
-    ]
-    upper += [values[fixed], np.full(int(problem.hidden.sum()) + 1, np.inf)]
+    blocks = [hstack([head, csr_array((head.shape[0], 2 * k))])]
+    lower = [values[fixed], np.full(n_hidden, floor), np.array([float(threshold)])]
+    upper = [values[fixed], np.full(n_hidden + 1, np.inf)]
     if k:
+        # A_f y - d+_f + d-_f = v_f, and A_f y >= floor (a hidden figure is >= floor)
         a_c = a[cand_rows]
         eye = csr_array((np.ones(k), (np.arange(k), np.arange(k))), shape=(k, k))
-        v_c = values[cand_rows]
-        # A_f y - M z_f <= v_f ;  A_f y + M z_f >= v_f ;  A_f y - floor z_f >= 0
-        blocks += [hstack([a_c, -big * eye]), hstack([a_c, big * eye]), hstack([a_c, -floor * eye])]
-        lower += [np.full(k, -np.inf), v_c, np.zeros(k)]
-        upper += [v_c, np.full(k, np.inf), np.full(k, np.inf)]
-    matrix = vstack(blocks).tocsr()
-    objective = np.concatenate(
-        [np.zeros(n), [cost(problem.keys[r], int(values[r])) for r in cand_rows]]
-    )
+        zero = csr_array((k, k))
+        blocks += [hstack([a_c, -eye, eye]), hstack([a_c, zero, zero])]
+        lower += [values[cand_rows], np.full(k, floor)]
+        upper += [values[cand_rows], np.full(k, np.inf)]
+    weights = np.array([cost(problem.keys[r], int(values[r])) for r in cand_rows])
+    objective = np.concatenate([np.zeros(n), weights, weights])
     result = milp(
         objective,
-        integrality=np.ones(n + k),
-        bounds=Bounds(np.zeros(n + k), np.concatenate([np.full(n, problem.cap), np.ones(k)])),
-        constraints=LinearConstraint(matrix, np.concatenate(lower), np.concatenate(upper)),
+        integrality=np.zeros(n + 2 * k),
+        bounds=Bounds(0.0, np.concatenate([np.full(n, problem.cap), np.full(2 * k, np.inf)])),
+        constraints=LinearConstraint(
+            vstack(blocks).tocsr(), np.concatenate(lower), np.concatenate(upper)
+        ),
     )
     if result.status != 0 or result.x is None:
         raise RuntimeError(f"no complementary suppression found: {result.message}")
-    y = np.round(result.x[:n])
-    moved = np.abs(a[cand_rows] @ y - values[cand_rows]) > 0.5
+    moved = result.x[n : n + k] + result.x[n + k :] > 1e-7
     return [int(r) for r in cand_rows[moved]]
 
 
@@ -92,8 +91,9 @@ def protect(
     """The figures to hide so that every small figure can, for all a reader of the
     publication can tell, be ``threshold`` or more.
 
-    ``keep`` names figures that stay published unless they are small themselves (figures
-    printed elsewhere without this protection's complements): never chosen as complements.
+    ``keep`` names figures to keep published unless they are small themselves (headline
+    figures, or figures printed elsewhere without this protection): chosen as complements
+    only when nothing else can protect a small figure.
     """
     if threshold < 1:
         raise ValueError(f"threshold must be at least 1, got {threshold}")
@@ -109,7 +109,10 @@ def protect(
         for _attempt in range(len(linked.figures) + 1):
             if problem.high(key) >= threshold:
                 break
-            rows = _complements(problem, key, threshold, cost, kept)
+            try:
+                rows = _complements(problem, key, threshold, cost, kept)
+            except RuntimeError:  # only a kept figure can protect it: hide that one
+                rows = _complements(problem, key, threshold, cost, np.zeros_like(kept))
             added = {problem.keys[r] for r in rows} - hidden
             if not added:
                 raise RuntimeError("complementary suppression made no progress")

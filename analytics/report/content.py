@@ -300,7 +300,8 @@ def assemble_report(
         village_figures = figs.rows(listable, segment)
         plan_figures = figs.rows(planned[1], "BPU", code="village_code") if planned else []
         plan_top = figs.rows(plan.priority, "BPU", code="village_code") if plan else []
-        figs.hidden = protect(figs.figures.linked, threshold)
+        headline = [k for r in kpi_figures for k in r.values() if k is not None]
+        figs.hidden = protect(figs.figures.linked, threshold, keep=headline)
         kpis_hidden = any(figs.is_hidden(r) for r in kpi_figures)
         segments = figs.blank(segments, segment_figures)
         sub_areas = figs.blank(sub_areas, sub_figures)

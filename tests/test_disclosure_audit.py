@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analytics.disclosure import FigureKey, LinkedSet, audit, intervals
+from analytics.disclosure import Attacker, FigureKey, Interval, LinkedSet, audit, intervals, protect
 from analytics.disclosure.coverage import CoverageFigures
 from analytics.report.content import ReportContent, assemble_report
 from analytics.store import Store
@@ -229,3 +229,77 @@ def test_area_table_export_passes_the_audit(demo) -> None:  # type: ignore[no-un
             checked += 1
     assert checked >= 400
     assert problems == []
+
+
+# sdcTable's golden cases (sdcTools/sdcTable, tests/testthat), data retyped from the R
+# tests. sdcTable's attacker knows cells are >= 0 (hidden_floor=0) and its heuristic asks
+# only that a primary cell is not exact; ours must reach the threshold from >= 1.
+
+
+def _two_way(data: dict[str, list[int]], columns: str) -> tuple[LinkedSet, dict]:
+    base = {(r, c): v for r, row in data.items() for c, v in zip(columns, row, strict=True)}
+    linked = LinkedSet(base)
+    cells = {k: linked.add([k]) for k in base}
+    for r in data:
+        linked.add((r, c) for c in columns)
+    for c in columns:
+        linked.add((r, c) for r in data)
+    linked.add(base)
+    return linked, cells
+
+
+def test_sdctable_simpleheuristic_bridge_cell() -> None:
+    # test-simpleheuristic.R: 4 x 4 table with all margins, nine primary cells set by hand.
+    # Every margin holds two or more of them, yet w|b = 47 is exact (rows w+x minus the
+    # visible cells of columns a and c); sdcTable adds one suppression (x|b, 124) after
+    # which w|b lies in [0, 141]. We also add one, the cheaper x|d (31).
+    data = {
+        "w": [30, 47, 64, 89],
+        "x": [90, 124, 5, 31],
+        "y": [92, 100, 59, 85],
+        "z": [800, 991, 651, 685],
+    }
+    linked, cells = _two_way(data, "abcd")
+    primary = ["wa", "wb", "wc", "xa", "xc", "yb", "yd", "zb", "zd"]
+    keys = {cells[(p[0], p[1])] for p in primary}
+    sdc = Attacker(hidden_floor=0)
+    wb = cells[("w", "b")]
+    assert intervals(linked, keys, [wb], sdc)[wb] == Interval(47, 47)  # the golden problem
+    hidden = protect(linked, 1, attacker=sdc, primary={k: linked.value(k) + 1 for k in keys})
+    assert hidden - keys == {cells[("x", "d")]}
+    span = intervals(linked, hidden, [wb], sdc)[wb]
+    assert span.low == 0 and span.high > 47
+    cost = sum(linked.value(k) for k in hidden)
+    assert cost == sum(linked.value(k) for k in keys) + 31  # sdcTable's pattern: + 124
+
+
+def test_sdctable_linked_tables() -> None:
+    # test-linked-tables.r: regions in two hierarchies (counties; big/small) sharing their
+    # cells, frequency rule maxN = 3 (threshold 4). Each table is safe alone, but together
+    # K = (small - county-1) - N = 10 - 7 = 3; sdcTable hides N in both tables, one
+    # secondary suppression. So do we under its attacker; ours (hidden >= 1) also needs I,
+    # since A + B = 4 leaves A, B <= 3.
+    counts = dict(zip("ABIJKLMN", [2, 2, 8, 8, 3, 3, 3, 7], strict=True))
+    linked = LinkedSet(counts)
+    cells = {k: linked.add([k]) for k in counts}
+    for group in ("ABIJ", "KLMN", "ABIJKLMN", "LM", "ABIJKN"):
+        linked.add(group)
+    primary = {cells[k] for k in "ABKLM"}
+    sdc = Attacker(hidden_floor=0)
+    k = cells["K"]
+    assert intervals(linked, primary, [k], sdc)[k] == Interval(3, 3)
+    hidden = protect(linked, 4, attacker=sdc)
+    assert hidden - primary == {cells["N"]}
+    assert audit(linked, hidden, 4, sdc) == []
+    ours = protect(linked, 4)
+    assert ours - primary == {cells["N"], cells["I"]}
+    assert audit(linked, ours, 4) == []
+    assert audit(linked, hidden, 4) != []  # sdcTable's pattern fails our stricter reader
+
+
+def test_audit_reports_a_published_small_figure() -> None:
+    linked = LinkedSet({"a": 3, "b": 10})
+    a = linked.add(["a"])
+    linked.add(["a", "b"])
+    (finding,) = audit(linked, set(), 5)
+    assert finding.key == a and finding.interval == Interval(3, 3)

@@ -16,7 +16,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -33,7 +33,7 @@ def _by_value(_key: FigureKey, value: int) -> float:
 
 
 def _complements(
-    problem: Problem, target: FigureKey, threshold: int, cost: Cost, keep: np.ndarray
+    problem: Problem, target: FigureKey, threshold: float, cost: Cost, keep: np.ndarray
 ) -> list[int]:
     """Rows of the published figures to hide so that ``target`` can reach ``threshold``.
 
@@ -87,6 +87,7 @@ def protect(
     attacker: Attacker | None = None,
     cost: Cost | None = None,
     keep: Collection[FigureKey] = (),
+    primary: Mapping[FigureKey, float] | None = None,
 ) -> set[FigureKey]:
     """The figures to hide so that every small figure can, for all a reader of the
     publication can tell, be ``threshold`` or more.
@@ -94,25 +95,33 @@ def protect(
     ``keep`` names figures to keep published unless they are small themselves (headline
     figures, or figures printed elsewhere without this protection): chosen as complements
     only when nothing else can protect a small figure.
+
+    ``primary`` replaces the threshold rule: the figures to protect, each with the value
+    its upper bound must reach (sdcTable's golden cases set cells by hand, and ask only
+    that the value is not exact: value + 1).
     """
     if threshold < 1:
         raise ValueError(f"threshold must be at least 1, got {threshold}")
     attacker = attacker or Attacker()
     cost = cost or _by_value
-    primary = linked.primary(threshold)
-    hidden: set[FigureKey] = set(primary)
+    targets = (
+        dict(primary)
+        if primary is not None
+        else dict.fromkeys(linked.primary(threshold), threshold)
+    )
+    hidden: set[FigureKey] = set(targets)
     problem = Problem(linked, hidden, attacker)
     kept = np.zeros(len(problem.keys), dtype=bool)
     for key in keep:
         kept[problem.row_of[key]] = True
-    for key in primary:
+    for key, reach in targets.items():
         for _attempt in range(len(linked.figures) + 1):
-            if problem.high(key) >= threshold:
+            if problem.high(key) >= reach:
                 break
             try:
-                rows = _complements(problem, key, threshold, cost, kept)
+                rows = _complements(problem, key, reach, cost, kept)
             except RuntimeError:  # only a kept figure can protect it: hide that one
-                rows = _complements(problem, key, threshold, cost, np.zeros_like(kept))
+                rows = _complements(problem, key, reach, cost, np.zeros_like(kept))
             added = {problem.keys[r] for r in rows} - hidden
             if not added:
                 raise RuntimeError("complementary suppression made no progress")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 #: A figure is named by its base cells.
 FigureKey = frozenset[Hashable]
@@ -28,7 +29,7 @@ class LinkedSet:
     figure and returns its key; the figure's value is the sum of its base cells.
     """
 
-    base: Mapping[Hashable, int]
+    base: Mapping[Any, int]
     figures: dict[FigureKey, int] = field(default_factory=dict)
 
     def add(self, cells: Iterable[Hashable]) -> FigureKey:

@@ -293,8 +293,8 @@ def assemble_report(
             },
         ]
         segment_figures = [
-            figs.row(area_code, str(r.segment), coverage=pd.notna(r.coverage_pct))
-            for r in segments.itertuples(index=False)
+            figs.row(area_code, str(name), coverage=bool(has))
+            for name, has in zip(segments["segment"], segments["coverage_pct"].notna(), strict=True)
         ]
         sub_figures = figs.rows(sub_areas, segment)
         village_figures = figs.rows(listable, segment)

@@ -24,7 +24,7 @@ from typing import Any, Final, Literal
 
 import pandas as pd
 
-from analytics.disclosure import LinkedSet, protect
+from analytics.disclosure import FigureKey, LinkedSet, protect
 from analytics.disclosure.coverage import CoverageFigures
 from analytics.outreach.files import FORMULA_PREFIXES
 from analytics.suppression import MARK, footnote
@@ -52,6 +52,11 @@ AREA_COLUMNS: Final = (
     Column("eligible", "Pekerja (penyebut)", "int"),
     Column("change_yoy_pp", "Perubahan 12 bulan (pp)", "float"),
     Column("flags_text", "Catatan data"),
+)
+#: Printed under a table whose parent total could give a hidden count away.
+WITHHELD_NOTE: Final = (
+    "Jumlah peserta {area} tidak boleh dipublikasikan bersama tabel ini: "
+    "bersama tabel ini jumlah tersebut dapat membuka jumlah kecil."
 )
 #: Values computed from the members count: hidden with it.
 DERIVED_FROM_ACTIVE: Final = ("uncovered", "coverage_pct", "change_yoy_pp", "rank")
@@ -163,6 +168,8 @@ class ProtectedTable:
     frame: pd.DataFrame
     notes: tuple[str, ...]
     suppressed: int
+    #: Figures of the parent (its KPI cards) that must not be published with the table.
+    withheld: frozenset[FigureKey] = frozenset()
 
 
 def protect_area_rows(
@@ -192,8 +199,11 @@ def protect_area_rows(
     """
     if threshold is None or rows.empty:
         return ProtectedTable(rows, (), 0)
+    withheld: frozenset[FigureKey] = frozenset()
     if coverage is not None and month is not None:
-        hidden = _linked_hidden(rows, threshold, coverage, parent, segment, pd.Timestamp(month))
+        hidden, withheld = _linked_hidden(
+            rows, threshold, coverage, parent, segment, pd.Timestamp(month)
+        )
     else:
         values = pd.to_numeric(rows["active"], errors="coerce").fillna(0).round().astype(int)
         linked = LinkedSet(dict(enumerate(values.tolist())))
@@ -215,7 +225,9 @@ def protect_area_rows(
         out.loc[shown, "rank"] = order[shown].rank(method="first").astype(int)
     n = int(pd.Series(hidden["active"]).sum())
     notes = (footnote(threshold),) if (out == MARK).to_numpy().any() else ()
-    return ProtectedTable(out, notes, n)
+    if withheld:
+        notes += (WITHHELD_NOTE.format(area=parent),)
+    return ProtectedTable(out, notes, n, withheld)
 
 
 def _linked_hidden(
@@ -225,9 +237,9 @@ def _linked_hidden(
     parent: str | None,
     segment: str,
     month: pd.Timestamp,
-) -> dict[str, list[bool]]:
+) -> tuple[dict[str, list[bool]], frozenset[FigureKey]]:
     """Columns to blank per row when the rows and the parent's KPI cards are protected as
-    one set of figures over village counts."""
+    one set of figures over village counts, and the parent's figures to withhold."""
     back = month - pd.DateOffset(months=12)
     months = [month, month - pd.DateOffset(months=1), back]
     figures = CoverageFigures(coverage, parent or "", months)  # "": the whole store
@@ -245,7 +257,8 @@ def _linked_hidden(
     if parent:
         page = [figures.active(parent, segment, month)]
         page += [figures.covered(parent, segment, m) for m in months]
-    chosen = protect(figures.linked, threshold, keep=[k for k in page if k is not None])
+    kept = [k for k in page if k is not None]
+    chosen = protect(figures.linked, threshold, keep=kept)
 
     def hit(key: object) -> bool:
         return key is not None and key in chosen
@@ -253,7 +266,7 @@ def _linked_hidden(
     active = [hit(a) for a, _, _ in per_row]
     covered = [hit(a) or hit(c) for a, c, _ in per_row]
     yoy = [c or hit(y) for c, (_, _, y) in zip(covered, per_row, strict=True)]
-    return {
+    blanks = {
         "active": active,
         "coverage_pct": covered,
         "uncovered": covered,
@@ -262,3 +275,4 @@ def _linked_hidden(
         "change_yoy_pp": yoy,
         "change_mom_pp": covered,
     }
+    return blanks, frozenset(k for k in kept if k in chosen)

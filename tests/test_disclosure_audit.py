@@ -106,7 +106,9 @@ class Reader:
 
 
 def _report(store: Store, coverage: pd.DataFrame, area: str, segment: str, month: pd.Timestamp):
-    inside = coverage[coverage["area_code"].eq(area) | coverage["area_code"].str.startswith(area)]
+    inside = coverage[
+        coverage["area_code"].eq(area) | coverage["area_code"].str.startswith(area + ".")
+    ]
     return inside, assemble_report(
         coverage=inside,
         areas=store.areas(),

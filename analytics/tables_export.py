@@ -224,7 +224,7 @@ def protect_area_rows(
         order = pd.to_numeric(out["rank"].where(shown), errors="coerce")
         out.loc[shown, "rank"] = order[shown].rank(method="first").astype(int)
     n = int(pd.Series(hidden["active"]).sum())
-    notes = (footnote(threshold),) if (out == MARK).to_numpy().any() else ()
+    notes: tuple[str, ...] = (footnote(threshold),) if (out == MARK).to_numpy().any() else ()
     if withheld:
         notes += (WITHHELD_NOTE.format(area=parent),)
     return ProtectedTable(out, notes, n, withheld)

@@ -306,3 +306,21 @@ def test_audit_reports_a_published_small_figure() -> None:
     linked.add(["a", "b"])
     (finding,) = audit(linked, set(), 5)
     assert finding.key == a and finding.interval == Interval(3, 3)
+
+
+def test_hidden_rows_lose_their_rank_and_leave_no_gap() -> None:
+    # Ranked by uncovered: b (rank 1), a (2, small: hidden), d (3), c (4, complement).
+    # A visible rank 1, 3 would say a hidden row sits between b and d (its uncovered, so
+    # its count, between theirs): visible rows are ranked among themselves.
+    rows = pd.DataFrame(
+        {
+            "area_code": ["b", "a", "d", "c"],
+            "rank": [1, 2, 3, 4],
+            "active": [40, 3, 60, 9],
+            "eligible": [400.0, 300.0, 200.0, 50.0],
+            "uncovered": [360.0, 297.0, 140.0, 41.0],
+        }
+    )
+    out = protect_area_rows(rows, THRESHOLD).frame
+    assert out["active"].tolist() == [40, MARK, 60, MARK]
+    assert out["rank"].tolist() == [1, MARK, 2, MARK]

@@ -9,11 +9,10 @@ import pytest
 
 from analytics.io.boundaries import read_villages
 from analytics.matching import (
-    FUZZY_MARGIN,
-    FUZZY_MIN_SCORE,
     NameKey,
     build_gazetteer,
     closest,
+    max_edits,
     name_key,
     place_rows,
 )
@@ -86,13 +85,62 @@ def test_area_name_keys() -> None:
     assert name_key(None, "desa") is None
 
 
-def test_closest_threshold_and_margin() -> None:
-    assert (FUZZY_MIN_SCORE, FUZZY_MARGIN) == (80.0, 10.0)
+def test_closest_counts_edits_with_a_margin_and_a_length_bound() -> None:
+    assert [max_edits(n) for n in (2, 3, 4, 9, 10, 25)] == [0, 0, 1, 1, 2, 2]
     assert closest("caturtunggl", ["caturtunggal", "maguwoharjo"]) == ("caturtunggal", None)
-    assert closest("benar", ["bener", "kricak"]) == ("bener", None)  # ratio exactly 80
-    assert closest("beji", ["bejo"]) == (None, "unknown_name")  # ratio 75
+    assert closest("benar", ["bener", "kricak"]) == ("bener", None)  # one substitution
+    assert closest("beji", ["bejo"]) == ("bejo", None)  # one edit in four letters
+    assert closest("bej", ["bejo", "kricak"]) == ("bejo", None)  # one deletion
+    assert closest("awa", ["awo"]) == (None, "unknown_name")  # three letters: exact only
+    assert closest("bneer", ["bener", "kricak"]) == ("bener", None)  # swapped neighbours
+    # Two edits: tolerated from ten letters, not below.
+    assert closest("caturtungal", ["caturtunggal"]) == ("caturtunggal", None)
+    assert closest("catrtungal", ["caturtunggal"]) == ("caturtunggal", None)
+    assert closest("maguwhrjo", ["maguwoharjo"]) == ("maguwoharjo", None)  # 11 letters
+    assert closest("mguwhrjo", ["maguwoharjo"]) == (None, "unknown_name")  # three edits
+    assert closest("benra", ["bener"]) == (None, "unknown_name")  # two edits in five letters
     # Two candidates one letter away from the query: neither is clearly closest.
     assert closest("sukamaja", ["sukamaju", "sukamaji"]) == (None, "ambiguous_name")
+    assert closest("", ["bener"]) == (None, "unknown_name")
+    assert closest("bener", []) == (None, "unknown_name")
+
+
+def test_a_shared_ending_no_longer_hides_a_single_typo() -> None:
+    """The issue's example (real DIY names of Kapanewon Tempel): ``Monorejo`` is one
+    substitution from Mororejo and three or more from every other village; the ratio rule
+    left it ambiguous because Pondokrejo scored within 10 points."""
+    tempel = ["banyurejo", "lumbungrejo", "margorejo", "merdikorejo", "mororejo"]
+    tempel += ["pondokrejo", "pandowoharjo", "sumberrejo", "tambakrejo", "tempel"]
+    assert closest("monorejo", sorted(tempel)) == ("mororejo", None)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Soemberredjo", "sumberrejo"),  # old spelling: oe, dj
+        ("Tjaturtoenggal", "caturtunggal"),  # tj, oe
+        ("Njamplungan", "nyamplungan"),  # nj
+        ("Sjarifah", "syarifah"),  # sj
+        ("Chairil", "khairil"),  # ch
+        ("Bandjar", "banjar"),  # ndj is nj, not ny
+    ],
+)
+def test_old_spelling_is_read_as_todays(typed: str, expected: str) -> None:
+    keys = sorted({expected, "banyar", "sumberejo", "caturharjo", "nyampungan", "syarif"})
+    key = name_key(typed, "desa")
+    assert key is not None
+    assert closest(key.key, keys) == (expected, None)
+
+
+def test_two_candidates_equally_close_stay_ambiguous() -> None:
+    # One edit from both: a substitution, an insertion, a deletion, a transposition.
+    assert closest("sidorejo", ["sidorojo", "sidarejo"]) == (None, "ambiguous_name")
+    assert closest("wonosar", ["wonosari", "wonosara"]) == (None, "ambiguous_name")
+    assert closest("kartasurra", ["kartasura", "kartasurya"]) == (None, "ambiguous_name")
+    assert closest("sidomluyo", ["sidomulyo", "sidomlyo"]) == (None, "ambiguous_name")
+    # Equal after folding the old spelling too.
+    assert closest("soemberejo", ["sumberejo", "sumberjo"]) == ("sumberejo", None)
+    assert closest("soembrejo", ["sumberejo", "sumbrjo"]) == (None, "ambiguous_name")
 
 
 def test_codes_in_every_form_win_over_names() -> None:

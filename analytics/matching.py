@@ -40,7 +40,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 from rapidfuzz import process
-from rapidfuzz.distance import DamerauLevenshtein
+from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 
 from analytics.codes import normalize_village_codes
 from analytics.name_keys import Level, NameKey, fold_old_spelling, name_key
@@ -157,18 +157,40 @@ def closest(query: str, keys: Sequence[str]) -> tuple[str | None, str | None]:
     if not query or not keys:
         return None, "unknown_name"
     forms = list(dict.fromkeys((query, fold_old_spelling(query))))
-    reach = EDITS_BY_LENGTH[0][1]
-    distances = process.cdist(
-        forms, keys, scorer=DamerauLevenshtein.distance, score_cutoff=reach, dtype=np.int32
-    ).min(axis=0)
+    near, distances = edit_distances(forms, keys, EDITS_BY_LENGTH[0][1])
+    if not near:
+        return None, "unknown_name"
     best = int(distances.min())
-    at_best = np.flatnonzero(distances == best)
-    within = [i for i in at_best if best <= max_edits(len(keys[i]))]
+    at_best = [near[i] for i in np.flatnonzero(distances == best)]
+    within = [key for key in at_best if best <= max_edits(len(key))]
     if not within:
         return None, "unknown_name"
     if len(at_best) > 1:
         return None, "ambiguous_name"
-    return str(keys[within[0]]), None
+    return within[0], None
+
+
+def edit_distances(
+    forms: Sequence[str], keys: Sequence[str], reach: int
+) -> tuple[list[str], np.ndarray]:
+    """The keys within ``reach`` Damerau-Levenshtein edits of the nearest of ``forms``
+    and those edits.
+
+    Levenshtein distances (bit-parallel, several times faster) pick the candidates first:
+    a transposition is two Levenshtein edits, so a key within ``reach`` edits is within
+    ``2 * reach`` Levenshtein edits.
+    """
+    rough = process.cdist(
+        forms, keys, scorer=Levenshtein.distance, score_cutoff=2 * reach, dtype=np.int32
+    ).min(axis=0)
+    near = [keys[i] for i in np.flatnonzero(rough <= 2 * reach)]
+    if not near:
+        return [], np.zeros(0, dtype=np.int32)
+    distances = process.cdist(
+        forms, near, scorer=DamerauLevenshtein.distance, score_cutoff=reach, dtype=np.int32
+    ).min(axis=0)
+    keep = np.flatnonzero(distances <= reach)
+    return [near[i] for i in keep], distances[keep]
 
 
 @dataclass(frozen=True)

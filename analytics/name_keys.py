@@ -80,8 +80,11 @@ def name_key(name: object, level: Level) -> NameKey | None:
     """
     if name is None or (isinstance(name, float) and np.isnan(name)) or name is pd.NA:
         return None
-    text = unicodedata.normalize("NFKD", str(name))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = str(name)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.lower()
     words = _NON_ALNUM.sub(" ", text).split()
     if not words:
         return None

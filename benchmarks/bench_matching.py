@@ -72,7 +72,7 @@ EXAMPLES = 8
 def national_villages(path: Path = NATIONAL) -> pd.DataFrame:
     """Codes and names of every village (no geometry)."""
     table = pq.read_table(path, columns=list(COLUMNS))
-    return table.to_pandas().rename(columns=COLUMNS)
+    return table.to_pandas().rename(columns=COLUMNS).astype(object)
 
 
 def rule_before(commit: str) -> ModuleType:
@@ -108,14 +108,14 @@ def foreign_rows(villages: pd.DataFrame, seed: int) -> pd.DataFrame:
         pool = by_kab[kab_codes[source]]
         for _ in range(10):
             other = int(rng.choice(pool))
-            if (kec_codes[source], keys.iat[other]) not in in_kec:
+            if (kec_codes[source], keys.iloc[other]) not in in_kec:
                 rows.append(
                     (
                         source,
                         "foreign",
                         names[other],
-                        villages["kecamatan_name"].iat[source],
-                        villages["kabupaten_name"].iat[source],
+                        villages["kecamatan_name"].iloc[source],
+                        villages["kabupaten_name"].iloc[source],
                     )
                 )
                 break
@@ -165,12 +165,16 @@ def report(
         {
             "kind": r.kind,
             "typed": [r.desa, r.kecamatan, r.kabupaten],
-            "village": villages["village_name"].iat[r.source],
-            "kecamatan": villages["kecamatan_name"].iat[r.source],
-            "kabupaten": villages["kabupaten_name"].iat[r.source],
+            "village": villages["village_name"].iloc[r.source],
+            "kecamatan": villages["kecamatan_name"].iloc[r.source],
+            "kabupaten": villages["kabupaten_name"].iloc[r.source],
             "reason": reason[i] if not wrong[i] else "wrong",
         }
-        for i, r in zip(np.flatnonzero(missed)[:EXAMPLES], rows[missed].head(EXAMPLES).itertuples())
+        for i, r in zip(
+            np.flatnonzero(missed)[:EXAMPLES],
+            rows[missed].head(EXAMPLES).itertuples(),
+            strict=False,
+        )
     ]
     wrong_rows = rows[wrong & counted].head(EXAMPLES)
     return {
@@ -182,10 +186,12 @@ def report(
             {
                 "kind": r.kind,
                 "typed": [r.desa, r.kecamatan, r.kabupaten],
-                "village": villages["village_name"].iat[r.source],
+                "village": villages["village_name"].iloc[r.source],
                 "placed_in": str(got[i]),
             }
-            for i, r in zip(np.flatnonzero(wrong & counted)[:EXAMPLES], wrong_rows.itertuples())
+            for i, r in zip(
+                np.flatnonzero(wrong & counted)[:EXAMPLES], wrong_rows.itertuples(), strict=False
+            )
         ],
         "per_kind": per_kind,
         "decidable_unmatched_by_reason": {
@@ -209,7 +215,9 @@ def report(
     }
 
 
-def run(seed: int, sample: int, before_commit: str, national: Path) -> dict[str, Any]:
+def run(
+    seed: int, sample: int, before_commit: str, before_villages: int, national: Path
+) -> dict[str, Any]:
     villages = national_villages(national)
     chosen = villages
     if sample:
@@ -239,9 +247,21 @@ def run(seed: int, sample: int, before_commit: str, national: Path) -> dict[str,
         "before_commit": before_commit,
         "rules": {},
     }
-    for name, module in (("before", rule_before(before_commit)), ("after", matching)):
-        placed, seconds = place(module, villages, rows)
-        result["rules"][name] = report(villages, rows, placed, seconds)
+    # The ratio rule looks at every kecamatan of the country for each spelling: it runs
+    # on the rows of a seeded sample of villages, and the new rule on the same rows too.
+    sample = np.random.default_rng(seed + 2).permutation(chosen["village_code"])
+    in_sample = pd.Index(villages["village_code"]).get_indexer(sample[:before_villages])
+    peer = rows[rows["source"].isin(in_sample)].reset_index(drop=True)
+    result["before_villages"] = int(min(before_villages, len(chosen)))
+    result["before_rows"] = int((peer["kind"] != "foreign").sum())
+    runs = (
+        ("before", rule_before(before_commit), peer),
+        ("after_same_rows", matching, peer),
+        ("after", matching, rows),
+    )
+    for name, module, subset in runs:
+        placed, seconds = place(module, villages, subset)
+        result["rules"][name] = report(villages, subset, placed, seconds)
         print(name, json.dumps(result["rules"][name]["per_kind"]), file=sys.stderr)
     return result
 
@@ -251,9 +271,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--sample", type=int, default=0, help="vary only N villages (0: all)")
     parser.add_argument("--before-commit", default=BEFORE_COMMIT)
+    parser.add_argument(
+        "--before-villages", type=int, default=5_000, help="villages the old rule runs on"
+    )
     parser.add_argument("--national", type=Path, default=NATIONAL, help="the GeoParquet")
     args = parser.parse_args()
-    result = run(args.seed, args.sample, args.before_commit, args.national)
+    result = run(args.seed, args.sample, args.before_commit, args.before_villages, args.national)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     out = RESULTS if not args.sample else RESULTS.with_name(f"bench_matching_{args.sample}.json")
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

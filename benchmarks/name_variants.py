@@ -53,10 +53,8 @@ from typing import Final
 
 import numpy as np
 import pandas as pd
-from rapidfuzz import process
-from rapidfuzz.distance import DamerauLevenshtein
 
-from analytics.matching import max_edits
+from analytics.matching import edit_distances, max_edits
 from analytics.name_keys import Level, NameKey, fold_old_spelling, name_key, roman_to_int
 
 VARIANT_KINDS: Final = (
@@ -73,6 +71,9 @@ VARIANT_KINDS: Final = (
 EDIT_KINDS: Final = ("substitution", "insertion", "deletion", "transposition")
 TWO_EDITS_MIN_LETTERS: Final = 10
 _LETTERS: Final = "abcdefghijklmnopqrstuvwxyz"
+#: Edits beyond which distances are not computed exactly (any name further away is too
+#: far for every rule measured).
+_CUTOFF: Final = 3
 _NEW_TO_OLD: Final = {"u": "oe", "j": "dj", "c": "tj", "ny": "nj", "sy": "sj", "kh": "ch"}
 _NEW_GROUPS: Final = re.compile("ny|sy|kh|u|j|c", re.IGNORECASE)
 _ROMAN_OF: Final = {
@@ -234,13 +235,14 @@ class _Level:
 def _verdict(typed: str, keys: list[str], true_key: str) -> tuple[str, int]:
     """(``ok``, ``misleading``, ``tie``, ``too_far``; edits to the true key) at one level."""
     forms = list(dict.fromkeys((typed, fold_old_spelling(typed))))
-    distances = process.cdist(forms, keys, scorer=DamerauLevenshtein.distance, dtype=np.int32)
-    distances = distances.min(axis=0)
-    true = int(distances[keys.index(true_key)])
-    best = int(distances.min())
+    near, found = edit_distances(forms, keys, _CUTOFF)
+    true = int(dict(zip(near, found.tolist(), strict=True)).get(true_key, _CUTOFF + 1))
+    best = int(found.min()) if len(found) else _CUTOFF + 1
     if best < true:
         return "misleading", true
-    if int((distances == best).sum()) > 1:
+    if true > _CUTOFF:  # distances beyond the cut-off are not told apart
+        return "too_far", true
+    if int((found == best).sum()) > 1:
         return "tie", true
     if true > max_edits(len(true_key)):
         return "too_far", true
@@ -268,8 +270,15 @@ def judge(villages: pd.DataFrame, variants: pd.DataFrame) -> pd.DataFrame:
     codes = villages["kecamatan_code"].to_numpy()
     kabs = villages["kabupaten_code"].to_numpy()
     kab_scopes: dict[tuple[str, str | None, str], tuple[str, ...]] = {}
-    kec_pools: dict[tuple[str, ...], tuple[list[str], list[str]]] = {}
-    vil_scopes: dict[tuple[tuple[str, ...], str], tuple[list[str], int]] = {}
+    kec_pools: dict[tuple[str, ...], tuple[list[str], list[str], dict[str, list[str]]]] = {}
+    vil_scopes: dict[tuple[tuple[str, ...], str], tuple[list[str], list[int]]] = {}
+    memo: dict[tuple[str, tuple[str, ...], str], tuple[str, int]] = {}
+
+    def verdict(typed: str, scope: tuple[str, ...], keys: list[str], true: str) -> tuple[str, int]:
+        if (typed, scope, true) not in memo:
+            memo[(typed, scope, true)] = _verdict(typed, keys, true)
+        return memo[(typed, scope, true)]
+
     out_status, out_why, out_unique = [], [], []
     for row in variants.itertuples(index=False):
         kab, kec, true_vil = kabs[row.source], codes[row.source], vil_key[row.source]
@@ -280,7 +289,7 @@ def judge(villages: pd.DataFrame, variants: pd.DataFrame) -> pd.DataFrame:
         scope_kabs: tuple[str, ...] = ("",)
         typed = name_key(row.kabupaten, "kabupaten")
         if typed is not None:
-            verdicts.append(_verdict(typed.key, all_kab, true_kab.key))
+            verdicts.append(verdict(typed.key, ("kabupaten",), all_kab, true_kab.key))
             scope_id = (true_kab.key, typed.hint, kab)
             if scope_id not in kab_scopes:
                 same = [c for c, k in kab_key.items() if k.key == true_kab.key]
@@ -290,17 +299,20 @@ def judge(villages: pd.DataFrame, variants: pd.DataFrame) -> pd.DataFrame:
         if scope_kabs not in kec_pools:
             chosen = list(kab_key) if scope_kabs == ("",) else scope_kabs
             members_of = [c for k in chosen for c in kec_of_kab[k]]
-            kec_pools[scope_kabs] = (members_of, sorted({kec_key[c] for c in members_of}))
-        pool, pool_keys = kec_pools[scope_kabs]
+            by_key: dict[str, list[str]] = {}
+            for c in members_of:
+                by_key.setdefault(kec_key[c], []).append(c)
+            kec_pools[scope_kabs] = (members_of, sorted(by_key), by_key)
+        pool_keys = kec_pools[scope_kabs][1]
         typed_kec = _key(row.kecamatan, "kecamatan")
-        verdicts.append(_verdict(typed_kec.key, pool_keys, kec_key[kec]))
+        verdicts.append(verdict(typed_kec.key, scope_kabs, pool_keys, kec_key[kec]))
         if (scope_kabs, kec) not in vil_scopes:
-            scope = [i for c in pool if kec_key[c] == kec_key[kec] for i in members[c]]
-            keys = sorted({vil_key[i] for i in scope})
-            vil_scopes[(scope_kabs, kec)] = (keys, sum(vil_key[i] == true_vil for i in scope))
-        keys, copies = vil_scopes[(scope_kabs, kec)]
-        verdicts.append(_verdict(_key(row.desa, "desa").key, keys, true_vil))
-        if sum(vil_key[i] == true_vil for i in members[kec]) > 1 or copies > 1:
+            same = kec_pools[scope_kabs][2].get(kec_key[kec], [])
+            scope = [i for c in same for i in members[c]]
+            vil_scopes[(scope_kabs, kec)] = (sorted({vil_key[i] for i in scope}), scope)
+        keys, scope = vil_scopes[(scope_kabs, kec)]
+        verdicts.append(verdict(_key(row.desa, "desa").key, (kec, *scope_kabs), keys, true_vil))
+        if sum(vil_key[i] == true_vil for i in scope) > 1:
             verdicts.append(("duplicate_name", 0))
         found = [v for v, _ in verdicts if v != "ok"]
         if "misleading" in found:

@@ -183,14 +183,14 @@ def edit_distances(
     rough = process.cdist(
         forms, keys, scorer=Levenshtein.distance, score_cutoff=2 * reach, dtype=np.int32
     ).min(axis=0)
-    near = [keys[i] for i in np.flatnonzero(rough <= 2 * reach)]
+    near = [keys[i] for i in np.flatnonzero(rough <= 2 * reach).tolist()]
     if not near:
         return [], np.zeros(0, dtype=np.int32)
     distances = process.cdist(
         forms, near, scorer=DamerauLevenshtein.distance, score_cutoff=reach, dtype=np.int32
     ).min(axis=0)
     keep = np.flatnonzero(distances <= reach)
-    return [near[i] for i in keep], distances[keep]
+    return [near[i] for i in keep.tolist()], distances[keep]
 
 
 @dataclass(frozen=True)

@@ -268,3 +268,90 @@ def test_diy_name_only_rows_typed_diy_style(shared_data: Path) -> None:
 def _place_real(villages: pd.DataFrame, rows: list[tuple]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["desa", "kecamatan", "kabupaten"], dtype="str")
     return place_rows(frame, build_gazetteer(villages))
+
+
+KINDS = pd.DataFrame(
+    [
+        ("34.04.11.2001", "Mororejo", "34.04.11", "Tempel", "34.04", "Kabupaten Sleman"),
+        ("34.04.11.2002", "Pondokrejo", "34.04.11", "Tempel", "34.04", "Kabupaten Sleman"),
+        ("34.04.11.2003", "Lumbungrejo", "34.04.11", "Tempel", "34.04", "Kabupaten Sleman"),
+        ("34.04.11.2004", "Sumberrejo", "34.04.11", "Tempel", "34.04", "Kabupaten Sleman"),
+        ("34.04.11.2005", "Sendang Arum", "34.04.11", "Tempel", "34.04", "Kabupaten Sleman"),
+        ("34.04.11.2006", "Sidomulyo II", "34.04.11", "Tempel", "34.04", "Kabupaten Sleman"),
+        ("34.04.11.2007", "Sidomulyo I", "34.04.11", "Tempel", "34.04", "Kabupaten Sleman"),
+        ("34.04.11.2008", "Caturtunggal", "34.04.11", "Tempel", "34.04", "Kabupaten Sleman"),
+        ("34.04.11.2009", "Sidorejo", "34.04.11", "Tempel", "34.04", "Kabupaten Sleman"),
+        ("34.04.11.2010", "Sidarojo", "34.04.11", "Tempel", "34.04", "Kabupaten Sleman"),
+        ("34.04.12.2001", "Sidorejo", "34.04.12", "Turi", "34.04", "Kabupaten Sleman"),
+        ("34.02.01.2001", "Argomulyo", "34.02.01", "Sedayu", "34.02", "Kabupaten Bantul"),
+    ],
+    columns=VILLAGES.columns,
+)
+
+
+@pytest.mark.parametrize(
+    ("kind", "desa", "kecamatan", "kabupaten", "expected"),
+    [
+        ("substitution", "Monorejo", "Tempel", "Sleman", "Mororejo"),
+        ("insertion", "Pondokrejjo", "Kapanewon Tempel", None, "Pondokrejo"),
+        ("deletion", "Lumbngrejo", "Tempel", None, "Lumbungrejo"),
+        ("transposition", "Lumbugnrejo", "Tempel", None, "Lumbungrejo"),
+        ("two edits in 10+ letters", "Catrtungal", "Tempel", None, "Caturtunggal"),
+        ("old spelling", "Soemberredjo", "Tempel", None, "Sumberrejo"),
+        ("spacing", "Sendangarum", "Tempel", None, "Sendang Arum"),
+        ("spacing", "Cat Urtunggal", "Tempel", None, "Caturtunggal"),
+        ("numerals", "Sidomulyo 2", "Tempel", None, "Sidomulyo II"),
+        ("numerals", "SIDOMULYO 1", "Tempel", None, "Sidomulyo I"),
+        ("prefix and case", "DESA MOROREJO", "KEC. TEMPEL", "KAB. SLEMAN", "Mororejo"),
+        ("prefix and case", "Kal. pondokrejo", "kapanewon tempel", None, "Pondokrejo"),
+        ("messy kecamatan", "Mororejo", "Tempell", "Kabupaten Slemn", "Mororejo"),
+        ("messy kecamatan", "Monorejo", "Tmepel", None, "Mororejo"),
+        ("old-spelt kabupaten", "Argomuljo", "Sedajoe", "Kab. Bantoel", "Argomulyo"),
+        ("no kecamatan", "Argomulya", None, "Bantul", "Argomulyo"),
+    ],
+)
+def test_each_variant_kind_is_placed(
+    kind: str, desa: str, kecamatan: str | None, kabupaten: str | None, expected: str
+) -> None:
+    frame = pd.DataFrame([(desa, kecamatan, kabupaten)], columns=["desa", "kecamatan", "kabupaten"])
+    result = place_rows(frame.astype("str").where(frame.notna()), build_gazetteer(KINDS))
+    names = KINDS.set_index("village_code")["village_name"]
+    assert names[result["village_code"].iloc[0]] == expected, kind
+
+
+@pytest.mark.parametrize(
+    ("desa", "kecamatan", "reason"),
+    [
+        ("Sidorojo", "Tempel", "ambiguous_name"),  # one edit from Sidorejo and Sidarojo
+        ("Sidomulyo", "Tempel", "ambiguous_name"),  # I or II: one edit from both
+        ("Sidorejo", None, "ambiguous_name"),  # in Tempel and in Turi
+        ("Sidorejoo", None, "ambiguous_name"),  # a typo of a name in two kecamatan
+        ("Mrrjo", "Tempel", "unknown_name"),  # three edits from Mororejo
+        ("Sumbrrejo", "Turi", "unknown_name"),  # close to Sumberrejo, but not in Turi
+        ("Mororejo", "Kecamatan Atlantis", "unknown_name"),
+    ],
+)
+def test_equally_close_or_too_far_is_not_guessed(
+    desa: str, kecamatan: str | None, reason: str
+) -> None:
+    frame = pd.DataFrame([(desa, kecamatan)], columns=["desa", "kecamatan"])
+    result = place_rows(frame.astype("str").where(frame.notna()), build_gazetteer(KINDS))
+    assert _outcome(result) == [(None, None, reason)]
+
+
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [
+        ("Sidomulyo II", "sidomulyo2"),
+        ("Sidomulyo 2", "sidomulyo2"),
+        ("Tungkal XIV", "tungkal14"),
+        ("Manau IX Dua", "manau9dua"),
+        ("Vi Raya", "viraya"),  # the first word is a name, not a numeral
+        ("Desa I", "i"),  # ... also after a prefix
+        ("Kal. Sinduadi", "sinduadi"),
+        ("Perk. Tolan I/II", "perktolan12"),
+    ],
+)
+def test_numerals_and_prefixes_in_keys(raw: str, key: str) -> None:
+    found = name_key(raw, "desa")
+    assert found is not None and found.key == key

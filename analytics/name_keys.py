@@ -3,7 +3,8 @@
 A key is what is left of a name once the ways people write the same name differently are
 removed: accents, case, spacing and punctuation, the administrative prefixes of the level
 (``Desa``, ``Ds.``, ``Kel.``, ``Kelurahan``, ``Kalurahan``; ``Kec.``, ``Kecamatan``,
-``Kapanewon``, ``Kemantren``; ``Kab.``, ``Kabupaten``, ``Kota``), and roman numerals after
+``Kapanewon``, ``Kemantren``; ``Kab.``, ``Kabupaten``, ``Kota``; also in the old spelling,
+``Kaboepaten``, ``Ketjamatan``), and roman numerals after
 the first word (``Sidomulyo II`` = ``Sidomulyo 2``). So ``Kalurahan Caturtunggal`` =
 ``CATURTUNGGAL`` and ``Gunung Kidul`` = ``Gunungkidul``.
 
@@ -91,8 +92,8 @@ def name_key(name: object, level: Level) -> NameKey | None:
     hint = None
     prefixes = PREFIXES[level]
     rest = list(words)
-    while len(rest) > 1 and rest[0] in prefixes:
-        word = rest.pop(0)
+    while len(rest) > 1 and fold_old_spelling(rest[0]) in prefixes:  # also Kaboepaten
+        word = fold_old_spelling(rest.pop(0))
         if word in _KOTA_WORDS:
             hint = "kota"
         elif word in _KABUPATEN_WORDS:

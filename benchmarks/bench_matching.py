@@ -272,7 +272,7 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=0, help="vary only N villages (0: all)")
     parser.add_argument("--before-commit", default=BEFORE_COMMIT)
     parser.add_argument(
-        "--before-villages", type=int, default=5_000, help="villages the old rule runs on"
+        "--before-villages", type=int, default=3_000, help="villages the old rule runs on"
     )
     parser.add_argument("--national", type=Path, default=NATIONAL, help="the GeoParquet")
     args = parser.parse_args()

@@ -39,7 +39,7 @@ today's spelling). A row is
   unique in its kecamatan;
 * ``undecidable`` otherwise, with the first reason: ``tie`` (another name equally close),
   ``too_far`` (clearly closest but more edits than tolerated) or ``duplicate_name`` (two
-  villages of the kecamatan share the name).
+  villages of the kecamatan share the name), and the level (``tie:kecamatan``).
 
 ``unique_closest`` marks the rows whose true names are the only closest at every level
 whatever the number of edits (decidable without the length bound).
@@ -282,14 +282,16 @@ def judge(villages: pd.DataFrame, variants: pd.DataFrame) -> pd.DataFrame:
     out_status, out_why, out_unique = [], [], []
     for row in variants.itertuples(index=False):
         kab, kec, true_vil = kabs[row.source], codes[row.source], vil_key[row.source]
-        verdicts = []
+        verdicts: list[tuple[str, int, str]] = []
         # Kabupaten: among all; the row's scope is every kabupaten with the true key, or
         # only those with the row's Kota/Kabupaten prefix when it names one.
         true_kab = kab_key[kab]
         scope_kabs: tuple[str, ...] = ("",)
         typed = name_key(row.kabupaten, "kabupaten")
         if typed is not None:
-            verdicts.append(verdict(typed.key, ("kabupaten",), all_kab, true_kab.key))
+            verdicts.append(
+                (*verdict(typed.key, ("kabupaten",), all_kab, true_kab.key), "kabupaten")
+            )
             scope_id = (true_kab.key, typed.hint, kab)
             if scope_id not in kab_scopes:
                 same = [c for c, k in kab_key.items() if k.key == true_kab.key]
@@ -305,23 +307,24 @@ def judge(villages: pd.DataFrame, variants: pd.DataFrame) -> pd.DataFrame:
             kec_pools[scope_kabs] = (members_of, sorted(by_key), by_key)
         pool_keys = kec_pools[scope_kabs][1]
         typed_kec = _key(row.kecamatan, "kecamatan")
-        verdicts.append(verdict(typed_kec.key, scope_kabs, pool_keys, kec_key[kec]))
+        verdicts.append((*verdict(typed_kec.key, scope_kabs, pool_keys, kec_key[kec]), "kecamatan"))
         if (scope_kabs, kec) not in vil_scopes:
             same = kec_pools[scope_kabs][2].get(kec_key[kec], [])
             scope = [i for c in same for i in members[c]]
             vil_scopes[(scope_kabs, kec)] = (sorted({vil_key[i] for i in scope}), scope)
         keys, scope = vil_scopes[(scope_kabs, kec)]
-        verdicts.append(verdict(_key(row.desa, "desa").key, (kec, *scope_kabs), keys, true_vil))
+        typed_vil = _key(row.desa, "desa").key
+        verdicts.append((*verdict(typed_vil, (kec, *scope_kabs), keys, true_vil), "desa"))
         if sum(vil_key[i] == true_vil for i in scope) > 1:
-            verdicts.append(("duplicate_name", 0))
-        found = [v for v, _ in verdicts if v != "ok"]
+            verdicts.append(("duplicate_name", 0, "desa"))
+        found = [v for v, _, _ in verdicts if v != "ok"]
         if "misleading" in found:
             out_status.append("misleading")
         elif found:
             out_status.append("undecidable")
         else:
             out_status.append("decidable")
-        out_why.append(found[0] if found else "")
+        out_why.append(next((f"{v}:{lv}" for v, _, lv in verdicts if v != "ok"), ""))
         out_unique.append(not found or set(found) == {"too_far"})
     return variants.assign(status=out_status, why=out_why, unique_closest=out_unique)
 

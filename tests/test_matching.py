@@ -307,6 +307,7 @@ KINDS = pd.DataFrame(
         ("messy kecamatan", "Mororejo", "Tempell", "Kabupaten Slemn", "Mororejo"),
         ("messy kecamatan", "Monorejo", "Tmepel", None, "Mororejo"),
         ("old-spelt kabupaten", "Argomuljo", "Sedajoe", "Kab. Bantoel", "Argomulyo"),
+        ("old-spelt prefixes", "Mororedjo", "Ketjamatan Tempel", "Kaboepaten Sleman", "Mororejo"),
         ("no kecamatan", "Argomulya", None, "Bantul", "Argomulyo"),
     ],
 )
@@ -349,6 +350,7 @@ def test_equally_close_or_too_far_is_not_guessed(
         ("Vi Raya", "viraya"),  # the first word is a name, not a numeral
         ("Desa I", "i"),  # ... also after a prefix
         ("Kal. Sinduadi", "sinduadi"),
+        ("Keloerahan Kricak", "kricak"),  # a prefix in the old spelling
         ("Perk. Tolan I/II", "perktolan12"),
     ],
 )

@@ -15,6 +15,7 @@ from babel.dates import format_date
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from layouts.outreach_messages import OUTREACH_MESSAGES
+from layouts.profile_messages import PROFILE_MESSAGES
 from layouts.quality_messages import QUALITY_MESSAGES
 
 LANGS: Final = ("id", "en")
@@ -115,8 +116,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "method_link": {"id": "Definisi", "en": "Definition"},
     "unknown": {"id": "—", "en": "—"},
     "click_hint": {
-        "id": "Klik wilayah untuk masuk ke tingkat berikutnya.",
-        "en": "Click an area to drill down.",
+        "id": "Klik wilayah untuk masuk ke tingkat berikutnya; klik desa untuk membuka profilnya.",
+        "en": "Click an area to drill down; click a village to open its profile.",
     },
     # Trends
     "trend.title": {"id": "Tren cakupan", "en": "Coverage trend"},
@@ -240,6 +241,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "upload.job.unknown": {"id": "Tugas tidak ditemukan.", "en": "Job not found."},
     **OUTREACH_MESSAGES,
     **QUALITY_MESSAGES,
+    **PROFILE_MESSAGES,
 }
 
 

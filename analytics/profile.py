@@ -282,12 +282,15 @@ def protected_tables(profile: VillageProfile, threshold: int | None) -> Protecte
     seg = profile.segments.reset_index(drop=True)
     parts = seg["segment"].isin(SEGMENTS)
     hidden = pd.Series(False, index=seg.index)
+    is_total = seg["segment"] == "ALL"
+    small_total = bool(((seg["active"] > 0) & (seg["active"] < threshold) & is_total).any())
     if parts.any():
-        has_total = bool((seg["segment"] == "ALL").any())
+        # a small total is hidden itself, and then publishes nothing to complement
+        has_total = bool(is_total.any()) and not small_total
         result = suppress_list(seg.loc[parts, "active"], threshold, total=has_total)
         hidden.loc[parts] = result.hidden.to_numpy()
-        if has_total and not result.total_published:
-            hidden.loc[seg["segment"] == "ALL"] = True
+        if small_total or (has_total and not result.total_published):
+            hidden.loc[is_total] = True
     else:  # only the total: hidden when small
         hidden = (seg["active"] > 0) & (seg["active"] < threshold)
     segments = _hide(seg, hidden, ("active", *DERIVED))

@@ -24,6 +24,7 @@ def profile_href(
     month: str | None,
     segment: str | None,
     lang: str | None,
+    path: str = "/desa",
 ) -> str | None:
     """The profile URL of the village clicked, with the map's month and segment; ``None``
     when the map is not at village level or the click was not on a village."""
@@ -39,7 +40,7 @@ def profile_href(
     except (KeyError, ValueError):
         return None
     query = {"area": code, "month": month or "", "segment": segment or "", "lang": lang or "id"}
-    return dash.get_relative_path("/desa") + "?" + urlencode({k: v for k, v in query.items() if v})
+    return path + "?" + urlencode({k: v for k, v in query.items() if v})
 
 
 def register_profile_link(app: dash.Dash) -> None:
@@ -53,5 +54,6 @@ def register_profile_link(app: dash.Dash) -> None:
         prevent_initial_call=True,
     )
     def open_profile(click_data, view, month, segment, lang):  # type: ignore[no-untyped-def]
-        href = profile_href(view, click_data, month, segment, lang)
+        path = dash.get_relative_path("/desa")
+        href = profile_href(view, click_data, month, segment, lang, path)
         return no_update if href is None else href

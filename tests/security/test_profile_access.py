@@ -79,7 +79,9 @@ def test_own_village_profile_opens_in_the_users_language(
     app: dash.Dash, client_for, name: str, lang: str
 ) -> None:
     code = OWN_VILLAGE[name]
-    body = open_profile(client_for(name), app, f"?area={code}&month=2024-12&segment=BPU&lang={lang}")
+    body = open_profile(
+        client_for(name), app, f"?area={code}&month=2024-12&segment=BPU&lang={lang}"
+    )
     assert NAMES[code] in body and t("profile.by_segment", lang) in body
     assert t("profile.trend", lang) in body and ids.PROFILE_TREND in body
     # the viewer's role does not include outreach: no officer data, a sentence instead
@@ -195,9 +197,10 @@ def test_gis_download_of_own_view_and_refusal_outside(
     )
     assert client.post("/_dash-update-component", json=other).status_code == 403
     assert read_events(settings.audit_path)[-1].detail["area"] == "99.02"
-    # the branch's top view (no area) holds its own kabupaten only, never the province's
+    # the branch's top view (no area) is its own kabupaten's kecamatan, as on the map
     top = pattern_request(
         app, output, ids.GIS_BUTTON, "geojson", ("gpkg", "geojson"), _gis_states("", "kabupaten")
     )
     data = json.loads(download_bytes(client.post("/_dash-update-component", json=top), output))
-    assert [f["properties"]["area_code"] for f in data["features"]] == ["99.01"]
+    assert [f["properties"]["area_code"] for f in data["features"]] == ["99.01.01", "99.01.02"]
+    assert data["area"] == "99.01" and data["synthetic_data"] is True

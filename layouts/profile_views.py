@@ -38,6 +38,8 @@ from layouts.trend_views import trend_main
 
 #: Formats of the profile download.
 PROFILE_FORMATS: Final = ("xlsx", "csv")
+#: Height of the trend chart (px), the figure's and its box's.
+TREND_HEIGHT: Final = 380
 
 
 @dataclass(frozen=True)
@@ -145,7 +147,7 @@ def segment_rows(profile: VillageProfile, lang: str) -> html.Table:
     body = [
         html.Tr(
             [
-                html.Td(t(f"seg.{r.segment}", lang) if r.segment != "JAKON" else "JAKON"),
+                html.Td(t(f"seg.{r.segment}", lang)),
                 html.Td(fmt_int(r.active, lang), className="num"),
                 html.Td(fmt_int(r.eligible, lang), className="num"),
                 html.Td(fmt_pct(r.coverage_pct, lang), className="num"),
@@ -180,10 +182,11 @@ def projection_sentence(profile: VillageProfile, lang: str) -> str:
 
 def trend_figure(profile: VillageProfile, lang: str) -> Any:
     rows = profile.trend.assign(area_code=profile.code, segment=profile.segment)
-    return trend_main(
+    fig = trend_main(
         rows, {profile.code: profile.name}, profile.code, profile.segment, None, None,
         profile.target_pct, lang,
     )  # fmt: skip
+    return fig.update_layout(height=TREND_HEIGHT)
 
 
 def officer_block(profile: VillageProfile, lang: str, *, outreach: bool, roster: bool) -> list[Any]:
@@ -338,7 +341,7 @@ def profile_layout(
             html.P(sub, className="profile-sub"),
             download_menu(lang),
             html.H3([t("profile.by_segment", lang), " ", components.info_link("cakupan", lang)]),
-            segment_rows(profile, lang),
+            html.Div(segment_rows(profile, lang), className="profile-table-box"),
             html.Small(t("profile.no_denominator", lang)),
             html.H3([t("profile.trend", lang), " ", components.info_link("proyeksi", lang)]),
             html.P(projection_sentence(profile, lang), className="profile-projection"),
@@ -346,7 +349,7 @@ def profile_layout(
                 id=ids.PROFILE_TREND,
                 figure=trend_figure(profile, lang),
                 config={"displaylogo": False},
-                style={"height": "360px"},
+                style={"height": f"{TREND_HEIGHT}px"},
             ),
             html.H3([t("profile.denominators", lang), " ", components.info_link("eligible", lang)]),
             html.Ul(

@@ -41,10 +41,10 @@ PROFILE_MESSAGES: Final[dict[str, dict[str, str]]] = {
     "profile.workforce_source": {"id": "Sumber data tenaga kerja", "en": "Workforce source"},
     "profile.workforce_files": {"id": "Berkas", "en": "File"},
     "profile.denominator_rule": {
-        "id": "Penyebut bulan {month}: data tenaga kerja tahun itu, atau tahun terakhir "
-        "sebelumnya bila belum ada.",
-        "en": "Denominator for {month}: the workforce figure of that year, or the latest "
-        "earlier year when there is none yet.",
+        "id": "Penyebut bulan {month}: data tenaga kerja tahun itu; bila tidak ada, tahun "
+        "terakhir sebelumnya; bila tidak ada juga, tahun paling awal.",
+        "en": "Denominator for {month}: the workforce figure of that year; when there is none, "
+        "the latest earlier year; failing that, the earliest year.",
     },
     "profile.officer": {"id": "Bhabinkamtibmas", "en": "Bhabinkamtibmas (village officer)"},
     "profile.no_officer": {

@@ -96,7 +96,7 @@ def test_projection_to_a_lower_target_and_already_reached(store: Store) -> None:
 
 def test_officer_and_last_event_up_to_the_month(store: Store) -> None:
     p = profile_of(store, "99.01.01.2001")
-    assert p.officers[["nrp", "name", "polsek"]].values.tolist() == [
+    assert p.officers[["nrp", "name", "polsek"]].to_numpy().tolist() == [
         ["11111111", "Budi Santoso", "Polsek Satu"]
     ]
     assert "phone" not in p.officers.columns
@@ -114,7 +114,7 @@ def test_officer_and_last_event_up_to_the_month(store: Store) -> None:
 
 def test_flags_and_notes(store: Store) -> None:
     over = profile_of(store, "99.02.01.1001")  # BPU 120 of 100 every month
-    assert over.flags[["flag", "segment", "months", "in_month"]].values.tolist() == [
+    assert over.flags[["flag", "segment", "months", "in_month"]].to_numpy().tolist() == [
         ["over_100", "BPU", 24, True]
     ]
     lines = note_lines(over, "en")

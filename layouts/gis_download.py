@@ -18,6 +18,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from analytics.access import Action
 from analytics.classify import NO_DATA_CLASS, OVER_100_CLASS, classify
 from analytics.gis_export import coverage_layer, metadata, to_geojson, to_geopackage
+from analytics.indicators import rank_by_uncovered
 from analytics.settings import Settings
 from analytics.suppression import DEFAULT_THRESHOLD
 from layouts import ids
@@ -102,6 +103,9 @@ def gis_file(
     import geopandas as gpd
 
     view, _ = _view_rows(store, state)
+    # the table's order (rank by uncovered): complements are then chosen as in the table
+    # export, so the two files hide the same cells
+    view = rank_by_uncovered(view)
     rows = view.assign(
         class_label=class_labels(view["coverage_pct"], state),
         flags=view["flags"].fillna("").astype("str"),

@@ -4,6 +4,9 @@ protection as in the table export."""
 
 from __future__ import annotations
 
+import base64
+import csv
+import io
 import json
 from datetime import date
 from pathlib import Path
@@ -18,6 +21,7 @@ from store_factory import write_store
 from analytics.gis_export import ATTRIBUTES, coverage_layer, metadata, to_geojson, to_geopackage
 from analytics.settings import Settings
 from analytics.store import Store
+from layouts.export_ui import table_file
 from layouts.gis_download import gis_file
 from layouts.url_state import ViewState
 
@@ -161,3 +165,33 @@ def test_map_view_of_the_tiny_store(tmp_path: Path) -> None:
     path.write_bytes(gpkg)
     back = gpd.read_file(path, layer="cakupan")
     assert len(back) == 4 and not back["suppressed"].any()
+
+
+def test_gis_and_table_exports_hide_the_same_cells(tmp_path: Path) -> None:
+    """Two exports of one view must hide the same cells, or together they would give a
+    hidden count back: the complement of a tie is chosen in the table's order."""
+    root = write_store(tmp_path / "processed")
+    cov = pd.read_parquet(root / "coverage.parquet")
+    # Dec 2024 BPU: Satu 3 (small), Dua 20 and Tiga 20 (a tie for the complement), Empat 60
+    new = {"99.01.01.2001": 3, "99.01.01.2002": 20, "99.01.02.2001": 20, "99.01.02.2002": 60}
+    at = (cov["month"] == "2024-12-01") & (cov["segment"] == "BPU") & cov["area_code"].isin(new)
+    cov.loc[at, "active"] = cov.loc[at, "area_code"].map(new)
+    cov.loc[at, "active_covered"] = cov.loc[at, "active"]
+    cov.loc[at, "gap"] = cov.loc[at, "eligible"] - cov.loc[at, "active"]
+    cov.loc[at, "coverage_pct"] = 100 * cov.loc[at, "active"] / cov.loc[at, "eligible"]
+    cov.to_parquet(root / "coverage.parquet", index=False)
+    store = Store(root)
+    settings = Settings().with_(store_dir=root)
+    state = ViewState(level="desa", area="99.01", month="2024-12", segment="BPU")
+    data, _, _ = gis_file(store, settings, state, "geojson", 5, TODAY)
+    hidden_gis = {
+        f["properties"]["area_code"]
+        for f in json.loads(data)["features"]
+        if f["properties"]["suppressed"]
+    }
+    table = table_file(store, state, "csv", 5, None)
+    text = base64.b64decode(table["content"]).decode("utf-8-sig")  # dcc.send_bytes
+    lines = list(csv.reader(io.StringIO(text)))
+    hidden_table = {r[1] for r in lines[1:] if len(r) > 5 and r[5] == "s"}
+    # uncovered: Satu 997, Tiga 780, Dua 480: the table ranks Tiga before Dua
+    assert hidden_gis == hidden_table == {"99.01.01.2001", "99.01.02.2001"}

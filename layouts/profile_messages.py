@@ -37,6 +37,10 @@ PROFILE_MESSAGES: Final[dict[str, dict[str, str]]] = {
         "id": "Target {target} tidak tercapai dengan laju ini.",
         "en": "The {target} target is not reached at this pace.",
     },
+    "profile.no_coverage": {
+        "id": "Cakupan bulan ini tidak diketahui (tanpa penyebut), jadi tidak ada proyeksi.",
+        "en": "This month's coverage is unknown (no denominator), so there is no projection.",
+    },
     "profile.denominators": {"id": "Penyebut dan sumbernya", "en": "Denominators and source"},
     "profile.workforce_source": {"id": "Sumber data tenaga kerja", "en": "Workforce source"},
     "profile.workforce_files": {"id": "Berkas", "en": "File"},

@@ -133,6 +133,16 @@ def _kind(profile: VillageProfile, lang: str) -> str:
     return t(f"profile.kind.{profile.kind}", lang) if profile.kind else t("profile.kind.desa", lang)
 
 
+def _uncovered(gap: object) -> float | None:
+    """Uncovered workers: the gap, never below 0 (as the map's table); empty stays empty."""
+    number = pd.to_numeric(pd.Series([gap]), errors="coerce").iloc[0]
+    return None if pd.isna(number) else max(float(number), 0.0)
+
+
+def _rank(rank: object) -> str:
+    return f"{rank} " if isinstance(rank, str) and rank.strip() else ""
+
+
 def segment_rows(profile: VillageProfile, lang: str) -> html.Table:
     head = html.Tr(
         [
@@ -151,7 +161,7 @@ def segment_rows(profile: VillageProfile, lang: str) -> html.Table:
                 html.Td(fmt_int(r.active, lang), className="num"),
                 html.Td(fmt_int(r.eligible, lang), className="num"),
                 html.Td(fmt_pct(r.coverage_pct, lang), className="num"),
-                html.Td(fmt_int(None if pd.isna(r.gap) else max(r.gap, 0), lang), className="num"),
+                html.Td(fmt_int(_uncovered(r.gap), lang), className="num"),
                 html.Td(fmt_pp(r.change_yoy_pp, lang), className="num"),
             ],
             className="current" if r.segment == profile.segment else None,
@@ -169,9 +179,11 @@ def projection_sentence(profile: VillageProfile, lang: str) -> str:
         else t("profile.pace", lang, pace=fmt_pp(profile.pace_pp_per_month, lang, 2)[:-3])
     )
     current = profile.current.get("coverage_pct")
-    if profile.projected is None:
+    if current is None or pd.isna(current):
+        when = t("profile.no_coverage", lang)
+    elif profile.projected is None:
         when = t("profile.not_reached", lang, target=target)
-    elif current is not None and not pd.isna(current) and current >= profile.target_pct:
+    elif current >= profile.target_pct:
         when = t("profile.reached", lang, target=target, month=fmt_month(profile.month, lang, True))
     else:
         when = t(
@@ -201,10 +213,7 @@ def officer_block(profile: VillageProfile, lang: str, *, outreach: bool, roster:
         out.append(
             html.Ul(
                 [
-                    html.Li(
-                        f"{'' if pd.isna(o.rank) else str(o.rank) + ' '}{o.name} ({o.nrp}) · "
-                        f"{o.polsek} · {o.polres}"
-                    )
+                    html.Li(f"{_rank(o.rank)}{o.name} ({o.nrp}) · {o.polsek} · {o.polres}")
                     for o in profile.officers.itertuples()
                 ]
             )

@@ -124,6 +124,7 @@ def test_flags_and_notes(store: Store) -> None:
     none = profile_of(store, "99.02.01.1002")  # no denominator at all
     assert sorted(none.flags["segment"]) == ["ALL", "BPU", "PU"]
     assert set(none.flags["flag"]) == {"missing_eligible"} and none.projected is None
+    assert projection_sentence(none, "en").endswith(t("profile.no_coverage", "en"))
     clean = profile_of(store, "99.01.01.2002")
     assert note_lines(clean, "id")[0] == t("profile.no_flags", "id")
     # 99.01: 15 matched, 1 unmatched -> 1 of 16

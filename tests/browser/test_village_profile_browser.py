@@ -4,6 +4,7 @@ Back and land on the same village map."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,9 @@ def test_branch_head_opens_a_village_profile_and_goes_back(
     assert str(officer.phone) not in text  # the outreach page shows no phone either
     cabang.wait_for_selector("#profile-trend .js-plotly-plot", timeout=20000)
     cabang.screenshot(path=str(artifacts_dir / "village-profile.png"), full_page=True)
+    docs = Path(__file__).resolve().parents[2] / "docs" / "img"
+    docs.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(artifacts_dir / "village-profile.png", docs / "village-profile.png")
     cabang.go_back()
     cabang.wait_for_function(f"() => {GD}?.data?.[0]?.locations?.length > 0", timeout=30000)
     assert sorted(locations(cabang)) == sorted(villages["area_code"])

@@ -16,14 +16,19 @@ import dash
 import flask
 from dash import Dash
 from flask_compress import Compress
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from analytics.access import AccessDenied
 from analytics.codes import LEVELS
-from analytics.settings import Settings
+from analytics.io.upload_checks import request_limit
+from analytics.io.user_store import UserStoreError
+from analytics.settings import Settings, SettingsError
 from analytics.store import StoreDamaged, StoreError
 from layouts.auth import setup_auth
 from layouts.data_access import SETTINGS_KEY, current_store, refuse, warm_store
 from layouts.export_ui import register_export_callbacks
+from layouts.i18n import lang_or_default, t
+from layouts.ids import UP_MESSAGE
 from layouts.shell import register_shell_callbacks, shell_layout
 from layouts.store_notice import on_callback_error
 
@@ -58,12 +63,44 @@ def _register_geo_route(server: flask.Flask) -> None:
             etag=True,
             max_age=GEO_MAX_AGE,
         )
-        response.cache_control.public = True
+        # Private: every file is read through the user's territory (some are filtered to
+        # it), so no shared cache may keep it; Vary: Cookie keeps the browser's copy to
+        # this log-in session (another user of the same browser fetches their own).
+        response.cache_control.public = False
+        response.cache_control.private = True
+        response.vary.add("Cookie")
         # send_file streams the file; buffer it so flask-compress compresses it with any
         # algorithm the browser accepts (it keeps conditional requests working).
         response.direct_passthrough = False
         response.make_sequence()
         return response
+
+
+def _register_upload_limit(server: flask.Flask, settings: Settings) -> None:
+    """The request limit fits the documented file limit once base64-encoded, and a
+    callback refused for its size gets a message in the upload page, not an HTML 413."""
+    server.config["MAX_CONTENT_LENGTH"] = request_limit(settings.max_upload_bytes)
+
+    @server.errorhandler(413)
+    def too_large(error: Exception) -> flask.Response | tuple[flask.Response, int]:
+        message = t("upload.too_large", _page_lang(), mb=settings.max_upload_mb)
+        if flask.request.path.endswith("/_dash-update-component"):
+            # The renderer applies ``sideUpdate`` to the page whatever callback was sent.
+            body = {
+                "multi": True,
+                "response": {},
+                "sideUpdate": {UP_MESSAGE: {"children": message}},
+            }
+            return flask.jsonify(body)
+        return flask.Response(message, status=413, mimetype="text/plain")
+
+
+def _page_lang() -> str:
+    """The language of the page that sent the request (``?lang=`` of its address)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    query = parse_qs(urlsplit(flask.request.referrer or "").query)
+    return lang_or_default((query.get("lang") or [""])[0])
 
 
 def create_app(settings: Settings | None = None) -> Dash:
@@ -80,11 +117,17 @@ def create_app(settings: Settings | None = None) -> Dash:
     )
     server = app.server
     server.config[SETTINGS_KEY] = settings
+    if settings.trusted_proxies:
+        # the client address (log-in throttle, audit) and scheme as the trusted proxies saw
+        # them; without proxies the headers are ignored, so a client cannot forge them
+        hops = settings.trusted_proxies
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     server.config["COMPRESS_MIMETYPES"] = COMPRESS_MIMETYPES
     server.config["COMPRESS_LEVEL"] = 6
     server.config["COMPRESS_MIN_SIZE"] = 500
     Compress(server)
     setup_auth(app, settings)  # log-in for every route and callback; refuses unsafe production
+    _register_upload_limit(server, settings)
     _register_geo_route(server)
     app.layout = shell_layout
     register_shell_callbacks(app)
@@ -101,7 +144,14 @@ def create_app(settings: Settings | None = None) -> Dash:
     return app
 
 
-app = create_app()
+#: gunicorn's exit code for "App failed to load": the master stops instead of respawning.
+APP_LOAD_ERROR: Final = 4
+
+try:
+    app = create_app()
+except (SettingsError, UserStoreError) as exc:  # a refused start: one line, no traceback
+    print(f"cakupan: cannot start: {exc}", file=sys.stderr, flush=True)
+    raise SystemExit(APP_LOAD_ERROR) from None
 server = app.server
 
 if __name__ == "__main__":  # pragma: no cover

@@ -17,6 +17,7 @@ from typing import Annotated, Any, ParamSpec
 import typer
 from rich.console import Console
 
+from analytics.cli_store import store_app
 from analytics.cli_users import users_app
 from analytics.errors import InputError
 from analytics.settings import Settings, SettingsError
@@ -30,6 +31,12 @@ app = typer.Typer(
 )
 console = Console(stderr=True)
 app.add_typer(users_app, name="users")
+app.add_typer(store_app, name="store")
+
+
+#: Exit code of ``cakupan build --strict`` when a registry file loses more than 5 % of its
+#: rows (the store is written all the same; 2 is a usage or input error).
+EXIT_LOSS = 3
 
 
 def _fail(message: str) -> None:
@@ -153,6 +160,34 @@ def _print_reconciliation(reconciliation: dict[str, Any], out: Path) -> None:
     console.print(f"store written to {out}", highlight=False)
 
 
+def _print_losses(reconciliation: dict[str, Any]) -> bool:
+    """A red block per registry file losing more than 5 % of its rows; True if any."""
+    from rich.panel import Panel
+
+    from analytics.intake_loss import LOSS_WARN_SHARE, file_losses
+
+    losses = file_losses(reconciliation)
+    for loss in losses:
+        lines = [
+            f"[bold]{loss.lost} of {loss.rows_in} rows ({loss.share:.1%}) are unmatched or "
+            f"rejected[/] (more than {LOSS_WARN_SHARE:.0%}); see unmatched.csv and "
+            "rejected.csv in the store"
+        ]
+        for reason, count, examples in loss.top_reasons:
+            said = ", ".join(repr(e) for e in examples)
+            lines.append(f"  {reason}: {count}" + (f"  e.g. {said}" if said else ""))
+        console.print(
+            Panel(
+                "\n".join(lines),
+                title=f"[bold red]warning: {loss.file} loses {loss.share:.1%} of its rows",
+                border_style="red",
+                expand=False,
+            ),
+            highlight=False,
+        )
+    return bool(losses)
+
+
 @app.command()
 @_os_errors
 def build(
@@ -177,6 +212,13 @@ def build(
         typer.Option(
             help="Add new registry files' later months to the store at --out without "
             "recounting history (needs --start); otherwise a full build."
+        ),
+    ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            help="Exit with code 3 when a registry file loses more than 5 % of its rows "
+            "(unmatched + rejected); the store is written all the same."
         ),
     ] = False,
 ) -> None:
@@ -224,6 +266,11 @@ def build(
         console.print(f"incremental: {done}", highlight=False)
     steps = ", ".join(f"{k} {v:.1f}s" for k, v in result.timings.items())
     console.print(f"timings: {steps}", highlight=False)
+    if _print_losses(result.reconciliation) and strict:
+        console.print(
+            "[bold red]--strict:[/] a file lost more than 5 % of its rows", highlight=False
+        )
+        raise typer.Exit(code=EXIT_LOSS)
 
 
 @app.command("estimate-denominators")

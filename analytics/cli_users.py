@@ -62,6 +62,10 @@ def add(
     except UserStoreError as exc:
         _fail(str(exc))
     console.print(f"added {user.name} ({user.role}) to {path}", highlight=False)
+    if replace:  # a new hash and maybe a new role or territory: the old sessions are void
+        console.print(
+            f"existing sessions of {user.name} end at their next request", highlight=False
+        )
 
 
 @users_app.command("remove")

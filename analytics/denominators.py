@@ -23,6 +23,7 @@ import pandas as pd
 from analytics.codes import normalize_village_codes
 from analytics.errors import InputError
 from analytics.schemas import WorkforceSchema
+from analytics.values import without_placeholders
 
 TOTALS_COLUMNS: Final = ("kabupaten_code", "year", "workers", "informal_workers")
 WEIGHTS_COLUMNS: Final = ("village_code", "weight")
@@ -92,14 +93,18 @@ def allocate_workforce(
 
 
 def _read_table(path: Path) -> pd.DataFrame:
+    """The file as text; placeholder cells (``-``, ``N/A``, ...) are missing."""
     if not path.is_file():
         raise InputError("file not found", file=str(path))
     try:
         if path.suffix.lower() in {".xlsx", ".xls"}:
-            return pd.read_excel(path, dtype=str)
-        return pd.read_csv(path, dtype=str, sep=None, engine="python", encoding="utf-8-sig")
-    except (ValueError, OSError) as exc:
+            # calamine reads the cached values; formulas are never evaluated.
+            frame = pd.read_excel(path, dtype=str, engine="calamine")
+        else:
+            frame = pd.read_csv(path, dtype=str, sep=None, engine="python", encoding="utf-8-sig")
+    except Exception as exc:  # pandas, calamine and the csv module raise many types
         raise InputError(f"cannot be read as a table ({exc})", file=path.name) from exc
+    return frame.apply(without_placeholders)
 
 
 def _numbers(frame: pd.DataFrame, column: str, file: str) -> pd.Series:
@@ -107,8 +112,10 @@ def _numbers(frame: pd.DataFrame, column: str, file: str) -> pd.Series:
     bad = values.isna() | (values < 0)
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0]) + 2
+        raw = frame[column].iloc[row - 2]
+        said = "the cell is empty (or a placeholder such as '-')" if pd.isna(raw) else repr(raw)
         raise InputError(
-            f"{frame[column].iloc[row - 2]!r} is not a number of 0 or more",
+            f"{said}: not a number of 0 or more",
             file=file,
             row=row,
             column=column,

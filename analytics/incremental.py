@@ -221,11 +221,23 @@ def add_weekly(previous: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
 
 
 def append_row_report(previous: Path, new_report: Path, out: Path) -> None:
-    """``previous``'s CSV followed by the rows of ``new_report`` (same columns), as one file."""
+    """``previous``'s CSV followed by the rows of ``new_report``, as one file.
+
+    Same columns: the bytes are joined. A previous report with other columns (a store built
+    before a column was added, e.g. ``offending_value``) is aligned to the new columns
+    (missing values empty)."""
     old = previous.read_bytes() if previous.is_file() else b""
     lines = new_report.read_bytes().split(b"\n", 1)
     rows = lines[1] if len(lines) > 1 else b""
-    out.write_bytes((old or lines[0] + b"\n") + rows)
+    if not old or old.split(b"\n", 1)[0] == lines[0]:
+        out.write_bytes((old or lines[0] + b"\n") + rows)
+        return
+    before, after = (
+        pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        for path in (previous, new_report)
+    )
+    joined = pd.concat([before.reindex(columns=after.columns, fill_value=""), after])
+    joined.to_csv(out, index=False, encoding="utf-8-sig")
 
 
 def copy_geometry(previous_geo: Path, geo: Path) -> dict[str, int]:

@@ -3,8 +3,10 @@
 Every input row (a row with anything in a read column) lands in exactly one outcome, in
 this order of precedence:
 
-1. **rejected**, with the first reason that applies: ``no_identity`` (neither KPJ nor a
-   usable NIK), ``missing_registration_date``, ``invalid_registration_date``,
+1. **rejected**, with the first reason that applies: ``no_identity`` (neither KPJ nor
+   NIK), ``invalid_identity`` (a KPJ or NIK is there but none is an identity: scientific
+   notation, a decimal part, a numeric spreadsheet cell, a NIK that is not 16 digits with
+   a possible birth date), ``missing_registration_date``, ``invalid_registration_date``,
    ``unknown_segment``, ``invalid_end_date``, ``end_before_registration``;
 2. **duplicate**: identity, segment and registration date equal to an earlier row's
    (earlier file in the given order, then earlier row); it counts once;
@@ -12,6 +14,10 @@ this order of precedence:
    ``unknown_name``, ``ambiguous_name`` or ``no_location`` (see :mod:`analytics.matching`).
 
 So ``rows_in = matched + unmatched + rejected + duplicates`` per file and in total.
+An identifier that is not an identity is never used to de-duplicate or to place: the row
+uses its other identifier (KPJ, else NIK) when that one is usable, else it is rejected.
+Placeholder cells (``-``, ``N/A``, ``0000-00-00``, ...) are empty (:mod:`analytics.io.tables`):
+a placeholder end date means "still active", a placeholder registration date is missing.
 
 Registries are read in chunks of about :data:`CHUNK_ROWS` rows (Parquet by runs of row
 groups, CSV and XLSX by rows), each reduced to compact columns before the next is read;
@@ -26,7 +32,7 @@ tables carry file, row, location, segment and date fields only.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -44,6 +50,7 @@ from analytics.intake_outcomes import (
     concat_outcomes,
     file_counts,
     file_names,
+    loss_examples,
     outcome_rows,
 )
 from analytics.io.headers import DROPPED_FIELDS, REGISTRY_ALIASES, resolve_columns
@@ -63,11 +70,14 @@ from analytics.pseudonym import (
 )
 from analytics.schemas import SEGMENTS
 from analytics.values import (
+    PLACEHOLDERS,
     blank,
-    nik_structure_valid,
+    identifier_problem,
+    identifier_shape,
     normalize_identifiers,
     normalize_segments,
     parse_dates,
+    unusable_identifiers,
 )
 
 __all__ = [
@@ -131,7 +141,12 @@ def _registry_columns(source: TableSource, mapping: Mapping[str, str] | None) ->
     return {f: h for f, h in columns.items() if f not in DROPPED_FIELDS}
 
 
-def _read_registry(path: Path, file: str, mapping: Mapping[str, str] | None) -> Iterator[Table]:
+def _read_registry(
+    path: Path,
+    file: str,
+    mapping: Mapping[str, str] | None,
+    placeholders: Collection[str] = PLACEHOLDERS,
+) -> Iterator[Table]:
     """The registry's rows in tables of about :data:`CHUNK_ROWS` rows (at least one table).
 
     Parquet comes by runs of row groups, CSV and XLSX by rows; row numbers, blank rows and
@@ -142,29 +157,60 @@ def _read_registry(path: Path, file: str, mapping: Mapping[str, str] | None) -> 
         found = resolve_columns(headers, REGISTRY_ALIASES, mapping, file=file)
         return bool({"kpj", "nik"} & set(found))
 
-    options = {"text_only": _TEXT_ONLY, "categorical": _CATEGORICAL}
     if not path.is_file() or path.suffix.lower() not in {".parquet", ".pq"}:
         yield from read_table_chunks(
             path,
             lambda source: _registry_columns(source, mapping),
             chunk_rows=CHUNK_ROWS,
             recognise=has_identity,
-            **options,
+            text_only=_TEXT_ONLY,
+            categorical=_CATEGORICAL,
+            placeholders=placeholders,
         )
         return
     source = inspect_table(path, has_identity)
     columns = _registry_columns(source, mapping)
     for part in parquet_parts(source, CHUNK_ROWS):
-        yield read_columns(part, columns, **options)
+        yield read_columns(
+            part,
+            columns,
+            text_only=_TEXT_ONLY,
+            categorical=_CATEGORICAL,
+            placeholders=placeholders,
+        )
 
 
-def _pseudonymous_ids(frame: pd.DataFrame, key: bytes) -> tuple[pd.Series, int]:
-    """Member ids (KPJ pseudonym, else NIK pseudonym) and the count of structurally invalid NIKs."""
+def _pseudonymous_ids(table: Table, key: bytes) -> tuple[pd.Series, pd.Series, int]:
+    """Member ids (pseudonym of the usable KPJ, else of the usable NIK), the shape of the
+    unusable identifiers of rows left without one (missing elsewhere), and the count of
+    NIKs that are not 16 digits with a possible birth date (numeric cells included)."""
+    frame = table.frame
+    none = np.zeros(len(frame), dtype=bool)
     missing = pd.Series(pd.NA, index=frame.index, dtype="string[pyarrow]")
-    kpj = normalize_identifiers(frame["kpj"]) if "kpj" in frame else missing
-    nik = normalize_identifiers(frame["nik"]) if "nik" in frame else missing
-    nik_invalid = int((nik.notna() & ~nik_structure_valid(nik)).sum())
-    return pseudonymize_identity(kpj, nik, key), nik_invalid
+    raw = {k: normalize_identifiers(frame[k]) if k in frame else missing for k in ("kpj", "nik")}
+    bad = {k: unusable_identifiers(v, k).to_numpy() for k, v in raw.items()}
+    refused = {k: table.refused.get(k, none) for k in raw}
+    usable = {k: v.mask(bad[k]) if bad[k].any() else v for k, v in raw.items()}
+    member_id = pseudonymize_identity(usable["kpj"], usable["nik"], key)
+    unusable = member_id.isna().to_numpy() & (
+        bad["kpj"] | bad["nik"] | refused["kpj"] | refused["nik"]
+    )
+    shapes: dict[int, str] = {}
+    for row in np.flatnonzero(unusable):
+        said = []
+        for kind in ("kpj", "nik"):
+            if bad[kind][row]:
+                text = str(raw[kind].iloc[row])
+                problem = identifier_problem(text, kind) or "length"
+                said.append(identifier_shape(text, kind, problem))
+            elif refused[kind][row]:
+                said.append(identifier_shape(None, kind, "numeric_cell"))
+        shapes[int(row)] = "; ".join(said)
+    said_of = np.full(len(frame), None, dtype=object)
+    said_of[list(shapes)] = list(shapes.values())
+    shape = pd.Series(said_of, index=frame.index, dtype="str")
+    nik_invalid = int(bad["nik"].sum() + refused["nik"].sum())
+    return member_id, shape, nik_invalid
 
 
 @dataclass(frozen=True)
@@ -184,11 +230,12 @@ def _ingest_file(
     key: bytes,
     gazetteer: Gazetteer,
     progress: Progress | None,
+    placeholders: Collection[str] = PLACEHOLDERS,
 ) -> _FileIntake:
     """The file's outcome, chunk by chunk (accepted rows hold only compact columns)."""
     parts = [
         _ingest_table(table, file, file_no, key, gazetteer, progress)
-        for table in _read_registry(path, file, mapping)
+        for table in _read_registry(path, file, mapping, placeholders)
     ]
     if len(parts) == 1:
         return parts[0]
@@ -213,7 +260,7 @@ def _ingest_table(
     gazetteer: Gazetteer,
     progress: Progress | None,
 ) -> _FileIntake:
-    member_id, nik_invalid = _pseudonymous_ids(table.frame, key)
+    member_id, identity_shape, nik_invalid = _pseudonymous_ids(table, key)
     frame = table.frame.drop(columns=["kpj", "nik"], errors="ignore")  # raw ids end here
     table = Table(frame, table.source_row, table.blank_rows, table.numeric_cells)
     segment = normalize_segments(frame["segment"]).cat.set_categories(SEGMENTS)
@@ -223,9 +270,11 @@ def _ingest_table(
     else:
         ended = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
         end_blank = pd.Series(True, index=frame.index)
+    no_id = member_id.isna().to_numpy()
     reason = np.select(
         [
-            member_id.isna().to_numpy(),
+            no_id & identity_shape.isna().to_numpy(),
+            no_id,
             blank(frame["registered_on"]).to_numpy(),
             registered.isna().to_numpy(),
             segment.isna().to_numpy(),
@@ -239,7 +288,7 @@ def _ingest_table(
     reasons = pd.Series(
         pd.Categorical.from_codes(reason, pd.Index(REJECTION_REASONS)), index=frame.index
     )
-    rejected = outcome_rows(table, ~ok, reasons, file)
+    rejected = outcome_rows(table, ~ok, reasons, file, identity_shape)
     location_columns = [c for c in ("village_code", "desa", "kecamatan", "kabupaten") if c in frame]
     locations = frame.loc[ok, location_columns]
     placed = place_rows(
@@ -265,7 +314,7 @@ def _ingest_table(
     unmatched_reason[not_placed] = placed["reason"].dropna().astype("str").to_numpy()
     unmatched = outcome_rows(table, not_placed, unmatched_reason, file)
     warnings = {
-        "nik_invalid": nik_invalid + table.numeric_cells.get("nik", 0),
+        "nik_invalid": nik_invalid,
         "numeric_id_cells": sum(table.numeric_cells.get(c, 0) for c in _TEXT_ONLY),
         "blank_rows": table.blank_rows,
     }
@@ -286,6 +335,7 @@ def ingest_registries(
     map_files: FileMapper | None = None,
     *,
     member_ids: bool = True,
+    placeholders: Collection[str] = PLACEHOLDERS,
 ) -> IntakeResult:
     """Read, normalise, pseudonymise, de-duplicate and place the rows of the registries.
 
@@ -297,14 +347,26 @@ def ingest_registries(
     ``source_file`` and ``match_method`` as categoricals of text, ``registered_on``/
     ``ended_on`` as datetimes and ``source_row`` as int. Files are read in chunks of about
     :data:`CHUNK_ROWS` rows (Parquet by row groups), each chunk reduced to compact columns
-    (the pseudonym as two 64-bit keys) before the next is read.
+    (the pseudonym as two 64-bit keys) before the next is read. ``placeholders`` are the
+    cell texts that mean "empty" (:data:`analytics.values.PLACEHOLDERS` unless the mapping
+    file says otherwise). Each file's reconciliation carries ``examples``: up to three
+    offending values per reason (:func:`analytics.intake_outcomes.loss_examples`).
     """
     if not paths:
         raise InputError("no registry file given (--registry)")
     gazetteer = build_gazetteer(villages)
     names = file_names(paths)
     jobs = [
-        (Path(path), name, number, mapping, key, gazetteer, None if map_files else progress)
+        (
+            Path(path),
+            name,
+            number,
+            mapping,
+            key,
+            gazetteer,
+            None if map_files else progress,
+            frozenset(placeholders),
+        )
         for number, (path, name) in enumerate(zip(paths, names, strict=True))
     ]
     parts: list[_FileIntake] = []
@@ -328,10 +390,12 @@ def ingest_registries(
     unmatched_parts = []
     for number, (part, name) in enumerate(zip(parts, names, strict=True)):
         repeated = duplicates.loc[duplicates["source_file"] == name, "source_row"]
-        unmatched_parts.append(part.unmatched.loc[~part.unmatched["source_row"].isin(repeated)])
+        unmatched = part.unmatched.loc[~part.unmatched["source_row"].isin(repeated)]
+        unmatched_parts.append(unmatched)
         in_file = kept.loc[kept["file_no"] == number] if len(parts) > 1 else kept
         counts = file_counts(part.rows_in, in_file, part.rejected, len(repeated))
-        files[name] = {**counts, "warnings": part.warnings}
+        examples = loss_examples(concat_outcomes([part.rejected, unmatched]))
+        files[name] = {**counts, "warnings": part.warnings, "examples": examples}
     totals: dict[str, Any] = {k: sum(f[k] for f in files.values()) for k in COUNT_KEYS}
     for section in ("reasons", "warnings"):
         merged: dict[str, int] = {}

@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
+from xml.sax.saxutils import escape
+
+#: Longest text (in characters) a PDF prints from a data value: a longer name is cut with
+#: an ellipsis, so a hostile or broken value cannot overflow a table cell or a page.
+PDF_TEXT_MAX: Final = 300
+
+
+def pdf_text(value: object, limit: int = PDF_TEXT_MAX) -> str:
+    """``value`` as reportlab paragraph markup: cut to ``limit`` characters, then escaped."""
+    text = str(value)
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return escape(text)
 
 
 def numbered_canvas(footer: str, *, font_size: float = 8.0, gray: float = 0.2) -> type:

@@ -178,7 +178,11 @@ def _sources(inputs: BuildInputs, reconciliation: dict[str, Any]) -> list[dict[s
 
 
 def _outreach(
-    inputs: BuildInputs, villages: pd.DataFrame, mapping: dict[str, dict[str, str]], stage: Path
+    inputs: BuildInputs,
+    villages: pd.DataFrame,
+    mapping: dict[str, dict[str, str]],
+    stage: Path,
+    placeholders: frozenset[str],
 ) -> dict[str, Any]:
     """Ingest the optional roster and events; write them; return their reconciliations.
 
@@ -189,14 +193,20 @@ def _outreach(
     result: dict[str, Any] = {}
     officers = None
     if inputs.roster is not None:
-        roster = intake.ingest_roster(inputs.roster, villages, mapping.get("roster"))
+        roster = intake.ingest_roster(
+            inputs.roster, villages, mapping.get("roster"), placeholders=placeholders
+        )
         officers = roster.frame
         store_writer.write_parquet(roster.frame, stage / OFFICERS_FILE)
         _write_rejected(roster.rejected, stage / "roster_rejected.csv")
         result["roster"] = roster.reconciliation
     if inputs.events is not None:
         events = intake.ingest_events(
-            inputs.events, villages, mapping.get("events"), officers=officers
+            inputs.events,
+            villages,
+            mapping.get("events"),
+            officers=officers,
+            placeholders=placeholders,
         )
         store_writer.write_parquet(events.frame, stage / EVENTS_FILE)
         _write_rejected(events.rejected, stage / "events_rejected.csv")
@@ -257,7 +267,7 @@ def _build(
 ) -> BuildResult:
     from analytics.intake import ingest_registries
     from analytics.io.boundaries import read_villages
-    from analytics.io.headers import load_mapping
+    from analytics.io.headers import load_mapping, load_placeholders
     from analytics.workforce_intake import ingest_workforce
 
     timings: dict[str, float] = {}
@@ -266,6 +276,7 @@ def _build(
     with _timed(timings, "boundaries", progress):
         villages = read_villages(inputs.boundaries)
         mapping = load_mapping(inputs.mapping)
+        placeholders = load_placeholders(inputs.mapping)
     plan, refresh_note = _refresh_plan(inputs) if inputs.incremental else (None, "")
     with _timed(timings, "registries", progress):
         registries = plan.new_registries if plan else tuple(inputs.registries)
@@ -277,11 +288,14 @@ def _build(
             progress,
             map_files,
             member_ids=False,  # counting needs no identity: 16+ bytes a row saved
+            placeholders=placeholders,
         )
         if plan is not None:
             inc.check_new_months(intake.memberships, plan.data_until)
     with _timed(timings, "workforce", progress):
-        workforce = ingest_workforce(inputs.workforce, villages, mapping.get("workforce"))
+        workforce = ingest_workforce(
+            inputs.workforce, villages, mapping.get("workforce"), placeholders
+        )
     data_until = intake.data_until
     if plan is not None:
         data_until = max(plan.data_until, data_until or plan.data_until)
@@ -321,7 +335,9 @@ def _build(
     with store_writer.staging(inputs.out) as stage:
         if inputs.roster is not None or inputs.events is not None:
             with _timed(timings, "outreach", progress):
-                reconciliation["outreach"] = _outreach(inputs, villages, mapping, stage)
+                reconciliation["outreach"] = _outreach(
+                    inputs, villages, mapping, stage, placeholders
+                )
         with _timed(timings, "write", progress):
             store_writer.write_parquet(coverage, stage / COVERAGE_FILE)
             store_writer.write_parquet(areas, stage / AREAS_FILE)
@@ -357,7 +373,7 @@ def _build(
                 ),
                 stage / META_FILE,
             )
-            store_writer.publish(stage, inputs.out)
+            store_writer.publish(stage, inputs.out, settings.store_keep)
     return BuildResult(
         reconciliation=reconciliation,
         store_dir=inputs.out,

@@ -44,11 +44,28 @@ class Settings:
     users_path: Path = PROJECT_ROOT / "data" / "users" / "users.json"
     audit_path: Path = PROJECT_ROOT / "data" / "audit" / "audit.jsonl"
     uploads_dir: Path = PROJECT_ROOT / "data" / "uploads"
+    #: Largest upload accepted, in MiB of the file as the user sees it (CAKUPAN_MAX_UPLOAD_MB).
     max_upload_mb: int = 200
+    #: Earlier store versions kept for rollback (CAKUPAN_STORE_KEEP).
+    store_keep: int = 3
+    #: Raw uploads after a commit: "delete" the committed registries (default) or "keep".
+    upload_retention: str = "delete"
     #: Served over HTTPS (behind a TLS proxy): secure cookies and HSTS.
     https: bool = False
     #: Read the store's large tables in the background when the app starts (CAKUPAN_WARM).
     warm: bool = False
+    #: Shared log-in state of all workers: sessions and failed log-ins (CAKUPAN_STATE_DIR).
+    state_dir: Path = PROJECT_ROOT / "data" / "state"
+    #: A session ends after this many minutes without a request (CAKUPAN_SESSION_IDLE_MINUTES).
+    session_idle_minutes: int = 60
+    #: ... and at the latest this many hours after log-in (CAKUPAN_SESSION_MAX_HOURS).
+    session_max_hours: int = 8
+    #: Reverse proxies in front of the app that set X-Forwarded-For/-Proto; 0 = none
+    #: (CAKUPAN_TRUSTED_PROXIES). The client address is then taken from that header.
+    trusted_proxies: int = 0
+    #: Background jobs (reports, rebuilds) one user may have queued or running at once
+    #: (CAKUPAN_MAX_JOBS_PER_USER).
+    max_jobs_per_user: int = 2
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -80,9 +97,31 @@ class Settings:
             audit_path=Path(env.get("CAKUPAN_AUDIT_LOG", base.audit_path)),
             uploads_dir=Path(env.get("CAKUPAN_UPLOADS", base.uploads_dir)),
             max_upload_mb=int(env.get("CAKUPAN_MAX_UPLOAD_MB", base.max_upload_mb)),
+            store_keep=max(0, int(env.get("CAKUPAN_STORE_KEEP", base.store_keep))),
+            upload_retention=_retention(env.get("CAKUPAN_UPLOAD_RETENTION", "delete")),
             https=env.get("CAKUPAN_HTTPS", "0").lower() in {"1", "true", "yes"},
             warm=env.get("CAKUPAN_WARM", "0").lower() in {"1", "true", "yes"},
+            state_dir=Path(env.get("CAKUPAN_STATE_DIR", base.state_dir)),
+            session_idle_minutes=_int(
+                env, "CAKUPAN_SESSION_IDLE_MINUTES", base.session_idle_minutes
+            ),
+            session_max_hours=_int(env, "CAKUPAN_SESSION_MAX_HOURS", base.session_max_hours),
+            trusted_proxies=_int(env, "CAKUPAN_TRUSTED_PROXIES", base.trusted_proxies, low=0),
+            max_jobs_per_user=_int(env, "CAKUPAN_MAX_JOBS_PER_USER", base.max_jobs_per_user),
         )
+
+    @property
+    def max_upload_bytes(self) -> int:
+        """The upload limit in bytes (of the file, not of the base64 request body)."""
+        return self.max_upload_mb * 1024 * 1024
+
+    @property
+    def session_idle_s(self) -> float:
+        return self.session_idle_minutes * 60.0
+
+    @property
+    def session_max_s(self) -> float:
+        return self.session_max_hours * 3600.0
 
     def with_(self, **changes: object) -> Settings:
         """A copy with ``changes`` applied."""
@@ -100,3 +139,24 @@ class Settings:
             "no pseudonymisation key: set CAKUPAN_HMAC_KEY or CAKUPAN_HMAC_KEY_FILE "
             "(a long random secret kept outside the repository), or run in demo mode"
         )
+
+
+def _retention(value: str) -> str:
+    value = value.strip().lower()
+    if value not in {"delete", "keep"}:
+        raise SettingsError(f"CAKUPAN_UPLOAD_RETENTION must be 'delete' or 'keep', not {value!r}")
+    return value
+
+
+def _int(env: dict[str, str], name: str, default: int, *, low: int = 1) -> int:
+    """An integer setting of at least ``low``; anything else is a clear error."""
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number (got {raw!r})") from None
+    if value < low:
+        raise SettingsError(f"{name} must be at least {low} (got {value})")
+    return value

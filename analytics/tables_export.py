@@ -2,9 +2,11 @@
 
 The caller passes the rows in the order and with the filters of the screen, plus the
 columns to write (field, Indonesian header, kind). Numbers stay numbers (never text with
-thousands marks), codes stay text (``99.01`` is not the number 99.01), and any text cell
-beginning with ``=``, ``+``, ``-``, ``@`` (or a tab or carriage return) is prefixed with an
-apostrophe so a spreadsheet shows it instead of running it (OWASP "CSV injection").
+thousands marks), rounded once from the exact value to the digits the screen shows
+(:func:`analytics.formatting.rounded`: coverage ``15.2``, change ``0.1``); codes stay
+text (``99.01`` is not the number 99.01), and any text cell beginning with ``=``, ``+``,
+``-``, ``@`` (or a tab or carriage return) is prefixed with an apostrophe so a spreadsheet
+shows it instead of running it (OWASP "CSV injection").
 
 :func:`area_table` builds the ranked area table of the coverage map with small-count
 protection (:mod:`analytics.suppression`): the members count of a sub-area between 1 and
@@ -24,10 +26,14 @@ from typing import Any, Final, Literal
 
 import pandas as pd
 
+from analytics import formatting
 from analytics.outreach.files import FORMULA_PREFIXES
 from analytics.suppression import MARK, footnote, suppress_list
 
-Kind = Literal["text", "int", "float", "pct"]
+Kind = Literal["text", "int", "float", "pct", "pp"]
+#: How each kind is rounded: the digits the screen shows (analytics.formatting), rounded
+#: once from the exact value; ``float`` keeps two digits.
+_ROUNDING: Final[dict[str, formatting.Kind]] = {"int": "count", "pct": "percent", "pp": "pp"}
 
 
 @dataclass(frozen=True)
@@ -48,7 +54,7 @@ AREA_COLUMNS: Final = (
     Column("coverage_pct", "Cakupan (%)", "pct"),
     Column("active", "Peserta aktif", "int"),
     Column("eligible", "Pekerja (penyebut)", "int"),
-    Column("change_yoy_pp", "Perubahan 12 bulan (pp)", "float"),
+    Column("change_yoy_pp", "Perubahan 12 bulan (pp)", "pp"),
     Column("flags_text", "Catatan data"),
 )
 #: Values computed from the members count: hidden with it.
@@ -75,9 +81,9 @@ def _typed(value: Any, kind: Kind) -> Any:
         return value
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return None
-    if kind == "int":
-        return round(float(value))
-    return round(float(value), 2)
+    if kind in _ROUNDING:
+        return formatting.rounded(value, _ROUNDING[kind])
+    return float(formatting.rounded_decimal(value, 2))  # type: ignore[arg-type]
 
 
 def table_rows(frame: pd.DataFrame, columns: Sequence[Column]) -> list[list[Any]]:
@@ -137,7 +143,12 @@ def to_xlsx_bytes(
         for cell in ws[ws.max_row]:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # never a formula, whatever openpyxl guessed
-    formats = {"int": "#,##0", "float": "0.00", "pct": "0.00"}
+    formats = {
+        "int": "#,##0",
+        "float": "0.00",
+        "pct": "0." + "0" * formatting.PERCENT_DIGITS,
+        "pp": "+0." + "0" * formatting.PP_DIGITS + ";-0." + "0" * formatting.PP_DIGITS + ";0.0",
+    }
     for i, column in enumerate(columns, start=1):
         letter = get_column_letter(i)
         if column.kind in formats:

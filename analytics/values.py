@@ -1,4 +1,4 @@
-"""Normalising cell values: segments, dates, identifiers, counts.
+"""Normalising cell values: placeholders, segments, dates, identifiers, counts.
 
 Every function takes a Series and returns one aligned to it, with ``<NA>``/``NaT`` where
 a value is missing or cannot be read; callers decide what a missing value means. Work is
@@ -8,7 +8,8 @@ a few thousand distinct values is parsed a few thousand times.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Collection, Iterable
 from typing import Final
 
 import numpy as np
@@ -27,6 +28,69 @@ SEGMENT_LABELS: Final[dict[str, str]] = {
     "PMI": "PMI",
     "PEKERJA MIGRAN INDONESIA": "PMI",
 }
+
+#: Cell texts that mean "empty" in every field (compared trimmed and case-insensitively):
+#: what spreadsheets, databases and pandas write where there is no value. A ``--mapping``
+#: file can add to or replace them (``placeholders:``, see :mod:`analytics.io.headers`).
+PLACEHOLDERS: Final[frozenset[str]] = frozenset(
+    {
+        "",
+        "-",
+        "--",
+        "\u2013",  # en dash
+        "\u2014",  # em dash
+        "n/a",
+        "na",
+        "#n/a",
+        "null",
+        "none",
+        "nan",
+        "0000-00-00",
+        "0000-00-00 00:00:00",
+        "00/00/0000",
+        "00-00-0000",
+    }
+)
+
+
+def placeholder_keys(tokens: Iterable[str]) -> frozenset[str]:
+    """The comparison keys of placeholder tokens: trimmed, lower case."""
+    return frozenset(str(t).strip().lower() for t in tokens)
+
+
+def placeholder_mask(values: pd.Series, placeholders: Collection[str] = PLACEHOLDERS) -> pd.Series:
+    """True where a text cell is a placeholder (or only whitespace); False elsewhere.
+
+    Categorical columns are checked once per category; text columns with Arrow kernels over
+    the whole column (identifiers are nearly all distinct). Non-text columns (typed Parquet
+    dates) hold no placeholders.
+    """
+    keys = placeholder_keys(placeholders)
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        categories = pd.Series(values.cat.categories.astype("str"))
+        hit = np.append(categories.str.strip().str.lower().isin(keys).to_numpy(), False)
+        codes = values.cat.codes.to_numpy()
+        return pd.Series(hit[codes], index=values.index)  # code -1 reads the appended False
+    if not (pd.api.types.is_string_dtype(values.dtype) or values.dtype == object):
+        return pd.Series(False, index=values.index)
+    text = pc.utf8_lower(pc.utf8_trim_whitespace(_arrow_text(values)))
+    found = pc.fill_null(pc.is_in(text, pa.array(sorted(keys), pa.large_string())), False)
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
+
+
+def without_placeholders(
+    values: pd.Series, placeholders: Collection[str] = PLACEHOLDERS
+) -> pd.Series:
+    """``values`` with placeholder cells made missing (the same object when there are none)."""
+    mask = placeholder_mask(values, placeholders)
+    if not mask.any():
+        return values
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        keys = placeholder_keys(placeholders)
+        drop = [c for c in values.cat.categories if str(c).strip().lower() in keys]
+        return values.cat.remove_categories(drop)
+    return values.mask(mask)
+
 
 #: Dates outside these years are typing errors, not registrations.
 MIN_YEAR: Final = 1900
@@ -163,6 +227,65 @@ def nik_structure_valid(niks: pd.Series) -> pd.Series:
     """
     found = pc.fill_null(pc.match_substring_regex(_arrow_text(niks), NIK_PATTERN), False)
     return pd.Series(found.to_numpy(zero_copy_only=False), index=niks.index, dtype=bool)
+
+
+#: A number Excel or pandas wrote in place of the identifier: scientific notation
+#: (``3.47101E+15``, ``3,47101E+15``) or a decimal part (``3471012345678901.0``).
+_MANGLED: Final = r"^[+-]?\d+(?:[.,]\d*)?E[+-]?\d+$|^\d+[.,]\d+$"
+#: What makes an identifier unusable, as said in the outcome tables (never the value).
+IDENTIFIER_PROBLEMS: Final[dict[str, str]] = {
+    "scientific": "scientific notation",
+    "decimal": "decimal part",
+    "length": "not 16 digits",
+    "structure": "no birth date in digits 7-10",
+    "numeric_cell": "numeric cell",
+}
+
+
+def identifier_problem(text: str, kind: str) -> str | None:
+    """Why a normalised identifier (:func:`normalize_identifiers`) is not an identity.
+
+    ``scientific`` or ``decimal``: a number written by Excel or pandas, whose digits are
+    no longer the identifier's (a float keeps 15-17 significant digits, Excel 15); for a
+    NIK also ``length`` (not 16 digits) and ``structure`` (16 digits without a possible
+    birth date, e.g. ``0000000000000000``). A KPJ has no fixed length here (exports write
+    it in several forms). ``None`` when the identifier is usable.
+    """
+    if re.fullmatch(_MANGLED, text):
+        return "scientific" if "E" in text else "decimal"
+    if kind == "nik":
+        if not re.fullmatch(r"\d{16}", text):
+            return "length"
+        if not re.fullmatch(NIK_PATTERN, text):
+            return "structure"
+    return None
+
+
+def unusable_identifiers(values: pd.Series, kind: str) -> pd.Series:
+    """True where a normalised identifier is present but not an identity.
+
+    One Arrow pass over the column (identifiers are nearly all distinct); the reasons are
+    :func:`identifier_problem`'s.
+    """
+    text = _arrow_text(values)
+    if kind == "nik":
+        bad = pc.invert(pc.match_substring_regex(text, NIK_PATTERN))
+    else:
+        bad = pc.match_substring_regex(text, _MANGLED)
+    found = pc.fill_null(bad, False)
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
+
+
+def identifier_shape(text: str | None, kind: str, problem: str) -> str:
+    """How an unusable identifier looks, without its value: ``NIK 9.99999E+99 (scientific
+    notation, 11 characters)``; digits become ``9`` and letters ``A`` (an exponent's ``E``
+    stays)."""
+    label = kind.upper()
+    said = IDENTIFIER_PROBLEMS[problem]
+    if text is None:
+        return f"{label} ({said})"
+    masked = re.sub(r"[^\W\d_E]", "A", re.sub(r"\d", "9", text))
+    return f"{label} {masked} ({said}, {len(text)} characters)"
 
 
 def parse_counts(values: pd.Series) -> pd.Series:

@@ -6,7 +6,7 @@ Every row with anything in a read column ends accepted or rejected with a reason
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -19,7 +19,7 @@ from analytics.codes import normalize_village_codes
 from analytics.errors import InputError
 from analytics.io.headers import WORKFORCE_ALIASES, resolve_columns
 from analytics.io.tables import inspect_table, read_columns
-from analytics.values import blank, parse_counts
+from analytics.values import PLACEHOLDERS, blank, parse_counts
 
 __all__ = ["WORKFORCE_REJECTION_REASONS", "WorkforceIntake", "ingest_workforce"]
 
@@ -44,7 +44,10 @@ class WorkforceIntake:
 
 
 def ingest_workforce(
-    path: Path, villages: gpd.GeoDataFrame, mapping: Mapping[str, str] | None = None
+    path: Path,
+    villages: gpd.GeoDataFrame,
+    mapping: Mapping[str, str] | None = None,
+    placeholders: Collection[str] = PLACEHOLDERS,
 ) -> WorkforceIntake:
     """Read workforce denominators per village and year.
 
@@ -53,6 +56,7 @@ def ingest_workforce(
     ``invalid_workers`` / ``invalid_informal_workers`` (not a whole number),
     ``informal_exceeds_workers``, or as a ``duplicate`` of an earlier row for the same
     village and year. ``source`` is the ``SUMBER`` value, else the file name.
+    ``placeholders`` are the cell texts that mean "empty".
     """
     path = Path(path)
     file = path.name
@@ -69,7 +73,7 @@ def ingest_workforce(
             file=file,
             column=next(iter(wanted.values())),
         )
-    table = read_columns(source, columns, text_only=("village_code",))
+    table = read_columns(source, columns, text_only=("village_code",), placeholders=placeholders)
     frame = table.frame
     codes = normalize_village_codes(frame["village_code"])
     year = parse_counts(frame["year"])

@@ -1,17 +1,21 @@
 """Load test of territory isolation: 20 simulated users of different territories at once.
 
-Starts the app (``python app.py``) on 127.0.0.1 only with a temporary users file (branch
-users per kabupaten, police per Polres, viewers per kecamatan, one admin), then runs one
-thread per user: log in with the CSRF token from /masuk and make a bounded number of
-requests (the layout, pages, the map callback through ``/_dash-update-component`` with
-the payload Dash's renderer sends, boundary files). Every response is checked: no area
-code outside the user's territory may appear in it (codes above the user's areas, i.e.
-the kabupaten and province holding them, are not counted: they name where the territory
-lies); crafted requests for another territory must get 403. Bounded in count and time
-(it stops by itself), loopback only. Writes p50/p95 latency and counts to
-``benchmarks/results/load_territories.json``.
+Starts the app in production mode on 127.0.0.1 only, with a temporary users file (branch
+users per kabupaten, police per Polres, viewers per kecamatan, one admin), under gunicorn
+(``gunicorn app:server``, several workers) and under the development server
+(``python app.py``), one after the other, then runs one thread per user against each: log
+in with the CSRF token from /masuk and repeat, after an untimed warm-up that fills every
+worker's caches, for a fixed duration, rounds of requests
+(the layout, pages, the map callback through ``/_dash-update-component`` with the payload
+Dash's renderer sends, boundary files, and crafted requests for another territory). Every
+response is checked: no area code outside the user's territory may appear in it (codes
+above the user's areas, i.e. the kabupaten and province holding them, are not counted:
+they name where the territory lies); crafted requests for another territory must get
+403. Loopback only; it stops by itself. Writes p50/p95 latency, errors and leaks per
+server to ``benchmarks/results/load_territories.json``.
 
-    .venv/bin/python benchmarks/load_territories.py [--rounds 5] [--users 20]
+    .venv/bin/python benchmarks/load_territories.py [--duration 60] [--users 20] \
+        [--servers gunicorn,dev] [--workers 2] [--threads 4]
 
 The store: ``CAKUPAN_TEST_STORE``, else ``data/processed`` (``make store`` builds it).
 """
@@ -131,7 +135,7 @@ def _wait(base: str, proc: subprocess.Popen[bytes], timeout: float = 90) -> None
         try:
             if requests.get(base + "/_health", timeout=2).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:  # not up yet, or busy starting
             pass
         time.sleep(0.3)
     raise RuntimeError("the app did not start in time")
@@ -183,9 +187,9 @@ def run_user(
                 tally.refused_ok += 1
         _check(sim, kind, body, tally)
 
-    for n in range(rounds):
-        if time.monotonic() > deadline:
-            return
+    n = 0
+    while (rounds == 0 or n < rounds) and time.monotonic() < deadline:
+        n += 1
         area = sim.own[n % len(sim.own)]
         call("layout", "GET", "/_dash-layout")
         call("page", "GET", ["/", "/tren", "/kualitas", "/metode"][n % 4])
@@ -194,6 +198,8 @@ def run_user(
             call("map_callback", "POST", "/_dash-update-component", json=_payload(map_dep, values))
         level = {2: "kabupaten", 5: "kecamatan", 8: "desa"}.get(len(area), "desa")
         call("geo", "GET", f"/geo/{level}/{area}.geojson")
+        if time.monotonic() > deadline:
+            return
         if sim.other is not None:
             crafted = {
                 "map-view.data": {"level": "desa", "area": sim.other},
@@ -227,17 +233,54 @@ def _percentiles(values: list[float]) -> dict[str, float]:
     }
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, default=20)
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--out", type=Path, default=RESULTS)
-    args = parser.parse_args()
-    store_dir = Path(os.environ.get("CAKUPAN_TEST_STORE") or ROOT / "data" / "processed")
-    if not Store(store_dir).exists():
-        print(f"no store in {store_dir}: run `make store` or set CAKUPAN_TEST_STORE")
-        return 2
-    sims = simulated_users(store_dir, args.users)
+def _start(server: str, env: dict[str, str], port: int, workers: int, threads: int, log: Any):  # type: ignore[no-untyped-def]
+    if server == "gunicorn":
+        cmd = [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "120",
+            "app:server",
+        ]
+        label = f"gunicorn app:server, {workers} workers x {threads} threads, on 127.0.0.1"
+    else:
+        cmd = [sys.executable, "app.py"]
+        label = "python app.py (Flask development server, threaded) on 127.0.0.1"
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    return proc, label
+
+
+def _run_all(
+    base: str,
+    sims: list[Simulated],
+    map_dep: dict[str, Any],
+    rounds: int,
+    limit: float,
+    tally: Tally,
+) -> float:
+    """One thread per user until ``limit`` seconds (or ``rounds``); the wall time."""
+    deadline = time.monotonic() + limit
+    began = time.perf_counter()
+    threads = [
+        threading.Thread(target=run_user, args=(base, sim, map_dep, rounds, deadline, tally))
+        for sim in sims
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=limit + 90)
+    return time.perf_counter() - began
+
+
+def run_server(
+    server: str, sims: list[Simulated], store_dir: Path, args: argparse.Namespace
+) -> dict[str, Any]:
+    """Start ``server`` (gunicorn | dev) on a free port, run every user against it."""
     with tempfile.TemporaryDirectory(prefix="cakupan-load-") as tmp:
         users_file = Path(tmp) / "users.json"
         for sim in sims:
@@ -248,21 +291,23 @@ def main() -> int:
         port = _free_port()
         env = {
             **os.environ,
+            "PYTHONPATH": str(ROOT),
             "CAKUPAN_MODE": "production",
             "CAKUPAN_SECRET_KEY": secrets.token_urlsafe(48),
+            "CAKUPAN_HMAC_KEY": secrets.token_urlsafe(48),
             "CAKUPAN_USERS": str(users_file),
             "CAKUPAN_STORE": str(store_dir),
             "CAKUPAN_HOST": "127.0.0.1",
             "CAKUPAN_PORT": str(port),
             "CAKUPAN_AUDIT_LOG": str(Path(tmp) / "audit.jsonl"),
             "CAKUPAN_UPLOADS": str(Path(tmp) / "uploads"),
+            "CAKUPAN_STATE_DIR": str(Path(tmp) / "state"),
+            "CAKUPAN_WARM": "1",
             "CAKUPAN_DEBUG": "0",
         }
         base = f"http://127.0.0.1:{port}"
         log = (Path(tmp) / "app.log").open("wb")
-        proc = subprocess.Popen(
-            [sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
+        proc, label = _start(server, env, port, args.workers, args.threads, log)
         tally = Tally()
         try:
             _wait(base, proc)
@@ -275,34 +320,31 @@ def main() -> int:
             )
             deps = admin.get(base + "/_dash-dependencies").json()
             map_dep = next(d for d in deps if "map.figure" in d["output"].split("@")[0])
-            deadline = time.monotonic() + TIME_LIMIT_S
-            began = time.perf_counter()
-            threads = [
-                threading.Thread(
-                    target=run_user, args=(base, sim, map_dep, args.rounds, deadline, tally)
-                )
-                for sim in sims
-            ]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=TIME_LIMIT_S + 30)
-            wall = time.perf_counter() - began
+            if args.warmup:  # every worker's caches filled; checked for leaks, not timed
+                warm = Tally()
+                _run_all(base, sims, map_dep, 0, args.warmup, warm)
+                tally.leaks += warm.leaks
+                tally.errors += warm.errors
+                tally.refused_missing += warm.refused_missing
+            load_before = os.getloadavg()[0]
+            limit = args.duration if args.duration else TIME_LIMIT_S
+            rounds = 0 if args.duration else args.rounds
+            wall = _run_all(base, sims, map_dep, rounds, limit, tally)
+            load_after = os.getloadavg()[0]
         finally:
             proc.terminate()
             try:
-                proc.wait(timeout=10)
+                proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 proc.kill()
             log.close()
     every = [v for values in tally.latencies.values() for v in values]
-    result = {
-        "store": str(store_dir),
-        "users": {
-            role: sum(s.user.role == role for s in sims)
-            for role in ("admin", "branch", "police", "viewer")
-        },
-        "rounds_per_user": args.rounds,
+    return {
+        "server": label,
+        "duration_s": args.duration or None,
+        "warmup_s": args.warmup,
+        "load_average_1min": {"before": round(load_before, 1), "after": round(load_after, 1)},
+        "rounds_per_user": None if args.duration else args.rounds,
         "requests": tally.requests,
         "wall_seconds": round(wall, 2),
         "requests_per_second": round(tally.requests / wall, 1) if wall else None,
@@ -312,24 +354,50 @@ def main() -> int:
         "area_codes_checked": tally.codes_checked,
         "crafted_requests_not_refused": tally.refused_missing,
         "leaks": tally.leaks,
+        "leak_count": len(tally.leaks),
         "errors": tally.errors,
-        "server": "python app.py (Flask development server, threaded) on 127.0.0.1",
+        "error_count": len(tally.errors),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds per server")
+    parser.add_argument("--warmup", type=float, default=10.0, help="untimed seconds first")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds per user (--duration 0)")
+    parser.add_argument("--servers", default="gunicorn,dev")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args()
+    store_dir = Path(os.environ.get("CAKUPAN_TEST_STORE") or ROOT / "data" / "processed")
+    if not Store(store_dir).exists():
+        print(f"no store in {store_dir}: run `make store` or set CAKUPAN_TEST_STORE")
+        return 2
+    sims = simulated_users(store_dir, args.users)
+    runs = {}
+    for server in args.servers.split(","):
+        runs[server] = run_server(server, sims, store_dir, args)
+        summary = {k: runs[server][k] for k in ("server", "requests", "latency_all")}
+        print(json.dumps(summary, indent=1))
+    result = {
+        "store": str(store_dir),
+        "users": {
+            role: sum(s.user.role == role for s in sims)
+            for role in ("admin", "branch", "police", "viewer")
+        },
         "cpu_count": os.cpu_count(),
+        "runs": runs,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
-    print(
-        json.dumps(
-            {
-                k: result[k]
-                for k in ("users", "requests", "latency_all", "crafted_requests_refused")
-            },
-            indent=1,
-        )
-    )
-    counts = (len(tally.leaks), len(tally.refused_missing), len(tally.errors))
-    print("leaks: {}, not refused: {}, errors: {}".format(*counts))
-    return 0 if not (tally.leaks or tally.refused_missing or tally.errors) else 1
+    bad = 0
+    for server, run in runs.items():
+        counts = (run["leak_count"], len(run["crafted_requests_not_refused"]), run["error_count"])
+        print(f"{server}: leaks {counts[0]}, not refused {counts[1]}, errors {counts[2]}")
+        bad += sum(counts)
+    return 0 if not bad else 1
 
 
 if __name__ == "__main__":

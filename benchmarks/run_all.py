@@ -9,7 +9,9 @@
   store (:mod:`bench_dashboard`: first-load bytes, bytes and server time per filter change at
   every level, from the whole country down to the villages of one kabupaten);
 * the other pages and the exports, demo and national (:mod:`bench_pages`);
-* registry intake as Parquet, chunked CSV and whole CSV (:mod:`bench_intake_formats`).
+* registry intake as Parquet, chunked CSV and whole CSV, XLSX with calamine and openpyxl
+  (:mod:`bench_intake_formats`);
+* the intake of a small build, the demo's CSV + XLSX + CSV (:mod:`bench_small_build`).
 
 Writes ``benchmarks/results/summary.json`` and ``summary.md``. Every step runs in its own
 process; a failing step is recorded with its error and the others still run.
@@ -88,6 +90,8 @@ def run(national_45m: bool, skip_national: bool) -> dict[str, Any]:
     summary["pages_demo"] = {**_json("bench_pages_processed.json"), **status}
     status = _python("bench_intake_formats.py")
     summary["intake_formats"] = {**_json("bench_intake_formats.json"), **status}
+    status = _python("bench_small_build.py")
+    summary["small_build"] = {**_json("bench_small_build.json"), **status}
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     (RESULTS / "summary.md").write_text(markdown(summary), encoding="utf-8")

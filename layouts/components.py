@@ -6,6 +6,7 @@ from typing import Any, Final
 
 from dash import dcc, html
 
+from analytics import formatting as fmt
 from analytics.classify import (
     NO_DATA_CLASS,
     NO_DATA_COLOR,
@@ -16,7 +17,7 @@ from analytics.classify import (
 from analytics.indicators import AreaKpis
 from analytics.settings import UCJ_TARGET_PCT
 from layouts import ids
-from layouts.i18n import fmt_int, fmt_month, fmt_pct, fmt_pp, fmt_target, t
+from layouts.i18n import t
 from layouts.url_state import TARGET_RANGE, target_choice
 
 
@@ -46,7 +47,7 @@ def target_control(
                 options=[
                     {"label": t("target.full", lang), "value": "100"},
                     {
-                        "label": t("target.ucj", lang, pct=fmt_target(UCJ_TARGET_PCT, lang)),
+                        "label": t("target.ucj", lang, pct=fmt.target(UCJ_TARGET_PCT, lang)),
                         "value": "ucj",
                     },
                     {"label": t("target.custom", lang), "value": "custom"},
@@ -89,39 +90,37 @@ def projection_text(k: AreaKpis, lang: str) -> tuple[str, str]:
         return t("reached", lang), "good"
     if k.projected_month is None:
         return t("not_reached", lang), "bad"
-    return fmt_month(k.projected_month, lang, long=True), "ok"
+    return fmt.month(k.projected_month, lang, long=True), "ok"
 
 
 def kpi_cards(k: AreaKpis, lang: str) -> list[html.Div]:
     projected, tone = projection_text(k, lang)
-    pace = (
-        t("unknown", lang)
-        if k.pace_pp_per_month is None
-        else f"{fmt_pp(k.pace_pp_per_month, lang, 2)[:-3]} {t('per_month', lang)}"
-    )
+    pace = fmt.pp_per_month(k.pace_pp_per_month, lang)
     villages = t("villages_note", lang, n=k.villages_with_eligible, total=k.villages)
     return [
-        _card(t("coverage", lang), fmt_pct(k.coverage_pct, lang), villages, "cakupan", lang),
-        _card(t("active", lang), fmt_int(k.active, lang), fmt_month(k.month, lang), "aktif", lang),
+        _card(t("coverage", lang), fmt.percent(k.coverage_pct, lang), villages, "cakupan", lang),
+        _card(
+            t("active", lang), fmt.count(k.active, lang), fmt.month(k.month, lang), "aktif", lang
+        ),
         _card(
             t("eligible", lang),
-            fmt_int(k.eligible, lang),
+            fmt.count(k.eligible, lang),
             t(f"seg.{k.segment}", lang),
             "eligible",
             lang,
         ),
-        _card(t("uncovered", lang), fmt_int(k.uncovered, lang), "", "kesenjangan", lang),
+        _card(t("uncovered", lang), fmt.count(k.uncovered, lang), "", "kesenjangan", lang),
         _card(
             t("vs_prev_month", lang),
-            fmt_pp(k.change_mom_pp, lang),
-            f"{t('vs_prev_year', lang)}: {fmt_pp(k.change_yoy_pp, lang)}",
+            fmt.pp(k.change_mom_pp, lang),
+            f"{t('vs_prev_year', lang)}: {fmt.pp(k.change_yoy_pp, lang)}",
             "perubahan",
             lang,
         ),
         _card(
             t("projection", lang),
             projected,
-            f"{t('target', lang)} {fmt_target(k.target_pct, lang)} · {t('pace', lang)} {pace}",
+            f"{t('target', lang)} {fmt.target(k.target_pct, lang)} · {t('pace', lang)} {pace}",
             "proyeksi",
             lang,
             tone,
@@ -154,7 +153,7 @@ def legend(c: Classification, lang: str, layer: str, max_uncovered: float | None
             html.Div(
                 [
                     html.Span(className="bubble"),
-                    f"{t('uncovered', lang)}: ≤ {fmt_int(max_uncovered, lang)}",
+                    f"{t('uncovered', lang)}: ≤ {fmt.count(max_uncovered, lang)}",
                     " ",
                     info_link("kesenjangan", lang),
                 ],
@@ -181,16 +180,29 @@ def breadcrumb(trail: list[tuple[str, str]], lang: str) -> list[Any]:
     return out
 
 
-def table_columns(lang: str) -> list[dict[str, Any]]:
-    """dash-ag-grid column definitions; numbers formatted in the browser by locale."""
+#: Number columns of the area table and how :mod:`analytics.formatting` writes them; each
+#: row carries the exact value (sorting, filtering) and ``<field>_text``, what is shown.
+TABLE_NUMBERS: Final = {
+    "uncovered": fmt.count,
+    "coverage_pct": fmt.percent,
+    "active": fmt.count,
+    "eligible": fmt.count,
+    "change_yoy_pp": fmt.pp,
+}
 
-    def num(field: str, header: str, fmt: str, width: int = 130) -> dict[str, Any]:
+
+def table_columns(lang: str) -> list[dict[str, Any]]:
+    """dash-ag-grid column definitions. A number column sorts and filters on the exact
+    value and shows the text the server formatted (``<field>_text``), so the table, the
+    hover, the exports and the report print the same digits."""
+
+    def num(field: str, header: str, width: int = 130) -> dict[str, Any]:
         return {
             "field": field,
             "headerName": header,
             "type": "numericColumn",
             "filter": "agNumberColumnFilter",
-            "valueFormatter": {"function": f"{fmt}(params.value, '{lang}')"},
+            "valueFormatter": {"function": f"params.data['{field}_text']"},
             "width": width,
         }
 
@@ -198,11 +210,11 @@ def table_columns(lang: str) -> list[dict[str, Any]]:
         {"field": "rank", "headerName": "#", "width": 70, "type": "numericColumn"},
         {"field": "area_name", "headerName": t("name", lang), "width": 190, "pinned": "left"},
         {"field": "area_code", "headerName": t("code", lang), "width": 140},
-        num("uncovered", t("uncovered", lang), "fmtInt", 150),
-        num("coverage_pct", t("coverage", lang), "fmtPct"),
-        num("active", t("active", lang), "fmtInt"),
-        num("eligible", t("eligible", lang), "fmtInt", 160),
-        num("change_yoy_pp", t("change_yoy", lang), "fmtPp", 160),
+        num("uncovered", t("uncovered", lang), 150),
+        num("coverage_pct", t("coverage", lang)),
+        num("active", t("active", lang)),
+        num("eligible", t("eligible", lang), 160),
+        num("change_yoy_pp", t("change_yoy", lang), 160),
         {"field": "flags_text", "headerName": t("flags", lang), "width": 200},
     ]
 

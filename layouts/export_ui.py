@@ -25,10 +25,16 @@ from analytics.tables_export import AREA_COLUMNS, protect_area_rows, to_csv_byte
 from layouts import ids
 from layouts.data_access import audit_event, current_settings, current_store, require
 from layouts.export_figures import map_export, trend_export
-from layouts.export_jobs import current_jobs, setup_export_jobs
+from layouts.export_jobs import (
+    INTERNAL_FAILURE,
+    STORE_FAILURE,
+    current_jobs,
+    setup_export_jobs,
+)
 from layouts.figure_export import MEDIA_TYPES, ExportError, export_figure
 from layouts.map_callbacks import StoreLike, _row_data, _view_rows, resolve_state
 from layouts.report_job import STEP_LABELS, ReportRequest, build_area_report, report_file_name
+from layouts.store_notice import notice_text
 from layouts.url_state import ViewState, parse_query
 
 FIGURE_FORMATS: Final = ("png-screen", "png-print", "svg", "pdf")
@@ -48,6 +54,10 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     "report_running": {"id": "Menyusun laporan…", "en": "Preparing the report…"},
     "report_done": {"id": "Laporan siap diunduh.", "en": "The report is ready."},
     "report_failed": {"id": "Laporan gagal dibuat: {msg}", "en": "The report failed: {msg}"},
+    "report_internal": {
+        "id": "kesalahan di server (sudah dicatat); coba lagi atau hubungi admin",
+        "en": "an error on the server (logged); try again or ask the admin",
+    },
     "failed": {"id": "Ekspor gagal: {msg}", "en": "Export failed: {msg}"},
 }
 
@@ -353,6 +363,9 @@ def register_export_callbacks(app: dash.Dash) -> None:
         state = resolve_state(
             store, settings, _map_state(view, month, segment, scheme, k, layer, labels, lang)
         )
+        busy = current_jobs().wait_text(state.lang)  # the user's own jobs first (limit)
+        if busy:
+            return no_update, True, busy, True
         request = ReportRequest(state.area, state.month, state.segment, threshold_of(protect, thr))
         name = report_file_name(state.area or "semua", state.month, state.segment)
 
@@ -381,6 +394,15 @@ def register_export_callbacks(app: dash.Dash) -> None:
         return report_progress(job, lang or "id")
 
 
+def failure_text(message: str, lang: str) -> str:
+    """A failed job's message in the user's language (markers translated)."""
+    if message == STORE_FAILURE:
+        return label("report_failed", lang, msg=notice_text(None, lang))
+    if message == INTERNAL_FAILURE:
+        return label("report_failed", lang, msg=label("report_internal", lang))
+    return label("report_failed", lang, msg=message)
+
+
 def report_progress(job: str | None, lang: str) -> tuple[Any, Any, Any, Any]:
     """(progress value, status text, download data, poll disabled) of a report job."""
     jobs = current_jobs()
@@ -392,6 +414,6 @@ def report_progress(job: str | None, lang: str) -> tuple[Any, Any, Any, Any]:
         download = dcc.send_bytes(data, st.filename, type="application/pdf")
         return 100, label("report_done", lang), download, True
     if st.state in ("failed", "unknown"):
-        return 0, label("report_failed", lang, msg=st.message or st.state), no_update, True
+        return 0, failure_text(st.message or st.state, lang), no_update, True
     step = STEP_LABELS.get(st.step, "") if lang == "id" else st.step
     return st.percent, f"{label('report_running', lang)} {step}".strip(), no_update, False

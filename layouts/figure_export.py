@@ -23,6 +23,7 @@ from typing import Any, Final, Literal
 
 import plotly.graph_objects as go
 
+from analytics.formatting import markup_text
 from layouts import theme
 
 Format = Literal["png", "svg", "pdf"]
@@ -138,10 +139,6 @@ TITLE_PX: Final = 92
 FOOTER_LINE_PX: Final = 16
 
 
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def decorate(
     fig: go.Figure | dict[str, Any],
     header: ExportHeader,
@@ -164,8 +161,8 @@ def decorate(
         height=page.height,
         margin={"l": 56, "r": 24, "t": TITLE_PX, "b": bottom},
         title={
-            "text": f"<b>{_esc(header.title)}</b><br><span style='font-size:14px'>"
-            f"{_esc(header.subtitle)}</span>",
+            "text": f"<b>{markup_text(header.title)}</b><br><span style='font-size:14px'>"
+            f"{markup_text(header.subtitle)}</span>",
             "x": 0.02,
             "xref": "container",
             "xanchor": "left",
@@ -189,7 +186,7 @@ def decorate(
         )
     for i, line in enumerate(footer):
         out.add_annotation(
-            text=_esc(line),
+            text=markup_text(line),
             xref="paper",
             yref="paper",
             x=0,
@@ -221,7 +218,7 @@ def legend_panel(
     plot_w = layout.width - layout.margin.l - layout.margin.r
     row, box = 26 / plot_h, 16
     fig.add_annotation(
-        text=f"<b>{_esc(title)}</b>",
+        text=f"<b>{markup_text(title)}</b>",
         xref="paper",
         yref="paper",
         x=x0,
@@ -246,7 +243,7 @@ def legend_panel(
         )
         count = "" if entry.count is None else f"  ({entry.count})"
         fig.add_annotation(
-            text=_esc(entry.label + count),
+            text=markup_text(entry.label + count),
             xref="paper",
             yref="paper",
             x=x0 + (box + 8) / plot_w,

@@ -15,9 +15,11 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics import formatting as fmt
 from analytics.classify import Classification
+from analytics.formatting import markup_text
 from layouts import theme
-from layouts.i18n import fmt_int, fmt_month, fmt_pct, fmt_pp, t
+from layouts.i18n import t
 
 #: Trace order of the map figure.
 CHOROPLETH, OUTLINE, HIGHLIGHT, SYMBOLS, LABELS = range(5)
@@ -26,7 +28,10 @@ TILE_STYLE = "carto-positron"
 
 
 def hover_texts(view: pd.DataFrame, lang: str) -> list[str]:
-    """One hover text per area: name, code, active, eligible, coverage, uncovered, change."""
+    """One hover text per area: name, code, active, eligible, coverage, uncovered, change.
+
+    Names are escaped (``<b>`` in a name is text, not bold); numbers come from
+    :mod:`analytics.formatting`, as in the table, the exports and the report."""
     labels = [t(key, lang) for key in ("active", "eligible", "coverage", "uncovered", "change_yoy")]
     flag_names = {
         f: t(f"flag.{f}", lang) for f in ("over_100", "missing_eligible", "partial_eligible")
@@ -45,9 +50,10 @@ def hover_texts(view: pd.DataFrame, lang: str) -> list[str]:
     out = []
     for name, code, active, eligible, pct, uncovered, yoy, flags in columns:
         text = (
-            f"<b>{name}</b> ({code})<br>{labels[0]}: {fmt_int(active, lang)}"
-            f"<br>{labels[1]}: {fmt_int(eligible, lang)}<br>{labels[2]}: {fmt_pct(pct, lang)}"
-            f"<br>{labels[3]}: {fmt_int(uncovered, lang)}<br>{labels[4]}: {fmt_pp(yoy, lang)}"
+            f"<b>{markup_text(name)}</b> ({markup_text(code)})<br>{labels[0]}: "
+            f"{fmt.count(active, lang)}<br>{labels[1]}: {fmt.count(eligible, lang)}"
+            f"<br>{labels[2]}: {fmt.percent(pct, lang)}"
+            f"<br>{labels[3]}: {fmt.count(uncovered, lang)}<br>{labels[4]}: {fmt.pp(yoy, lang)}"
         )
         if flags:
             text += "<br>⚠ " + ", ".join(flag_names.get(f, f) for f in str(flags).split())
@@ -195,7 +201,7 @@ def map_figure(
         "lon": points["lon"].round(5).tolist(),
         "lat": points["lat"].round(5).tolist(),
         "mode": "text",
-        "text": points["area_name"].tolist(),
+        "text": [markup_text(n) for n in points["area_name"].tolist()],
         "textfont": {"size": 11, "color": theme.INK},
         "hoverinfo": "skip",
         "name": "labels",
@@ -232,26 +238,38 @@ def trend_figure(
         fig.add_scatter(
             x=part["month"],
             y=part["coverage_pct"],
-            name=str(label),
+            name=markup_text(label),
             mode="lines+markers",
             marker={"size": 4},
-            hovertemplate="%{x|%b %Y}: %{y:,.1f}%<extra>" + str(label) + "</extra>",
+            customdata=point_texts(part, lang),
+            hovertemplate="%{customdata[0]}: %{customdata[1]}<extra>"
+            + markup_text(label)
+            + "</extra>",
         )
     for label, months, values in projections:
         fig.add_scatter(
             x=months,
             y=values,
-            name=f"{label}: {t('trend.projection', lang).lower()}",
+            name=f"{markup_text(label)}: {t('trend.projection', lang).lower()}",
             mode="lines",
             line={"dash": "dot"},
+            customdata=[
+                [fmt.month(m, lang), fmt.percent(v, lang)]
+                for m, v in zip(months, values, strict=True)
+            ],
+            hovertemplate="%{customdata[0]}: %{customdata[1]}<extra></extra>",
         )
     fig.add_hline(
         y=target_pct,
         line={"color": theme.TARGET, "dash": "dash"},
-        annotation_text=f"{t('target', lang)} {fmt_pct(target_pct, lang)}",
+        annotation_text=f"{t('target', lang)} {fmt.target(target_pct, lang)}",
         annotation_position="top left",
     )
     fig.update_yaxes(title_text=f"{t('coverage', lang)} (%)", rangemode="tozero")
+    all_months = [*lines["month"].tolist(), *(m for _, ms, _ in projections for m in ms)]
+    # The unified hover's header is Plotly's own (d3, English month names): numeric month
+    # there; each line below it carries the formatter's month ("Des 2025: 15,2%").
+    fig.update_xaxes(**month_ticks(all_months, lang), hoverformat="%m/%Y")
     fig.update_layout(height=420, hovermode="x unified")
     return fig
 
@@ -274,7 +292,7 @@ def small_multiples(
         rows=rows,
         cols=cols,
         shared_yaxes=True,
-        subplot_titles=names["area_name"].tolist() or [""],
+        subplot_titles=[markup_text(n) for n in names["area_name"].tolist()] or [""],
         vertical_spacing=0.12 / max(rows - 1, 1) * 2 if rows > 1 else 0.1,
     )
     traces = [
@@ -284,7 +302,8 @@ def small_multiples(
             mode="lines",
             line={"color": theme.ACCENT, "width": 2},
             showlegend=False,
-            hovertemplate="%{x|%b %Y}: %{y:,.1f}%<extra></extra>",
+            customdata=point_texts(part, lang),
+            hovertemplate="%{customdata[0]}: %{customdata[1]}<extra></extra>",
         )
         for part in (sub[sub["area_code"] == code] for code in names["area_code"])
     ]
@@ -316,8 +335,31 @@ def small_multiples(
         margin={"t": 48},
     )
     fig.update_annotations(font_size=12)
+    fig.update_xaxes(**month_ticks(sub["month"].tolist(), lang))
     return fig
 
 
-def month_label(month: pd.Timestamp, lang: str) -> str:
-    return fmt_month(month, lang)
+def month_ticks(months: list[Any], lang: str, most: int = 8) -> dict[str, Any]:
+    """Month axis ticks written by :func:`analytics.formatting.month` (``Des 2025`` in
+    Indonesian; Plotly's own d3 labels are English): every 1, 3, 6 or 12 months, at most
+    ``most`` of them, on January-aligned months."""
+    if not months:
+        return {}
+    stamps = sorted({pd.Timestamp(m).to_period("M") for m in months})
+    span = (stamps[-1] - stamps[0]).n + 1
+    step = next((s for s in (1, 3, 6, 12) if span / s <= most), 12 * math.ceil(span / 12 / most))
+    ticks = [p for p in pd.period_range(stamps[0], stamps[-1], freq="M") if p.ordinal % step == 0]
+    return {
+        "tickmode": "array",
+        "tickvals": [p.to_timestamp() for p in ticks],
+        "ticktext": [fmt.month(p.to_timestamp(), lang) for p in ticks],
+    }
+
+
+def point_texts(part: pd.DataFrame, lang: str) -> list[list[str]]:
+    """``[month, coverage]`` per point as shown in a hover (``Des 2025``, ``15,2%``): the
+    same formatter as everywhere, not Plotly's d3 formats (English months, other rounding)."""
+    return [
+        [fmt.month(m, lang), fmt.percent(v, lang)]
+        for m, v in zip(part["month"].tolist(), part["coverage_pct"].tolist(), strict=True)
+    ]

@@ -1,22 +1,19 @@
-"""Messages in Bahasa Indonesia (default) and English, and locale-aware formatting.
+"""Messages in Bahasa Indonesia (default) and English.
 
-Numbers, percentages and months go through Babel: ``fmt_int(1234567, "id")`` gives
-``1.234.567``, ``fmt_pct(12.5, "id")`` gives ``12,5%``, ``fmt_month(..., "id")`` ``Jan 2025``.
+Numbers, percentages and months are formatted by :mod:`analytics.formatting` (one function
+per kind of value); ``fmt_int``, ``fmt_pct``, ``fmt_pp``, ``fmt_target`` and ``fmt_month``
+below are its functions under their older names.
 """
 
 from __future__ import annotations
 
-import math
-from functools import lru_cache
 from typing import Final
 
-import pandas as pd
-from babel.dates import format_date
-from babel.numbers import get_decimal_symbol, get_group_symbol
-
+from analytics import formatting
 from layouts.outreach_messages import OUTREACH_MESSAGES
 from layouts.profile_messages import PROFILE_MESSAGES
 from layouts.quality_messages import QUALITY_MESSAGES
+from layouts.upload_messages import UPLOAD_MESSAGES
 
 LANGS: Final = ("id", "en")
 DEFAULT_LANG: Final = "id"
@@ -241,6 +238,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "upload.job.unknown": {"id": "Tugas tidak ditemukan.", "en": "Job not found."},
     **OUTREACH_MESSAGES,
     **QUALITY_MESSAGES,
+    **UPLOAD_MESSAGES,
     **PROFILE_MESSAGES,
 }
 
@@ -258,56 +256,10 @@ def t(message_id: str, lang: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def _missing(value: object) -> bool:
-    if value is None or value is pd.NA:
-        return True
-    return isinstance(value, float) and math.isnan(value)
-
-
-@lru_cache(maxsize=8)
-def _marks(lang: str) -> dict[int, str]:
-    """Babel's decimal and group marks of ``lang`` as a str.translate table from en marks."""
-    decimal = get_decimal_symbol(lang_or_default(lang))
-    group = get_group_symbol(lang_or_default(lang))
-    return str.maketrans({".": decimal, ",": group})
-
-
-def _number(value: float, digits: int, lang: str, signed: bool = False) -> str:
-    # Babel's per-call pattern parsing costs ~0.1 ms; the map formats thousands of values
-    # per change, so format with Python and swap in Babel's marks for the locale.
-    text = f"{value:{'+' if signed else ''},.{digits}f}"
-    return text.translate(_marks(lang))
-
-
-def fmt_int(value: object, lang: str) -> str:
-    """``1.234.567`` (id) / ``1,234,567`` (en); a dash when empty."""
-    if _missing(value):
-        return t("unknown", lang)
-    return _number(float(value), 0, lang)  # type: ignore[arg-type]
-
-
-def fmt_pct(value: object, lang: str, digits: int = 1) -> str:
-    """``12,5%`` (id) / ``12.5%`` (en) from a percentage (12.5, not 0.125)."""
-    if _missing(value):
-        return t("unknown", lang)
-    return _number(float(value), digits, lang) + "%"  # type: ignore[arg-type]
-
-
-def fmt_target(pct: float, lang: str) -> str:
-    """A coverage target as people write it: ``100%``, ``52,15%`` (id) / ``52.15%`` (en)."""
-    return fmt_pct(pct, lang, 0 if float(pct).is_integer() else 2)
-
-
-def fmt_pp(value: object, lang: str, digits: int = 1) -> str:
-    """A signed change in percentage points: ``+0,2 pp``."""
-    if _missing(value):
-        return t("unknown", lang)
-    return _number(float(value), digits, lang, signed=True) + " pp"  # type: ignore[arg-type]
-
-
-def fmt_month(month: object, lang: str, long: bool = False) -> str:
-    """``Jan 2025`` / ``Januari 2025`` (id), ``Jan 2025`` / ``January 2025`` (en)."""
-    if _missing(month):
-        return t("unknown", lang)
-    stamp = pd.Timestamp(month)  # type: ignore[arg-type]
-    return str(format_date(stamp.date(), "MMMM y" if long else "MMM y", locale=lang))
+# The formatters live once, in analytics.formatting (screens, exports and the PDF report
+# share them); these names are kept for the pages that format through the catalog module.
+fmt_int = formatting.count
+fmt_pct = formatting.percent
+fmt_pp = formatting.pp
+fmt_target = formatting.target
+fmt_month = formatting.month

@@ -76,6 +76,7 @@ QUALITY_ROWS_LANG: Final = "quality-rows-lang"
 QUALITY_ROWS_DOWNLOAD: Final = "quality-rows-download"
 QUALITY_ROWS_CSV: Final = "quality-rows-csv"
 QUALITY_ROWS_XLSX: Final = "quality-rows-xlsx"
+QUALITY_LOSS: Final = "quality-loss"  # warning: files losing more than 5 % of their rows
 
 # Outreach page
 NAV_OUTREACH: Final = "nav-outreach"
@@ -134,3 +135,7 @@ UP_JOB: Final = "upload-job"  # dcc.Store: the rebuild job's id
 UP_POLL: Final = "upload-poll"  # dcc.Interval polling the rebuild
 UP_PROGRESS: Final = "upload-progress"
 UP_STATUS: Final = "upload-status"
+UP_CONFIRM: Final = "upload-confirm"  # checklist: commit although data is lost
+UP_VERSIONS: Final = "upload-versions"  # radio items: kept store versions
+UP_ROLLBACK: Final = "upload-rollback"
+UP_VERSION_LIST: Final = "upload-version-list"

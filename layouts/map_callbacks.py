@@ -173,14 +173,17 @@ def _outline(store: Store, state: ViewState, facts: StoreFacts) -> tuple[str | N
 
 
 def _row_data(view: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
+    """The table's rows: each number exact (for sorting and filtering, never rounded here)
+    and, beside it, ``<field>_text`` as :mod:`analytics.formatting` writes it."""
     ranked = rank_by_uncovered(view)
     columns: dict[str, list[Any]] = {}
     for col in ("rank", "uncovered", "coverage_pct", "active", "eligible", "change_yoy_pp"):
         values = ranked[col].to_numpy(dtype="float64", na_value=np.nan)
-        digits = 2 if col in {"coverage_pct", "change_yoy_pp"} else 0
-        columns[col] = [
-            None if np.isnan(v) else (round(float(v), 2) if digits else int(v)) for v in values
-        ]
+        whole = col not in {"coverage_pct", "change_yoy_pp"}
+        columns[col] = [None if np.isnan(v) else (int(v) if whole else float(v)) for v in values]
+        if col in components.TABLE_NUMBERS:
+            format_value = components.TABLE_NUMBERS[col]
+            columns[f"{col}_text"] = [format_value(v, lang) for v in columns[col]]
     columns = {
         "area_code": ranked["area_code"].tolist(),
         "area_name": ranked["area_name"].tolist(),

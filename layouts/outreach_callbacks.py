@@ -16,6 +16,7 @@ import dash
 import pandas as pd
 from dash import dcc, html
 
+from analytics import formatting as fmt
 from analytics.access import Action
 from analytics.errors import InputError
 from analytics.outreach.files import briefing_pdf, plan_to_xlsx
@@ -34,7 +35,6 @@ from layouts.outreach_data import (
 from layouts.outreach_impact import (
     excluded_counts,
     excluded_sentence,
-    fmt_decimal,
     group_rows,
     impact_sentences,
 )
@@ -169,7 +169,7 @@ def update_plan(
     polsek = "" if polsek in (None, "all") else polsek
     weights, valid = weights_from([w_gap, w_cov, w_pace, w_rec])
     applied = normalised_weights(weights)
-    note = t("out.weights_note", lang, **{k: fmt_decimal(v, lang, 2) for k, v in applied.items()})
+    note = t("out.weights_note", lang, **{k: fmt.decimal(v, lang, 2) for k, v in applied.items()})
     if not valid:
         note = t("out.weights_invalid", lang) + " " + note
     store = current_store()
@@ -193,8 +193,8 @@ def update_plan(
         visits=fmt_int(totals["visits"], lang),
         officers=fmt_int(totals["officers"], lang),
         weeks=totals["weeks"],
-        start=totals["start"].strftime("%d/%m/%Y"),
-        expected=fmt_int(totals["expected"], lang),
+        start=fmt.day(totals["start"], lang),
+        expected=fmt.count(totals["expected"], lang),
         conversion=totals["conversion"],
     )
     basis = {b: t(f"out.basis.{b}", lang) for b in ("adjacent", "distance", "capacity")}
@@ -208,9 +208,9 @@ def update_plan(
         _legend(legend_items(villages, colours, lang)),
         note,
         summary,
-        priority_rows(result),
-        schedule_rows(result.plan),
-        unassigned_rows(result.plan, basis),
+        priority_rows(result, lang),
+        schedule_rows(result.plan, lang),
+        unassigned_rows(result.plan, basis, lang),
         hint,
         not polsek,
         not polsek,
@@ -234,9 +234,9 @@ def update_impact(
     if impact is None:
         return [html.P(t("impact.no_events", lang))], [], []
     k = impact.window_weeks
-    overall = group_rows(impact.overall)
-    per_polsek = group_rows(impact.per_polsek)
-    per_officer = group_rows(impact.per_officer)
+    overall = group_rows(impact.overall, lang)
+    per_polsek = group_rows(impact.per_polsek, lang)
+    per_officer = group_rows(impact.per_officer, lang)
     in_polres = set() if data is None else set(polsek_options(data.officers, polres))
     if polres:
         per_polsek = [r for r in per_polsek if r["polsek"] in in_polres]
@@ -246,7 +246,7 @@ def update_impact(
     scope = t("out.polres_area", lang, polres=polres) if kabupaten else t("out.all_areas", lang)
     paragraphs = impact_sentences(overall[0] if overall else None, k, scope, lang)
     if polsek:
-        mine = next((r for r in group_rows(impact.per_polsek) if r["polsek"] == polsek), None)
+        mine = next((r for r in group_rows(impact.per_polsek, lang) if r["polsek"] == polsek), None)
         paragraphs += impact_sentences(mine, k, polsek, lang)
     excluded = excluded_sentence(excluded_counts(impact), lang)
     texts = [*paragraphs, *([excluded] if excluded else []), t("impact.caveats", lang)]

@@ -1,5 +1,6 @@
-"""dash-ag-grid column definitions of the outreach page's tables (numbers formatted in the
-browser by language, with the functions of ``assets/dashAgGridFunctions.js``)."""
+"""dash-ag-grid column definitions of the outreach page's tables. A number column sorts and
+filters on the exact value and shows ``<field>_text``, the text the server wrote with
+:mod:`analytics.formatting` (``layouts.outreach_views.with_texts``)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,9 @@ from typing import Any
 from layouts.i18n import t
 
 
-def _num(
-    field: str, header: str, lang: str, fmt: str = "fmtInt", width: int = 120
-) -> dict[str, Any]:
-    call = f"{fmt}(params.value, '{lang}')"
-    if fmt.startswith("fmtDec"):
-        digits = fmt.removeprefix("fmtDec")
-        call = f"fmtDec(params.value, '{lang}', {digits})"
+def _num(field: str, header: str, width: int = 120) -> dict[str, Any]:
+    """A number column: sorts and filters on the exact value, shows ``<field>_text``."""
+    call = f"params.data['{field}_text']"
     return {
         "field": field,
         "headerName": header,
@@ -36,19 +33,19 @@ def _flag(field: str, header: str) -> dict[str, Any]:
 
 def priority_columns(lang: str) -> list[dict[str, Any]]:
     return [
-        _num("rank", "#", lang, width=70),
+        _num("rank", "#", width=70),
         _text("village_name", t("out.col.village", lang), 170, pinned="left"),
         _text("village_code", t("code", lang), 125),
-        _num("score", t("out.col.score", lang), lang, "fmtDec1", 90),
-        _num("uncovered", t("uncovered", lang), lang, width=130),
-        _num("gap_norm", t("out.col.gap_norm", lang), lang, "fmtDec2", 105),
-        _num("coverage_pct", t("coverage", lang), lang, "fmtPct", 105),
-        _num("coverage_norm", t("out.col.coverage_norm", lang), lang, "fmtDec2", 125),
-        _num("years_to_close", t("out.col.years", lang), lang, "fmtDec1", 130),
-        _num("pace_norm", t("out.col.pace_norm", lang), lang, "fmtDec2", 105),
+        _num("score", t("out.col.score", lang), 90),
+        _num("uncovered", t("uncovered", lang), width=130),
+        _num("gap_norm", t("out.col.gap_norm", lang), 105),
+        _num("coverage_pct", t("coverage", lang), 105),
+        _num("coverage_norm", t("out.col.coverage_norm", lang), 125),
+        _num("years_to_close", t("out.col.years", lang), 130),
+        _num("pace_norm", t("out.col.pace_norm", lang), 105),
         _text("last_event", t("out.col.last_event", lang), 130),
-        _num("months_since_event", t("out.col.months", lang), lang, "fmtDec1", 130),
-        _num("recency_norm", t("out.col.recency_norm", lang), lang, "fmtDec2", 125),
+        _num("months_since_event", t("out.col.months", lang), 130),
+        _num("recency_norm", t("out.col.recency_norm", lang), 125),
         _text("officers", t("out.officer", lang), 200),
         _text("explanation", t("out.col.explanation", lang), 420),
     ]
@@ -56,31 +53,31 @@ def priority_columns(lang: str) -> list[dict[str, Any]]:
 
 def plan_columns(lang: str) -> list[dict[str, Any]]:
     return [
-        _num("week", t("out.col.week", lang), lang, width=90),
+        _num("week", t("out.col.week", lang), width=90),
         _text("week_start", t("out.col.week_start", lang), 110),
         _text("officer", t("out.officer", lang), 220),
         _text("village_name", t("out.col.village", lang), 180),
         _text("village_code", t("code", lang), 125),
-        _num("visit", t("out.col.visit", lang), lang, width=110),
-        _num("priority_rank", t("rank", lang), lang, width=100),
-        _num("uncovered", t("uncovered", lang), lang, width=130),
-        _num("coverage_pct", t("coverage", lang), lang, "fmtPct", 105),
-        _num("expected_registrations", t("out.col.expected", lang), lang, "fmtDec1", 170),
+        _num("visit", t("out.col.visit", lang), width=110),
+        _num("priority_rank", t("rank", lang), width=100),
+        _num("uncovered", t("uncovered", lang), width=130),
+        _num("coverage_pct", t("coverage", lang), 105),
+        _num("expected_registrations", t("out.col.expected", lang), 170),
     ]
 
 
 def unassigned_columns(lang: str) -> list[dict[str, Any]]:
     return [
-        _num("priority_rank", t("rank", lang), lang, width=100),
+        _num("priority_rank", t("rank", lang), width=100),
         _text("village_name", t("out.col.village", lang), 170, pinned="left"),
         _text("village_code", t("code", lang), 125),
-        _num("score", t("out.col.score", lang), lang, "fmtDec1", 90),
-        _num("uncovered", t("uncovered", lang), lang, width=130),
-        _num("coverage_pct", t("coverage", lang), lang, "fmtPct", 105),
+        _num("score", t("out.col.score", lang), 90),
+        _num("uncovered", t("uncovered", lang), width=130),
+        _num("coverage_pct", t("coverage", lang), 105),
         _flag("high_priority", t("out.col.high", lang)),
         _text("proposed", t("out.col.proposed", lang), 220),
         _text("basis", t("out.col.basis", lang), 150),
-        _num("distance_km", t("out.col.distance", lang), lang, "fmtDec1", 110),
+        _num("distance_km", t("out.col.distance", lang), 110),
         _text("alternatives", t("out.col.alternatives", lang), 300),
     ]
 
@@ -96,13 +93,13 @@ def impact_columns(lang: str, per: str) -> list[dict[str, Any]]:
         ]
     return [
         *keys,
-        _num("n_events", t("out.col.events", lang), lang, width=95),
-        _num("n_villages", t("out.col.villages", lang), lang, width=85),
-        _num("before_mean", t("out.col.before", lang), lang, "fmtDec2", 145),
-        _num("after_mean", t("out.col.after", lang), lang, "fmtDec2", 145),
-        _num("did", t("out.col.did", lang), lang, "fmtDec2", 140),
-        _num("ci_low", t("out.col.ci_low", lang), lang, "fmtDec2", 125),
-        _num("ci_high", t("out.col.ci_high", lang), lang, "fmtDec2", 125),
-        _num("registrations_on_day", t("out.col.on_day", lang), lang, width=160),
+        _num("n_events", t("out.col.events", lang), width=95),
+        _num("n_villages", t("out.col.villages", lang), width=85),
+        _num("before_mean", t("out.col.before", lang), 145),
+        _num("after_mean", t("out.col.after", lang), 145),
+        _num("did", t("out.col.did", lang), 140),
+        _num("ci_low", t("out.col.ci_low", lang), 125),
+        _num("ci_high", t("out.col.ci_high", lang), 125),
+        _num("registrations_on_day", t("out.col.on_day", lang), width=160),
         _flag("small_sample", t("out.col.small", lang)),
     ]

@@ -14,10 +14,9 @@ from typing import Any
 
 import pandas as pd
 
-from analytics.errors import InputError
 from analytics.outreach.impact import ImpactResult, event_impact
-from analytics.outreach.intake import EVENT_COLUMNS
 from analytics.outreach.priority import PriorityWeights, village_rows_in
+from analytics.outreach.scope import plan_scope, stored_events, stored_officers
 from analytics.store import (
     AREAS_FILE,
     COVERAGE_FILE,
@@ -25,11 +24,10 @@ from analytics.store import (
     META_FILE,
     OFFICERS_FILE,
     WEEKLY_FILE,
-    StoreError,
 )
 from layouts.data_access import geo_url, geojson_bounds
 from layouts.figures import fit_view
-from layouts.outreach_views import OutreachPlan, outreach_plan
+from layouts.outreach_views import OutreachPlan
 
 IMPACT_WINDOW_WEEKS = 4
 
@@ -52,30 +50,8 @@ def _stamp(store: Any, *names: str) -> tuple[int, ...]:
     )
 
 
-def read_officers(store: Any) -> pd.DataFrame | None:
-    """The stored roster, or ``None`` when the build had no ``--roster``."""
-    try:
-        officers: pd.DataFrame = store.officers()
-    except StoreError:
-        return None
-    if "phone" not in officers.columns:
-        officers = officers.assign(phone=pd.Series(pd.NA, index=officers.index, dtype="string"))
-    return officers
-
-
-def read_events(store: Any) -> pd.DataFrame:
-    """The stored outreach events; an empty frame when the build had no ``--events``."""
-    try:
-        events: pd.DataFrame = store.events()
-    except StoreError:
-        return pd.DataFrame(
-            {
-                "event_date": pd.Series(dtype="datetime64[ns]"),
-                **{c: pd.Series(dtype="object") for c in EVENT_COLUMNS[1:3]},
-                **{c: pd.Series(dtype="int64") for c in EVENT_COLUMNS[3:]},
-            }
-        )
-    return events
+read_officers = stored_officers
+read_events = stored_events
 
 
 def read_outreach(store: Any) -> OutreachData | None:
@@ -131,34 +107,14 @@ def _plan(
     weights: PriorityWeights,
     start: pd.Timestamp,
 ) -> OutreachPlan:
-    from analytics.outreach.plan_job import scope_neighbours
-
-    data = read_outreach(store)
-    if data is None:
-        raise InputError("the store has no officer roster (cakupan build ... --roster FILE)")
-    scoped = data.officers
-    if polres:
-        scoped = scoped[scoped["polres"] == polres]
-    if polsek:
-        scoped = scoped[scoped["polsek"] == polsek]
-    # The villages of the scope's kecamatan, from the areas table (83,000 rows nationally,
-    # not the 16 million of coverage).
-    desa = data.areas.loc[data.areas["level"] == "desa", "area_code"].astype("str")
-    kecamatan = set(scoped["village_code"].str.slice(0, 8))
-    in_scope = set(desa[desa.str.slice(0, 8).isin(kecamatan)]) | set(scoped["village_code"])
-    return outreach_plan(
-        data.coverage,
-        data.areas,
-        data.officers,
-        data.events,
+    return plan_scope(
+        store,
         polres=polres or None,
         polsek=polsek or None,
         weeks=weeks,
-        capacity=capacity,
+        visits_per_week=capacity,
         weights=weights,
-        as_of=data.as_of,
         start=start,
-        neighbours=scope_neighbours(store, in_scope),
     )
 
 

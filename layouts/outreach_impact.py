@@ -7,32 +7,21 @@ not. No Dash.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import pandas as pd
 
+from analytics import formatting as fmt
 from analytics.outreach.impact import ImpactResult
 from layouts.i18n import fmt_int, t
+from layouts.outreach_views import with_texts
 
 
-def fmt_decimal(value: Any, lang: str, digits: int = 1) -> str:
-    """A decimal in the language's format (``1.234,5`` / ``1,234.5``); ``—`` if missing."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return t("unknown", lang)
-    text = f"{float(value):,.{digits}f}"
-    if lang == "id":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
+def _exact(value: Any) -> float | None:
+    return None if fmt.is_missing(value) else float(value)
 
 
-def _clean(value: Any, digits: int = 2) -> float | None:
-    if value is None or value is pd.NA or pd.isna(value):
-        return None
-    return round(float(value), digits)
-
-
-def group_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+def group_rows(frame: pd.DataFrame, lang: str = "id") -> list[dict[str, Any]]:
     """Rows of a per-officer or per-Polsek table (columns of ``impact.GROUP_COLUMNS``)."""
     rows = []
     for record in frame.to_dict("records"):
@@ -44,15 +33,15 @@ def group_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
         row.update(
             n_events=int(record["n_events"]),
             n_villages=int(record["n_villages"]),
-            before_mean=_clean(record["before_mean"]),
-            after_mean=_clean(record["after_mean"]),
-            did=_clean(record["did"]),
-            ci_low=_clean(record["ci_low"]),
-            ci_high=_clean(record["ci_high"]),
+            before_mean=_exact(record["before_mean"]),
+            after_mean=_exact(record["after_mean"]),
+            did=_exact(record["did"]),
+            ci_low=_exact(record["ci_low"]),
+            ci_high=_exact(record["ci_high"]),
             registrations_on_day=int(record["registrations_on_day"]),
             small_sample=bool(record["small_sample"]),
         )
-        rows.append(row)
+        rows.append(with_texts(row, lang))
     return rows
 
 
@@ -75,7 +64,7 @@ def impact_sentences(row: dict[str, Any] | None, weeks: int, scope: str, lang: s
         lang,
         scope=scope,
         k=weeks,
-        did=fmt_decimal(abs(did), lang),
+        did=fmt.decimal(abs(did), lang),
         direction=t("impact.more" if did >= 0 else "impact.less", lang),
         n=fmt_int(row["n_events"], lang),
         v=fmt_int(row["n_villages"], lang),
@@ -89,7 +78,7 @@ def impact_sentences(row: dict[str, Any] | None, weeks: int, scope: str, lang: s
             "impact.positive" if low > 0 else "impact.negative" if high < 0 else "impact.unclear"
         )
         out.append(
-            t("impact.interval", lang, low=fmt_decimal(low, lang), high=fmt_decimal(high, lang))
+            t("impact.interval", lang, low=fmt.decimal(low, lang), high=fmt.decimal(high, lang))
             + " "
             + t(verdict, lang)
         )

@@ -12,8 +12,10 @@ from typing import Any, Final
 
 import pandas as pd
 
+from analytics import formatting as fmt
+from analytics.formatting import markup_text
 from layouts import theme
-from layouts.i18n import fmt_int, fmt_pct, t
+from layouts.i18n import t
 
 #: Categorical colours of officers (Tableau 10 and Dark2 without greys); cycled when a
 #: Polres has more officers, the legend and hover name each one.
@@ -102,13 +104,18 @@ def _hover(v: pd.DataFrame, lang: str) -> list[str]:
     texts = []
     r: Any
     for r in v.itertuples(index=False):
-        officer = r.officers if isinstance(r.officers, str) else t("out.no_officer", lang)
+        officer = (
+            markup_text(r.officers) if isinstance(r.officers, str) else t("out.no_officer", lang)
+        )
         rank = "" if pd.isna(r.rank) else f"<br>{t('rank', lang)}: {int(r.rank)}"
-        score = "" if pd.isna(r.score) else f" · {t('out.col.score', lang)} {r.score * 100:.0f}"
+        score = (
+            "" if pd.isna(r.score) else f" · {t('out.col.score', lang)} {fmt.score(r.score, lang)}"
+        )
         texts.append(
-            f"<b>{r.village_name}</b> ({r.village_code})<br>{t('out.officer', lang)}: {officer}"
-            f"{rank}{score}<br>{t('uncovered', lang)}: {fmt_int(r.uncovered, lang)}"
-            f" · {t('coverage', lang)} {fmt_pct(r.coverage_pct, lang)}"
+            f"<b>{markup_text(r.village_name)}</b> ({markup_text(r.village_code)})<br>"
+            f"{t('out.officer', lang)}: {officer}"
+            f"{rank}{score}<br>{t('uncovered', lang)}: {fmt.count(r.uncovered, lang)}"
+            f" · {t('coverage', lang)} {fmt.percent(r.coverage_pct, lang)}"
         )
     return texts
 
@@ -132,7 +139,7 @@ def outreach_map_figure(
     top = villages[villages["rank"].notna() & (villages["rank"] <= top_n)]
     top_points = top.dropna(subset=["lon", "lat"])
     top_hover = [
-        f"<b>#{rank:.0f} {name}</b><br>{why}"
+        f"<b>#{fmt.count(rank, lang)} {markup_text(name)}</b><br>{markup_text(why)}"
         for rank, name, why in zip(
             top_points["rank"], top_points["village_name"], top_points["explanation"], strict=True
         )
@@ -214,7 +221,7 @@ def legend_items(
         items = [
             {
                 "colour": OFFICER_COLOURS[0],
-                "label": t("out.many_officers", lang, n=fmt_int(len(colours), lang)),
+                "label": t("out.many_officers", lang, n=fmt.count(len(colours), lang)),
                 "count": int(counts.sum()),
             }
         ]

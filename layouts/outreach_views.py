@@ -1,26 +1,21 @@
-"""The outreach page's views: the plan of a scope and the rows of its tables. No Dash.
+"""The outreach page's views: the rows of its tables. No Dash.
 
-:func:`outreach_plan` runs the analytics of :mod:`analytics.outreach` for one Polres or
-Polsek exactly as ``cakupan plan`` does (priority scaled within the scope's kecamatan,
-plan, conversion from past events); the other functions turn its frames into the plain
-rows the page's tables show. Everything takes frames and returns frames or lists.
+The plan itself comes from :func:`analytics.outreach.scope.plan_scope`, the function
+``cakupan plan`` uses too; these functions turn its frames into the plain rows the page's
+tables show, each number beside its text from :mod:`analytics.formatting`.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any, Final
 
 import pandas as pd
 
-from analytics.outreach.plan import Plan, build_plan, estimate_conversion, scope_officers
-from analytics.outreach.priority import (
-    FACTORS,
-    PriorityWeights,
-    village_priority,
-    village_rows_in,
-)
+from analytics import formatting as fmt
+from analytics.outreach.plan import Plan
+from analytics.outreach.priority import FACTORS, PriorityWeights
+from analytics.outreach.scope import ScopePlan
 
 WEEK_CHOICES: Final = (4, 8)
 CAPACITY_RANGE: Final = (1, 10)
@@ -28,13 +23,8 @@ DEFAULT_WEEKS: Final = 4
 DEFAULT_CAPACITY: Final = 2
 
 
-@dataclass(frozen=True)
-class OutreachPlan:
-    """The ranking of the scope's villages, the plan, and who covers which village."""
-
-    priority: pd.DataFrame
-    plan: Plan
-    village_officers: pd.DataFrame  # village_code, nrp (lowest), officers ("Name (NRP)"; ...)
+#: The plan of a scope as :func:`analytics.outreach.scope.plan_scope` computes it.
+OutreachPlan = ScopePlan
 
 
 def polres_options(officers: pd.DataFrame) -> list[str]:
@@ -58,75 +48,54 @@ def weights_from(values: list[float | None]) -> tuple[PriorityWeights, bool]:
         return PriorityWeights(), False
 
 
-def village_officers(officers: pd.DataFrame) -> pd.DataFrame:
-    """One row per village with an officer: the lowest NRP (for the colour) and all names."""
-    if officers.empty:
-        return pd.DataFrame(columns=["village_code", "nrp", "officers"])
-    labelled = officers.sort_values(["village_code", "nrp"]).assign(
-        label=lambda d: d["name"].astype(str) + " (" + d["nrp"].astype(str) + ")"
-    )
-    grouped = labelled.groupby("village_code", sort=True)
-    return pd.DataFrame(
-        {"nrp": grouped["nrp"].first(), "officers": grouped["label"].agg("; ".join)}
-    ).reset_index()
-
-
-def outreach_plan(
-    coverage: pd.DataFrame,
-    areas: pd.DataFrame,
-    officers: pd.DataFrame,
-    events: pd.DataFrame,
-    *,
-    polres: str | None,
-    polsek: str | None,
-    weeks: int,
-    capacity: int,
-    weights: PriorityWeights,
-    as_of: pd.Timestamp,
-    start: pd.Timestamp,
-    neighbours: pd.DataFrame | None,
-) -> OutreachPlan:
-    """Rank the villages of the scope and plan the visits of its officers.
-
-    The scope is every village of the kecamatan where the officers of ``polres``/``polsek``
-    work (the rule of ``cakupan plan``); ``as_of`` is the date of the data, ``start`` the
-    Monday the plan starts. Raises InputError when the scope has no officer.
-    """
-    scoped = scope_officers(officers, polres, polsek)
-    kecamatan = set(scoped["village_code"].str.slice(0, 8))
-    priority = village_priority(village_rows_in(coverage, kecamatan), events, as_of, weights)
-    points = areas.loc[areas["level"] == "desa", ["area_code", "lon", "lat"]].rename(
-        columns={"area_code": "village_code"}
-    )
-    plan = build_plan(
-        priority,
-        officers,
-        polres=polres,
-        polsek=polsek,
-        weeks=weeks,
-        visits_per_week=capacity,
-        start=start,
-        conversion=estimate_conversion(events),
-        neighbours=neighbours,
-        points=points,
-    )
-    codes = set(priority["village_code"]) | set(scoped["village_code"])
-    covering = village_officers(officers[officers["village_code"].isin(codes)])
-    return OutreachPlan(priority, plan, covering)
-
-
-def _num(value: Any, digits: int) -> float | None:
-    """A JSON-safe rounded number (None for missing)."""
-    if value is None or value is pd.NA or pd.isna(value):
+def _num(value: Any) -> float | None:
+    """A JSON-safe exact number (None for missing): the table sorts and filters on it and
+    shows ``<field>_text``, written by :mod:`analytics.formatting` from the same value."""
+    if fmt.is_missing(value):
         return None
-    number = float(value)
-    if math.isinf(number):
-        return None
-    return round(number) if digits == 0 else round(number, digits)
+    return float(value)
+
+
+def _dec(digits: int) -> Callable[[Any, str], str]:
+    return lambda value, lang: fmt.number(value, lang, digits)
+
+
+#: How each number column of the outreach tables is written (analytics.formatting).
+NUMBER_FORMATS: Final[dict[str, Callable[[Any, str], str]]] = {
+    "rank": fmt.count,
+    "week": fmt.count,
+    "visit": fmt.count,
+    "priority_rank": fmt.count,
+    "uncovered": fmt.count,
+    "n_events": fmt.count,
+    "n_villages": fmt.count,
+    "registrations_on_day": fmt.count,
+    "score": _dec(fmt.SCORE_DIGITS),  # already on 0-100 in the rows
+    "coverage_pct": fmt.percent,
+    "years_to_close": _dec(1),
+    "months_since_event": _dec(1),
+    "distance_km": _dec(1),
+    "expected_registrations": fmt.decimal,
+    "gap_norm": _dec(2),
+    "coverage_norm": _dec(2),
+    "pace_norm": _dec(2),
+    "recency_norm": _dec(2),
+    "before_mean": _dec(2),
+    "after_mean": _dec(2),
+    "did": _dec(2),
+    "ci_low": _dec(2),
+    "ci_high": _dec(2),
+}
+
+
+def with_texts(row: dict[str, Any], lang: str) -> dict[str, Any]:
+    """``row`` plus ``<field>_text`` for each of its number columns."""
+    texts = {f"{k}_text": NUMBER_FORMATS[k](v, lang) for k, v in row.items() if k in NUMBER_FORMATS}
+    return {**row, **texts}
 
 
 def _date(value: Any) -> str:
-    return "" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%d/%m/%Y")
+    return fmt.day(value, "id")
 
 
 def _priority_row(r: Any) -> dict[str, Any]:
@@ -134,22 +103,22 @@ def _priority_row(r: Any) -> dict[str, Any]:
         "rank": int(r.rank),
         "village_name": str(r.village_name),
         "village_code": str(r.village_code),
-        "score": _num(r.score * 100, 1),
-        "uncovered": _num(r.uncovered, 0),
-        "gap_norm": _num(r.gap_norm, 2),
-        "coverage_pct": _num(r.coverage_pct, 1),
-        "coverage_norm": _num(r.coverage_norm, 2),
-        "years_to_close": _num(r.years_to_close, 1),
-        "pace_norm": _num(r.pace_norm, 2),
+        "score": _num(r.score * 100),
+        "uncovered": _num(r.uncovered),
+        "gap_norm": _num(r.gap_norm),
+        "coverage_pct": _num(r.coverage_pct),
+        "coverage_norm": _num(r.coverage_norm),
+        "years_to_close": _num(r.years_to_close),
+        "pace_norm": _num(r.pace_norm),
         "last_event": _date(r.last_event),
-        "months_since_event": _num(r.months_since_event, 1),
-        "recency_norm": _num(r.recency_norm, 2),
+        "months_since_event": _num(r.months_since_event),
+        "recency_norm": _num(r.recency_norm),
         "officers": r.officers if isinstance(r.officers, str) else "",
         "explanation": str(r.explanation),
     }
 
 
-def priority_rows(result: OutreachPlan) -> list[dict[str, Any]]:
+def priority_rows(result: OutreachPlan, lang: str = "id") -> list[dict[str, Any]]:
     """The ranking with each factor raw and scaled (0..1), the officers and the explanation."""
     merged = result.priority.merge(
         result.village_officers[["village_code", "officers"]],
@@ -157,7 +126,7 @@ def priority_rows(result: OutreachPlan) -> list[dict[str, Any]]:
         how="left",
         validate="one_to_one",
     )
-    return [_priority_row(r) for r in merged.itertuples(index=False)]
+    return [with_texts(_priority_row(r), lang) for r in merged.itertuples(index=False)]
 
 
 def _visit_row(v: Any) -> dict[str, Any]:
@@ -170,21 +139,23 @@ def _visit_row(v: Any) -> dict[str, Any]:
         "village_code": str(v.village_code),
         "visit": int(v.visit),
         "priority_rank": None if pd.isna(v.priority_rank) else int(v.priority_rank),
-        "uncovered": _num(v.uncovered, 0),
-        "coverage_pct": _num(v.coverage_pct, 1),
-        "expected_registrations": _num(v.expected_registrations, 2),
+        "uncovered": _num(v.uncovered),
+        "coverage_pct": _num(v.coverage_pct),
+        "expected_registrations": _num(v.expected_registrations),
     }
 
 
-def schedule_rows(plan: Plan) -> list[dict[str, Any]]:
+def schedule_rows(plan: Plan, lang: str = "id") -> list[dict[str, Any]]:
     """The schedule: week, its Monday, officer, village, visit number, expected registrations."""
-    return [_visit_row(v) for v in plan.schedule.itertuples(index=False)]
+    return [with_texts(_visit_row(v), lang) for v in plan.schedule.itertuples(index=False)]
 
 
 BASIS: Final = ("adjacent", "distance", "capacity")
 
 
-def unassigned_rows(plan: Plan, basis_labels: dict[str, str]) -> list[dict[str, Any]]:
+def unassigned_rows(
+    plan: Plan, basis_labels: dict[str, str], lang: str = "id"
+) -> list[dict[str, Any]]:
     """Villages without an officer, in priority order, with the proposed officer."""
     rows = []
     u: Any
@@ -192,22 +163,21 @@ def unassigned_rows(plan: Plan, basis_labels: dict[str, str]) -> list[dict[str, 
         proposed = (
             f"{u.proposed_name} ({u.proposed_nrp})" if isinstance(u.proposed_name, str) else ""
         )
-        rows.append(
-            {
-                "priority_rank": int(u.priority_rank),
-                "village_name": str(u.village_name),
-                "village_code": str(u.village_code),
-                "score": _num(u.score * 100, 1),
-                "uncovered": _num(u.uncovered, 0),
-                "coverage_pct": _num(u.coverage_pct, 1),
-                "high_priority": bool(u.high_priority),
-                "proposed": proposed,
-                "basis": basis_labels.get(u.basis, "") if isinstance(u.basis, str) else "",
-                "distance_km": _num(u.distance_km, 1),
-                "alternatives": u.alternatives if isinstance(u.alternatives, str) else "",
-                "explanation": str(u.explanation),
-            }
-        )
+        row = {
+            "priority_rank": int(u.priority_rank),
+            "village_name": str(u.village_name),
+            "village_code": str(u.village_code),
+            "score": _num(u.score * 100),
+            "uncovered": _num(u.uncovered),
+            "coverage_pct": _num(u.coverage_pct),
+            "high_priority": bool(u.high_priority),
+            "proposed": proposed,
+            "basis": basis_labels.get(u.basis, "") if isinstance(u.basis, str) else "",
+            "distance_km": _num(u.distance_km),
+            "alternatives": u.alternatives if isinstance(u.alternatives, str) else "",
+            "explanation": str(u.explanation),
+        }
+        rows.append(with_texts(row, lang))
     return rows
 
 
@@ -225,5 +195,5 @@ def plan_totals(plan: Plan) -> dict[str, Any]:
 
 
 def normalised_weights(weights: PriorityWeights) -> dict[str, float]:
-    """The weights as they are applied (summing to 1), rounded for display."""
-    return {f: round(weights.as_dict()[f], 2) for f in FACTORS}
+    """The weights as they are applied (summing to 1), formatted where shown."""
+    return {f: weights.as_dict()[f] for f in FACTORS}

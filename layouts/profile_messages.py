@@ -18,8 +18,8 @@ PROFILE_MESSAGES: Final[dict[str, dict[str, str]]] = {
     },
     "profile.trend": {"id": "Tren dan proyeksi", "en": "Trend and projection"},
     "profile.pace": {
-        "id": "Laju 12 bulan: {pace} pp/bulan.",
-        "en": "12-month pace: {pace} pp/month.",
+        "id": "Laju 12 bulan: {pace}.",
+        "en": "12-month pace: {pace}.",
     },
     "profile.pace_unknown": {
         "id": "Laju 12 bulan tidak dapat dihitung (kurang dari 3 bulan dengan angka cakupan).",

@@ -18,6 +18,7 @@ import dash
 import pandas as pd
 from dash import dcc, html
 
+from analytics import formatting
 from analytics.access import AccessDenied
 from analytics.codes import level_of
 from analytics.profile import (
@@ -176,7 +177,7 @@ def projection_sentence(profile: VillageProfile, lang: str) -> str:
     pace = (
         t("profile.pace_unknown", lang)
         if profile.pace_pp_per_month is None
-        else t("profile.pace", lang, pace=fmt_pp(profile.pace_pp_per_month, lang, 2)[:-3])
+        else t("profile.pace", lang, pace=formatting.pp_per_month(profile.pace_pp_per_month, lang))
     )
     current = profile.current.get("coverage_pct")
     if current is None or pd.isna(current):
@@ -184,10 +185,15 @@ def projection_sentence(profile: VillageProfile, lang: str) -> str:
     elif profile.projected is None:
         when = t("profile.not_reached", lang, target=target)
     elif current >= profile.target_pct:
-        when = t("profile.reached", lang, target=target, month=fmt_month(profile.month, lang, True))
+        when = t(
+            "profile.reached", lang, target=target, month=fmt_month(profile.month, lang, long=True)
+        )
     else:
         when = t(
-            "profile.projected", lang, target=target, month=fmt_month(profile.projected, lang, True)
+            "profile.projected",
+            lang,
+            target=target,
+            month=fmt_month(profile.projected, lang, long=True),
         )
     return f"{pace} {when}"
 
@@ -227,7 +233,7 @@ def officer_block(profile: VillageProfile, lang: str, *, outreach: bool, roster:
                 t(
                     "profile.last_event",
                     lang,
-                    date=_date(event.date, lang),
+                    date=formatting.day(event.date, lang),
                     attendees=fmt_int(event.attendees, lang),
                     registrations=fmt_int(event.registrations, lang),
                     events=fmt_int(profile.events, lang),
@@ -235,12 +241,6 @@ def officer_block(profile: VillageProfile, lang: str, *, outreach: bool, roster:
             )
         )
     return out
-
-
-def _date(stamp: pd.Timestamp, lang: str) -> str:
-    from babel.dates import format_date
-
-    return str(format_date(pd.Timestamp(stamp).date(), "d MMM y", locale=lang))
 
 
 def note_lines(profile: VillageProfile, lang: str) -> list[str]:

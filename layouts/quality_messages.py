@@ -34,6 +34,13 @@ _FIX: Final[dict[str, tuple[str, str]]] = {
         "KPJ dan NIK kosong: isi salah satu agar peserta dapat dihitung",
         "KPJ and NIK are both empty: fill in one so the member can be counted",
     ),
+    "invalid_identity": (
+        "KPJ/NIK rusak (notasi ilmiah seperti 3,47E+15, angka desimal, sel angka, atau NIK "
+        "bukan 16 digit): format kolom sebagai Teks di Excel dan salin ulang dari sumbernya",
+        "KPJ/NIK damaged (scientific notation like 3.47E+15, a decimal part, a numeric cell, "
+        "or a NIK that is not 16 digits): format the column as Text in Excel and copy it "
+        "again from the source",
+    ),
     "missing_registration_date": (
         "Tanggal kepesertaan kosong: isi tanggal mulai kepesertaan",
         "Registration date is empty: fill in the membership start date",
@@ -119,6 +126,7 @@ _FIX: Final[dict[str, tuple[str, str]]] = {
 }
 
 _REASON: Final[dict[str, tuple[str, str]]] = {
+    "invalid_identity": ("KPJ/NIK rusak", "damaged KPJ/NIK"),
     "invalid_end_date": ("tanggal nonaktif tidak sah", "invalid end date"),
     "workforce_rejected.invalid_code": ("kode desa tidak terbaca", "unreadable village code"),
     "workforce_rejected.unknown_code": ("kode desa tidak dikenal", "unknown village code"),
@@ -158,6 +166,7 @@ _PAGE: Final[dict[str, tuple[str, str]]] = {
     "rows.list": ("Daftar", "List"),
     "rows.source_row": ("Baris", "Row"),
     "rows.fix": ("Yang perlu diperbaiki", "What to fix"),
+    "rows.offending": ("Nilai bermasalah", "Offending value"),
     "rows.location": ("Lokasi di berkas", "Location in the file"),
     "rows.detail": ("Nilai lain", "Other values"),
     "rows.kind.unmatched": ("Kepesertaan: tidak cocok", "Registry: unmatched"),
@@ -178,6 +187,19 @@ _PAGE: Final[dict[str, tuple[str, str]]] = {
         "{registrations} registrations, {first} to {last}",
     ),
     "rec.none": ("(tidak ada)", "(none)"),
+    "loss.title": (
+        "Peringatan: {file} kehilangan {share} barisnya",
+        "Warning: {file} loses {share} of its rows",
+    ),
+    "loss.body": (
+        "{lost} dari {rows} baris tidak cocok atau ditolak (batas {limit}). Alasan terbanyak:",
+        "{lost} of {rows} rows are unmatched or rejected (limit {limit}). Largest reasons:",
+    ),
+    "loss.examples": ("contoh", "e.g."),
+    "loss.fix": (
+        "Perbaiki berkas sumber (lihat baris yang perlu diperbaiki di bawah) lalu bangun ulang.",
+        "Fix the source file (see the rows to fix below), then rebuild.",
+    ),
 }
 
 

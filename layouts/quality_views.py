@@ -8,6 +8,7 @@ from typing import Any, Final
 import pandas as pd
 
 from analytics.codes import normalize_village_code
+from analytics.intake_loss import LOSS_WARN_SHARE, file_losses
 from analytics.store import ROW_REPORT_FILES
 from analytics.tables_export import Column
 from layouts.i18n import fmt_int, fmt_month, fmt_pct, t
@@ -113,6 +114,37 @@ def flagged_villages(quality: pd.DataFrame, names: dict[str, str], lang: str) ->
     ]
 
 
+def loss_warnings(reconciliation: dict[str, Any], lang: str) -> list[dict[str, Any]]:
+    """One warning per registry file losing more than 5 % of its rows: a title, a sentence
+    and its largest reasons (label, count, examples), in ``lang``."""
+    warnings = []
+    for loss in file_losses(reconciliation):
+        share = fmt_pct(100 * loss.share, lang, 1)
+        warnings.append(
+            {
+                "file": loss.file,
+                "title": t("quality.loss.title", lang, file=loss.file, share=share),
+                "body": t(
+                    "quality.loss.body",
+                    lang,
+                    lost=fmt_int(loss.lost, lang),
+                    rows=fmt_int(loss.rows_in, lang),
+                    limit=fmt_pct(100 * LOSS_WARN_SHARE, lang, 0),
+                ),
+                "reasons": [
+                    {
+                        "reason": reason,
+                        "label": reason_label("rejected", reason, lang),
+                        "count": fmt_int(count, lang),
+                        "examples": "; ".join(examples),
+                    }
+                    for reason, count, examples in loss.top_reasons
+                ],
+            }
+        )
+    return warnings
+
+
 # --- rows to fix: the unmatched and rejected rows of every input ------------------------
 
 #: Row lists shown, in order: registry unmatched/rejected, then the optional inputs.
@@ -124,13 +156,16 @@ ROW_COLUMNS: Final = (
     ("source_row", "quality.rows.source_row", "int"),
     ("reason_text", "reasons", "text"),
     ("fix", "quality.rows.fix", "text"),
+    ("offending_value", "quality.rows.offending", "text"),
     ("location", "quality.rows.location", "text"),
     ("kabupaten", "level.kabupaten", "text"),
     ("detail", "quality.rows.detail", "text"),
 )
 #: Columns of a list that say where the row is, and the other values worth showing.
 _LOCATION: Final = ("village_code_raw", "desa", "kecamatan")
-_SKIP: Final = frozenset({"source_file", "source_row", "reason", "kabupaten", *_LOCATION})
+_SKIP: Final = frozenset(
+    {"source_file", "source_row", "reason", "kabupaten", "offending_value", *_LOCATION}
+)
 
 
 def list_kind(name: str) -> str:
@@ -162,6 +197,11 @@ def _kabupaten(row: dict[str, str], names: dict[str, str]) -> str:
     return names.get(code[:5], "") if isinstance(code, str) else ""
 
 
+def _present(value: object) -> str:
+    """A cell's text, empty for a missing value."""
+    return "" if value is None or str(value) in ("", "nan", "<NA>") else str(value)
+
+
 def rows_to_fix(lists: dict[str, pd.DataFrame], names: dict[str, str], lang: str) -> pd.DataFrame:
     """One table of every row of ``lists`` (``ROW_LISTS`` name -> the store's CSV, all
     text): list, file, row, reason, the sentence saying what to fix, the location written
@@ -186,6 +226,7 @@ def rows_to_fix(lists: dict[str, pd.DataFrame], names: dict[str, str], lang: str
                     "reason": reason,
                     "reason_text": reason_label(kind, reason, lang),
                     "fix": fix_text(kind, reason, lang),
+                    "offending_value": _present(row.get("offending_value")),
                     "location": " · ".join(row[c] for c in _LOCATION if row.get(c)),
                     "kabupaten": _kabupaten(row, names),
                     "detail": "; ".join(

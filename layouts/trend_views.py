@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.codes import LEVEL_CODE_LENGTH, Level, child_level, level_of
+from analytics.formatting import markup_text
 from analytics.indicators import area_series, sub_area_series
 from analytics.trends import combined_coverage, lowest_latest, pace_per_month, projected_month
 from layouts.figures import small_multiples, trend_figure
@@ -141,7 +142,8 @@ def trend_main(
     fig = trend_figure(lines, target_pct, projections, lang)
     # the target line's label with the target's own precision (52,15%, not 52,2%)
     fig.update_annotations(text=f"{t('target', lang)} {fmt_target(target_pct, lang)}")
-    fig.update_layout(title_text=f"{t('trend.title', lang)}: {area_label(area, names, lang)}")
+    title = f"{t('trend.title', lang)}: {markup_text(area_label(area, names, lang))}"
+    fig.update_layout(title_text=title)
     return fig
 
 

@@ -1,12 +1,12 @@
-"""The admin's input set for the intake page: kept uploads, the selection manifest, the
-dry run and the background rebuild (no Dash here; the page module is thin glue).
+"""The admin's input set for the intake page: kept uploads and the selection manifest
+(no Dash here; the page module is thin glue).
 
 Uploads are content-addressed by :func:`analytics.io.upload_checks.accept_upload`
 (``uploads/<kind>/<sha256>.<ext>``), so the same bytes uploaded twice are kept once. The
 original file names, and which files the next build uses, live in a small JSON manifest
-``uploads/manifest.json`` written atomically. A dry run and a rebuild read the selected
-files through a temporary folder of links named after the original files, so the
-reconciliation names the files the admin knows.
+``uploads/manifest.json`` written atomically. The dry run and the commit are in
+:mod:`layouts.upload_build`; they read the selected files through a temporary folder of
+links named after the original files, so the reconciliation names the files the admin knows.
 """
 
 from __future__ import annotations
@@ -16,10 +16,7 @@ import binascii
 import json
 import os
 import re
-import shutil
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,7 +24,13 @@ from typing import Any, Final
 
 from analytics.errors import InputError
 from analytics.io.safe_zip import safe_extract
-from analytics.io.upload_checks import KINDS, SavedUpload, accept_upload, check_content
+from analytics.io.upload_checks import (
+    KINDS,
+    SavedUpload,
+    accept_upload,
+    check_content,
+    check_table,
+)
 from analytics.settings import Settings
 
 MANIFEST: Final = "manifest.json"
@@ -37,19 +40,6 @@ MULTIPLE: Final = frozenset({"registry"})
 REQUIRED: Final = ("registry", "workforce", "boundaries")
 _STORED_NAME: Final = re.compile(r"^[0-9a-f]{64}\.[a-z]{3,8}$")
 _UNSAFE_CHARS: Final = re.compile(r"[^\w.\- ]+")
-#: Steps of ``build_store`` in order, for one overall progress figure.
-BUILD_STEPS: Final = (
-    "boundaries",
-    "registries",
-    "workforce",
-    "count",
-    "geometry",
-    "coverage",
-    "outreach",
-    "write",
-)
-
-Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
@@ -115,13 +105,18 @@ def read_manifest(uploads_dir: Path) -> dict[str, Any]:
         data = {}
     names = data.get("names") if isinstance(data.get("names"), dict) else {}
     selected = data.get("selected") if isinstance(data.get("selected"), dict) else {}
-    return {"names": dict(names), "selected": {k: list(selected.get(k, [])) for k in KINDS}}
+    committed = data.get("committed") if isinstance(data.get("committed"), dict) else {}
+    return {
+        "names": dict(names),
+        "selected": {k: list(selected.get(k, [])) for k in KINDS},
+        "committed": {k: list(committed.get(k, [])) for k in KINDS},
+    }
 
 
 def write_manifest(uploads_dir: Path, manifest: dict[str, Any]) -> None:
     """Replace the manifest atomically (a reader never sees half a file)."""
-    uploads_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=uploads_dir, prefix=".manifest-")
+    uploads_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=uploads_dir, prefix=".manifest-")  # mode 0600
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(manifest, fh, ensure_ascii=False, indent=1, sort_keys=True)
@@ -140,7 +135,7 @@ def with_upload(manifest: dict[str, Any], saved: SavedUpload) -> dict[str, Any]:
     names = {**manifest["names"], f"{saved.kind}/{file}": Path(saved.original_name).name[:200]}
     current = list(manifest["selected"].get(saved.kind, []))
     chosen = [*current, file] if saved.kind in MULTIPLE else [file]
-    return {"names": names, "selected": {**manifest["selected"], saved.kind: chosen}}
+    return {**manifest, "names": names, "selected": {**manifest["selected"], saved.kind: chosen}}
 
 
 def with_selection(manifest: dict[str, Any], kind: str, files: list[str]) -> dict[str, Any]:
@@ -154,7 +149,7 @@ def with_selection(manifest: dict[str, Any], kind: str, files: list[str]) -> dic
 def without_file(manifest: dict[str, Any], kind: str, file: str) -> dict[str, Any]:
     names = {k: v for k, v in manifest["names"].items() if k != f"{kind}/{file}"}
     chosen = [f for f in manifest["selected"].get(kind, []) if f != file]
-    return {"names": names, "selected": {**manifest["selected"], kind: chosen}}
+    return {**manifest, "names": names, "selected": {**manifest["selected"], kind: chosen}}
 
 
 # --- uploads on disk -----------------------------------------------------------------------
@@ -163,8 +158,9 @@ def without_file(manifest: dict[str, Any], kind: str, file: str) -> dict[str, An
 def keep_upload(name: str, data: bytes, kind: str, settings: Settings) -> SavedUpload:
     """Check ``data`` (type, size, encoding; a zip's every entry) and keep it; updates the
     manifest. Raises :class:`InputError` having written nothing."""
-    max_bytes = settings.max_upload_mb * 1024 * 1024
+    max_bytes = settings.max_upload_bytes
     suffix = check_content(name, data, kind, max_bytes)
+    check_table(Path(name).name, data, suffix)  # the build's reader: any encoding it reads
     if suffix == ".zip":  # traversal, links, bombs: refused before the file is kept
         with tempfile.TemporaryDirectory(prefix="cakupan-zipcheck-") as tmp:
             source = Path(tmp) / "upload.zip"
@@ -225,106 +221,9 @@ def stored_files(uploads_dir: Path) -> dict[str, list[StoredFile]]:
     return out
 
 
-def _display_name(name: str, stored: Path) -> str:
+def display_name(name: str, stored: Path) -> str:
     stem = _UNSAFE_CHARS.sub("_", Path(name).stem).strip(" .") or stored.stem[:12]
     return f"{stem[:100]}{stored.suffix}"
-
-
-@contextmanager
-def staged_inputs(uploads_dir: Path) -> Iterator[InputSet]:
-    """The selected files as links named after the original files, in a temporary folder
-    removed afterwards (one subfolder per file: two files may share a name)."""
-    files = stored_files(uploads_dir)
-    work = Path(tempfile.mkdtemp(prefix="cakupan-intake-"))
-    try:
-        linked: dict[str, list[Path]] = {}
-        n = 0
-        for kind in KIND_ORDER:
-            for f in (f for f in files[kind] if f.selected):
-                source = uploads_dir / kind / f.file
-                target = work / str(n) / _display_name(f.name, source)
-                target.parent.mkdir()
-                target.symlink_to(source.resolve())
-                linked.setdefault(kind, []).append(target)
-                n += 1
-        one = lambda kind: (linked.get(kind) or [None])[-1]  # noqa: E731 - tiny accessor
-        yield InputSet(
-            registries=tuple(linked.get("registry", [])),
-            workforce=one("workforce"),
-            boundaries=one("boundaries"),
-            roster=one("roster"),
-            events=one("events"),
-        )
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-
-
-# --- dry run and rebuild -------------------------------------------------------------------
-
-
-def _require_complete(inputs: InputSet) -> None:
-    if inputs.missing():
-        raise InputError(f"select a file of each kind first: {', '.join(inputs.missing())}")
-
-
-def dry_run(uploads_dir: Path, settings: Settings) -> dict[str, Any]:
-    """The reconciliation of the selected registries (and workforce) against the selected
-    boundaries, as a build would count it; nothing is written anywhere."""
-    from analytics.intake import ingest_registries
-    from analytics.io.boundaries import read_villages
-    from analytics.workforce_intake import ingest_workforce
-
-    with staged_inputs(uploads_dir) as inputs:
-        if inputs.boundaries is None or not inputs.registries:
-            _require_complete(inputs)
-        assert inputs.boundaries is not None  # for the type checker; checked above
-        villages = read_villages(inputs.boundaries)
-        intake = ingest_registries(list(inputs.registries), villages, settings.require_hmac_key())
-        rec = dict(intake.reconciliation)
-        if inputs.workforce is not None:
-            rec["workforce"] = ingest_workforce(inputs.workforce, villages).reconciliation
-    return rec
-
-
-def rebuild_store(uploads_dir: Path, settings: Settings, progress: Progress) -> dict[str, Any]:
-    """Build the store at ``settings.store_dir`` from the selected files (published
-    atomically by the pipeline) and return the summary shown to the admin."""
-    from analytics.pipeline import BuildInputs, build_store
-
-    with staged_inputs(uploads_dir) as inputs:
-        _require_complete(inputs)
-        assert inputs.boundaries is not None and inputs.workforce is not None
-        result = build_store(
-            BuildInputs(
-                boundaries=inputs.boundaries,
-                registries=inputs.registries,
-                workforce=inputs.workforce,
-                out=settings.store_dir,
-                roster=inputs.roster,
-                events=inputs.events,
-            ),
-            settings,
-            overall_progress(progress),
-        )
-    rec = result.reconciliation
-    return {k: rec.get(k, 0) for k in ("rows_in", "matched", "unmatched", "rejected", "duplicates")}
-
-
-def overall_progress(report: Progress) -> Progress:
-    """A build's per-step progress as one figure out of ``len(BUILD_STEPS) * 10``; inner
-    steps of the intake (``read``, ``deduplicate``) count within the current step."""
-    at = {"index": 0}
-    total = len(BUILD_STEPS) * 10
-
-    def progress(step: str, done: int, steps: int) -> None:
-        if step in BUILD_STEPS:
-            at["index"] = BUILD_STEPS.index(step)
-            part = int(10 * done / steps) if steps else 0
-            report(step, at["index"] * 10 + part, total)
-        else:
-            report(BUILD_STEPS[at["index"]], at["index"] * 10, total)
-
-    return progress
 
 
 def human_size(size: int) -> str:

@@ -189,6 +189,7 @@ def reconciliation() -> dict[str, object]:
         "rejected": 2,
         "duplicates": 1,
         "reasons": {"unknown_code": 2, "ambiguous_name": 1, "no_identity": 2},
+        "examples": {"unknown_code": ["99.09.99.9999"], "ambiguous_name": ["Sumberrejo"]},
     }
     file_b = {
         "rows_in": 10,
@@ -266,9 +267,9 @@ def write_store(root: Path, *, demo: bool = True) -> Path:
     (root / "reconciliation.json").write_text(json.dumps(reconciliation()), encoding="utf-8")
     unmatched = (
         "source_file,source_row,reason,village_code_raw,desa,kecamatan,kabupaten,"
-        "segment,registered_on_raw\n"
+        "segment,registered_on_raw,offending_value\n"
     )
-    unmatched += "registry_a.csv,5,unknown_code,99.09.01.2001,,,,BPU,2023-02-01\n"
+    unmatched += "registry_a.csv,5,unknown_code,99.09.01.2001,,,,BPU,2023-02-01,99.09.01.2001\n"
     (root / "unmatched.csv").write_text("\ufeff" + unmatched, encoding="utf-8")
     (root / "rejected.csv").write_text(
         "\ufeffsource_file,source_row,reason\nregistry_a.csv,7,no_identity\n", encoding="utf-8"

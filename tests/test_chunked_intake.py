@@ -17,10 +17,12 @@ import geopandas as gpd
 import openpyxl
 import pandas as pd
 import pytest
+import python_calamine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import analytics.intake
+import analytics.io.tables
 from analytics.intake import IntakeResult, ingest_registries
 from analytics.io.tables import Table, inspect_table, read_table_chunks
 from tests.test_intake import KEY, make_villages
@@ -150,7 +152,12 @@ def test_xlsx_in_chunks_of_three_rows(
     assert chunks == [[3, 5], [6, 7, 8], [10], [12, 13]]
     assert_same_intake(chunked, whole)
     assert chunked.memberships["source_row"].tolist() == [3, 5, 6]
-    assert _outcomes(chunked.rejected) == [(8, "no_identity"), (10, "invalid_registration_date")]
+    # Row 8's only identifier is a numeric cell: there, but not an identity.
+    assert _outcomes(chunked.rejected) == [
+        (8, "invalid_identity"),
+        (10, "invalid_registration_date"),
+    ]
+    assert chunked.rejected["offending_value"].tolist() == ["KPJ (numeric cell)", "31/02/2023"]
     assert _outcomes(chunked.unmatched) == [(12, "unknown_name")]
     pairs = chunked.duplicates[["source_row", "first_row"]].to_numpy().tolist()
     assert pairs == [[7, 3], [13, 5]]
@@ -170,19 +177,20 @@ def test_abandoned_xlsx_chunks_close_the_workbook(
     path = tmp_path / "r.xlsx"
     book.save(path)
     opened: list[Any] = []
-    real_open = openpyxl.load_workbook
+    real_open = analytics.io.tables.open_workbook
 
     def tracked(*args: Any, **kwargs: Any) -> Any:
         opened.append(real_open(*args, **kwargs))
         return opened[-1]
 
-    monkeypatch.setattr(openpyxl, "load_workbook", tracked)
+    monkeypatch.setattr(analytics.io.tables, "open_workbook", tracked)
     chunks = read_table_chunks(path, lambda s: {"kpj": "KPJ"}, chunk_rows=2)
     assert next(chunks).source_row.tolist() == [2, 3]
     chunks.close()  # abandoned after one chunk
-    assert len(opened) == 1
-    # openpyxl's read-only workbook closes its archive on close(): the file handle is gone.
-    assert opened[0]._archive.fp is None
+    assert len(opened) == 1  # opened once for the header and the rows
+    # calamine's workbook is closed: asking it for a sheet again fails.
+    with pytest.raises(python_calamine.WorkbookClosed):
+        opened[0]._book.get_sheet_by_name("Sheet")
 
 
 def test_a_csv_that_breaks_in_a_later_chunk_names_the_file(

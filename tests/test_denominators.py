@@ -125,3 +125,21 @@ def test_cli_estimate_denominators_bad_input(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "row 2" in result.output and "informal_workers" in result.output
     assert "Traceback" not in result.output
+
+
+def test_weights_from_xlsx_and_placeholders_in_totals(tmp_path: Path) -> None:
+    import openpyxl
+
+    from analytics.denominators import read_totals, read_weights
+
+    book = openpyxl.Workbook()
+    for row in [["village_code", "weight"], ["3471011001", 1200], ["34.71.01.1002", 800.0]]:
+        book.active.append(row)
+    book.save(tmp_path / "weights.xlsx")
+    weights = read_weights(tmp_path / "weights.xlsx")  # read with python-calamine
+    assert weights.to_numpy().tolist() == [["34.71.01.1001", 1200.0], ["34.71.01.1002", 800.0]]
+    totals = tmp_path / "totals.csv"
+    totals.write_text("kabupaten_code,year,workers,informal_workers\n3471,2024,10,-\n")
+    with pytest.raises(InputError, match="empty") as info:
+        read_totals(totals)
+    assert (info.value.row, info.value.column) == (2, "informal_workers")

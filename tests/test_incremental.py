@@ -179,3 +179,20 @@ def test_window_from_monthly_counts_equals_rows(
     np.testing.assert_array_equal(got.active, expected.active)
     np.testing.assert_array_equal(got.registrations, expected.registrations)
     np.testing.assert_array_equal(got.exits, expected.exits)
+
+
+def test_row_reports_of_an_older_store_are_aligned_to_the_new_columns(tmp_path: Path) -> None:
+    from analytics.incremental import append_row_report
+
+    old, new = tmp_path / "old.csv", tmp_path / "new.csv"
+    old.write_text("source_file,source_row,reason\na.csv,7,no_identity\n", encoding="utf-8-sig")
+    new.write_text(
+        "source_file,source_row,reason,offending_value\nb.csv,3,unknown_code,99.09.99.9999\n",
+        encoding="utf-8-sig",
+    )
+    append_row_report(old, new, new)
+    assert new.read_text(encoding="utf-8-sig").splitlines() == [
+        "source_file,source_row,reason,offending_value",
+        "a.csv,7,no_identity,",
+        "b.csv,3,unknown_code,99.09.99.9999",
+    ]

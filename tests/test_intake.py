@@ -244,7 +244,9 @@ def test_duplicates_across_files_and_an_xlsx_with_real_dates_and_float_nik(
         "rejected": 1,
         "duplicates": 1,
     }
-    assert xlsx["reasons"] == {"no_identity": 1}  # the float NIK is not repaired
+    # The numeric NIK cell is not repaired: the row has an identifier that is no identity.
+    assert xlsx["reasons"] == {"invalid_identity": 1}
+    assert xlsx["examples"] == {"invalid_identity": ["NIK (numeric cell)"]}
     assert xlsx["warnings"] == {"nik_invalid": 1, "numeric_id_cells": 1, "blank_rows": 0}
     assert result.duplicates.to_dict("records") == [
         {"source_file": "bpu.xlsx", "source_row": 2, "first_file": "pu.csv", "first_row": 2}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import math
 
@@ -10,6 +11,7 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
+from analytics import formatting
 from analytics.outreach.files import briefing_pdf, plan_to_xlsx
 from analytics.outreach.plan import Plan, build_plan, estimate_conversion
 
@@ -59,14 +61,24 @@ def test_xlsx_round_trip_and_formula_neutralisation(plan: Plan) -> None:
     book = openpyxl.load_workbook(io.BytesIO(plan_to_xlsx(plan, "polsek contoh")))
     assert book.sheetnames == ["Jadwal", "Ringkasan", "Desa tanpa Bhabin", "Keterangan"]
     jadwal = sheet_rows(book, "Jadwal")
-    assert len(jadwal) == len(plan.schedule) == 2 * 4 + 4 + 4
+    # Budi's last slot is reserved for Karanganyar (no officer), so 2 * 4 - 1 are his.
+    assert len(jadwal) == len(plan.schedule) == 2 * 4 - 1 + 4 + 4
     first = jadwal[0]
     assert first["Desa/kelurahan"] == "Sukamaju"
     assert first["Pekerja informal belum terlindungi"] == 1234  # a number, not text
     assert first["Perkiraan pendaftaran"] == 5.0
     assert first["Mulai minggu"].date() == pd.Timestamp("2025-06-02").date()
     expected = plan.schedule["expected_registrations"].sum()
-    assert sum(r["Perkiraan pendaftaran"] for r in jadwal) == pytest.approx(expected)
+    # Each cell is the exact value rounded once to the digit the page shows.
+    assert [r["Perkiraan pendaftaran"] for r in jadwal] == [
+        float(formatting.rounded(e, "rate")) for e in plan.schedule["expected_registrations"]
+    ]
+    assert sum(r["Perkiraan pendaftaran"] for r in jadwal) == pytest.approx(expected, abs=0.05 * 15)
+    # The priority score on 0-100, as on the page (0.873 -> 87.3), not 0..1.
+    assert [r["Skor prioritas (0-100)"] for r in jadwal] == [
+        float(formatting.rounded(v, "score")) for v in plan.schedule["score"]
+    ]
+    assert max(r["Skor prioritas (0-100)"] for r in jadwal) > 1
     # Text that a spreadsheet would run is prefixed with a quote.
     names = {r["Nama Bhabinkamtibmas"] for r in jadwal}
     assert '\'=HYPERLINK("x")' in names
@@ -76,7 +88,9 @@ def test_xlsx_round_trip_and_formula_neutralisation(plan: Plan) -> None:
             for value in row:
                 assert not (isinstance(value, str) and value[:1] in "=+-@"), value
     ringkasan = sheet_rows(book, "Ringkasan")
-    assert [r["Kunjungan direncanakan"] for r in ringkasan] == [8, 4, 4]
+    assert [r["Kunjungan direncanakan"] for r in ringkasan] == [7, 4, 4]
+    # Remaining capacity is what the plan leaves: Budi 8 - 7 - 1 reserved = 0.
+    assert next(r["Kapasitas tersisa"] for r in ringkasan) == 0
     tanpa = sheet_rows(book, "Desa tanpa Bhabin")
     assert [r["Desa/kelurahan"] for r in tanpa] == ["Karanganyar"]
     assert tanpa[0]["Alasan prioritas"] == "'@SUM(A1)"
@@ -175,3 +189,18 @@ def test_cli_plan_writes_files_per_polsek(tmp_path) -> None:  # type: ignore[no-
     bad = CliRunner().invoke(app, [*args[:-6], "--polsek", "Polsek Z", "--out", str(out)])
     assert bad.exit_code == 2
     assert "Polsek Z" in bad.output and "Traceback" not in bad.output
+
+
+def test_briefing_survives_a_10000_character_village_name(plan: Plan) -> None:
+    """A hostile or broken name is cut in the PDF, never a reportlab LayoutError."""
+    long_name = "Desa <b>" + "x" * 10_000
+    plan = dataclasses.replace(
+        plan,
+        schedule=plan.schedule.assign(village_name=long_name),
+        unassigned=plan.unassigned.assign(village_name=long_name),
+    )
+    pdf = briefing_pdf(plan, "Polsek Contoh", {"data_until": "2025-05-31", "demo": True})
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    text = text.replace("\n", "")
+    assert "Desa <b>xxx" in text  # markup in a name is printed as text
+    assert "x" * 300 not in text

@@ -127,3 +127,20 @@ def test_mapping_names_an_unusual_header(tmp_path: Path) -> None:
     )
     result = ingest_roster(path, VILLAGES, {"nrp": "ID Polisi"})
     assert result.frame["nrp"].tolist() == ["80010001"]
+
+
+def test_placeholders_are_empty_in_the_roster(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "bhabin.csv",
+        "NRP;NAMA;POLSEK;POLRES;KODE_DESA\n"
+        "80010001;Budi;Polsek Satu;Polres Contoh;9901012001\n"  # 2 accepted
+        "80010002;-;Polsek Satu;Polres Contoh;9901012002\n"  # 3 missing_name
+        "80010003;Siti;N/A;Polres Contoh;9901012002\n"  # 4 missing_polsek
+        "-;-;-;-;-\n",  # 5 placeholders only: a blank row
+    )
+    rec = ingest_roster(path, VILLAGES).reconciliation
+    assert (rec["rows_in"], rec["accepted"], rec["rejected"], rec["blank_rows"]) == (3, 1, 2, 1)
+    assert rec["reasons"] == {"missing_name": 1, "missing_polsek": 1}
+    # A mapping file may say "-" is a real value: then row 5 is a row (and rejected).
+    mine = ingest_roster(path, VILLAGES, placeholders={"", "n/a"}).reconciliation
+    assert (mine["rows_in"], mine["accepted"], mine["blank_rows"]) == (4, 2, 0)

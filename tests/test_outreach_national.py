@@ -26,8 +26,9 @@ from analytics.errors import InputError
 from analytics.outreach.impact import event_impact
 from analytics.outreach.neighbours import haversine_km
 from analytics.outreach.plan import _proposals
-from analytics.outreach.plan_job import officers_in_area, run_plan_job, scope_neighbours
+from analytics.outreach.plan_job import run_plan_job
 from analytics.outreach.priority import village_rows_in
+from analytics.outreach.scope import officers_in_area, scope_neighbours
 from analytics.store import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))

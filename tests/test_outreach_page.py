@@ -110,7 +110,11 @@ def test_priority_and_plan_of_polsek_satu_hand_computed(app_ctx: Store) -> None:
         == [["Desa Dua", "Desa Satu"]] * 4
     )
     assert schedule["week_start"].min() == START
-    assert schedule["expected_registrations"].tolist() == [5.0] * 8
+    # 6 per visit (the one event held in the scope's Kecamatan Satu), each visit converting
+    # the same share of those still uncovered: Desa Satu 1000 - 146 = 854 uncovered,
+    # Desa Dua 500 - 73 = 427, so visit k expects 6 * (1 - 6 / uncovered) ** (k - 1).
+    hand = [6 * (1 - 6 / u) ** k for k in range(4) for u in (854, 427)]
+    assert schedule["expected_registrations"].tolist() == pytest.approx(hand)
     assert result.plan.unassigned.empty
 
 
@@ -129,17 +133,28 @@ def test_update_plan_fills_map_tables_and_enables_downloads(app_ctx: Store) -> N
     assert "Siti Aminah (22222222)" in legend and "Tanpa Bhabinkamtibmas" in legend
     # the priority table: each factor raw and scaled, and the explanation
     top = out["priority"][0]
-    assert (top["rank"], top["village_name"], top["score"]) == (1, "Desa Tiga", 99.8)
-    assert (top["uncovered"], top["gap_norm"], top["coverage_norm"]) == (790, 1.0, 0.99)
-    assert top["explanation"].startswith("Skor 100: 790 pekerja informal belum terlindungi")
+    assert (top["rank"], top["village_name"]) == (1, "Desa Tiga")
+    assert top["score"] == pytest.approx(99.75)  # exact; shown once rounded (half up)
+    assert (top["score_text"], top["gap_norm_text"], top["coverage_norm_text"]) == (
+        "99,8",
+        "1,00",
+        "0,99",
+    )
+    assert (top["uncovered"], top["gap_norm"], top["coverage_norm"]) == (790, 1.0, 0.9875)
+    # the explanation says the same score as the table
+    assert top["explanation"].startswith("Skor 99,8: 790 pekerja informal belum terlindungi")
     assert top["officers"] == ""
-    # one officer with one village: one visit a week, 5 expected each
+    # one officer with one village: one visit a week; 4 expected first (the one event of
+    # Kecamatan Dua), then 4/177 of those still uncovered (400 - 223 = 177)
     assert [r["village_name"] for r in out["plan"]] == ["Desa Empat"] * 4
+    hand = [4 * (1 - 4 / 177) ** k for k in range(4)]
+    assert [r["expected_registrations"] for r in out["plan"]] == pytest.approx(hand)
+    assert [r["expected_registrations_text"] for r in out["plan"]] == ["4,0", "3,9", "3,8", "3,7"]
     assert {r["officer"] for r in out["plan"]} == {"Siti Aminah (22222222)"}
     starts = pd.to_datetime([r["week_start"] for r in out["plan"]], format="%d/%m/%Y")
     assert (starts.day_of_week == 0).all() and list(starts.diff()[1:].days) == [7, 7, 7]
     assert out["summary"].startswith("4 kunjungan oleh 1 Bhabinkamtibmas selama 4 minggu mulai")
-    assert "perkiraan 20 pendaftaran" in out["summary"]
+    assert "perkiraan 15 pendaftaran" in out["summary"]  # 15.47
     # Desa Tiga has no officer: Siti Aminah, whose village borders it, is proposed
     (unassigned,) = out["unassigned"]
     assert unassigned["village_name"] == "Desa Tiga" and unassigned["high_priority"]
@@ -158,8 +173,9 @@ def test_update_plan_fills_map_tables_and_enables_downloads(app_ctx: Store) -> N
 
 def test_whole_polres_plans_every_officer_but_downloads_need_a_polsek(app_ctx: Store) -> None:
     out = plan_outputs("Polres Uji", "all", weeks=8, capacity=1)
-    # Budi: 2 villages, 1 a week, 8 weeks = 8 visits; Siti: 1 village, 8 visits
-    assert len(out["plan"]) == 16
+    # Budi: 2 villages, 1 a week, 8 weeks = 8 visits; Siti: 1 village, 8 slots, one kept
+    # for Desa Tiga (no officer, proposed to her): 7 visits
+    assert len(out["plan"]) == 15
     assert {r["officer"] for r in out["plan"]} == {
         "Budi Santoso (11111111)",
         "Siti Aminah (22222222)",
@@ -181,11 +197,11 @@ def test_weights_change_the_ranking_and_zero_weights_fall_back(app_ctx: Store) -
     recency_only = plan_outputs("Polres Uji", "Polsek Satu", (0, 0, 0, 1))
     # recency alone: Desa Dua (never visited, 1) before Desa Satu (0.5476)
     assert [r["village_name"] for r in recency_only["priority"]] == ["Desa Dua", "Desa Satu"]
-    assert [r["score"] for r in recency_only["priority"]] == [100.0, 54.8]
+    assert [r["score_text"] for r in recency_only["priority"]] == ["100,0", "54,8"]
     assert "gap 0,00" in recency_only["note"] and "kebaruan 1,00" in recency_only["note"]
     zero = plan_outputs("Polres Uji", "Polsek Satu", (0, 0, 0, 0))
     assert zero["note"].startswith("Semua bobot nol: dipakai bobot bawaan.")
-    assert [r["score"] for r in zero["priority"]] == [90.3, 72.1]
+    assert [r["score_text"] for r in zero["priority"]] == ["90,3", "72,1"]
     assert weights_from([0.2, None, 0, 0]) == (PriorityWeights(), False)
 
 
@@ -301,6 +317,34 @@ def test_police_user_plans_only_inside_their_territory(built: tuple[dash.Dash, S
         assert plan_outputs("Polres Uji", "Polsek Satu")["plan"] == []
 
 
+def test_same_polsek_same_plan_for_police_user_and_admin(built: tuple[dash.Dash, Store]) -> None:
+    """The plan of a scope does not depend on who asks (issue: 7,7 vs 8,7 per visit)."""
+    police = User(
+        "polsek.dua",
+        Role.POLICE,
+        Territory(areas=frozenset({"99.01.02"}), polres="Polres Uji", polsek="Polsek Dua"),
+    )
+    outputs = {}
+    for user in (police, ADMIN):
+        with built[0].server.test_request_context("/penjangkauan"):
+            login(user)
+            plan = cb.compute_plan(
+                cb.current_store(), "Polres Uji", "Polsek Dua", 4, 2, PriorityWeights(), START
+            ).plan
+            out = plan_outputs("Polres Uji", "Polsek Dua")
+            outputs[user.name] = (
+                plan.conversion.label,
+                plan.schedule["expected_registrations"].tolist(),
+                plan.summary.to_dict("list"),
+                out["summary"],
+                out["plan"],
+                out["priority"],
+                out["unassigned"],
+            )
+    assert outputs["polsek.dua"] == outputs["admin"]
+    assert outputs["admin"][0].startswith("4,0 pendaftaran per kunjungan (rata-rata 1 kegiatan")
+
+
 def test_viewer_may_not_plan_outreach(built: tuple[dash.Dash, Store]) -> None:
     viewer = User("viewer1", Role.VIEWER, Territory(areas=frozenset({"99.01"})))
     with built[0].server.test_request_context("/penjangkauan"):
@@ -353,3 +397,36 @@ def test_scores_are_the_weighted_factors_and_capacity_holds(
     assert per_week.max() <= cap
     assert not visits.duplicated(["officer", "week", "village_code"]).any()
     assert visits["week"].max() == weeks
+
+
+def test_cli_and_page_give_the_same_plan(app_ctx: Store, tmp_path: Path) -> None:
+    """`cakupan plan` and the page call the same scope function: the same numbers."""
+    from analytics.outreach.plan_job import run_plan_job
+
+    page_plan = cb.compute_plan(
+        app_ctx, "Polres Uji", "Polsek Dua", 4, 2, PriorityWeights(), START
+    ).plan
+    job = run_plan_job(
+        app_ctx.root, tmp_path, polres="Polres Uji", polsek="Polsek Dua", start=START
+    )
+    pd.testing.assert_frame_equal(job.plan.schedule, page_plan.schedule)
+    pd.testing.assert_frame_equal(job.plan.summary, page_plan.summary)
+    pd.testing.assert_frame_equal(job.plan.unassigned, page_plan.unassigned)
+    assert job.plan.conversion == page_plan.conversion
+
+
+def test_every_number_column_shows_text_from_the_one_formatter() -> None:
+    from layouts import outreach_columns as oc
+    from layouts.outreach_views import NUMBER_FORMATS
+
+    tables = [
+        oc.priority_columns("id"),
+        oc.plan_columns("id"),
+        oc.unassigned_columns("id"),
+        oc.impact_columns("id", "officer"),
+    ]
+    numeric = [c for cols in tables for c in cols if c.get("type") == "numericColumn"]
+    assert numeric
+    for column in numeric:
+        assert column["field"] in NUMBER_FORMATS, column["field"]
+        assert column["valueFormatter"]["function"] == f"params.data['{column['field']}_text']"

@@ -77,8 +77,10 @@ def test_schedule_rotation_and_expected_registrations() -> None:
         3: [V[2], V[3]],
     }
     assert budi["visit"].tolist() == [1, 1, 1, 2, 2, 2]
-    # V1 has 8 uncovered: 5 expected on the first visit, the 3 left on the second.
-    assert budi["expected_registrations"].tolist() == [5, 5, 0, 3, 5, 0]
+    # Each visit converts the same share of those still uncovered (share = 5 / uncovered):
+    # V1 (8 uncovered): 5, then 5/8 of the 3 left = 1.875; V2 (100): 5, then 5% of 95 =
+    # 4.75; V3 (0 uncovered): nothing.
+    assert budi["expected_registrations"].tolist() == pytest.approx([5, 5, 0, 1.875, 4.75, 0])
     assert s["week_start"].drop_duplicates().tolist() == [
         START,
         START + pd.Timedelta(days=7),
@@ -103,12 +105,25 @@ def test_schedule_rotation_and_expected_registrations() -> None:
     summary = plan.summary.set_index("nrp")
     assert summary.loc[
         "80000001", ["capacity", "visits_planned", "first_visits", "spare", "reserved"]
-    ].tolist() == [6, 6, 3, 3, 0]
+    ].tolist() == [6, 6, 3, 0, 0]  # 6 of 6 planned: nothing left
+    # Siti: one village, once a week (3), one slot reserved for V5: 6 - 3 - 1 = 2 left.
     assert summary.loc[
         "80000002", ["visits_planned", "first_visits", "spare", "reserved"]
-    ].tolist() == [3, 1, 4, 1]
+    ].tolist() == [3, 1, 2, 1]
     assert summary.loc["80000001", "village_names"] == "Satu, Dua, Tiga"
-    assert summary.loc["80000001", "expected_registrations"] == 18
+    assert summary.loc["80000001", "expected_registrations"] == pytest.approx(16.625)
+
+
+def test_one_village_four_weeks_running_is_not_credited_four_times() -> None:
+    """The issue's case: 7.7 registrations per visit, one village with 155 uncovered."""
+    rate = ConversionEstimate(7.7, math.nan, math.nan, 10, False, "x")
+    prio = priority_frame().assign(uncovered=155.0)
+    plan = build_plan(prio, roster(), polsek="Polsek A", weeks=4, start=START, conversion=rate)
+    siti = plan.schedule[plan.schedule["nrp"] == "80000002"]["expected_registrations"]
+    share = 7.7 / 155
+    hand = [7.7 * (1 - share) ** k for k in range(4)]  # 7.7, 7.3175, 6.9540, 6.6085
+    assert siti.tolist() == pytest.approx(hand)
+    assert siti.sum() == pytest.approx(28.580, abs=1e-3) and siti.sum() < 4 * 7.7
 
 
 def test_nearest_officer_by_distance_without_adjacency() -> None:
@@ -204,9 +219,20 @@ def test_schedule_properties(assignments: list[list[int]], weeks: int, per_week:
     assert set(zip(s["nrp"], s["village_code"], strict=True)) <= own
     assert (s.groupby(["nrp", "week"]).size() <= per_week).all()
     assert not s.duplicated(["nrp", "week", "village_code"]).any()
+    summary = plan.summary.set_index("nrp")
+    # Remaining capacity is what the plan leaves: capacity - planned - reserved >= 0.
+    assert (summary["spare"] >= 0).all()
+    assert (
+        summary["spare"] == summary["capacity"] - summary["visits_planned"] - summary["reserved"]
+    ).all()
+    # A village never yields more than its uncovered workers, and repeat visits yield less.
+    per_village = s.groupby("village_code")["expected_registrations"]
+    assert (per_village.sum() <= 100.0 + 1e-9).all()
+    assert per_village.apply(lambda e: bool((e.diff().dropna() <= 1e-12).all())).all()
     for nrp, g in s.groupby("nrp"):
         n_own = (officers["nrp"] == nrp).sum()
-        assert len(g) == weeks * min(per_week, n_own)
+        reserved = int(summary.loc[nrp, "reserved"])
+        assert len(g) == min(weeks * min(per_week, n_own), weeks * per_week - reserved)
         first_round = g["village_code"].head(n_own).tolist()
         # Every own village once before any revisit, in score order (code on ties).
         ranked = prio[

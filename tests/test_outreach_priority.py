@@ -93,7 +93,9 @@ def test_hand_computed_scores(four_villages: pd.DataFrame, events: pd.DataFrame)
         f"{KEC}.2004": 3,
         f"{KEC}.2003": 4,
     }
-    assert a["explanation"] == "Skor 93: 800 pekerja informal belum terlindungi; cakupan BPU 20,0%"
+    assert a["explanation"] == (
+        "Skor 93,0: 800 pekerja informal belum terlindungi; cakupan BPU 20,0%"
+    )
     assert "tidak diketahui" in d["explanation"]
     assert "belum pernah ada sosialisasi" in d["explanation"]
 

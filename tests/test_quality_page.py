@@ -95,6 +95,7 @@ def test_rows_to_fix_lists_every_row_with_what_to_fix(admin: dash.Dash) -> None:
     assert unmatched["location"] == "99.09.01.2001"
     assert unmatched["kabupaten"] == ""  # 99.09 is no kabupaten of the store
     assert unmatched["detail"] == "segment=BPU; registered_on_raw=2023-02-01"
+    assert unmatched["offending_value"] == "99.09.01.2001"  # the code the reason is about
     rejected = by["rejected|registry_a.csv|7"]
     assert rejected["fix"] == "KPJ dan NIK kosong: isi salah satu agar peserta dapat dihitung"
     roster = by["roster_rejected|bhabinkamtibmas.csv|3"]
@@ -212,6 +213,7 @@ def test_xlsx_download_round_trips_the_rows(admin: dash.Dash) -> None:
         "Baris",
         "Alasan",
         "Yang perlu diperbaiki",
+        "Nilai bermasalah",
         "Lokasi di berkas",
         "Kabupaten/kota",
         "Nilai lain",
@@ -276,3 +278,35 @@ def test_dropdowns_and_map_grid_speak_indonesian(admin: dash.Dash) -> None:
     english = map_page.layout(lang="en")
     assert find(english, ids.MONTH).labels == {}  # Dash's own English texts
     assert "localeText" not in find(english, ids.TABLE).dashGridOptions
+
+
+# --- the loud warning: files losing more than 5 % of their rows ----------------------------
+
+
+def test_files_losing_rows_are_warned_at_the_top(admin: dash.Dash) -> None:
+    # registry_a.csv: 3 unmatched + 2 rejected of 20 rows = 25 %; registry_b.xlsx: 1 of 10.
+    page = _module().layout(lang="id")
+    warning = find(page, ids.QUALITY_LOSS)
+    assert warning is not None
+    assert page.children.index(warning) == 1  # right under the title
+    text = " ".join(_text(warning).split())
+    assert "Peringatan: registry_a.csv kehilangan 25,0% barisnya" in text
+    assert "5 dari 20 baris tidak cocok atau ditolak (batas 5%)" in text
+    assert "kode desa tidak dikenal: 2 (contoh 99.09.99.9999)" in text
+    assert "tanpa KPJ/NIK: 2" in text
+    assert "nama desa ambigu: 1 (contoh Sumberrejo)" in text
+    assert "Peringatan: registry_b.xlsx kehilangan 10,0% barisnya" in text
+    english = " ".join(_text(find(_module().layout(lang="en"), ids.QUALITY_LOSS)).split())
+    assert "Warning: registry_a.csv loses 25.0% of its rows" in english
+    assert "unknown village code: 2 (e.g. 99.09.99.9999)" in english
+
+
+def test_no_warning_when_no_file_loses_more_than_five_percent() -> None:
+    from layouts.quality_views import loss_warnings
+
+    rec = {"files": {"a.csv": {"rows_in": 100, "unmatched": 2, "rejected": 3, "duplicates": 9}}}
+    assert loss_warnings(rec, "id") == []
+    rec["files"]["a.csv"]["rejected"] = 4
+    (warning,) = loss_warnings(rec, "en")
+    assert warning["title"] == "Warning: a.csv loses 6.0% of its rows"
+    assert warning["reasons"] == []

@@ -153,4 +153,4 @@ def test_number_formats() -> None:
     assert pct(12.345) == "12,3%"
     assert pp(-0.26) == "-0,3 pp" and pp(1.5) == "+1,5 pp"
     assert num(MARK) == MARK and pct(MARK) == MARK
-    assert num(float("nan")) == "–"
+    assert num(float("nan")) == "—"  # formatting.MISSING, as on screen

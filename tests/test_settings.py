@@ -52,3 +52,34 @@ def test_store_and_flags_from_env(tmp_path: Path) -> None:
     assert settings.basemap_tiles is True
     assert settings.target_pct == pytest.approx(52.15)
     assert settings.with_(port=9000).port == 9000
+
+
+def test_session_proxy_and_job_settings_from_env(tmp_path: Path) -> None:
+    settings = Settings.from_env(
+        {
+            "CAKUPAN_STATE_DIR": str(tmp_path),
+            "CAKUPAN_SESSION_IDLE_MINUTES": "15",
+            "CAKUPAN_SESSION_MAX_HOURS": "2",
+            "CAKUPAN_TRUSTED_PROXIES": "1",
+            "CAKUPAN_MAX_JOBS_PER_USER": "3",
+        }
+    )
+    assert settings.state_dir == tmp_path
+    assert (settings.session_idle_s, settings.session_max_s) == (900.0, 7200.0)
+    assert settings.trusted_proxies == 1 and settings.max_jobs_per_user == 3
+    defaults = Settings.from_env({})
+    assert (defaults.trusted_proxies, defaults.max_jobs_per_user) == (0, 2)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("CAKUPAN_TRUSTED_PROXIES", "-1"),
+        ("CAKUPAN_TRUSTED_PROXIES", "one"),
+        ("CAKUPAN_SESSION_IDLE_MINUTES", "0"),
+        ("CAKUPAN_MAX_JOBS_PER_USER", "2.5"),
+    ],
+)
+def test_bad_numbers_are_named(name: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=name):
+        Settings.from_env({name: value})

@@ -230,3 +230,81 @@ def test_unusable_files_raise_input_errors(
 def test_missing_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="does not exist"):
         inspect_table(tmp_path / "absent.csv")
+
+
+def _with_cached_formula(path: Path) -> Path:
+    """A workbook whose B2 holds the formula ``1+1`` with the cached value 5 (as if the
+    sheet was saved after the inputs changed): a reader that evaluated it would say 2."""
+    import zipfile
+
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["KPJ", "JUMLAH"])
+    workbook.active.append(["K1", "=1+1"])
+    plain = path.with_suffix(".plain.xlsx")
+    workbook.save(plain)
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                start = text.index('<c r="B2"')
+                end = text.index("</c>", start) + len("</c>")
+                text = text[:start] + '<c r="B2"><f>1+1</f><v>5</v></c>' + text[end:]
+                data = text.encode()
+            dst.writestr(item, data)
+    return path
+
+
+def test_xlsx_formulas_give_their_cached_value_never_evaluated(tmp_path: Path) -> None:
+    path = _with_cached_formula(tmp_path / "f.xlsx")
+    table = read_columns(inspect_table(path), {"kpj": "KPJ", "workers": "JUMLAH"})
+    assert table.frame["workers"].tolist() == ["5"]
+
+
+def test_placeholders_are_empty_in_every_format(tmp_path: Path) -> None:
+    csv_path = tmp_path / "r.csv"
+    csv_path.write_text("KPJ;TGL\nK1;-\nK2;N/A\n-;#N/A\nK4;2024-01-05\n", encoding="utf-8")
+    book = openpyxl.Workbook()
+    for row in [["KPJ", "TGL"], ["K1", "-"], ["K2", " n/a "], ["-", "#N/A"], ["K4", "2024-01-05"]]:
+        book.active.append(row)
+    book.save(tmp_path / "r.xlsx")
+    pq.write_table(
+        pa.table({"KPJ": ["K1", "K2", "-", "K4"], "TGL": ["-", "NULL", "#N/A", "2024-01-05"]}),
+        tmp_path / "r.parquet",
+    )
+    for name in ("r.csv", "r.xlsx", "r.parquet"):
+        table = read_columns(
+            inspect_table(tmp_path / name),
+            {"kpj": "KPJ", "ended_on": "TGL"},
+            categorical=["ended_on"],
+        )
+        # The third row holds only placeholders: a blank row, counted as such.
+        assert table.source_row.tolist() == [2, 3, 5], name
+        assert table.blank_rows == 1, name
+        assert table.frame["ended_on"].astype(object).where(
+            table.frame["ended_on"].notna(), None
+        ).tolist() == [None, None, "2024-01-05"], name
+
+
+def test_placeholders_in_the_mapping_file(tmp_path: Path) -> None:
+    from analytics.io.headers import load_placeholders
+    from analytics.values import PLACEHOLDERS
+
+    assert load_placeholders(None) == PLACEHOLDERS
+    changed = tmp_path / "m.yaml"
+    changed.write_text(
+        "placeholders:\n  add: [' Tidak Ada ']\n  remove: [NA]\nregistry:\n  kpj: X\n"
+    )
+    assert load_placeholders(changed) == (PLACEHOLDERS | {"tidak ada"}) - {"na"}
+    assert load_mapping(changed) == {"registry": {"kpj": "X"}}  # not a header section
+    replaced = tmp_path / "m.toml"
+    replaced.write_text('placeholders = ["-", "?"]\n[registry]\nkpj = "X"\n')
+    assert load_placeholders(replaced) == {"", "-", "?"}
+    assert load_mapping(replaced) == {"registry": {"kpj": "X"}}
+    wrong = tmp_path / "w.yaml"
+    wrong.write_text("placeholders:\n  also: ['-']\n")
+    with pytest.raises(InputError, match="placeholders must be a list"):
+        load_placeholders(wrong)
+    wrong.write_text("placeholders: [1, 2]\n")
+    with pytest.raises(InputError, match="list of texts"):
+        load_placeholders(wrong)

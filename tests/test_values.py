@@ -8,13 +8,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from analytics.values import (
+    PLACEHOLDERS,
     blank,
+    identifier_problem,
+    identifier_shape,
     map_unique,
     nik_structure_valid,
     normalize_identifiers,
     normalize_segments,
     parse_counts,
     parse_dates,
+    placeholder_mask,
+    unusable_identifiers,
+    without_placeholders,
 )
 
 
@@ -137,3 +143,65 @@ def test_map_unique_equals_elementwise(values: list[str | None]) -> None:
     result = map_unique(series, lambda u: u.astype("string").str.upper())
     expected = [None if v is None else v.upper() for v in values]
     assert [None if pd.isna(v) else v for v in result] == expected
+
+
+# --- placeholders ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["-", "–", "—", "N/A", "NA", "n/a", "NULL", "null", "#N/A", "None", "nan", "NaN",
+     "0000-00-00", "00/00/0000", "00-00-0000", "", "   ", " - ", "\tn/a "],
+)  # fmt: skip
+def test_placeholders_mean_empty_trimmed_and_in_any_case(token: str) -> None:
+    values = pd.Series([token, "2024-01-05"], dtype="str")
+    assert placeholder_mask(values).tolist() == [True, False]
+    categorical = values.astype("category")
+    assert without_placeholders(categorical).isna().tolist() == [True, False]
+
+
+def test_placeholders_leave_real_values_and_can_be_changed() -> None:
+    values = pd.Series(["-5", "NAS", "Nanggulan", "2023-02-31", "tidak ada", None], dtype="str")
+    assert not placeholder_mask(values).any()
+    mine = {*PLACEHOLDERS, "tidak ada"}
+    assert placeholder_mask(values, mine).tolist() == [False] * 4 + [True, False]
+    assert without_placeholders(values, mine).isna().tolist() == [False] * 4 + [True, True]
+
+
+# --- identifiers that are not identities ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "problem"),
+    [
+        ("3.47101E+15", "nik", "scientific"),
+        ("3,47101E+15", "nik", "scientific"),
+        ("3.4710101019E15", "kpj", "scientific"),
+        ("3471010101900001.0", "nik", "decimal"),
+        ("12345678901.0", "kpj", "decimal"),
+        ("347101010190000", "nik", "length"),
+        ("34710101019000011", "nik", "length"),
+        ("3471O10101900001", "nik", "length"),
+        ("0000000000000000", "nik", "structure"),
+        ("3471013201900001", "nik", "structure"),  # day 32
+        ("3471010113900001", "nik", "structure"),  # month 13
+        ("3471010101900001", "nik", None),
+        ("3471014101900001", "nik", None),  # a woman: day + 40
+        ("12345678901", "kpj", None),
+        ("K1", "kpj", None),  # a KPJ has no fixed form here
+        ("13.012.345.678", "kpj", None),  # grouped digits are not a decimal part
+    ],
+)
+def test_identifier_problems(text: str, kind: str, problem: str | None) -> None:
+    assert identifier_problem(text, kind) == problem
+    found = unusable_identifiers(pd.Series([text, None], dtype="str"), kind).tolist()
+    assert found == [problem is not None, False]
+
+
+def test_identifier_shape_never_shows_the_digits() -> None:
+    shape = identifier_shape("3.47101E+15", "nik", "scientific")
+    assert shape == "NIK 9.99999E+99 (scientific notation, 11 characters)"
+    assert identifier_shape("34710101019000", "nik", "length") == (
+        "NIK 99999999999999 (not 16 digits, 14 characters)"
+    )
+    assert identifier_shape(None, "kpj", "numeric_cell") == "KPJ (numeric cell)"

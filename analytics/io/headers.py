@@ -4,6 +4,16 @@ Registry and workforce exports name their columns in many ways. Headers are comp
 case-insensitively, ignoring spaces, underscores, dots, hyphens and slashes (``No. KPJ`` =
 ``NO_KPJ`` = ``nokpj``); each field has a list of recognised aliases, and a mapping file
 (YAML or TOML) names the header of any field the aliases do not cover.
+
+The same file may say which cell texts mean "empty" (default
+:data:`analytics.values.PLACEHOLDERS`), with a top-level ``placeholders`` key: a list
+replaces the set, a table with ``add`` and/or ``remove`` lists changes it::
+
+    placeholders:
+      add: ["tidak ada", "?"]
+      remove: ["NA"]
+    registry:
+      kpj: Nomor Peserta
 """
 
 from __future__ import annotations
@@ -15,6 +25,10 @@ from pathlib import Path
 from typing import Any, Final
 
 from analytics.errors import InputError
+from analytics.values import PLACEHOLDERS, placeholder_keys
+
+#: The mapping file's key for the placeholder tokens (not a section of headers).
+PLACEHOLDERS_KEY: Final = "placeholders"
 
 _HEADER_NOISE: Final = re.compile(r"[\s_.\-/]+")
 
@@ -115,13 +129,7 @@ def resolve_columns(
     return found
 
 
-def load_mapping(path: Path | None) -> dict[str, dict[str, str]]:
-    """Read a header mapping file (YAML or TOML): ``{"registry": {field: header}, ...}``.
-
-    ``None`` gives an empty mapping. Any other shape is an :class:`InputError`.
-    """
-    if path is None:
-        return {}
+def _read_mapping_file(path: Path) -> Any:
     if not path.is_file():
         raise InputError("the mapping file does not exist", file=str(path))
     text = path.read_text(encoding="utf-8-sig")
@@ -134,6 +142,52 @@ def load_mapping(path: Path | None) -> dict[str, dict[str, str]]:
             data = yaml.safe_load(text) or {}
     except Exception as exc:  # the parsers raise many types; the message is what matters
         raise InputError(f"cannot parse the mapping file: {exc}", file=str(path)) from exc
+    return data
+
+
+def load_placeholders(path: Path | None) -> frozenset[str]:
+    """The placeholder tokens of a mapping file (see the module docstring), as comparison
+    keys; the default set when the file is ``None`` or has no ``placeholders`` key."""
+    default = placeholder_keys(PLACEHOLDERS)
+    if path is None:
+        return default
+    data = _read_mapping_file(path)
+    given = data.get(PLACEHOLDERS_KEY) if isinstance(data, dict) else None
+    if given is None:
+        return default
+
+    def tokens(value: Any, where: str) -> frozenset[str]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise InputError(
+                f"{where} must be a list of texts, e.g. placeholders: ['-', 'N/A']",
+                file=path.name,
+            )
+        return placeholder_keys(value)
+
+    if isinstance(given, list):
+        return tokens(given, PLACEHOLDERS_KEY) | {""}
+    if isinstance(given, dict) and set(given) <= {"add", "remove"}:
+        added = tokens(given.get("add", []), "placeholders.add")
+        removed = tokens(given.get("remove", []), "placeholders.remove") - {""}
+        return (default | added) - removed
+    raise InputError(
+        "placeholders must be a list (replacing the default set) or a table with "
+        "'add' and/or 'remove' lists",
+        file=path.name,
+    )
+
+
+def load_mapping(path: Path | None) -> dict[str, dict[str, str]]:
+    """Read a header mapping file (YAML or TOML): ``{"registry": {field: header}, ...}``.
+
+    ``None`` gives an empty mapping. The ``placeholders`` key is :func:`load_placeholders`'s
+    and left out here. Any other shape is an :class:`InputError`.
+    """
+    if path is None:
+        return {}
+    data = _read_mapping_file(path)
+    if isinstance(data, dict):
+        data = {k: v for k, v in data.items() if k != PLACEHOLDERS_KEY}
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
         raise InputError(
             "the mapping must be sections of field: header pairs, e.g. "

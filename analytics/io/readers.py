@@ -9,7 +9,7 @@ groups (:attr:`~analytics.io.tables.TableSource.row_groups`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
@@ -21,11 +21,48 @@ if TYPE_CHECKING:
 _STR: Final = pd.StringDtype("pyarrow", na_value=np.nan)  # the default ``str`` dtype
 
 
-def open_workbook(path: Any) -> Any:
-    """An openpyxl workbook in read-only mode, with cached values (formulas never evaluated)."""
-    import openpyxl
+class Workbook:
+    """An XLSX workbook read with python-calamine (Rust): cached cell values only.
 
-    return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    calamine reads the value Excel stored with each formula (``<v>``) and never evaluates
+    a formula; a formula saved without a cached value reads as an empty cell. A sheet is
+    parsed whole when first asked for (calamine has no streaming reader) and the last one
+    is kept, so finding the header and reading the rows parse it once.
+    """
+
+    def __init__(self, path: Any) -> None:
+        from python_calamine import CalamineWorkbook
+
+        self._book = CalamineWorkbook.from_path(str(path))
+        self._sheet: tuple[str, Any] | None = None
+
+    @property
+    def sheet_names(self) -> list[str]:
+        """The worksheets, in workbook order (chart and macro sheets left out)."""
+        from python_calamine import SheetTypeEnum
+
+        return [m.name for m in self._book.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+
+    def rows(self, name: str) -> Iterator[Sequence[object]]:
+        """The rows of sheet ``name`` from its first row (row 1), empty cells as ``""``."""
+        if self._sheet is None or self._sheet[0] != name:
+            self._sheet = None  # free the previous sheet before parsing the next
+            self._sheet = (name, self._book.get_sheet_by_name(name))
+        rows: Iterator[Sequence[object]] = self._sheet[1].iter_rows()
+        return rows
+
+    def close(self) -> None:
+        """Release the sheet and the file (idempotent)."""
+        self._sheet = None
+        try:
+            self._book.close()
+        except Exception:
+            pass
+
+
+def open_workbook(path: Any) -> Workbook:
+    """The workbook at ``path`` (see :class:`Workbook`)."""
+    return Workbook(path)
 
 
 def csv_frames(
@@ -91,23 +128,27 @@ def xlsx_frames(
     source: TableSource,
     columns: Mapping[str, str],
     text_only: Collection[str],
-    workbook: Any,
+    workbook: Workbook | None,
     chunk_rows: int | None,
-) -> Iterator[tuple[pd.DataFrame, dict[str, int]]]:
+) -> Iterator[tuple[pd.DataFrame, dict[str, np.ndarray]]]:
     """The ``columns`` of a sheet and their refused numeric cells, ``chunk_rows`` rows at a time.
 
-    The sheet is streamed (openpyxl read-only ``iter_rows``); a workbook opened here is
-    closed when the iteration ends or is abandoned. At least one (maybe empty) frame comes.
+    The sheet's rows are taken ``chunk_rows`` at a time from calamine's parsed sheet; a
+    workbook opened here is closed when the iteration ends or is abandoned. At least one
+    (maybe empty) frame comes.
     """
     positions = {f: source.headers.index(h) for f, h in columns.items()}
     book = workbook if workbook is not None else open_workbook(source.path)
     try:
-        sheet = book[source.sheet or book.sheetnames[0]]
+        rows = book.rows(source.sheet or book.sheet_names[0])
+        for _ in range(source.header_row):
+            next(rows, None)
         values: dict[str, list[object]] = {f: [] for f in columns}
         taken, yielded = 0, False
-        for row in sheet.iter_rows(min_row=source.header_row + 1, values_only=True):
+        for row in rows:
+            width = len(row)
             for name, position in positions.items():
-                values[name].append(row[position] if position < len(row) else None)
+                values[name].append(row[position] if position < width else None)
             taken += 1
             if taken == chunk_rows:
                 yield _xlsx_frame(values, text_only)
@@ -121,14 +162,21 @@ def xlsx_frames(
 
 def _xlsx_frame(
     values: Mapping[str, list[object]], text_only: Collection[str]
-) -> tuple[pd.DataFrame, dict[str, int]]:
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     data: dict[str, pd.Series] = {}
-    numeric: dict[str, int] = {}
+    refused: dict[str, np.ndarray] = {}
     for name, cells in values.items():
+        if all(type(v) is str for v in cells):
+            # The common case (a text column): stripped by pandas, not cell by cell.
+            text = pd.Series(cells, dtype="str").str.strip()
+            data[name] = text.where(text != "")
+            continue
         converted = [xlsx_cell_text(v, name in text_only) for v in cells]
         data[name] = pd.Series([text for text, _ in converted], dtype="str")
-        numeric[name] = sum(refused for _, refused in converted)
-    return pd.DataFrame(data), numeric
+        mask = np.fromiter((r for _, r in converted), dtype=bool, count=len(converted))
+        if mask.any():
+            refused[name] = mask
+    return pd.DataFrame(data), refused
 
 
 def read_parquet(
@@ -136,7 +184,7 @@ def read_parquet(
     columns: Mapping[str, str],
     text_only: Collection[str],
     categorical: Collection[str],
-) -> tuple[pd.DataFrame, dict[str, int]]:
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """The ``columns`` of a Parquet file (its ``row_groups`` only, when set), one at a time.
 
     Integer id columns are exact and become text; floating-point id columns (``text_only``)
@@ -158,7 +206,7 @@ def read_parquet(
     else:
         rows = sum(metadata.row_group(g).num_rows for g in groups)
     data: dict[str, pd.Series] = {}
-    numeric: dict[str, int] = {}
+    refused: dict[str, np.ndarray] = {}
     for name, header in columns.items():
         # One column at a time: the Arrow buffers of a column are freed once converted.
         read_dictionary = [header] if name in categorical and is_text(header) else None
@@ -171,7 +219,7 @@ def read_parquet(
         kind = column.type
         if pa.types.is_floating(kind) and name in text_only:
             # A float has lost digits (or leading zeros) of a code or id: refuse, count.
-            numeric[name] = rows - column.null_count
+            refused[name] = column.is_valid().to_numpy(zero_copy_only=False)
             series = pd.Series(np.nan, index=pd.RangeIndex(rows), dtype="str")
         elif pa.types.is_integer(kind):
             series = pd.Series(pd.array(column.cast(pa.large_string()), dtype=_STR))
@@ -190,4 +238,4 @@ def read_parquet(
             series = pd.Series(pd.array(column.cast(pa.large_string()), dtype=_STR))
         del table, column
         data[name] = series.reset_index(drop=True)
-    return pd.DataFrame(data, index=pd.RangeIndex(rows)), numeric
+    return pd.DataFrame(data, index=pd.RangeIndex(rows)), refused

@@ -5,7 +5,9 @@ symbolic links or special files, a bounded number of entries, a bounded total
 uncompressed size and compression ratio (zip bombs), and only expected file types.
 Extraction streams each entry with a running byte count (the sizes in the archive's
 directory can lie) into a fresh folder; on any refusal that folder is removed, so a
-refused archive leaves nothing behind.
+refused archive leaves nothing behind. A damaged archive (a bad CRC, sizes in the headers
+that do not match the data, a truncated stream, an unsupported method or encryption) is
+refused with the entry named, never passed on as a traceback.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import shutil
 import stat
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Final
@@ -27,6 +30,9 @@ ALLOWED_SUFFIXES: Final = frozenset(
     {".csv", ".xlsx", ".parquet", ".gpkg", ".shp", ".shx", ".dbf", ".prj", ".cpg", ".geojson"}
 )
 _CHUNK: Final = 1024 * 1024
+#: What zipfile and zlib raise on a damaged entry (EOFError: a stream cut short; RuntimeError:
+#: an encrypted entry; NotImplementedError: an unsupported compression method).
+DAMAGED: Final = (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError)
 
 
 @dataclass(frozen=True)
@@ -79,7 +85,7 @@ def safe_extract(source: Path, dest: Path, limits: ZipLimits | None = None) -> l
         raise InputError(f"{dest} exists already")
     try:
         archive = zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise InputError(f"{source.name}: not a readable zip archive ({exc})") from exc
     work = Path(tempfile.mkdtemp(prefix=".extract-", dir=dest.parent))
     try:
@@ -89,12 +95,18 @@ def safe_extract(source: Path, dest: Path, limits: ZipLimits | None = None) -> l
             for info in check_entries(archive, source.name, limits):
                 target = work / PurePosixPath(info.filename.replace("\\", "/"))
                 target.parent.mkdir(parents=True, exist_ok=True)
-                with archive.open(info) as src, target.open("wb") as dst:
-                    while chunk := src.read(_CHUNK):
-                        written += len(chunk)
-                        if written > limits.max_total_bytes:  # the directory lied
-                            raise InputError(f"{source.name}: more data than declared")
-                        dst.write(chunk)
+                try:
+                    with archive.open(info) as src, target.open("wb") as dst:
+                        while chunk := src.read(_CHUNK):
+                            written += len(chunk)
+                            if written > limits.max_total_bytes:  # the directory lied
+                                raise InputError(f"{source.name}: more data than declared")
+                            dst.write(chunk)
+                except DAMAGED as exc:
+                    raise InputError(
+                        f"{source.name}: entry {info.filename!r} is damaged ({exc}); "
+                        "make the zip again and upload it again"
+                    ) from exc
                 out.append(dest / target.relative_to(work))
         work.rename(dest)
         return out

@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import secrets
 import shutil
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -34,6 +36,7 @@ REPORT_COLUMNS: Final[tuple[str, ...]] = (
     "kabupaten",
     "segment",
     "registered_on_raw",
+    "offending_value",
 )
 #: Columns of the workforce row report (no personal data in a workforce file).
 WORKFORCE_REPORT_COLUMNS: Final[tuple[str, ...]] = (
@@ -133,18 +136,60 @@ def check_out_dir(out: Path) -> None:
         )
 
 
+#: Store versions kept beside the live one (``CAKUPAN_STORE_KEEP``; see docs/security.md).
+DEFAULT_KEEP: Final = 3
+_STAGING_RE: Final = re.compile(
+    r"^\.(?P<name>.+)\.(?:building|old|candidate)-(?P<pid>\d+)(?:-[A-Za-z0-9_]+)?$"
+)
+_VERSION_RE: Final = re.compile(r"^\d{8}T\d{6}Z(?:-\d+)?$")
+
+
+def _pid_alive(pid: int) -> bool:
+    """True when a process ``pid`` exists (maybe another user's)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_stale_staging(out: Path) -> list[Path]:
+    """Remove the ``.<out>.building-<pid>``, ``.<out>.old-<pid>`` and
+    ``.<out>.candidate-<pid>-<token>`` folders next to ``out`` whose process is gone (a
+    killed build); the folders removed."""
+    removed: list[Path] = []
+    if not out.parent.is_dir():
+        return removed
+    for path in out.parent.iterdir():
+        found = _STAGING_RE.match(path.name)
+        if not found or found["name"] != out.name or not path.is_dir():
+            continue
+        pid = int(found["pid"])
+        if pid == os.getpid() or _pid_alive(pid):
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    return removed
+
+
 @contextmanager
 def staging(out: Path) -> Iterator[Path]:
     """A fresh staging folder next to ``out``, removed if the build fails.
 
-    Call :func:`publish` inside the ``with`` block to move it into place.
+    Staging folders left by killed builds (their process gone) are removed first. Call
+    :func:`publish` inside the ``with`` block to move it into place.
     """
     check_out_dir(out)
     out.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale_staging(out)
     stage = out.parent / f".{out.name}.building-{os.getpid()}"
     if stage.exists():
         shutil.rmtree(stage)
-    stage.mkdir()
+    stage.mkdir(mode=0o700)
     try:
         yield stage
     finally:
@@ -152,13 +197,102 @@ def staging(out: Path) -> Iterator[Path]:
             shutil.rmtree(stage)
 
 
-def publish(stage: Path, out: Path) -> None:
-    """Replace ``out`` by the finished ``stage`` folder (two renames, then clean up)."""
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
-    if old.exists():
-        shutil.rmtree(old)
+@contextmanager
+def candidate(out: Path) -> Iterator[Path]:
+    """A folder path next to ``out`` for building a store that may or may not be published
+    (``publish(path, out)`` moves it into place); removed afterwards, and cleaned by the
+    next build if the process is killed."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale_staging(out)
+    holder = out.parent / f".{out.name}.candidate-{os.getpid()}-{secrets.token_hex(4)}"
+    holder.mkdir(mode=0o700)
+    try:
+        yield holder / out.name
+    finally:
+        shutil.rmtree(holder, ignore_errors=True)
+
+
+def versions_dir(out: Path) -> Path:
+    """Where the previous versions of the store at ``out`` are kept."""
+    return out.parent / f".{out.name}.versions"
+
+
+def version_id(store: Path) -> str:
+    """A store's version: its build time as ``YYYYMMDDTHHMMSSZ`` (from meta.json)."""
+    try:
+        built = json.loads((store / META_FILE).read_text(encoding="utf-8")).get("built_at")
+        stamp = pd.Timestamp(built)
+        stamp = stamp.tz_convert("UTC") if stamp.tzinfo else stamp
+    except (OSError, ValueError, TypeError):
+        stamp = pd.Timestamp(store.stat().st_mtime, unit="s")
+    return f"{stamp:%Y%m%dT%H%M%S}Z"
+
+
+def _keep_version(store: Path, out: Path) -> Path:
+    """Move the store folder ``store`` into the versions of ``out``; its new path."""
+    folder = versions_dir(out)
+    folder.mkdir(mode=0o700, exist_ok=True)
+    base = version_id(store)
+    target, n = folder / base, 1
+    while target.exists():
+        n += 1
+        target = folder / f"{base}-{n}"
+    store.rename(target)
+    return target
+
+
+def stored_versions(out: Path) -> list[str]:
+    """The kept versions of the store at ``out``, newest first."""
+    folder = versions_dir(out)
+    if not folder.is_dir():
+        return []
+    found = [p.name for p in folder.iterdir() if p.is_dir() and _VERSION_RE.match(p.name)]
+    return sorted(
+        found, key=lambda v: (v.split("-")[0], int(v.partition("-")[2] or 1)), reverse=True
+    )
+
+
+def prune_versions(out: Path, keep: int) -> list[str]:
+    """Delete all but the ``keep`` newest kept versions; the versions deleted."""
+    gone = stored_versions(out)[max(keep, 0) :]
+    for version in gone:
+        shutil.rmtree(versions_dir(out) / version, ignore_errors=True)
+    return gone
+
+
+def publish(stage: Path, out: Path, keep: int = DEFAULT_KEEP) -> None:
+    """Replace ``out`` by the finished ``stage`` folder (two renames).
+
+    The store replaced is kept as a version (see :func:`stored_versions`), at most ``keep``
+    of them; with ``keep=0`` it is deleted."""
+    clean_stale_staging(out)
+    old: Path | None = None
     if out.exists():
-        out.rename(old)
+        if keep > 0 and (out / META_FILE).is_file():
+            old = _keep_version(out, out)
+        else:
+            old = out.parent / f".{out.name}.old-{os.getpid()}"
+            if old.exists():
+                shutil.rmtree(old)
+            out.rename(old)
     stage.rename(out)
-    if old.exists():
+    if old is not None and old.parent == out.parent:
         shutil.rmtree(old)
+    prune_versions(out, keep)
+
+
+def rollback(out: Path, to: str | None = None, keep: int = DEFAULT_KEEP) -> tuple[str, str]:
+    """Serve the kept version ``to`` (default: the newest) at ``out``; the live store is
+    kept as a version in its place. Returns (version now live, version of the store put
+    aside). Raises :class:`InputError` when there is no such version."""
+    versions = stored_versions(out)
+    if not versions:
+        raise InputError("no earlier store version is kept", file=str(out))
+    chosen = versions[0] if to is None else to
+    if chosen not in versions:
+        raise InputError(f"no store version {chosen!r}; kept: {', '.join(versions)}", file=str(out))
+    source = versions_dir(out) / chosen
+    aside = _keep_version(out, out).name if out.exists() else ""
+    source.rename(out)
+    prune_versions(out, max(keep, 1))
+    return chosen, aside

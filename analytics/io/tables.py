@@ -9,11 +9,12 @@ layout is assumed beyond "a header row, then one record per row":
   appears most often in the header line, else a comma). The header is the first line or,
   when the caller says what a header looks like (``recognise``) and the first line is not
   one, the first recognised line among the next ones (a title line above the header).
-- XLSX: read with openpyxl in read-only mode from the cached cell values; formulas are
-  never evaluated. Real Excel dates become ISO dates. A *numeric* cell in a code or id
-  column (``text_only``) is not turned back into text: a 16-digit NIK stored as a number
-  has already lost digits, so the cell is treated as empty and counted. The header row
-  is found as in a CSV, in the first sheet that has one ``recognise`` accepts.
+- XLSX: read with python-calamine from the cached cell values; formulas are never
+  evaluated (a formula saved without a cached value is an empty cell). Real Excel dates
+  become ISO dates. A *numeric* cell in a code or id column (``text_only``) is not turned
+  back into text: a 16-digit NIK stored as a number has already lost digits (Excel keeps
+  15), so the cell is refused: empty, counted, and marked (:attr:`Table.refused`). The
+  header row is found as in a CSV, in the first sheet that has one ``recognise`` accepts.
 - Parquet: only the needed columns are read; text columns with few distinct values are
   read dictionary-encoded (categorical). Integer id columns are exact and become text;
   floating-point id columns are refused cell by cell like numeric XLSX cells.
@@ -23,8 +24,11 @@ Headers are matched to fields by :mod:`analytics.io.headers`; the per-format rea
 (Parquet by runs of row groups, :func:`parquet_parts`), so memory does not grow with it.
 
 Rows are numbered as a spreadsheet user sees them: the header is row 1 (or the line it is
-on), the first data row the next one. A row where every read column is empty carries
-nothing to count: it is left out and reported as a blank row.
+on), the first data row the next one. Placeholder cells (``-``, ``N/A``, ``0000-00-00``,
+..., :data:`analytics.values.PLACEHOLDERS` or the caller's set) are made empty here, the one
+place where cells are read, for every field and format. A row where every read column is
+empty (and no cell was refused) carries nothing to count: it is left out and reported as a
+blank row.
 """
 
 from __future__ import annotations
@@ -40,7 +44,8 @@ import numpy as np
 import pandas as pd
 
 from analytics.errors import InputError
-from analytics.io.readers import csv_frames, open_workbook, read_parquet, xlsx_frames
+from analytics.io.readers import Workbook, csv_frames, open_workbook, read_parquet, xlsx_frames
+from analytics.values import PLACEHOLDERS, without_placeholders
 
 TableKind = Literal["csv", "xlsx", "parquet"]
 Recognise = Callable[[Sequence[str]], bool]
@@ -74,12 +79,15 @@ class Table:
 
     ``frame`` holds text (``str`` or categorical of text) or, for typed Parquet date
     columns, datetimes. ``source_row`` is the spreadsheet row number of each frame row.
+    ``refused`` marks, per field that has any, the rows whose cell was a refused numeric
+    cell (empty in ``frame``); ``numeric_cells`` counts them.
     """
 
     frame: pd.DataFrame
     source_row: pd.Series
     blank_rows: int = 0
     numeric_cells: dict[str, int] = field(default_factory=dict)
+    refused: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def detect_encoding(raw: bytes) -> str:
@@ -198,17 +206,19 @@ def _csv_source(path: Path, encoding: str, delimiter: str, *, header_row: int) -
     )
 
 
-def _inspect_xlsx(path: Path, recognise: Recognise | None, workbook: Any = None) -> TableSource:
-    book = workbook if workbook is not None else open_workbook(path)
+def _inspect_xlsx(
+    path: Path, recognise: Recognise | None, workbook: Workbook | None = None
+) -> TableSource:
+    book = workbook if workbook is not None else _open_xlsx(path)
     try:
         first: TableSource | None = None
-        for sheet in book.worksheets:
+        for name in book.sheet_names:
             seen = 0
-            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            for number, row in enumerate(book.rows(name), start=1):
                 if not any(v is not None and str(v).strip() for v in row):
                     continue
                 headers = tuple("" if v is None else str(v).strip() for v in row)
-                source = TableSource(path, "xlsx", headers, sheet=sheet.title, header_row=number)
+                source = TableSource(path, "xlsx", headers, sheet=name, header_row=number)
                 if recognise is None or recognise(headers):
                     return source
                 first, seen = first or source, seen + 1
@@ -230,14 +240,15 @@ def read_table_chunks(
     recognise: Recognise | None = None,
     text_only: Collection[str] = (),
     categorical: Collection[str] = (),
+    placeholders: Collection[str] = PLACEHOLDERS,
 ) -> Iterator[Table]:
     """:func:`inspect_table`, then the columns ``choose`` picks, ``chunk_rows`` rows at a time.
 
     Joined, the chunks are :func:`read_columns`'s table: the same rows, row numbers, blank
     row and refused cell counts (each chunk counts its own; a chunk holds at most
-    ``chunk_rows`` rows before blank ones go). A workbook is opened once (openpyxl parses a
-    whole sheet on opening when the file does not state its dimensions) and closed when the
-    iteration ends or is abandoned. At least one (maybe empty) table comes.
+    ``chunk_rows`` rows before blank ones go). A workbook is opened once and its sheet
+    parsed once (calamine parses a whole sheet), and closed when the iteration ends or is
+    abandoned. At least one (maybe empty) table comes.
     """
     if not path.is_file() or _kind_of(path) != "xlsx":
         source = inspect_table(path, recognise)
@@ -247,6 +258,7 @@ def read_table_chunks(
             chunk_rows=chunk_rows,
             text_only=text_only,
             categorical=categorical,
+            placeholders=placeholders,
         )
         return
     workbook = _open_xlsx(path)
@@ -259,15 +271,16 @@ def read_table_chunks(
             text_only=text_only,
             categorical=categorical,
             workbook=workbook,
+            placeholders=placeholders,
         )
     finally:
         workbook.close()
 
 
-def _open_xlsx(path: Path) -> Any:
+def _open_xlsx(path: Path) -> Workbook:
     try:
         return open_workbook(path)
-    except Exception as exc:  # openpyxl and zipfile raise many types; name the file
+    except Exception as exc:  # calamine raises several types; name the file
         raise InputError(f"cannot read the file as XLSX: {exc}", file=path.name) from exc
 
 
@@ -277,23 +290,26 @@ def read_columns(
     *,
     text_only: Collection[str] = (),
     categorical: Collection[str] = (),
-    workbook: Any = None,
+    workbook: Workbook | None = None,
+    placeholders: Collection[str] = PLACEHOLDERS,
 ) -> Table:
     """Read the ``columns`` (``{field: header}``) of ``source``, renamed to their fields.
 
     ``text_only`` fields hold codes or ids (numeric cells are refused); ``categorical``
-    fields have few distinct values and are held as categories to save memory.
+    fields have few distinct values and are held as categories to save memory;
+    ``placeholders`` are the cell texts that mean "empty".
     """
     if source.kind == "csv":
-        parts: Iterator[tuple[pd.DataFrame, dict[str, int]]] = (
+        parts: Iterator[tuple[pd.DataFrame, dict[str, np.ndarray]]] = (
             (frame, {}) for frame in csv_frames(source, columns, None)
         )
     elif source.kind == "xlsx":
         parts = xlsx_frames(source, columns, text_only, workbook, None)
     else:
         parts = _lazily(read_parquet, source, columns, text_only, categorical)
-    frame, numeric = next(_guarded(parts, source))
-    return _table(frame, numeric, source.header_row + 1 + source.rows_before, categorical)
+    frame, refused = next(_guarded(parts, source))
+    first_row = source.header_row + 1 + source.rows_before
+    return _table(frame, refused, first_row, categorical, placeholders)
 
 
 def read_column_chunks(
@@ -303,22 +319,29 @@ def read_column_chunks(
     chunk_rows: int,
     text_only: Collection[str] = (),
     categorical: Collection[str] = (),
-    workbook: Any = None,
+    workbook: Workbook | None = None,
+    placeholders: Collection[str] = PLACEHOLDERS,
 ) -> Iterator[Table]:
     """:func:`read_columns` in tables of at most ``chunk_rows`` rows (see read_table_chunks)."""
     if source.kind == "parquet":
         for part in parquet_parts(source, chunk_rows):
-            yield read_columns(part, columns, text_only=text_only, categorical=categorical)
+            yield read_columns(
+                part,
+                columns,
+                text_only=text_only,
+                categorical=categorical,
+                placeholders=placeholders,
+            )
         return
     if source.kind == "csv":
-        parts: Iterator[tuple[pd.DataFrame, dict[str, int]]] = (
+        parts: Iterator[tuple[pd.DataFrame, dict[str, np.ndarray]]] = (
             (frame, {}) for frame in csv_frames(source, columns, chunk_rows)
         )
     else:
         parts = xlsx_frames(source, columns, text_only, workbook, chunk_rows)
     first_row = source.header_row + 1 + source.rows_before
-    for frame, numeric in _guarded(parts, source):
-        yield _table(frame, numeric, first_row, categorical)
+    for frame, refused in _guarded(parts, source):
+        yield _table(frame, refused, first_row, categorical, placeholders)
         first_row += len(frame)
 
 
@@ -364,19 +387,33 @@ def _guarded(items: Iterator[_T], source: TableSource) -> Iterator[_T]:
 
 
 def _table(
-    frame: pd.DataFrame, numeric: Mapping[str, int], first_row: int, categorical: Collection[str]
+    frame: pd.DataFrame,
+    refused: Mapping[str, np.ndarray],
+    first_row: int,
+    categorical: Collection[str],
+    placeholders: Collection[str],
 ) -> Table:
-    """The read rows numbered from ``first_row``, without the blank ones (counted)."""
+    """The read rows numbered from ``first_row``, placeholders made empty, without the blank
+    ones (counted). A refused cell is not blank: its row has an unusable value."""
     rows = pd.Series(np.arange(first_row, first_row + len(frame)), index=frame.index)
-    blank = frame.isna().all(axis=1) if len(frame.columns) else pd.Series(False, index=frame.index)
-    frame, rows = frame.loc[~blank], rows.loc[~blank]
     for name in categorical:
         if name in frame and not isinstance(frame[name].dtype, pd.CategoricalDtype):
             if not pd.api.types.is_datetime64_any_dtype(frame[name]):
                 frame[name] = frame[name].astype("category")
+    for name in frame.columns:
+        frame[name] = without_placeholders(frame[name], placeholders)
+    if len(frame.columns):
+        blank = frame.isna().all(axis=1).to_numpy(copy=True)
+    else:
+        blank = np.zeros(len(frame), dtype=bool)
+    for mask in refused.values():
+        blank &= ~mask
+    frame, rows = frame.loc[~blank], rows.loc[~blank]
+    kept = {k: v[~blank] for k, v in refused.items() if v.any()}
     return Table(
         frame.reset_index(drop=True),
         rows.reset_index(drop=True),
         blank_rows=int(blank.sum()),
-        numeric_cells={k: v for k, v in numeric.items() if v},
+        numeric_cells={k: int(v.sum()) for k, v in kept.items()},
+        refused=kept,
     )

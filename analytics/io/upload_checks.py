@@ -1,6 +1,7 @@
 """Checks on an uploaded file before it is kept: size, type by extension AND content,
 text encoding, and a content-addressed place to keep it.
 
+Files and folders are created readable by the service user only (0600 / 0700).
 ``accept_upload`` either returns where the file was saved (``<sha256>.<ext>``: the same
 file uploaded twice is kept once) or raises an :class:`InputError` with a message a person
 can act on, having written nothing.
@@ -32,7 +33,17 @@ MAGIC: Final[dict[str, tuple[bytes, ...]]] = {
     ".gpkg": (b"SQLite format 3\x00",),
 }
 TEXT_SUFFIXES: Final = frozenset({".csv", ".geojson"})
-TEXT_ENCODINGS: Final = ("utf-8-sig", "cp1252")
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip(".")
+
+
+def request_limit(max_bytes: int) -> int:
+    """The largest request body for an upload of ``max_bytes``: the browser sends the file
+    base64-encoded (4 bytes for every 3) inside a JSON callback, plus a margin for the
+    rest of the callback (names, ids, state)."""
+    return 4 * -(-max_bytes // 3) + 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -50,7 +61,9 @@ def check_content(name: str, data: bytes, kind: str, max_bytes: int) -> str:
     if kind not in KINDS:
         raise InputError(f"{name}: unknown kind of upload {kind!r}")
     if len(data) > max_bytes:
-        raise InputError(f"{name}: {len(data)} bytes, more than the limit of {max_bytes}")
+        raise InputError(
+            f"{name}: {_mib(len(data))} MB, more than the limit of {_mib(max_bytes)} MB"
+        )
     if not data:
         raise InputError(f"{name}: the file is empty")
     suffix = Path(name).suffix.lower()
@@ -61,20 +74,32 @@ def check_content(name: str, data: bytes, kind: str, max_bytes: int) -> str:
     if suffix in TEXT_SUFFIXES:
         if b"\x00" in data[:65536] or data.startswith((b"MZ", b"\x7fELF", b"\x89PNG", b"PK")):
             raise InputError(f"{name}: not a text file (binary content)")
-        for encoding in TEXT_ENCODINGS:
+        if suffix == ".geojson":
             try:
-                data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:  # pragma: no cover - cp1252 decodes nearly everything; kept for clarity
-            raise InputError(f"{name}: the text is neither UTF-8 nor Windows-1252")
-        if encoding != "utf-8-sig":
-            raise InputError(
-                f"{name}: the text is not UTF-8 (it reads as Windows-1252); "
-                "save it as CSV UTF-8 and upload again"
-            )
+                data.decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{name}: GeoJSON must be UTF-8 text") from exc
+        # A CSV may be in any encoding and delimiter the build reads: see check_table.
     return suffix
+
+
+def check_table(name: str, data: bytes, suffix: str) -> None:
+    """Read the header of a CSV/XLSX upload with the build's own reader
+    (:func:`analytics.io.tables.inspect_table`: the same encoding and delimiter detection),
+    so the page accepts exactly what ``cakupan build`` reads."""
+    if suffix not in {".csv", ".xlsx"}:
+        return
+    from analytics.io.tables import inspect_table
+
+    with tempfile.TemporaryDirectory(prefix="cakupan-check-") as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        path.write_bytes(data)
+        try:
+            source = inspect_table(path)
+        except InputError as exc:
+            raise InputError(str(exc).replace(f"file {path.name}", name)) from exc
+    if not any(h.strip() for h in source.headers):
+        raise InputError(f"{name}: no header row found")
 
 
 def accept_upload(
@@ -87,7 +112,8 @@ def accept_upload(
     path = folder / f"{digest}{suffix}"
     if path.is_file():
         return SavedUpload(kind, name, path, digest, len(data), new=False)
-    folder.mkdir(parents=True, exist_ok=True)
+    uploads_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".upload-")
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -28,10 +28,14 @@ class UserStoreError(RuntimeError):
     """The users file is unreadable or a change is invalid; the message says why."""
 
 
-def hash_password(password: str, *, min_chars: int = MIN_PASSWORD_CHARS) -> str:
+def hash_password(
+    password: str, *, min_chars: int = MIN_PASSWORD_CHARS, salt: bytes | None = None
+) -> str:
+    """An argon2id hash with a random salt (``salt`` only for the public demo passwords, so
+    that every worker process makes the same demo users)."""
     if len(password) < min_chars:
         raise UserStoreError(f"the password needs at least {min_chars} characters")
-    return _HASHER.hash(password)
+    return _HASHER.hash(password, salt=salt)
 
 
 def verify_password(user: User | None, password: str) -> bool:

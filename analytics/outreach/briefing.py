@@ -8,28 +8,25 @@ numbers to reach. A last page lists the Polsek's villages without an officer.
 from __future__ import annotations
 
 import io
-import math
 from typing import Any, Final
-from xml.sax.saxutils import escape as esc
 
 import pandas as pd
 
+from analytics import formatting
 from analytics.outreach.plan import Plan
 from analytics.pdf_pages import numbered_canvas
+from analytics.pdf_pages import pdf_text as esc
 
 GRAY: Final = 0.85
 
 
 def _num(value: Any, digits: int = 0) -> str:
-    """A number as Indonesians write it; an en dash when unknown."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = f"{float(value):,.{digits}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    """A number as Indonesians write it (:func:`analytics.formatting.number`)."""
+    return formatting.number(value, "id", digits)
 
 
 def _date(value: Any) -> str:
-    return pd.Timestamp(value).strftime("%d/%m/%Y")
+    return formatting.day(value, "id")
 
 
 def _village_cell(name: str, code: str, style: Any) -> Any:
@@ -45,7 +42,7 @@ def _visit_row(v: Any, style: Any) -> list[Any]:
         _village_cell(v.village_name, v.village_code, style),
         str(v.visit),
         _num(v.uncovered),
-        _num(v.coverage_pct, 1) + ("%" if pd.notna(v.coverage_pct) else ""),
+        formatting.percent(v.coverage_pct, "id"),
         _num(v.expected_registrations, 1),
     ]
 
@@ -102,7 +99,7 @@ def render_briefing(
     for officer in summary.itertuples(index=False):
         mine = schedule[schedule["nrp"] == officer.nrp]
         rank = "" if pd.isna(officer.rank) else f"{officer.rank} "
-        phone = "–" if pd.isna(officer.phone) else str(officer.phone)
+        phone = formatting.MISSING if pd.isna(officer.phone) else str(officer.phone)
         story += [
             Paragraph(f"Lembar Pengarahan Bhabinkamtibmas — {esc(polsek)}", styles["Title"]),
             Paragraph(f"<b>{esc(rank + officer.name)}</b> · NRP {officer.nrp}", styles["Heading2"]),
@@ -157,7 +154,7 @@ def render_briefing(
                     _village_cell(u.village_name, u.village_code, small),
                     str(u.priority_rank),
                     _num(u.uncovered),
-                    _num(u.coverage_pct, 1) + ("%" if pd.notna(u.coverage_pct) else ""),
+                    formatting.percent(u.coverage_pct, "id"),
                     Paragraph(proposal, small),
                 ]
             )

@@ -13,6 +13,7 @@ from typing import Any, Final
 
 import pandas as pd
 
+from analytics import formatting
 from analytics.outreach.plan import Plan
 
 #: Leading characters that make a spreadsheet treat text as a formula (OWASP CSV injection).
@@ -27,7 +28,7 @@ SCHEDULE_HEADERS: Final = {
     "village_name": "Desa/kelurahan",
     "visit": "Kunjungan ke",
     "priority_rank": "Peringkat prioritas",
-    "score": "Skor prioritas",
+    "score": "Skor prioritas (0-100)",
     "uncovered": "Pekerja informal belum terlindungi",
     "coverage_pct": "Cakupan BPU (%)",
     "expected_registrations": "Perkiraan pendaftaran",
@@ -51,7 +52,7 @@ UNASSIGNED_HEADERS: Final = {
     "village_code": "Kode desa",
     "village_name": "Desa/kelurahan",
     "priority_rank": "Peringkat prioritas",
-    "score": "Skor prioritas",
+    "score": "Skor prioritas (0-100)",
     "uncovered": "Pekerja informal belum terlindungi",
     "coverage_pct": "Cakupan BPU (%)",
     "high_priority": "Prioritas tinggi",
@@ -61,6 +62,14 @@ UNASSIGNED_HEADERS: Final = {
     "distance_km": "Jarak (km)",
     "alternatives": "Alternatif",
     "explanation": "Alasan prioritas",
+}
+#: Numbers written as the page shows them (analytics.formatting): the priority score on
+#: 0-100, coverage and rates with one digit, each rounded once from the exact value.
+NUMBER_KINDS: Final[dict[str, formatting.Kind]] = {
+    "score": "score",
+    "coverage_pct": "percent",
+    "expected_registrations": "rate",
+    "distance_km": "rate",
 }
 BASIS_LABELS: Final = {
     "adjacent": "desa bersebelahan",
@@ -113,15 +122,22 @@ def _write_sheet(book: Any, title: str, frame: pd.DataFrame, headers: dict[str, 
     sheet.append([headers[c] for c in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
+    kinds = [NUMBER_KINDS.get(c) for c in columns]
     for row in frame[columns].itertuples(index=False):
-        sheet.append([_safe_cell(v) for v in row])
+        sheet.append(
+            [
+                _safe_cell(v if kind is None else formatting.rounded(v, kind))
+                for v, kind in zip(row, kinds, strict=True)
+            ]
+        )
     for i, column in enumerate(columns, start=1):
         if column in ("week_start",):
             for cell in sheet[get_column_letter(i)][1:]:
                 cell.number_format = "DD/MM/YYYY"
-        if column in ("score", "coverage_pct", "expected_registrations", "distance_km"):
+        kind = NUMBER_KINDS.get(column)
+        if kind is not None and kind != "count":
             for cell in sheet[get_column_letter(i)][1:]:
-                cell.number_format = "0.00"
+                cell.number_format = "0." + "0" * formatting.DIGITS[kind]
         sheet.column_dimensions[get_column_letter(i)].width = max(12, len(headers[column]) + 2)
     sheet.freeze_panes = "A2"
 

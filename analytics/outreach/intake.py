@@ -20,7 +20,7 @@ raw values), never officer names.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -32,7 +32,7 @@ from analytics.errors import InputError
 from analytics.io.headers import REGISTRY_ALIASES, resolve_columns
 from analytics.io.tables import inspect_table, read_columns
 from analytics.schemas import OfficerSchema, OutreachEventSchema
-from analytics.values import blank, parse_counts, parse_dates
+from analytics.values import PLACEHOLDERS, blank, parse_counts, parse_dates
 
 NRP_ALIASES: Final = ("NRP", "NO_NRP", "NOMOR_NRP", "NRP_NIP", "NRP_PERSONEL")
 ROSTER_ALIASES: Final[dict[str, tuple[str, ...]]] = {
@@ -93,6 +93,7 @@ def _read(
     aliases: Mapping[str, Sequence[str]],
     required: Sequence[str],
     mapping: Mapping[str, str] | None,
+    placeholders: Collection[str] = PLACEHOLDERS,
 ) -> tuple[pd.DataFrame, pd.Series, int]:
     def recognise(headers: Sequence[str]) -> bool:
         return set(required) <= set(resolve_columns(headers, aliases, None, file=path.name))
@@ -108,7 +109,7 @@ def _read(
             file=path.name,
             column=missing[0],
         )
-    table = read_columns(source, columns, text_only=("village_code",))
+    table = read_columns(source, columns, text_only=("village_code",), placeholders=placeholders)
     frame = table.frame.reindex(columns=list(aliases))
     return frame, table.source_row, table.blank_rows
 
@@ -174,7 +175,11 @@ def _village_codes(villages: pd.DataFrame) -> set[str]:
 
 
 def ingest_roster(
-    path: Path, villages: pd.DataFrame, mapping: Mapping[str, str] | None = None
+    path: Path,
+    villages: pd.DataFrame,
+    mapping: Mapping[str, str] | None = None,
+    *,
+    placeholders: Collection[str] = PLACEHOLDERS,
 ) -> TableIntake:
     """Read the officer roster into OfficerSchema rows (plus ``phone`` when present).
 
@@ -183,7 +188,9 @@ def ingest_roster(
     ``warnings["conflicting_officer_details"]``.
     """
     path = Path(path)
-    raw, source_row, blank_rows = _read(path, ROSTER_ALIASES, ROSTER_REQUIRED, mapping)
+    raw, source_row, blank_rows = _read(
+        path, ROSTER_ALIASES, ROSTER_REQUIRED, mapping, placeholders
+    )
     df = pd.DataFrame(
         {
             "nrp": _nrp(raw["nrp"]),
@@ -239,6 +246,7 @@ def ingest_events(
     mapping: Mapping[str, str] | None = None,
     *,
     officers: pd.DataFrame | None = None,
+    placeholders: Collection[str] = PLACEHOLDERS,
 ) -> TableIntake:
     """Read the outreach event log into OutreachEventSchema rows.
 
@@ -246,7 +254,7 @@ def ingest_events(
     duplicate key is (date, village, NRP): one officer's event in one village on one day.
     """
     path = Path(path)
-    raw, source_row, blank_rows = _read(path, EVENT_ALIASES, EVENT_REQUIRED, mapping)
+    raw, source_row, blank_rows = _read(path, EVENT_ALIASES, EVENT_REQUIRED, mapping, placeholders)
     attendees, registrations = parse_counts(raw["attendees"]), parse_counts(raw["registrations"])
     df = pd.DataFrame(
         {

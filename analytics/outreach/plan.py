@@ -9,16 +9,20 @@ Rules (``docs/outreach.md``, "Rencana kunjungan"):
   village at most once a week, highest score first (ties: village code). A village is
   visited again only after all his villages have been visited once (rotation). Officers
   are processed by NRP. A village shared by two officers appears in both schedules.
-- Capacity is ``weeks * visits_per_week`` per officer; ``spare`` is what is not needed to
-  visit each own village once (slots for revisits or idle).
+- Capacity is ``weeks * visits_per_week`` per officer. A proposal for a village without an
+  officer (below) reserves one of his slots; his rotation fills the rest, and ``spare``
+  ("Kapasitas tersisa") is what is left after the plan: capacity - visits planned -
+  reserved (an officer whose 8 of 8 slots are planned has 0).
 - Villages in scope with no officer in the roster are listed in ``unassigned``. For those in
   the top half of the scope ranking (``high_priority``), in priority order, the officer with
   spare capacity whose own villages touch the village is proposed (``basis='adjacent'``),
   else the nearest by distance between representative points (``basis='distance'``), else
   (no location data) any (``basis='capacity'``); ties by NRP. Each proposal reserves one
   spare visit of the proposed officer.
-- Expected registrations per visit come from :func:`estimate_conversion`, capped by the
-  village's uncovered informal workers still left after earlier planned visits.
+- Expected registrations per visit come from :func:`estimate_conversion` and fall with
+  repeat visits (:func:`expected_visit`): each visit converts the same share of the
+  village's uncovered informal workers still left, so a village never yields more than
+  its uncovered workers, whoever visits it.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from analytics import formatting
 from analytics.errors import InputError
 from analytics.outreach.neighbours import haversine_km
 
@@ -126,21 +131,42 @@ def estimate_conversion(
     )
     n = len(regs)
     if n == 0:
-        label = f"{default:g} pendaftaran per kunjungan — default (tidak ada data kegiatan)"
+        label = (
+            f"{formatting.decimal(default, 'id')} pendaftaran per kunjungan — default "
+            "(tidak ada data kegiatan)"
+        )
         return ConversionEstimate(default, math.nan, math.nan, 0, True, label)
     mean = float(regs.mean())
     if n >= 2:
         half = Z_95 * float(regs.std(ddof=1)) / math.sqrt(n)
         low, high = max(mean - half, 0.0), mean + half
-        interval = f", 95%: {low:.1f}–{high:.1f}".replace(".", ",")
+        interval = f", 95%: {formatting.decimal(low, 'id')}–{formatting.decimal(high, 'id')}"
     else:
         low = high = math.nan
         interval = ""
     label = (
-        f"{mean:.1f}".replace(".", ",")
-        + f" pendaftaran per kunjungan (rata-rata {n} kegiatan{interval})"
+        f"{formatting.decimal(mean, 'id')} pendaftaran per kunjungan "
+        f"(rata-rata {formatting.count(n, 'id')} kegiatan{interval})"
     )
     return ConversionEstimate(mean, low, high, n, False, label)
+
+
+def expected_visit(per_visit: float, uncovered: float, left: float) -> tuple[float, float]:
+    """(expected registrations of one visit, uncovered workers left after it).
+
+    The first visit to a village expects ``per_visit`` (the past mean), never more than its
+    ``uncovered`` informal workers; that is a share ``r = min(1, per_visit / uncovered)``
+    of them. Every visit converts the same share of the workers *still* uncovered:
+    ``expected_k = r * left_before_visit_k``, so repeated visits give less and less and
+    their sum stays below ``uncovered`` (``docs/outreach.md``). Without an uncovered count
+    (NaN) each visit expects ``per_visit``."""
+    if math.isnan(uncovered):
+        return per_visit, left
+    if uncovered <= 0:
+        return 0.0, 0.0
+    share = min(1.0, per_visit / uncovered)
+    expected = share * left
+    return expected, left - expected
 
 
 def _same(values: pd.Series, wanted: str) -> pd.Series:
@@ -165,15 +191,18 @@ def scope_officers(officers: pd.DataFrame, polres: str | None, polsek: str | Non
     return scoped
 
 
-def _rotation(villages: list[str], weeks: int, per_week: int) -> list[list[str]]:
-    """Villages per week, cycling in order, each at most once a week."""
+def _rotation(villages: list[str], weeks: int, per_week: int, budget: int) -> list[list[str]]:
+    """Villages per week, cycling in order, each at most once a week, ``budget`` visits in
+    all (the capacity less the slots reserved for villages without an officer)."""
     if not villages:
         return [[] for _ in range(weeks)]
     per_week = min(per_week, len(villages))
     out, pos = [], 0
     for _ in range(weeks):
-        week = [villages[(pos + i) % len(villages)] for i in range(per_week)]
-        pos = (pos + per_week) % len(villages)
+        n = max(min(per_week, budget), 0)
+        week = [villages[(pos + i) % len(villages)] for i in range(n)]
+        pos = (pos + n) % len(villages)
+        budget -= n
         out.append(week)
     return out
 
@@ -256,7 +285,7 @@ def _proposals(
                 distance_km=round(float(dist[best]), 2) if not unknown[best] else math.nan,
                 alternatives="; ".join(
                     f"{names[str(nrps[c])]} ({nrps[c]})"
-                    + ("" if unknown[c] else f", {dist[c]:.1f} km")
+                    + ("" if unknown[c] else f", {formatting.decimal(dist[c], 'id')} km")
                     for c in order[1 : 1 + n_alternatives]
                 ),
             )
@@ -319,18 +348,33 @@ def build_plan(
     info = scoped.drop_duplicates("nrp").set_index("nrp")
     names = {str(k): str(v) for k, v in info["name"].items()}
 
-    # The schedule: week-major, officers by NRP, so the capped expected registrations of a
-    # village shared by two officers are spent in visiting order.
+    # Proposals first: each reserves one slot of the proposed officer, which his own
+    # rotation then leaves free (so "remaining capacity" is what is left after the plan).
+    staffed = officers.loc[
+        officers["village_code"].isin(set(in_scope["village_code"])), "village_code"
+    ]
+    unassigned = in_scope[~in_scope["village_code"].isin(set(staffed))].copy()
+    unassigned["high_priority"] = unassigned["priority_rank"] <= math.ceil(len(in_scope) / 2)
+    proposals, reserved = _proposals(
+        unassigned, own, spare, names, neighbours, points, n_alternatives
+    )
+    unassigned = unassigned.merge(proposals, on="village_code", how="left", validate="one_to_one")
+    unassigned = unassigned.reindex(columns=list(UNASSIGNED_COLUMNS)).reset_index(drop=True)
+
+    # The schedule: week-major, officers by NRP, so the expected registrations of a village
+    # shared by two officers are spent in visiting order.
     villages_of: dict[str, list[str]] = {}
     for nrp, code in zip(own["nrp"].tolist(), own["village_code"].tolist(), strict=True):
         mine = villages_of.setdefault(str(nrp), [])
         if code not in mine:
             mine.append(code)
     rotations = {
-        nrp: _rotation(villages_of[nrp], weeks, visits_per_week) for nrp in sorted(villages_of)
+        nrp: _rotation(villages_of[nrp], weeks, visits_per_week, capacity - reserved.get(nrp, 0))
+        for nrp in sorted(villages_of)
     }
     village_info = own.drop_duplicates("village_code").set_index("village_code")
-    left = village_info["uncovered"].astype("float64").to_dict()
+    uncovered = village_info["uncovered"].astype("float64").to_dict()
+    left = dict(uncovered)
     # Plain dicts, not frame lookups, in the loop over visits (a province has thousands).
     about = village_info[
         ["village_name", "priority_rank", "score", "uncovered", "coverage_pct"]
@@ -341,14 +385,9 @@ def build_plan(
     for week in range(1, weeks + 1):
         for nrp in sorted(rotations):
             for code in rotations[nrp][week - 1]:
-                remaining = left.get(code, math.nan)
-                expected = (
-                    conversion.per_visit
-                    if math.isnan(remaining)
-                    else min(conversion.per_visit, remaining)
+                expected, left[code] = expected_visit(
+                    conversion.per_visit, uncovered.get(code, math.nan), left.get(code, math.nan)
                 )
-                if not math.isnan(remaining):
-                    left[code] = remaining - expected
                 visit_count[(nrp, code)] = visit_count.get((nrp, code), 0) + 1
                 vi = about[code]
                 rows.append(
@@ -365,37 +404,27 @@ def build_plan(
                         "score": vi["score"],
                         "uncovered": vi["uncovered"],
                         "coverage_pct": vi["coverage_pct"],
-                        "expected_registrations": round(float(expected), 2),
+                        "expected_registrations": expected,
                     }
                 )
     schedule = pd.DataFrame(rows).reindex(columns=list(SCHEDULE_COLUMNS))
     schedule["priority_rank"] = schedule["priority_rank"].astype("Int64")
 
-    # Staffed villages of the scope, testing the roster against the scope's few codes.
-    staffed = officers.loc[
-        officers["village_code"].isin(set(in_scope["village_code"])), "village_code"
-    ]
-    unassigned = in_scope[~in_scope["village_code"].isin(set(staffed))].copy()
-    unassigned["high_priority"] = unassigned["priority_rank"] <= math.ceil(len(in_scope) / 2)
-    proposals, reserved = _proposals(
-        unassigned, own, spare, names, neighbours, points, n_alternatives
-    )
-    unassigned = unassigned.merge(proposals, on="village_code", how="left", validate="one_to_one")
-    unassigned = unassigned.reindex(columns=list(UNASSIGNED_COLUMNS)).reset_index(drop=True)
-
     per_officer = schedule.groupby("nrp").agg(
         visits_planned=("village_code", "size"),
         expected_registrations=("expected_registrations", "sum"),
     )
+    planned = per_officer["visits_planned"].reindex(info.index, fill_value=0)
+    held = pd.Series(reserved, dtype="int64").reindex(info.index, fill_value=0)
     summary = info.reindex(columns=["name", "rank", "polsek", "polres", "phone"]).assign(
         villages=own.groupby("nrp")["village_code"].nunique(),
         village_names=own.groupby("nrp")["village_name"].agg(", ".join),
         capacity=capacity,
         first_visits=first,
-        visits_planned=per_officer["visits_planned"],
-        spare=pd.Series(spare) - pd.Series(reserved),
-        reserved=pd.Series(reserved),
-        expected_registrations=per_officer["expected_registrations"].round(2),
+        visits_planned=planned,
+        spare=capacity - planned - held,
+        reserved=held,
+        expected_registrations=per_officer["expected_registrations"],
     )
     summary = summary.rename_axis("nrp").reset_index().sort_values("nrp")
     summary = summary.reindex(columns=list(SUMMARY_COLUMNS)).reset_index(drop=True)

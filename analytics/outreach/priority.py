@@ -26,8 +26,8 @@ from typing import Final
 
 import numpy as np
 import pandas as pd
-from babel.numbers import format_decimal
 
+from analytics import formatting
 from analytics.codes import code_mask
 
 FACTORS: Final[tuple[str, ...]] = ("gap", "coverage", "pace", "recency")
@@ -84,12 +84,6 @@ class PriorityWeights:
         return {name: float(getattr(self, name)) for name in FACTORS}
 
 
-def _id_number(value: float, digits: int = 0) -> str:
-    """A number as Indonesians write it (``1.234``, ``12,5``)."""
-    pattern = "#,##0" if digits == 0 else "#,##0." + "0" * digits
-    return str(format_decimal(round(value, digits), format=pattern, locale="id"))
-
-
 def village_rows_in(coverage: pd.DataFrame, kecamatan: set[str]) -> pd.DataFrame:
     """The village (``desa``) rows of ``coverage`` whose kecamatan (code prefix) is one of
     ``kecamatan``. Categorical code columns (the store's, 16 million rows nationally) are
@@ -133,11 +127,11 @@ def _factor_phrase(row: pd.Series, factor: str) -> str:
     if factor == "gap":
         if pd.isna(row["uncovered"]):
             return "jumlah pekerja informal tidak diketahui"
-        return f"{_id_number(row['uncovered'])} pekerja informal belum terlindungi"
+        return f"{formatting.count(row['uncovered'], 'id')} pekerja informal belum terlindungi"
     if factor == "coverage":
         if pd.isna(row["coverage_pct"]):
             return "cakupan BPU tidak diketahui"
-        return f"cakupan BPU {_id_number(row['coverage_pct'], 1)}%"
+        return f"cakupan BPU {formatting.percent(row['coverage_pct'], 'id')}"
     if factor == "pace":
         if pd.isna(row["pace_raw_known"]) or not row["pace_raw_known"]:
             return "laju 12 bulan belum diketahui"
@@ -145,17 +139,17 @@ def _factor_phrase(row: pd.Series, factor: str) -> str:
             return "kepesertaan tidak bertambah dalam 12 bulan"
         if row["years_to_close"] >= PACE_HORIZON_YEARS:
             return f"dengan laju sekarang butuh lebih dari {PACE_HORIZON_YEARS:.0f} tahun"
-        return f"dengan laju sekarang butuh {_id_number(row['years_to_close'], 1)} tahun"
+        return f"dengan laju sekarang butuh {formatting.decimal(row['years_to_close'], 'id')} tahun"
     if pd.isna(row["last_event"]):
         return "belum pernah ada sosialisasi"
-    return f"sosialisasi terakhir {_id_number(row['months_since_event'])} bulan lalu"
+    return f"sosialisasi terakhir {formatting.count(row['months_since_event'], 'id')} bulan lalu"
 
 
 def _explain(row: pd.Series, weights: PriorityWeights) -> str:
     contributions = {f: weights.as_dict()[f] * row[f"{f}_norm"] for f in FACTORS}
     top = sorted(FACTORS, key=lambda f: (-contributions[f], FACTORS.index(f)))[:2]
     phrases = [_factor_phrase(row, f) for f in top if contributions[f] > 0]
-    return f"Skor {_id_number(row['score'] * 100)}: " + "; ".join(phrases)
+    return f"Skor {formatting.score(row['score'], 'id')}: " + "; ".join(phrases)
 
 
 def village_priority(

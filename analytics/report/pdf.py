@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import io
 from typing import Any, Final
-from xml.sax.saxutils import escape as esc
 
+from analytics.formatting import MISSING
 from analytics.pdf_pages import numbered_canvas
+from analytics.pdf_pages import pdf_text as esc
 from analytics.report.content import ReportContent
 from analytics.report.text import (
     LEVEL_NAMES,
@@ -25,6 +26,7 @@ from analytics.report.text import (
     pct,
     pp,
 )
+from analytics.report.text import pace as pp_per_month
 from analytics.suppression import MARK
 
 GRAY: Final = 0.86
@@ -85,8 +87,8 @@ def _cover(c: ReportContent, s: dict[str, Any], generated: str) -> list[Any]:
             s["big"],
         ),
         Spacer(1, 30 * mm),
-        Paragraph(f"Data sampai: {esc(str(meta.get('data_until') or '–'))}", s["body"]),
-        Paragraph(f"Penyebut: {esc(str(meta.get('workforce_source') or '–'))}", s["body"]),
+        Paragraph(f"Data sampai: {esc(str(meta.get('data_until') or MISSING))}", s["body"]),
+        Paragraph(f"Penyebut: {esc(str(meta.get('workforce_source') or MISSING))}", s["body"]),
         Paragraph(f"Dibuat: {generated} dengan Cakupan", s["body"]),
     ]
     if c.threshold is not None:
@@ -112,14 +114,14 @@ def _kpis(c: ReportContent, s: dict[str, Any]) -> list[Any]:
     k = c.kpis
     hide = c.kpis_hidden
     if k.coverage_pct is None:
-        projection = "–"
+        projection = MISSING
     elif k.target_reached:
         projection = "sudah tercapai"
     elif k.projected_month is None:
         projection = "tidak tercapai dengan laju ini"
     else:
         projection = month_long(k.projected_month)
-    pace = "–" if k.pace_pp_per_month is None else num(k.pace_pp_per_month, 2) + " pp/bulan"
+    pace = pp_per_month(k.pace_pp_per_month)
     rows = [
         ["Indikator", "Nilai"],
         ["Cakupan", pct(MARK if hide else k.coverage_pct)],
@@ -331,7 +333,7 @@ def _method(c: ReportContent, s: dict[str, Any]) -> list[Any]:
     sources = ", ".join(
         f"{src.get('file')} ({src.get('kind')})" for src in c.meta.get("sources") or []
     )
-    out.append(Paragraph(f"<b>Sumber data.</b> {esc(sources or '–')}", s["body"]))
+    out.append(Paragraph(f"<b>Sumber data.</b> {esc(sources or MISSING)}", s["body"]))
     out += [Paragraph(esc(note), s["small"]) for note in c.footnotes]
     return out
 

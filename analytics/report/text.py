@@ -1,14 +1,13 @@
-"""Words and number formats of the area report (Bahasa Indonesia)."""
+"""Words of the area report (Bahasa Indonesia); numbers go through analytics.formatting."""
 
 from __future__ import annotations
 
-import math
 from typing import Any, Final
 
-import pandas as pd
-from babel.dates import format_date
+from analytics import formatting
 
-from analytics.suppression import MARK
+#: The report is written in Bahasa Indonesia.
+LANG: Final = "id"
 
 LEVEL_NAMES: Final = {
     "provinsi": "Provinsi",
@@ -59,30 +58,25 @@ METHOD_NOTES: Final = (
 )
 
 
-def _missing(value: Any) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-
-
 def num(value: Any, digits: int = 0) -> str:
-    """``1.234.567`` / ``12,5``; ``s`` stays ``s``; an en dash when unknown."""
-    if isinstance(value, str):
-        return value
-    if _missing(value):
-        return "–"
-    text = f"{float(value):,.{digits}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    """``1.234.567`` / ``12,5`` (:func:`analytics.formatting.number`); ``s`` stays ``s``."""
+    return value if isinstance(value, str) else formatting.number(value, LANG, digits)
 
 
-def pct(value: Any, digits: int = 1) -> str:
-    text = num(value, digits)
-    return text if text in ("–", MARK) else text + "%"
+def pct(value: Any, digits: int = formatting.PERCENT_DIGITS) -> str:
+    """``15,2%`` (:func:`analytics.formatting.percent`); ``s`` stays ``s``."""
+    return value if isinstance(value, str) else formatting.percent(value, LANG, digits)
 
 
 def pp(value: Any) -> str:
-    if isinstance(value, str) or _missing(value):
-        return num(value)
-    return ("+" if float(value) >= 0 else "") + num(value, 1) + " pp"
+    """``+0,1 pp`` (:func:`analytics.formatting.pp`); ``s`` stays ``s``."""
+    return value if isinstance(value, str) else formatting.pp(value, LANG)
+
+
+def pace(value: Any) -> str:
+    """``+0,05 pp/bulan`` (:func:`analytics.formatting.pp_per_month`)."""
+    return value if isinstance(value, str) else formatting.pp_per_month(value, LANG)
 
 
 def month_long(month: Any) -> str:
-    return str(format_date(pd.Timestamp(month).date(), "MMMM y", locale="id"))
+    return formatting.month(month, LANG, long=True)

@@ -23,6 +23,7 @@ from layouts.quality_views import (
     file_rows,
     flagged_villages,
     kabupaten_rows,
+    loss_warnings,
     other_input_rows,
     row_export_columns,
     row_grid_columns,
@@ -151,6 +152,38 @@ def _rows_section(store: Any, lang: str, names: dict[str, str]) -> html.Div:
     )
 
 
+def _loss_section(rec: dict[str, Any], lang: str) -> html.Div | None:
+    """The loud warning at the top: files losing more than 5 % of their rows."""
+    warnings = loss_warnings(rec, lang)
+    if not warnings:
+        return None
+    blocks = []
+    for warning in warnings:
+        items = [
+            html.Li(
+                [
+                    html.Strong(f"{r['label']}: {r['count']}"),
+                    f" ({t('quality.loss.examples', lang)} {r['examples']})"
+                    if r["examples"]
+                    else "",
+                ]
+            )
+            for r in warning["reasons"]
+        ]
+        blocks.append(
+            html.Div(
+                [
+                    html.H3(warning["title"]),
+                    html.P(warning["body"]),
+                    html.Ul(items),
+                    html.P(t("quality.loss.fix", lang)),
+                ],
+                className="loss-warning",
+            )
+        )
+    return html.Div(blocks, id=ids.QUALITY_LOSS, className="panel warning", role="alert")
+
+
 def _other_inputs_section(rec: dict[str, Any], lang: str) -> html.Div | None:
     rows = other_input_rows(rec, lang)
     if not rows:
@@ -234,11 +267,13 @@ def layout(**query: object) -> html.Div:
     )
     flagged = flagged_villages(store.quality(), names, lang)
     other_inputs = _other_inputs_section(rec, lang)
+    loss = _loss_section(rec, lang)
     sections: list[Any] = [
         html.H2(
             [t("quality.title", lang), " ", components.info_link("kualitas", lang)],
             className="page-title",
         ),
+        *([loss] if loss is not None else []),
         html.P(t("quality.identity", lang)),
         html.Div([html.H3(t("quality.files", lang)), file_table], className="panel"),
         html.Div([html.H3(t("quality.kabupaten", lang)), kab_table], className="panel"),

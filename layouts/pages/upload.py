@@ -10,6 +10,7 @@ Nothing a user typed (file names, refusal reasons) is rendered as HTML: it is Da
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 import dash
@@ -18,21 +19,21 @@ from dash import ALL, Input, Output, State, dcc, html
 from analytics.access import Action, may
 from analytics.errors import InputError
 from analytics.io.upload_checks import KINDS
+from analytics.settings import SettingsError
 from layouts import ids
 from layouts.data_access import audit_event, current_settings, current_user, require
 from layouts.export_jobs import current_jobs, setup_export_jobs
 from layouts.i18n import fmt_int, lang_or_default, t
-from layouts.quality_views import COUNT_KEYS, file_rows, reasons_text
+from layouts.upload_build import dry_run, rebuild_store
+from layouts.upload_diff import diff_view, dry_run_view, loss_lines, version_options
 from layouts.upload_views import (
     KIND_ORDER,
     MULTIPLE,
     StoredFile,
     decode_contents,
-    dry_run,
     human_size,
     keep_upload,
     read_manifest,
-    rebuild_store,
     remove_upload,
     save_selection,
     stored_files,
@@ -42,6 +43,10 @@ from layouts.url_state import parse_query
 dash.register_page(__name__, path="/unggah", name="Unggah data", title="Cakupan · Unggah")
 
 POLL_MS = 1000
+#: The browser does not even read a file this many times over the limit (dcc.Upload
+#: ``max_size``); up to it, the server refuses with a message in the page.
+BROWSER_SIZE_FACTOR = 4
+logger = logging.getLogger(__name__)
 
 
 def _kind_list(kind: str, files: list[StoredFile], lang: str) -> html.Div:
@@ -77,15 +82,20 @@ def _kind_list(kind: str, files: list[StoredFile], lang: str) -> html.Div:
 
 def input_list(lang: str) -> list[Any]:
     """The kept uploads per kind, with the selection and remove buttons."""
-    files = stored_files(current_settings().uploads_dir)
+    settings = current_settings()
+    files = stored_files(settings.uploads_dir)
+    limit = t("upload.limit", lang, mb=settings.max_upload_mb)
     return [
         html.Section(
             [
                 html.H3(t(f"upload.kind.{kind}", lang)),
                 dcc.Upload(
-                    html.Div(t("upload.drop", lang, types=", ".join(sorted(KINDS[kind])))),
+                    html.Div(
+                        f"{t('upload.drop', lang, types=', '.join(sorted(KINDS[kind])))} · {limit}"
+                    ),
                     id={"type": ids.UP_INPUT, "kind": kind},
                     multiple=kind in MULTIPLE,
+                    max_size=BROWSER_SIZE_FACTOR * settings.max_upload_bytes,
                     accept=",".join(sorted(KINDS[kind])),
                     className="upload-drop",
                 ),
@@ -115,15 +125,35 @@ def layout(**query: object) -> html.Div:
                 [
                     html.Button(t("upload.dry_run", lang), id=ids.UP_DRY_RUN),
                     html.Button(t("upload.commit", lang), id=ids.UP_COMMIT),
+                    dcc.Checklist(
+                        id=ids.UP_CONFIRM,
+                        options=[{"label": t("upload.confirm", lang), "value": "yes"}],
+                        value=[],
+                    ),
                 ],
                 className="upload-actions",
             ),
             html.Progress(id=ids.UP_PROGRESS, max="100", value="0"),
             html.Div(id=ids.UP_STATUS, role="status"),
             html.Div(id=ids.UP_RESULT),
+            html.Section(
+                [
+                    html.H3(t("upload.versions.title", lang)),
+                    dcc.RadioItems(id=ids.UP_VERSIONS, options=_versions(lang)),
+                    html.Button(t("upload.rollback", lang), id=ids.UP_ROLLBACK),
+                ],
+                id=ids.UP_VERSION_LIST,
+                className="upload-versions",
+            ),
         ],
         className="upload-page",
     )
+
+
+def _versions(lang: str) -> list[dict[str, str]]:
+    from analytics.store_diff import kept_versions
+
+    return version_options(kept_versions(current_settings().store_dir), lang)
 
 
 def _triggered() -> Any:
@@ -163,6 +193,12 @@ def handle_upload(
             except InputError as exc:
                 audit_event("upload", "refused", {"kind": kind, "file": name, "reason": str(exc)})
                 lines.append(t("upload.refused", lang, reason=str(exc)))
+                continue
+            except Exception as exc:  # any reader's own error: a message, never a 500
+                what = type(exc).__name__
+                logger.warning("upload of a %s file refused: %s", kind, what)
+                audit_event("upload", "refused", {"kind": kind, "file": name, "reason": what})
+                lines.append(t("upload.unreadable", lang, name=name, what=what))
                 continue
             audit_event(
                 "upload",
@@ -208,46 +244,6 @@ def handle_select(values: list[Any], select_ids: list[dict[str, str]]) -> str:
     return ""
 
 
-def reconciliation_view(rec: dict[str, Any], lang: str) -> html.Div:
-    """The dry run's counts per file and in total, and the workforce's."""
-    rows = file_rows(rec, lang)
-    headers = [t("file", lang), *[t(k, lang) for k in COUNT_KEYS], t("reasons", lang)]
-    table = html.Table(
-        [
-            html.Thead(html.Tr([html.Th(h) for h in headers])),
-            html.Tbody(
-                [
-                    html.Tr(
-                        [
-                            html.Td(r["file"]),
-                            *[html.Td(fmt_int(r[k], lang), className="num") for k in COUNT_KEYS],
-                            html.Td(r["reasons"]),
-                        ]
-                    )
-                    for r in rows
-                ]
-            ),
-        ],
-        className="simple-table",
-    )
-    parts: list[Any] = [html.P(t("upload.dry_run_note", lang), className="note"), table]
-    workforce = rec.get("workforce")
-    if workforce:
-        parts.append(
-            html.P(
-                t(
-                    "upload.workforce_counts",
-                    lang,
-                    rows_in=fmt_int(workforce.get("rows_in", 0), lang),
-                    accepted=fmt_int(workforce.get("accepted", 0), lang),
-                    rejected=fmt_int(workforce.get("rejected", 0), lang),
-                    reasons=reasons_text(workforce.get("reasons"), lang),
-                )
-            )
-        )
-    return html.Div(parts)
-
-
 def handle_dry_run(n_clicks: int | None, lang: str | None) -> Any:
     require(Action.UPLOAD)
     if not n_clicks:
@@ -255,27 +251,48 @@ def handle_dry_run(n_clicks: int | None, lang: str | None) -> Any:
     lang = lang_or_default(lang)
     settings = current_settings()
     try:
-        rec = dry_run(settings.uploads_dir, settings)
-    except InputError as exc:
+        result = dry_run(settings.uploads_dir, settings)
+    except (InputError, SettingsError, OSError) as exc:
         audit_event("intake_dry_run", "failed", {"reason": str(exc)})
         return html.Div(t("upload.failed", lang, reason=str(exc)), className="upload-error")
-    audit_event("intake_dry_run", "ok", {k: rec.get(k) for k in ("rows_in", "matched")})
-    return reconciliation_view(rec, lang)
+    except Exception as exc:  # a reader's own error on a hostile file: a message, not a 500
+        what = type(exc).__name__
+        logger.warning("dry run failed: %s", what)
+        audit_event("intake_dry_run", "failed", {"reason": what})
+        return html.Div(t("upload.failed", lang, reason=what), className="upload-error")
+    rec, diff = result["reconciliation"], result["diff"]
+    detail = {k: rec.get(k) for k in ("rows_in", "matched")}
+    audit_event("intake_dry_run", "ok", {**detail, "needs_confirmation": diff["reasons"]})
+    return dry_run_view(result, lang)
 
 
-def handle_commit(n_clicks: int | None, lang: str | None) -> tuple[Any, Any, Any]:
-    """Start the rebuild in the app's job pool; the page polls its state."""
+def _audited_diff(diff: dict[str, Any]) -> dict[str, Any]:
+    """The comparison for the audit log: figures, reasons and per-file losses, without the
+    example values of the loss warnings (raw cells: never in the audit)."""
+    losses = [
+        {"file": f["file"], "rows_in": f["rows_in"], "lost": f["lost"]}
+        for f in diff.get("losses", [])
+    ]
+    return {**diff, "losses": losses}
+
+
+def handle_commit(
+    n_clicks: int | None, lang: str | None, confirm: list[str] | None = None
+) -> tuple[Any, Any, Any]:
+    """Start the rebuild in the app's job pool; the page polls its state. A rebuild that
+    loses data against the live store is published only with ``confirm`` ticked."""
     user = require(Action.UPLOAD)
     if not n_clicks:
         return dash.no_update, dash.no_update, dash.no_update
     lang = lang_or_default(lang)
     settings = current_settings()
+    confirmed = "yes" in (confirm or [])
 
     def work(progress: Any) -> bytes:
         from analytics import audit
 
         try:
-            summary = rebuild_store(settings.uploads_dir, settings, progress)
+            summary = rebuild_store(settings.uploads_dir, settings, progress, confirmed=confirmed)
         except Exception as exc:
             audit.record(
                 settings.audit_path,
@@ -285,17 +302,18 @@ def handle_commit(n_clicks: int | None, lang: str | None) -> tuple[Any, Any, Any
                 detail={"reason": str(exc)},
             )
             raise
+        outcome = "ok" if summary["status"] == "ok" else "needs_confirmation"
         audit.record(
             settings.audit_path,
             user=user.name,
             action="intake_commit",
-            outcome="ok",
-            detail=summary,
+            outcome=outcome,
+            detail={**summary, "diff": _audited_diff(summary["diff"]), "confirmed": confirmed},
         )
         return json.dumps(summary).encode()
 
     job = current_jobs().submit(work, "rebuild.json")
-    audit_event("intake_commit", "started", {"job": job[:8]})
+    audit_event("intake_commit", "started", {"job": job[:8], "confirmed": confirmed})
     return job, False, t("upload.job.queued", lang)
 
 
@@ -306,9 +324,16 @@ def handle_poll(_n: int | None, job: str | None, lang: str | None) -> tuple[Any,
     jobs = current_jobs()
     state = jobs.state(job)
     if state.state == "done":
-        result = jobs.result(str(job)) or b"{}"
-        summary = {k: fmt_int(v, lang) for k, v in json.loads(result).items()}
-        return t("upload.job.done", lang, **summary), "100", True
+        summary = json.loads(jobs.result(str(job)) or b"{}")
+        if summary.get("status") == "confirm":
+            parts = [html.P(t("upload.job.confirm", lang), className="upload-warning")]
+            return html.Div([*parts, diff_view(summary["diff"], lang)]), "0", True
+        counts = ("rows_in", "matched", "unmatched", "rejected", "duplicates")
+        text = t("upload.job.done", lang, **{k: fmt_int(summary.get(k, 0), lang) for k in counts})
+        warnings = loss_lines(summary.get("diff", {}), lang)
+        if not warnings:
+            return text, "100", True
+        return html.Div([html.P(text), *[html.P(w) for w in warnings]]), "100", True
     if state.state == "failed":
         return t("upload.failed", lang, reason=state.message), "0", True
     if state.state == "unknown":
@@ -317,6 +342,32 @@ def handle_poll(_n: int | None, job: str | None, lang: str | None) -> tuple[Any,
         return t("upload.job.queued", lang), "0", False
     text = t("upload.job.running", lang, step=state.step, pct=state.percent)
     return text, str(state.percent), False
+
+
+def handle_rollback(n_clicks: int | None, version: str | None, lang: str | None) -> Any:
+    """Serve the chosen kept store version; the live one is kept as a version."""
+    user = require(Action.UPLOAD)
+    if not n_clicks:
+        return dash.no_update, dash.no_update
+    lang = lang_or_default(lang)
+    settings = current_settings()
+    from analytics.io.store_writer import rollback
+
+    try:
+        now, aside = rollback(settings.store_dir, version or None, settings.store_keep)
+    except (InputError, OSError) as exc:
+        audit_event("store_rollback", "failed", {"to": version, "reason": str(exc)})
+        return html.Div(t("upload.failed", lang, reason=str(exc))), _versions(lang)
+    audit_event("store_rollback", "ok", {"to": now, "kept": aside, "by": user.name})
+    return html.Div(t("upload.rolled_back", lang, version=now, aside=aside)), _versions(lang)
+
+
+def handle_versions(poll_disabled: bool | None, lang: str | None) -> Any:
+    """The kept versions again once a rebuild has ended (a commit adds one)."""
+    require(Action.UPLOAD)
+    if not poll_disabled:
+        return dash.no_update
+    return _versions(lang_or_default(lang))
 
 
 def register_callbacks(app: dash.Dash) -> None:
@@ -356,8 +407,23 @@ def register_callbacks(app: dash.Dash) -> None:
         Output(ids.UP_STATUS, "children"),
         Input(ids.UP_COMMIT, "n_clicks"),
         State(ids.UP_LANG, "data"),
+        State(ids.UP_CONFIRM, "value"),
         prevent_initial_call=True,
     )(handle_commit)
+    app.callback(
+        Output(ids.UP_MESSAGE, "children", allow_duplicate=True),
+        Output(ids.UP_VERSIONS, "options"),
+        Input(ids.UP_ROLLBACK, "n_clicks"),
+        State(ids.UP_VERSIONS, "value"),
+        State(ids.UP_LANG, "data"),
+        prevent_initial_call=True,
+    )(handle_rollback)
+    app.callback(
+        Output(ids.UP_VERSIONS, "options", allow_duplicate=True),
+        Input(ids.UP_POLL, "disabled"),
+        State(ids.UP_LANG, "data"),
+        prevent_initial_call=True,
+    )(handle_versions)
     app.callback(
         Output(ids.UP_STATUS, "children", allow_duplicate=True),
         Output(ids.UP_PROGRESS, "value"),

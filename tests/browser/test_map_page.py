@@ -9,6 +9,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from analytics import formatting as fmt
+
 pytestmark = pytest.mark.browser
 
 GD = "document.querySelector('#map .js-plotly-plot')"
@@ -140,11 +142,17 @@ def test_table_and_map_agree_and_row_click_highlights(
     uncovered = [r["uncovered"] for r in rows if r["uncovered"] is not None]
     assert uncovered == sorted(uncovered, reverse=True)  # ranked by uncovered workers
     hover = dict(zip(codes, page.evaluate(f"() => {GD}.data[0].hovertext"), strict=True))
-    for row in rows[:10]:
-        pct = row["coverage_pct"]
-        if pct is not None:
-            text = f"{pct:.1f}".replace(".", ",") + "%"
-            assert text in hover[row["area_code"]]
+    shown = page.evaluate(
+        "() => [...document.querySelectorAll('#area-table .ag-center-cols-container .ag-row')]"
+        ".map(r => [r.getAttribute('row-index'),"
+        " r.querySelector('.ag-cell[col-id=\"coverage_pct\"]')?.innerText])"
+    )
+    assert len(shown) >= min(len(rows), 5)
+    for index, cell in shown[:10]:
+        row = rows[int(index)]
+        # one formatter: the cell, the hover and formatting.percent of the exact value
+        assert cell == row["coverage_pct_text"] == fmt.percent(row["coverage_pct"], "id")
+        assert f": {cell}<br>" in hover[row["area_code"]]
     page.locator(".ag-center-cols-container .ag-row").first.locator(".ag-cell").first.click()
     page.wait_for_function(f"() => {GD}.data[2].locations.length === 1", timeout=20000)
     top = page.evaluate(f"() => {GD}.data[2].locations[0]")

@@ -52,6 +52,7 @@ def settings(tiny_store: Path, users_file: Path, tmp_path: Path) -> Settings:
         users_path=users_file,
         audit_path=tmp_path / "audit" / "audit.jsonl",
         uploads_dir=tmp_path / "uploads",
+        state_dir=tmp_path / "state",  # sessions, failed log-ins and jobs of this test only
         max_upload_mb=1,
     )
 

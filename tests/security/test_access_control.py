@@ -184,11 +184,13 @@ def test_removed_user_loses_access_at_once(app: dash.Dash, settings: Settings) -
 def test_production_refuses_unsafe_starts(tmp_path: Path, settings: Settings) -> None:
     from app import create_app
 
-    prod = settings.with_(demo=False, users_path=tmp_path / "none.json")
+    strong = "Vq3_x9LkP2mZ7rT4wY8nB1cD5fG6hJ0sA-eUoIiKlQ"  # 42 characters, ~5.4 bits each
+    prod = settings.with_(demo=False, users_path=tmp_path / "none.json", hmac_key=b"h" * 8)
     with pytest.raises(SettingsError, match="CAKUPAN_SECRET_KEY"):
         create_app(prod)
     with pytest.raises(SettingsError, match="users"):
-        create_app(prod.with_(secret_key="k" * 40))
+        create_app(prod.with_(secret_key=strong))
+    good = settings.with_(demo=False, secret_key=strong, hmac_key=b"a-real-key-0123456789")
     with pytest.raises(SettingsError, match="debug"):
-        create_app(settings.with_(demo=False, secret_key="k" * 40, debug=True))
-    assert create_app(settings.with_(demo=False, secret_key="k" * 40)) is not None
+        create_app(good.with_(debug=True))
+    assert create_app(good) is not None

@@ -93,8 +93,8 @@ EXE = b"MZ\x90\x00" + b"\x00" * 50
         ("kepesertaan.xlsx", PNG, "registry", "wrong type renamed"),
         ("batas.gpkg", b"not sqlite", "boundaries", "wrong type renamed"),
         ("kepesertaan.exe", EXE, "registry", "must be one of"),
-        ("kepesertaan.csv", "NAMA;DESA\nJosé;Sukamaju\n".encode("cp1252"), "registry", "UTF-8"),
         ("kepesertaan.csv", b"a,b\n" * 400, "registry", "more than the limit"),
+        ("desa.geojson", '{"name": "Désa"}'.encode("cp1252"), "boundaries", "UTF-8"),
         ("kepesertaan.csv", b"", "registry", "empty"),
     ],
 )
@@ -116,11 +116,14 @@ def test_same_file_twice_is_kept_once(tmp_path: Path) -> None:
     assert [p.name for p in (tmp_path / "registry").iterdir()] == [first.path.name]
 
 
-def test_oversized_request_body_gets_413(app, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_oversized_request_body_is_refused(app, client_for) -> None:  # type: ignore[no-untyped-def]
     client = client_for("admin")
-    big = b"x" * (2 * MB)  # the test app allows 1 MB
+    big = b"x" * (3 * MB)  # the test app allows a 1 MB file: 1.33 MB of base64 + 1 MB
     response = client.post("/_dash-update-component", data=big, content_type="application/json")
-    assert response.status_code == 413
+    assert response.status_code == 200  # a message for the page, never the body's content
+    assert "lebih besar dari batas 1 MB" in str(response.get_json()["sideUpdate"])
+    response = client.post("/keluar", data=big, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 413 and response.mimetype == "text/plain"
 
 
 def _workbook(path: Path, rows: list[list[object]]) -> Path:

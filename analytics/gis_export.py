@@ -22,7 +22,6 @@ import geopandas as gpd
 import pandas as pd
 
 from analytics.suppression import MARK
-from analytics.tables_export import protect_area_rows
 
 CRS: Final = "EPSG:4326"
 #: Attributes of each feature, in order.
@@ -40,8 +39,6 @@ ATTRIBUTES: Final = (
     "flags",
     "suppressed",
 )
-#: Values hidden with the active count (``gap`` is ``eligible - active``).
-HIDDEN_WITH_ACTIVE: Final = ("active", "coverage_pct", "gap", "class_label")
 LAYER: Final = "cakupan"
 METADATA_TABLE: Final = "metadata"
 
@@ -53,48 +50,57 @@ def coverage_layer(
     level: str,
     month: str,
     segment: str,
-    threshold: int | None,
 ) -> gpd.GeoDataFrame:
     """The features of the view: ``boundaries`` (``id`` or ``area_code`` column) joined to
-    ``rows`` (every area of the view: ``area_code``, ``area_name``, ``active``,
-    ``eligible``, ``coverage_pct``, ``uncovered``, ``class_label``, ``flags``), protected
-    with ``threshold`` (``None``: off) before anything is dropped.
+    ``rows``, the area table of the view as its export writes it: every area, protected by
+    :func:`analytics.tables_export.protect_area_rows` (hidden cells hold
+    :data:`~analytics.suppression.MARK`), with columns ``area_code``, ``area_name``,
+    ``active``, ``eligible``, ``coverage_pct``, ``uncovered`` and optionally
+    ``class_label`` and ``flags_text``.
 
-    Areas of ``rows`` without a boundary are an error (never dropped silently); boundaries
-    without a row (outside the view) are left out.
+    A hidden cell becomes null; the class label goes with the coverage; ``suppressed`` is
+    true where anything of the row is hidden. Areas of ``rows`` without a boundary are an
+    error (never dropped silently); boundaries without a row are left out.
     """
-    # the gap published is the uncovered workers (eligible - active, never below 0)
-    frame = rows.drop(columns="gap", errors="ignore").rename(columns={"uncovered": "gap"})
-    protected = protect_area_rows(frame, threshold).frame
-    hidden = protected["active"].astype("object").eq(MARK)
-    for column in HIDDEN_WITH_ACTIVE:
-        protected[column] = protected[column].astype("object").where(~hidden, None)
+
+    def hidden(column: str) -> pd.Series:
+        if column not in rows.columns:
+            return pd.Series(False, index=rows.index)
+        return rows[column].astype("object").eq(MARK)
+
+    def numbers(column: str) -> pd.Series:
+        values = rows[column].astype("object").where(~hidden(column), None)
+        return pd.to_numeric(values, errors="coerce").astype("float64")
+
+    any_hidden = hidden("active") | hidden("coverage_pct") | hidden("uncovered")
+    labels = (
+        rows["class_label"] if "class_label" in rows.columns else pd.Series("", index=rows.index)
+    )
+    flags = rows["flags_text"] if "flags_text" in rows.columns else pd.Series("", index=rows.index)
+    attrs = pd.DataFrame(
+        {
+            "area_code": rows["area_code"].astype("str"),
+            "area_name": rows["area_name"].astype("str"),
+            "level": level,
+            "month": month,
+            "segment": segment,
+            "active": numbers("active").round().astype("Int64"),
+            "eligible": numbers("eligible"),
+            "coverage_pct": numbers("coverage_pct").round(2),
+            # the uncovered workers (eligible - active, never below 0), as the table
+            "gap": numbers("uncovered").round().astype("Int64"),
+            "class_label": labels.astype("object").where(~hidden("coverage_pct"), None),
+            "flags": flags.fillna("").astype("str"),
+            "suppressed": any_hidden.to_numpy(dtype=bool),
+        }
+    )
     geo = boundaries.copy()
     if "area_code" not in geo.columns:
         geo = geo.rename(columns={"id": "area_code"})
     geo["area_code"] = geo["area_code"].astype("str")
-    missing = sorted(set(protected["area_code"].astype("str")) - set(geo["area_code"]))
+    missing = sorted(set(attrs["area_code"]) - set(geo["area_code"]))
     if missing:
         raise ValueError(f"areas without a boundary: {missing[:5]}")
-    attrs = pd.DataFrame(
-        {
-            "area_code": protected["area_code"].astype("str"),
-            "area_name": protected["area_name"].astype("str"),
-            "level": level,
-            "month": month,
-            "segment": segment,
-            "active": pd.array(protected["active"].tolist(), dtype="Int64"),
-            "eligible": pd.to_numeric(protected["eligible"]).astype("float64"),
-            "coverage_pct": pd.to_numeric(protected["coverage_pct"]).astype("float64").round(2),
-            "gap": pd.array(
-                [None if v is None or pd.isna(v) else round(float(v)) for v in protected["gap"]],
-                dtype="Int64",
-            ),
-            "class_label": protected["class_label"].astype("object"),
-            "flags": protected["flags"].astype("str"),
-            "suppressed": hidden.to_numpy(dtype=bool),
-        }
-    )
     joined = geo[["area_code", "geometry"]].merge(
         attrs, on="area_code", how="right", validate="one_to_one"
     )

@@ -18,11 +18,11 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from analytics.access import Action
 from analytics.classify import NO_DATA_CLASS, OVER_100_CLASS, classify
 from analytics.gis_export import coverage_layer, metadata, to_geojson, to_geopackage
-from analytics.indicators import rank_by_uncovered
 from analytics.settings import Settings
 from analytics.suppression import DEFAULT_THRESHOLD
 from layouts import ids
 from layouts.data_access import audit_event, current_settings, current_store, require
+from layouts.export_ui import MAP_STATES, _map_state, protected_area_table, threshold_of
 from layouts.i18n import t
 from layouts.map_callbacks import StoreLike, _view_rows, resolve_state, store_facts
 from layouts.url_state import ViewState, geo_parent
@@ -103,13 +103,11 @@ def gis_file(
     import geopandas as gpd
 
     view, _ = _view_rows(store, state)
-    # the table's order (rank by uncovered): complements are then chosen as in the table
-    # export, so the two files hide the same cells
-    view = rank_by_uncovered(view)
-    rows = view.assign(
-        class_label=class_labels(view["coverage_pct"], state),
-        flags=view["flags"].fillna("").astype("str"),
-    )
+    # the rows and the protection of the area table's export, so both files hide the
+    # same cells; the class label of each area as the map's legend shows it
+    labels = dict(zip(view["area_code"], class_labels(view["coverage_pct"], state), strict=True))
+    table = protected_area_table(store, state, threshold).frame
+    rows = table.assign(class_label=table["area_code"].map(labels))
     facts = store_facts(store, settings)
     parent = geo_parent(state.level, state.area, facts.root_codes)
     boundaries = gpd.read_file(store.geojson_path(state.level, parent))
@@ -119,7 +117,6 @@ def gis_file(
         level=state.level,
         month=state.month,
         segment=state.segment,
-        threshold=threshold,
     )
     meta = store.meta()
     info = metadata(
@@ -141,8 +138,6 @@ def gis_file(
 
 
 def register_gis_callbacks(app: dash.Dash) -> None:
-    from layouts.export_ui import MAP_STATES, _map_state, threshold_of
-
     @app.callback(
         Output(ids.GIS_DOWNLOAD, "data"),
         Output(ids.GIS_MESSAGE, "children"),

@@ -21,6 +21,7 @@ from store_factory import write_store
 from analytics.gis_export import ATTRIBUTES, coverage_layer, metadata, to_geojson, to_geopackage
 from analytics.settings import Settings
 from analytics.store import Store
+from analytics.tables_export import protect_area_rows
 from layouts.export_ui import table_file
 from layouts.gis_download import gis_file
 from layouts.url_state import ViewState
@@ -50,20 +51,20 @@ def rows(active: list[int]) -> pd.DataFrame:
             "uncovered": [100.0 - a for a in active],
             "change_yoy_pp": 1.0,
             "class_label": "[0; 25) %",
-            "flags": "",
+            "flags_text": "",
         }
     )
 
 
 def layer_of(active: list[int], threshold: int | None) -> gpd.GeoDataFrame:
-    view = rows(active)
+    """The layer of these villages, protected as the table export protects its rows."""
+    view = protect_area_rows(rows(active), threshold).frame
     return coverage_layer(
         squares(view["area_code"].tolist()),
         view,
         level="desa",
         month="2024-12",
         segment="BPU",
-        threshold=threshold,
     )
 
 
@@ -132,12 +133,7 @@ def test_an_area_without_a_boundary_is_an_error_not_dropped() -> None:
     view = rows([10, 20])
     with pytest.raises(ValueError, match=r"99\.01\.01\.2002"):
         coverage_layer(
-            squares(["99.01.01.2001"]),
-            view,
-            level="desa",
-            month="2024-12",
-            segment="BPU",
-            threshold=5,
+            squares(["99.01.01.2001"]), view, level="desa", month="2024-12", segment="BPU"
         )
 
 

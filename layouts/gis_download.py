@@ -72,7 +72,7 @@ def gis_menu(lang: str) -> html.Details:
             html.Div(id=ids.GIS_MESSAGE, className="export-message"),
             dcc.Download(id=ids.GIS_DOWNLOAD),
         ],
-        className="export-menu",
+        className="gis-menu",
     )
 
 

@@ -319,7 +319,7 @@ def download_menu(lang: str) -> html.Details:
             html.Div(id=ids.PROFILE_MESSAGE, className="export-message"),
             dcc.Download(id=ids.PROFILE_DOWNLOAD),
         ],
-        className="export-menu",
+        className="profile-menu",
     )
 
 

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
 import pandas as pd
 import pytest
 from test_map_page import GD, locations, open_map, screen_xy
@@ -53,6 +54,16 @@ def test_branch_head_opens_a_village_profile_and_goes_back(
     assert sorted(locations(cabang)) == sorted(villages["area_code"])
     map_url = cabang.url
     assert "level=desa" in map_url and f"area={target.area_code}" in map_url
+    # the GIS download of this village map: the GeoPackage reads back with every village
+    gis = cabang.locator("details.gis-menu")
+    gis.locator("summary").click()
+    with cabang.expect_download(timeout=60000) as info:
+        gis.get_by_role("button", name="GeoPackage (QGIS)").click()
+    assert info.value.suggested_filename.endswith(".gpkg")
+    layer = gpd.read_file(info.value.path(), layer="cakupan")
+    assert sorted(layer["area_code"]) == sorted(villages["area_code"])
+    assert layer.crs.to_epsg() == 4326 and set(layer["segment"]) == {"BPU"}
+    gis.locator("summary").click()
     cabang.wait_for_timeout(500)
     village = villages.set_index("area_code", drop=False).loc[officer.village_code]
     click_area(cabang, village)

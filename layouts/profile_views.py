@@ -276,7 +276,12 @@ def note_lines(profile: VillageProfile, lang: str) -> list[str]:
                 )
             )
     lines.append(
-        t("profile.data_until", lang, date=profile.data_until, built=profile.built_at[:10])
+        t(
+            "profile.data_until",
+            lang,
+            date=formatting.day(profile.data_until or None, lang),
+            built=formatting.day(profile.built_at[:10] or None, lang),
+        )
     )
     return lines
 

@@ -12,6 +12,8 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from store_factory import write_outreach, write_store
 
 from analytics.profile import (
@@ -261,3 +263,20 @@ def test_store_without_roster(tmp_path: Path) -> None:
 
     p, roster = read_profile(bare, "99.01.01.2001", "2024-12", "BPU", 100.0, outreach=True)
     assert roster is False and p.officers.empty and p.segments["active"].iloc[0] == 452
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=30), min_size=4, max_size=4))
+def test_protected_segments_never_give_a_small_count_back(parts: list[int]) -> None:
+    """Whatever the four segment counts: every count of 1-4 is hidden, and when the total
+    (ALL) is published, the hidden segments are never exactly one (the total minus the
+    visible ones would be it)."""
+    counts = dict(zip(("PU", "BPU", "JAKON", "PMI"), parts, strict=True))
+    p = _profile_with({"ALL": sum(parts), **counts}, [1])
+    seg = protected_tables(p, 5).segments.set_index("segment")["active"]
+    for name, value in {"ALL": sum(parts), **counts}.items():
+        if 0 < value < 5:
+            assert seg[name] == MARK, (name, value)
+    hidden_parts = [name for name in counts if seg[name] == MARK]
+    if seg["ALL"] != MARK:
+        assert len(hidden_parts) != 1

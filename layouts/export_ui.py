@@ -21,7 +21,13 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from analytics.access import Action
 from analytics.settings import Settings
 from analytics.suppression import DEFAULT_THRESHOLD, MARK
-from analytics.tables_export import AREA_COLUMNS, protect_area_rows, to_csv_bytes, to_xlsx_bytes
+from analytics.tables_export import (
+    AREA_COLUMNS,
+    ProtectedTable,
+    protect_area_rows,
+    to_csv_bytes,
+    to_xlsx_bytes,
+)
 from layouts import ids
 from layouts.data_access import audit_event, current_settings, current_store, require
 from layouts.export_figures import map_export, trend_export
@@ -173,6 +179,23 @@ def figure_file(
     )
 
 
+def protected_area_table(
+    store: StoreLike, state: ViewState, threshold: int | None
+) -> ProtectedTable:
+    """The area table of ``state`` (all rows, ranking order) with small counts protected:
+    what the table export writes, and what the GIS download of the view writes."""
+    view, _ = _view_rows(store, state)
+    rows = pd.DataFrame(_row_data(view, state.lang))
+    return protect_area_rows(
+        rows,
+        threshold,
+        coverage=area_coverage(store.coverage(), store.areas(), state.area) if state.area else None,
+        parent=state.area or None,
+        segment=state.segment,
+        month=pd.Timestamp(f"{state.month}-01"),
+    )
+
+
 def table_file(
     store: StoreLike,
     state: ViewState,
@@ -182,16 +205,7 @@ def table_file(
 ) -> dict[str, Any]:
     """The area table of ``state`` as CSV or XLSX, in the order and filter of the screen
     (``shown_codes``; ``None`` = all rows in ranking order)."""
-    view, _ = _view_rows(store, state)
-    rows = pd.DataFrame(_row_data(view, state.lang))
-    protected = protect_area_rows(
-        rows,
-        threshold,
-        coverage=area_coverage(store.coverage(), store.areas(), state.area) if state.area else None,
-        parent=state.area or None,
-        segment=state.segment,
-        month=pd.Timestamp(f"{state.month}-01"),
-    )
+    protected = protected_area_table(store, state, threshold)
     frame = protected.frame
     if shown_codes is not None:
         by_code = frame.set_index("area_code", drop=False)

@@ -11,6 +11,7 @@ from typing import Final
 
 from analytics import formatting
 from layouts.outreach_messages import OUTREACH_MESSAGES
+from layouts.profile_messages import PROFILE_MESSAGES
 from layouts.quality_messages import QUALITY_MESSAGES
 from layouts.upload_messages import UPLOAD_MESSAGES
 
@@ -112,8 +113,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "method_link": {"id": "Definisi", "en": "Definition"},
     "unknown": {"id": "—", "en": "—"},
     "click_hint": {
-        "id": "Klik wilayah untuk masuk ke tingkat berikutnya.",
-        "en": "Click an area to drill down.",
+        "id": "Klik wilayah untuk masuk ke tingkat berikutnya; klik desa untuk membuka profilnya.",
+        "en": "Click an area to drill down; click a village to open its profile.",
     },
     # Trends
     "trend.title": {"id": "Tren cakupan", "en": "Coverage trend"},
@@ -238,6 +239,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     **OUTREACH_MESSAGES,
     **QUALITY_MESSAGES,
     **UPLOAD_MESSAGES,
+    **PROFILE_MESSAGES,
 }
 
 

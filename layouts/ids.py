@@ -50,6 +50,22 @@ TREND_LANG: Final = "trend-lang"
 TREND_TARGET: Final = "trend-target"
 TREND_TARGET_CUSTOM: Final = "trend-target-custom"
 
+# Village profile page (/desa) and the map's links to it
+PROFILE_LINK: Final = "profile-link"  # map page: dcc.Location the village click navigates
+PROFILE_QUERY: Final = "profile-query"  # dcc.Store: the profile page's query string
+PROFILE_TREND: Final = "profile-trend"
+PROFILE_BUTTON: Final = "profile-button"  # {"type": PROFILE_BUTTON, "fmt": "xlsx" | "csv"}
+PROFILE_PROTECT: Final = "profile-protect"
+PROFILE_THRESHOLD: Final = "profile-threshold"
+PROFILE_MESSAGE: Final = "profile-message"
+PROFILE_DOWNLOAD: Final = "profile-download"
+# GIS download of the map view (GeoPackage / GeoJSON)
+GIS_BUTTON: Final = "gis-button"  # {"type": GIS_BUTTON, "fmt": "gpkg" | "geojson"}
+GIS_PROTECT: Final = "gis-protect"
+GIS_THRESHOLD: Final = "gis-threshold"
+GIS_MESSAGE: Final = "gis-message"
+GIS_DOWNLOAD: Final = "gis-download"
+
 # Data-quality page
 QUALITY_FILES: Final = "quality-files"
 QUALITY_KAB: Final = "quality-kabupaten"

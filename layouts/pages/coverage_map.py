@@ -13,6 +13,7 @@ from analytics.classify import K_RANGE, PALETTE, SCHEMES
 from analytics.schemas import COVERAGE_SEGMENTS
 from layouts import components, export_ui, ids
 from layouts.data_access import current_settings, current_store
+from layouts.gis_download import gis_menu, register_gis_callbacks
 from layouts.i18n import fmt_month, t
 from layouts.map_callbacks import (
     HOT_INPUTS,
@@ -129,6 +130,7 @@ def layout(**query: object) -> html.Div:
         [
             dcc.Store(id=ids.MAP_VIEW, data={"level": state.level, "area": state.area}),
             dcc.Store(id=ids.MAP_LANG, data=lang),
+            dcc.Location(id=ids.PROFILE_LINK, refresh="callback-nav"),  # village -> /desa
             html.Div(id=ids.BREADCRUMB, className="breadcrumb"),
             html.Div(id=ids.KPIS, className="kpis"),
             html.Div(
@@ -145,6 +147,7 @@ def layout(**query: object) -> html.Div:
                             export_ui.export_menu(
                                 "map", lang, export_ui.FIGURE_FORMATS, report=True
                             ),
+                            gis_menu(lang),  # GeoPackage / GeoJSON of this view
                         ],
                         className="map-box",
                     ),
@@ -222,6 +225,8 @@ def state_from_controls(
 
 
 def register_callbacks(app: dash.Dash) -> None:
+    register_gis_callbacks(app)
+
     @app.callback(
         Output(ids.MAP, "figure"),
         Output(ids.LEGEND, "children"),

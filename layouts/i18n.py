@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Final
 
 from analytics import formatting
+from layouts.map_messages import MAP_MESSAGES
 from layouts.outreach_messages import OUTREACH_MESSAGES
 from layouts.profile_messages import PROFILE_MESSAGES
 from layouts.quality_messages import QUALITY_MESSAGES
@@ -236,6 +237,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "{rejected} rejected, {duplicates} duplicates.",
     },
     "upload.job.unknown": {"id": "Tugas tidak ditemukan.", "en": "Job not found."},
+    **MAP_MESSAGES,
     **OUTREACH_MESSAGES,
     **QUALITY_MESSAGES,
     **UPLOAD_MESSAGES,

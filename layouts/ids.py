@@ -38,6 +38,15 @@ STORE_MESSAGE: Final = "store-message"
 STORE_NOTICE: Final = "store-notice"  # shell: a callback met a missing or damaged store
 MAP_TARGET: Final = "map-target"  # coverage target choice: 100 / ucj / custom
 MAP_TARGET_CUSTOM: Final = "map-target-custom"
+MAP_SIZE: Final = "map-size"  # dcc.Store {w, h}: the map's size in the browser (fit to area)
+MAP_CONTROLS: Final = "map-controls"  # the filter panel (a drawer on a phone)
+DRAWER_OPEN: Final = "drawer-open"  # phone: button opening the filter drawer
+DRAWER_CLOSE: Final = "drawer-close"  # phone: button closing it
+DRAWER_SYNC: Final = "drawer-sync"  # dummy output of the clientside drawer toggle
+TIMELINE_PLAY: Final = "timeline-play"  # play / pause the months on the map
+TIMELINE_SLIDER: Final = "timeline-slider"  # month index (oldest = 0)
+TIMELINE_LABEL: Final = "timeline-label"  # the month shown
+TIMELINE_TICK: Final = "timeline-tick"  # dcc.Interval driving the frames
 
 # Trends page
 TREND_AREA: Final = "trend-area"

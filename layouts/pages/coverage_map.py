@@ -11,7 +11,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
 from analytics.classify import K_RANGE, PALETTE, SCHEMES
 from analytics.schemas import COVERAGE_SEGMENTS
-from layouts import components, export_ui, ids
+from layouts import components, export_ui, ids, map_drawer, timeline
 from layouts.data_access import current_settings, current_store
 from layouts.gis_download import gis_menu, register_gis_callbacks
 from layouts.i18n import fmt_month, t
@@ -52,6 +52,7 @@ def layout(**query: object) -> html.Div:
     ]
     controls = html.Div(
         [
+            map_drawer.close_button(lang),  # a phone's drawer only (CSS)
             _control(
                 t("month", lang),
                 dcc.Dropdown(
@@ -124,13 +125,15 @@ def layout(**query: object) -> html.Div:
                 ids.MAP_TARGET, ids.MAP_TARGET_CUSTOM, state.target, facts.target_pct, lang
             ),
         ],
-        className="controls",
+        id=ids.MAP_CONTROLS,
+        className=map_drawer.DRAWER_CLASS,
     )
     return html.Div(
         [
             dcc.Store(id=ids.MAP_VIEW, data={"level": state.level, "area": state.area}),
             dcc.Store(id=ids.MAP_LANG, data=lang),
             dcc.Location(id=ids.PROFILE_LINK, refresh="callback-nav"),  # village -> /desa
+            dcc.Store(id=ids.MAP_SIZE),
             html.Div(id=ids.BREADCRUMB, className="breadcrumb"),
             html.Div(id=ids.KPIS, className="kpis"),
             html.Div(
@@ -138,11 +141,13 @@ def layout(**query: object) -> html.Div:
                     controls,
                     html.Div(
                         [
+                            map_drawer.open_button(lang),  # a phone only (CSS)
                             dcc.Graph(
                                 id=ids.MAP,
                                 config={"displaylogo": False, "scrollZoom": True},
                                 style={"height": "560px"},
                             ),
+                            timeline.timeline_bar(facts.months, state.month, lang),
                             html.Div(t("click_hint", lang), className="hint"),
                             export_ui.export_menu(
                                 "map", lang, export_ui.FIGURE_FORMATS, report=True
@@ -244,10 +249,11 @@ def register_callbacks(app: dash.Dash) -> None:
         Input(ids.LABELS, "value"),
         Input(ids.MAP_TARGET, "value"),
         Input(ids.MAP_TARGET_CUSTOM, "value"),
+        Input(ids.MAP_SIZE, "data"),  # set once, at load (layouts/map_drawer.py)
         State(ids.MAP_LANG, "data"),
         prevent_initial_call="initial_duplicate",
     )
-    def update_map(view, month, segment, scheme, k, layer, labels, target, custom, lang):  # type: ignore[no-untyped-def]
+    def update_map(view, month, segment, scheme, k, layer, labels, target, custom, size, lang):  # type: ignore[no-untyped-def]
         settings, store = current_settings(), current_store()
         state = state_from_controls(
             view or {}, month, segment, scheme, k, layer, labels, lang, target, custom
@@ -257,7 +263,7 @@ def register_callbacks(app: dash.Dash) -> None:
             kpis = kpi_update(store, settings, state)
             return (*[no_update] * 2, kpis, *[no_update] * 3, to_query(state))
         full = ctx.triggered_id not in HOT_INPUTS
-        out = map_update(store, settings, state, full=full)
+        out = map_update(store, settings, state, full=full, size=map_drawer.map_size(size))
         return (
             out["figure"],
             out["legend"],
@@ -303,3 +309,7 @@ def register_callbacks(app: dash.Dash) -> None:
     )
     def highlight(cell):  # type: ignore[no-untyped-def]
         return highlight_patch((cell or {}).get("rowId"))
+
+    # after the page's own: tests and benchmarks find "map.figure" callbacks in this order
+    map_drawer.register_drawer_callbacks(app)
+    timeline.register_timeline_callbacks(app)

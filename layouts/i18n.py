@@ -12,6 +12,7 @@ from typing import Final
 from analytics import formatting
 from layouts.outreach_messages import OUTREACH_MESSAGES
 from layouts.quality_messages import QUALITY_MESSAGES
+from layouts.trend_messages import TREND_MESSAGES
 from layouts.upload_messages import UPLOAD_MESSAGES
 
 LANGS: Final = ("id", "en")
@@ -92,7 +93,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "projection": {"id": "Proyeksi capai target", "en": "Projected to reach target"},
     "target": {"id": "Target", "en": "Target"},
     "reached": {"id": "Sudah tercapai", "en": "Already reached"},
-    "not_reached": {"id": "Tidak tercapai dengan laju ini", "en": "Not reached at this pace"},
+    "not_reached": {
+        "id": "Tidak tercapai dengan laju sekarang",
+        "en": "Not at the current pace",
+    },
     "pace": {"id": "Laju 12 bulan", "en": "12-month pace"},
     "target.control": {"id": "Target cakupan", "en": "Coverage target"},
     "target.full": {"id": "100%", "en": "100%"},
@@ -238,6 +242,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     **OUTREACH_MESSAGES,
     **QUALITY_MESSAGES,
     **UPLOAD_MESSAGES,
+    **TREND_MESSAGES,
 }
 
 

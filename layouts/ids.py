@@ -49,6 +49,7 @@ TREND_SMALL: Final = "trend-small"
 TREND_LANG: Final = "trend-lang"
 TREND_TARGET: Final = "trend-target"
 TREND_TARGET_CUSTOM: Final = "trend-target-custom"
+TREND_PROJECTIONS: Final = "trend-projections"
 
 # Data-quality page
 QUALITY_FILES: Final = "quality-files"

@@ -299,7 +299,7 @@ def layout(**query: object) -> html.Div:
                         },
                         {"field": "segments", "headerName": t("segments", lang)},
                         {"field": "latest", "headerName": t("month", lang)},
-                        {"field": "detail", "headerName": "Detail"},
+                        {"field": "detail", "headerName": t("quality.detail.header", lang)},
                     ],
                     defaultColDef={"sortable": True, "filter": True, "resizable": True},
                     dashGridOptions={

@@ -31,6 +31,7 @@ from layouts.upload_views import (
     MULTIPLE,
     StoredFile,
     decode_contents,
+    error_text,
     human_size,
     keep_upload,
     read_manifest,
@@ -192,7 +193,7 @@ def handle_upload(
                 saved = keep_upload(name, decode_contents(data_url), kind, settings)
             except InputError as exc:
                 audit_event("upload", "refused", {"kind": kind, "file": name, "reason": str(exc)})
-                lines.append(t("upload.refused", lang, reason=str(exc)))
+                lines.append(t("upload.refused", lang, reason=error_text(exc, lang)))
                 continue
             except Exception as exc:  # any reader's own error: a message, never a 500
                 what = type(exc).__name__
@@ -254,7 +255,8 @@ def handle_dry_run(n_clicks: int | None, lang: str | None) -> Any:
         result = dry_run(settings.uploads_dir, settings)
     except (InputError, SettingsError, OSError) as exc:
         audit_event("intake_dry_run", "failed", {"reason": str(exc)})
-        return html.Div(t("upload.failed", lang, reason=str(exc)), className="upload-error")
+        reason = error_text(exc, lang) if isinstance(exc, InputError) else str(exc)
+        return html.Div(t("upload.failed", lang, reason=reason), className="upload-error")
     except Exception as exc:  # a reader's own error on a hostile file: a message, not a 500
         what = type(exc).__name__
         logger.warning("dry run failed: %s", what)

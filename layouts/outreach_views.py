@@ -174,11 +174,16 @@ def unassigned_rows(
             "proposed": proposed,
             "basis": basis_labels.get(u.basis, "") if isinstance(u.basis, str) else "",
             "distance_km": _num(u.distance_km),
-            "alternatives": u.alternatives if isinstance(u.alternatives, str) else "",
+            "alternatives": _alternatives(u, lang),
             "explanation": str(u.explanation),
         }
         rows.append(with_texts(row, lang))
     return rows
+
+
+def _alternatives(u: Any, lang: str) -> str:
+    text = getattr(u, "alternatives_en", None) if lang == "en" else u.alternatives
+    return text if isinstance(text, str) else ""
 
 
 def plan_totals(plan: Plan) -> dict[str, Any]:
@@ -190,7 +195,7 @@ def plan_totals(plan: Plan) -> dict[str, Any]:
         "expected": float(schedule["expected_registrations"].sum()) if len(schedule) else 0.0,
         "weeks": plan.weeks,
         "start": plan.start,
-        "conversion": plan.conversion.label,
+        "conversion": plan.conversion,
     }
 
 

@@ -57,6 +57,27 @@ AREA_COLUMNS: Final = (
     Column("change_yoy_pp", "Perubahan 12 bulan (pp)", "pp"),
     Column("flags_text", "Catatan data"),
 )
+#: The headers of :data:`AREA_COLUMNS` in English (the screen's own words).
+AREA_HEADERS_EN: Final = {
+    "rank": "Rank",
+    "area_code": "Area code",
+    "area_name": "Area name",
+    "uncovered": "Workers not covered",
+    "coverage_pct": "Coverage (%)",
+    "active": "Active members",
+    "eligible": "Workers (denominator)",
+    "change_yoy_pp": "12-month change (pp)",
+    "flags_text": "Data notes",
+}
+
+
+def area_columns(lang: str) -> tuple[Column, ...]:
+    """:data:`AREA_COLUMNS` with the headers in ``lang`` (``id`` as defined, or ``en``)."""
+    if formatting.lang_of(lang) != "en":
+        return AREA_COLUMNS
+    return tuple(Column(c.field, AREA_HEADERS_EN[c.field], c.kind) for c in AREA_COLUMNS)
+
+
 #: Values computed from the members count: hidden with it.
 DERIVED_FROM_ACTIVE: Final = ("uncovered", "coverage_pct", "change_yoy_pp", "rank")
 
@@ -175,7 +196,11 @@ class ProtectedTable:
 
 
 def protect_area_rows(
-    rows: pd.DataFrame, threshold: int | None, *, total_published: bool = True
+    rows: pd.DataFrame,
+    threshold: int | None,
+    *,
+    total_published: bool = True,
+    lang: str = "id",
 ) -> ProtectedTable:
     """Hide small ``active`` counts (and complements, and values derived from them).
 
@@ -193,5 +218,5 @@ def protect_area_rows(
         if column in out.columns:
             out[column] = out[column].astype("object").where(~hidden, MARK)
     n = int(hidden.sum())
-    notes = (footnote(threshold),) if n else ()
+    notes = (footnote(threshold, lang),) if n else ()
     return ProtectedTable(out, notes, n)

@@ -21,7 +21,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from analytics.access import Action
 from analytics.settings import Settings
 from analytics.suppression import DEFAULT_THRESHOLD
-from analytics.tables_export import AREA_COLUMNS, protect_area_rows, to_csv_bytes, to_xlsx_bytes
+from analytics.tables_export import area_columns, protect_area_rows, to_csv_bytes, to_xlsx_bytes
 from layouts import ids
 from layouts.data_access import audit_event, current_settings, current_store, require
 from layouts.export_figures import map_export, trend_export
@@ -59,6 +59,16 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "en": "an error on the server (logged); try again or ask the admin",
     },
     "failed": {"id": "Ekspor gagal: {msg}", "en": "Export failed: {msg}"},
+    "table_title": {
+        "id": "Wilayah menurut pekerja belum terlindungi · {area} · {month}",
+        "en": "Areas by workers not covered · {area} · {month}",
+    },
+    "table_all": {"id": "semua", "en": "all"},
+    "table_note": {
+        "id": "Segmen {segment}; diekspor {day}",
+        "en": "Segment {segment}; exported {day}",
+    },
+    "table_sheet": {"id": "Wilayah", "en": "Areas"},
 }
 
 
@@ -178,18 +188,23 @@ def table_file(
     (``shown_codes``; ``None`` = all rows in ranking order)."""
     view, _ = _view_rows(store, state)
     rows = pd.DataFrame(_row_data(view, state.lang))
-    protected = protect_area_rows(rows, threshold)
+    protected = protect_area_rows(rows, threshold, lang=state.lang)
     frame = protected.frame
     if shown_codes is not None:
         by_code = frame.set_index("area_code", drop=False)
         frame = by_code.loc[[c for c in shown_codes if c in by_code.index]].reset_index(drop=True)
-    title = f"Wilayah menurut pekerja belum terlindungi · {state.area or 'semua'} · {state.month}"
-    notes = (*protected.notes, f"Segmen {state.segment}; diekspor {date.today():%d-%m-%Y}")
+    lang = state.lang
+    area = state.area or label("table_all", lang)
+    title = label("table_title", lang, area=area, month=state.month)
+    note = label("table_note", lang, segment=state.segment, day=f"{date.today():%d-%m-%Y}")
+    notes = (*protected.notes, note)
     name = _file_stem("tabel", state)
     if fmt == "csv":
-        data = to_csv_bytes(frame, AREA_COLUMNS, notes)
+        data = to_csv_bytes(frame, area_columns(lang), notes)
         return dcc.send_bytes(data, f"{name}.csv", type="text/csv")
-    data = to_xlsx_bytes(frame, AREA_COLUMNS, title=title, notes=notes, sheet="Wilayah")
+    data = to_xlsx_bytes(
+        frame, area_columns(lang), title=title, notes=notes, sheet=label("table_sheet", lang)
+    )
     media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return dcc.send_bytes(data, f"{name}.xlsx", type=media)
 

@@ -33,7 +33,13 @@ from layouts.export_jobs import (
 )
 from layouts.figure_export import MEDIA_TYPES, ExportError, export_figure
 from layouts.map_callbacks import StoreLike, _row_data, _view_rows, resolve_state
-from layouts.report_job import STEP_LABELS, ReportRequest, build_area_report, report_file_name
+from layouts.report_job import (
+    STEP_LABELS,
+    STEP_LABELS_EN,
+    ReportRequest,
+    build_area_report,
+    report_file_name,
+)
 from layouts.store_notice import notice_text
 from layouts.url_state import ViewState, parse_query
 
@@ -381,7 +387,9 @@ def register_export_callbacks(app: dash.Dash) -> None:
         busy = current_jobs().wait_text(state.lang)  # the user's own jobs first (limit)
         if busy:
             return no_update, True, busy, True
-        request = ReportRequest(state.area, state.month, state.segment, threshold_of(protect, thr))
+        request = ReportRequest(
+            state.area, state.month, state.segment, threshold_of(protect, thr), state.lang
+        )
         name = report_file_name(state.area or "semua", state.month, state.segment)
 
         def work(progress):  # type: ignore[no-untyped-def]
@@ -430,5 +438,5 @@ def report_progress(job: str | None, lang: str) -> tuple[Any, Any, Any, Any]:
         return 100, label("report_done", lang), download, True
     if st.state in ("failed", "unknown"):
         return 0, failure_text(st.message or st.state, lang), no_update, True
-    step = STEP_LABELS.get(st.step, "") if lang == "id" else st.step
+    step = (STEP_LABELS if lang == "id" else STEP_LABELS_EN).get(st.step, "")
     return st.percent, f"{label('report_running', lang)} {step}".strip(), no_update, False

@@ -18,6 +18,7 @@ from analytics.classify import classify
 from analytics.codes import level_of
 from analytics.indicators import AreaKpis, area_kpis, areas_in_view, rank_by_uncovered
 from analytics.outreach.priority import PriorityWeights, village_priority
+from analytics.report.text import lang_of, words
 from analytics.suppression import MARK, footnote, primary_cells, suppress_list
 
 TOP_VILLAGES: Final = 15
@@ -64,6 +65,7 @@ class ReportContent:
     meta: dict[str, Any]
     threshold: int | None
     footnotes: tuple[str, ...] = field(default_factory=tuple)
+    lang: str = "id"  # the report's language (analytics.report.text)
 
 
 def _protect(
@@ -188,8 +190,9 @@ def assemble_report(
     threshold: int | None,
     officers: pd.DataFrame | None = None,
     events: pd.DataFrame | None = None,
+    lang: str = "id",
 ) -> ReportContent:
-    """Everything the report shows for one area, month and segment.
+    """Everything the report shows for one area, month and segment, its labels in ``lang``.
 
     Raises ``KeyError`` when the store has no such area or month.
     """
@@ -220,9 +223,11 @@ def assemble_report(
 
     villages = areas_in_view(seg_cov, "desa", area_code, month, segment)
     classes = classify(villages["coverage_pct"], "targets", 5)
-    labels = classes.labels("id")
+    lang = lang_of(lang)
+    labels = classes.labels(lang)
+    no_data = words("vil.no_data", lang)
     class_label = [
-        labels[c] if c >= 0 else ("> 100%" if c == -2 else "tanpa data") for c in classes.classes
+        labels[c] if c >= 0 else ("> 100%" if c == -2 else no_data) for c in classes.classes
     ]
     villages = villages.assign(
         kecamatan_code=villages["area_code"].str.slice(0, 8),
@@ -234,7 +239,7 @@ def assemble_report(
     top = protected[protected["uncovered"].ne(MARK) & protected["uncovered"].notna()].head(
         TOP_VILLAGES
     )
-    notes = (footnote(threshold),) if threshold is not None else ()
+    notes = (footnote(threshold, lang),) if threshold is not None else ()
     return ReportContent(
         area_code=area_code,
         area_name=names[area_code],
@@ -254,4 +259,5 @@ def assemble_report(
         meta=meta,
         threshold=threshold,
         footnotes=notes,
+        lang=lang,
     )

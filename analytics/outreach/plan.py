@@ -81,6 +81,7 @@ UNASSIGNED_COLUMNS: Final = (
     "uncovered",
     "coverage_pct",
     "explanation",
+    "explanation_en",
     "high_priority",
     "proposed_nrp",
     "proposed_name",

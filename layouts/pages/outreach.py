@@ -38,9 +38,10 @@ from layouts.outreach_columns import (
 )
 from layouts.outreach_data import read_outreach
 from layouts.outreach_views import CAPACITY_RANGE, WEEK_CHOICES, polres_options
+from layouts.page_titles import page_title
 
 dash.register_page(
-    __name__, path="/penjangkauan", name="Penjangkauan", title="Cakupan · Penjangkauan"
+    __name__, path="/penjangkauan", name="Penjangkauan", title=page_title("nav.outreach")
 )
 
 

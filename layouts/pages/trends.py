@@ -13,6 +13,7 @@ from layouts import components, export_ui, ids
 from layouts.data_access import current_settings, current_store, require_area
 from layouts.i18n import t
 from layouts.map_callbacks import resolve_state, store_facts
+from layouts.page_titles import page_title
 from layouts.trend_views import (
     PROJECTION_HORIZON,
     area_options,
@@ -26,7 +27,7 @@ from layouts.trend_views import (
 )
 from layouts.url_state import effective_target, parse_query, target_from_controls, to_query
 
-dash.register_page(__name__, path="/tren", name="Tren", title="Cakupan · Tren")
+dash.register_page(__name__, path="/tren", name="Tren", title=page_title("nav.trends"))
 
 
 def layout(**query: object) -> html.Div:

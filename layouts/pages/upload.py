@@ -24,6 +24,7 @@ from layouts import ids
 from layouts.data_access import audit_event, current_settings, current_user, require
 from layouts.export_jobs import current_jobs, setup_export_jobs
 from layouts.i18n import fmt_int, lang_or_default, t
+from layouts.page_titles import page_title
 from layouts.upload_build import dry_run, rebuild_store
 from layouts.upload_diff import diff_view, dry_run_view, loss_lines, version_options
 from layouts.upload_views import (
@@ -41,7 +42,7 @@ from layouts.upload_views import (
 )
 from layouts.url_state import parse_query
 
-dash.register_page(__name__, path="/unggah", name="Unggah data", title="Cakupan · Unggah")
+dash.register_page(__name__, path="/unggah", name="Unggah data", title=page_title("nav.upload"))
 
 POLL_MS = 1000
 #: The browser does not even read a file this many times over the limit (dcc.Upload

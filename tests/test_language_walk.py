@@ -295,3 +295,38 @@ def test_tab_titles_follow_the_language(client: tuple[dash.Dash, FlaskClient]) -
     assert '<meta property="og:title" content="Cakupan · Tren">' in html_id
     texts = page_texts(app, test_client, "/kualitas", "en")
     assert "Cakupan · Data quality" in texts
+
+
+def _grids(value: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(value, list):
+        for item in value:
+            yield from _grids(item)
+    elif isinstance(value, dict):
+        if value.get("type") == "AgGrid":
+            yield value["props"]
+        for item in value.values():
+            yield from _grids(item)
+
+
+def test_every_grid_speaks_the_page_language(client: tuple[dash.Dash, FlaskClient]) -> None:
+    """AG Grid's own texts (pager, filters, "No Rows To Show") come from localeText."""
+    app, test_client = client
+    seen = 0
+    for path in PATHS:
+        pages = next(c for c in app._callback_list if "_pages_content.children" in c["output"])
+        for lang in ("id", "en"):
+            payload = callback_request(pages["output"], pages["inputs"], pages["state"], {})
+            payload["inputs"] = [
+                {"id": "_pages_location", "property": "pathname", "value": path},
+                {"id": "_pages_location", "property": "search", "value": f"?lang={lang}"},
+            ]
+            for grid in _grids(_post(test_client, payload)):
+                seen += 1
+                locale = (grid.get("dashGridOptions") or {}).get("localeText")
+                if lang == "id":
+                    assert locale == GRID_LOCALE_ID, (path, grid.get("id"))
+                else:
+                    assert locale is None, (path, grid.get("id"))  # AG Grid's own English
+    assert seen >= 2 * 8  # map 1, quality 2, outreach 5 grids, in both languages
+    for key in ("pageSizeSelectorLabel", "noRowsToShow", "to", "of", "page", "textFilter"):
+        assert key in GRID_LOCALE_ID

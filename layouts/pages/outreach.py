@@ -59,6 +59,9 @@ def _grid(grid_id: str, columns: list[dict[str, Any]], page_size: int = 15) -> d
             "domLayout": "autoHeight",
             "pagination": True,
             "paginationPageSize": page_size,
+            # AG Grid warns (#94/#95) and leaves the size box blank unless the selector
+            # offers the page size in force.
+            "paginationPageSizeSelector": sorted({page_size, 20, 50, 100}),
         },
         className="ag-theme-alpine",
         style={"width": "100%"},

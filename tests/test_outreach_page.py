@@ -271,6 +271,10 @@ def test_layout_preselects_a_plan_and_reads_the_url(app_ctx: Store) -> None:
     assert [find(layout, i).value for i in cb.WEIGHT_IDS] == list(DEFAULT_W)
     assert find(layout, ids.OUT_XLSX_BUTTON).children == "Unduh rencana (XLSX)"
     assert find(layout, ids.OUT_PDF_BUTTON).children == "Unduh lembar briefing (PDF)"
+    # AG Grid warnings #94/#95 (blank page-size box) unless the selector holds the size
+    for grid_id in (ids.OUT_PLAN, ids.OUT_PRIORITY, ids.OUT_UNASSIGNED, ids.OUT_IMPACT_POLSEK):
+        options = find(layout, grid_id).dashGridOptions
+        assert options["paginationPageSize"] in options["paginationPageSizeSelector"]
     chosen = page().layout(
         polres="Polres Uji", polsek="Polsek Dua", weeks="8", capacity="3", lang="en"
     )
@@ -355,6 +359,15 @@ def test_police_user_plans_only_inside_their_territory(built: tuple[dash.Dash, S
         assert out["figure"]["data"][0]["locations"] == ["99.01.02.2001", "99.01.02.2002"]
         # another Polsek's officers are not in this user's roster
         assert plan_outputs("Polres Uji", "Polsek Satu")["plan"] == []
+        # "(semua Polsek)" files hold only the Polsek this user sees (the server plans
+        # from the user's store view); another Polres gives nothing
+        import openpyxl
+
+        xlsx = cb.download("xlsx", "Polres Uji", "all", 4, 2, DEFAULT_W)
+        book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(xlsx["content"])))
+        assert "Polsek Satu" not in book.sheetnames and "Polsek Dua" in book.sheetnames
+        assert "Budi Santoso" not in str(list(book["Petugas"].iter_rows(values_only=True)))
+        assert cb.download("pdf", "Polres Kota", "all", 4, 2, DEFAULT_W) is dash.no_update
 
 
 def test_same_polsek_same_plan_for_police_user_and_admin(built: tuple[dash.Dash, Store]) -> None:

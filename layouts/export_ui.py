@@ -148,7 +148,15 @@ def figure_file(
     file_fmt, _, size = fmt.partition("-")
     size = "print" if size == "print" else "screen"
     if kind == "map":
-        fig = map_export(store, settings, state, threshold=threshold, exported_on=today, size=size)
+        fig = map_export(
+            store,
+            settings,
+            state,
+            threshold=threshold,
+            exported_on=today,
+            size=size,
+            vector=file_fmt in ("svg", "pdf"),
+        )
     else:
         fig = trend_export(
             store,

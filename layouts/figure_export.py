@@ -27,7 +27,7 @@ from analytics.formatting import markup_text
 from layouts import theme
 
 Format = Literal["png", "svg", "pdf"]
-Size = Literal["screen", "print"]
+Size = Literal["screen", "print", "report"]
 FORMATS: Final[tuple[Format, ...]] = ("png", "svg", "pdf")
 MEDIA_TYPES: Final[dict[str, str]] = {
     "png": "image/png",
@@ -51,11 +51,16 @@ class PageSize:
         return round(self.width * self.scale), round(self.height * self.scale)
 
 
-#: A4 landscape at 96 px/inch (297 x 210 mm); print is the same page at 300 dpi.
+#: A4 landscape at 96 px/inch (297 x 210 mm); print is the same page at 300 dpi. The area
+#: report's figures are laid out at the size they print (180 mm = 680 CSS px, the A4
+#: portrait text width) at 300 dpi, so a 11 px label prints at 8.25 pt, never shrunk.
 SIZES: Final[dict[str, PageSize]] = {
     "screen": PageSize(1123, 794, 1.0),
     "print": PageSize(1123, 794, 300 / 96),
+    "report": PageSize(680, 400, 300 / 96),
 }
+#: The smallest text an exported figure writes (footer lines), in CSS px (1 px = 0.75 pt).
+MIN_FONT_PX: Final = 11
 
 
 class ExportError(RuntimeError):
@@ -96,10 +101,14 @@ def render(fig: go.Figure | dict[str, Any], fmt: Format, page: PageSize) -> byte
         raise ValueError(f"unknown format {fmt!r}; use one of {FORMATS}")
     opts = {"format": fmt, "width": page.width, "height": page.height}
     opts["scale"] = page.scale if fmt == "png" else 1  # type: ignore[assignment]
+    # Kaleido takes the base map's address as an argument, not from the figure's config
+    # (layouts.print_map sets an offline one for geo maps).
+    config = fig.get("config") if isinstance(fig, dict) else None
+    topojson = (config or {}).get("topojsonURL")
     with _KALEIDO_LOCK:
         _start_kaleido()
         try:
-            data = kaleido.calc_fig_sync(fig, opts=opts)
+            data = kaleido.calc_fig_sync(fig, opts=opts, topojson=topojson)
         except Exception as exc:  # kaleido raises its own and choreographer's errors
             raise ExportError(f"the figure could not be rendered as {fmt}: {exc}") from exc
     return bytes(data)
@@ -134,8 +143,16 @@ class ExportHeader:
         first = " · ".join(p for p in (self.source, self.data_date, self.exported) if p)
         return [first, *self.notes]
 
+    @property
+    def footer_narrow(self) -> list[str]:
+        """The footer on a narrow page (the report's figures): source on its own line."""
+        dates = " · ".join(p for p in (self.data_date, self.exported) if p)
+        return [line for line in (self.source, dates) if line] + list(self.notes)
+
 
 TITLE_PX: Final = 92
+#: Pages narrower than this (CSS px) print the footer's source and dates on two lines.
+NARROW_PX: Final = 1000
 FOOTER_LINE_PX: Final = 16
 
 
@@ -153,7 +170,7 @@ def decorate(
     """
     page = SIZES[size]
     out = go.Figure(fig)
-    footer = header.footer
+    footer = header.footer if page.width >= NARROW_PX else header.footer_narrow
     bottom = 14 + FOOTER_LINE_PX * len(footer) + legend_below_px
     plot_h = page.height - TITLE_PX - bottom
     out.update_layout(
@@ -195,7 +212,7 @@ def decorate(
             yanchor="bottom",
             showarrow=False,
             align="left",
-            font={"size": 11, "color": theme.MUTED},
+            font={"size": MIN_FONT_PX, "color": theme.MUTED},
         )
     return out
 

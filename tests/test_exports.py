@@ -283,5 +283,81 @@ def test_trend_print_png_is_300_dpi_a4(
     data = export_figure(fig, "png", "print")
     (artifacts_dir / "export-trend-print.png").write_bytes(data)
     assert png_size(data) == SIZES["print"].pixels == (3509, 2481)
+    assert phys_chunk(data) == (11811, 11811, 1)  # 300 dpi: A4 at its printed size
+    assert phys_chunk(export_figure(fig, "png", "screen")) == (3780, 3780, 1)  # 96 dpi
     svg = export_figure(fig, "svg").decode("utf-8")
     assert "Tren cakupan" in svg and "Target 100%" in svg and "Kabupaten Satu" in svg
+
+
+# --- print files: vector maps, DPI, metadata ----------------------------------------
+
+
+def phys_chunk(png: bytes) -> tuple[int, int, int] | None:
+    """The (x, y, unit) of the PNG's pHYs chunk, read from the bytes (None: no chunk)."""
+    pos = 8
+    while pos < len(png):
+        length = struct.unpack(">I", png[pos : pos + 4])[0]
+        if png[pos + 4 : pos + 8] == b"pHYs":
+            return struct.unpack(">IIB", png[pos + 8 : pos + 17])
+        pos += 12 + length
+    return None
+
+
+def test_png_with_dpi_writes_and_replaces_the_phys_chunk() -> None:
+    from PIL import Image
+
+    from layouts.figure_export import png_with_dpi
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (3, 2), "white").save(buffer, format="PNG", dpi=(72, 72))
+    plain = buffer.getvalue()
+    assert phys_chunk(plain) == (2835, 2835, 1)  # Pillow's 72 dpi
+    out = png_with_dpi(plain, 300)
+    assert phys_chunk(out) == (11811, 11811, 1)  # 300 / 0.0254 = 11811.02 px per metre
+    assert out.count(b"pHYs") == 1  # replaced, not added twice
+    image = Image.open(io.BytesIO(out))
+    assert image.size == (3, 2) and image.info["dpi"] == pytest.approx((300, 300), abs=0.01)
+    assert np.asarray(image.convert("RGB")).min() == 255  # pixels untouched
+
+
+def test_figure_titles_read_the_title_block() -> None:
+    from layouts.figure_export import figure_titles
+
+    fig = {"layout": {"title": {"text": "<b>Peta &amp; cakupan</b><br><span>A · B</span>"}}}
+    assert figure_titles(fig) == ("Peta & cakupan", "A · B")
+    assert figure_titles({"layout": {}}) == ("", "")
+
+
+@needs_chromium
+def test_map_svg_and_pdf_are_vectors_with_metadata(
+    store: Store, settings: Settings, map_state: ViewState, map_fig: Any, artifacts_dir: Path
+) -> None:
+    from pypdf import PdfReader
+
+    from layouts.export_figures import map_export
+    from layouts.map_callbacks import _view_rows
+
+    fig = map_export(store, settings, map_state, threshold=5, exported_on=TODAY, vector=True)
+    view, _ = _view_rows(store, map_state)
+    outline = fig["data"][1]["locations"]
+    svg = export_figure(fig, "svg").decode("utf-8")
+    (artifacts_dir / "export-map-vector.svg").write_text(svg, encoding="utf-8")
+    # one <path> per village drawn and per outlined parent area; no raster anywhere
+    assert svg.count('class="choroplethlocation"') == len(view) + len(outline)
+    assert "<image" not in svg
+    # the WebGL map of the screen is a raster in an SVG: the check above can fail
+    assert "<image" in export_figure(map_fig, "svg").decode("utf-8")
+    c = classify(view["coverage_pct"], map_state.scheme, map_state.k)
+    rgb = ", ".join(str(int(c.colors[1][i : i + 2], 16)) for i in (1, 3, 5))
+    assert f"fill: rgb({rgb})" in svg  # class [10; 25) keeps its screen colour
+    for text in ("Peta cakupan", "[10; 25) %", "Tidak ada data", "Sumber"):
+        assert text in svg
+    reader = PdfReader(io.BytesIO(export_figure(fig, "pdf")))
+    page = reader.pages[0]
+    assert len(page.images) == 0  # no image XObject: the polygons are vector paths
+    assert "Pita target" in page.extract_text()
+    meta = reader.metadata
+    assert meta.title == "Peta cakupan · Desa/kelurahan"
+    assert meta.subject == "Provinsi Uji (99) · Desember 2024 · BPU (bukan penerima upah)"
+    assert meta.author == "Cakupan" and meta.creator == "Cakupan"
+    assert "Kaleido-fier" not in str(dict(meta)) and "HeadlessChrome" not in str(dict(meta))

@@ -187,7 +187,8 @@ def test_table_file_keeps_screen_order_filter_and_protects(
     assert eligible["99.01.02.2001"] == 800
     csv_rows = list(
         csv.reader(
-            io.StringIO(_decode(table_file(store, state, "csv", None, None)).decode("utf-8-sig"))
+            io.StringIO(_decode(table_file(store, state, "csv", None, None)).decode("utf-8-sig")),
+            delimiter=";",  # Indonesian CSV (state.lang "id")
         )
     )
     # protection off, all four villages in ranking order (uncovered: 854, 790, 427, 177)
@@ -361,3 +362,76 @@ def test_map_svg_and_pdf_are_vectors_with_metadata(
     assert meta.subject == "Provinsi Uji (99) · Desember 2024 · BPU (bukan penerima upah)"
     assert meta.author == "Cakupan" and meta.creator == "Cakupan"
     assert "Kaleido-fier" not in str(dict(meta)) and "HeadlessChrome" not in str(dict(meta))
+
+
+def test_table_files_say_what_they_hold_and_follow_the_locale(
+    store: Store, settings: Settings
+) -> None:
+    """Area, month, segment, sort, source, data date, export date and the synthetic-data
+    flag in the XLSX (a "Keterangan"/"About" sheet) and the CSV (trailing columns); the
+    CSV in Indonesian with ``;`` and decimal ``,``, in English with ``,`` and ``.``."""
+    import openpyxl
+
+    from layouts.export_ui import table_file
+
+    state = resolve_state(store, settings, ViewState(level="desa", area="99.01", segment="BPU"))
+    by_coverage = [{"colId": "coverage_pct", "sort": "desc", "sortIndex": 0}, {"colId": "rank"}]
+    shown = ["99.01.02.2002", "99.01.01.2001"]
+    xlsx = _decode(table_file(store, state, "xlsx", None, shown, by_coverage, TODAY))
+    book = openpyxl.load_workbook(io.BytesIO(xlsx))
+    assert book.sheetnames == ["Wilayah", "Keterangan"]
+    assert book["Wilayah"]["A1"].value == (
+        "Wilayah menurut Cakupan (turun) · Kabupaten Satu (99.01) · Desember 2024"
+    )
+    about = {r[0]: r[1] for r in book["Keterangan"].iter_rows(values_only=True)}
+    assert about == {
+        "Judul": "Wilayah menurut Cakupan (turun)",
+        "Wilayah": "Kabupaten Satu (99.01)",
+        "Bulan": "Desember 2024",
+        "Segmen": "BPU (bukan penerima upah)",
+        "Urutan": "Cakupan (turun)",
+        "Baris": "2 dari 4 wilayah (difilter)",
+        "Sumber": "Sumber: registri kepesertaan BPJS Ketenagakerjaan; penyebut: "
+        "Data uji (tenaga kerja per desa)",
+        "Data sampai": "20/12/2024",
+        "Diekspor": "31/01/2025",
+        "Data sintetis (demo)": "ya",
+        "Perlindungan jumlah kecil": "tidak aktif",
+        "Catatan": None,
+    }
+    # no sort on screen: the default ranking is named
+    default = openpyxl.load_workbook(
+        io.BytesIO(_decode(table_file(store, state, "xlsx", 5, None, None, TODAY)))
+    )
+    assert default["Wilayah"]["A1"].value.startswith(
+        "Wilayah menurut pekerja belum terlindungi (peringkat) · "
+    )
+    assert dict(default["Keterangan"].iter_rows(values_only=True))["Perlindungan jumlah kecil"] == (
+        "aktif, ambang 5 (jumlah 1-4 disembunyikan)"
+    )
+
+    id_csv = _decode(table_file(store, state, "csv", None, shown, by_coverage, TODAY))
+    assert id_csv.startswith("\ufeff".encode())
+    text = id_csv.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    header = rows[0]
+    assert header[: len(AREA_COLUMNS)] == [c.header for c in AREA_COLUMNS]
+    assert header[len(AREA_COLUMNS) :] == list(about)
+    desa_empat = dict(zip(header, rows[1], strict=True))
+    # Desa Empat: 223 of 400 = 55.75 % -> 55,8 (one digit, decimal comma); no group marks
+    assert desa_empat["Cakupan (%)"] == "55,8" and desa_empat["Peserta aktif"] == "223"
+    assert desa_empat["Bulan"] == "Desember 2024" and desa_empat["Data sintetis (demo)"] == "ya"
+    assert desa_empat["Data sampai"] == "20/12/2024" and desa_empat["Diekspor"] == "31/01/2025"
+    assert len(rows) == 3  # header and the two rows shown, no trailing note rows
+
+    en_state = state.with_(lang="en")
+    en_csv = _decode(table_file(store, en_state, "csv", None, shown, by_coverage, TODAY))
+    en_rows = list(csv.reader(io.StringIO(en_csv.decode("utf-8-sig"))))
+    en = dict(zip(en_rows[0], en_rows[1], strict=True))
+    assert en["Cakupan (%)"] == "55.8" and en["Month"] == "December 2024"
+    assert en["Sort"] == "Coverage (descending)" and en["Synthetic data (demo)"] == "yes"
+    en_book = openpyxl.load_workbook(
+        io.BytesIO(_decode(table_file(store, en_state, "xlsx", None, None, None, TODAY)))
+    )
+    assert en_book.sheetnames == ["Areas", "About"]
+    assert en_book["Areas"]["A1"].value.startswith("Areas by uncovered workers (rank) · ")

@@ -147,7 +147,9 @@ def test_table_files_name_the_sort_on_screen(page: Any, app_url: str) -> None:
     assert "Urutan" in rows[0] and rows[1][rows[0].index("Urutan")] == "Cakupan (turun)"
 
 
-def test_all_polsek_downloads_and_map_by_polsek(page: Any, app_url: str, demo_store: Path) -> None:
+def test_all_polsek_downloads_and_map_by_polsek(
+    page: Any, app_url: str, demo_store: Path, artifacts_dir: Path
+) -> None:
     """A Polres commander: "(semua Polsek)" gives one XLSX with a sheet per Polsek and one
     PDF with every briefing; the map's legend names Polsek; no AG Grid warning #94/#95."""
     import openpyxl
@@ -169,6 +171,12 @@ def test_all_polsek_downloads_and_map_by_polsek(page: Any, app_url: str, demo_st
         arg=len(polseks),
         timeout=60000,
     )
+    page.wait_for_function(
+        "() => { const m = document.querySelector('#outreach-map .js-plotly-plot')"
+        "?._fullLayout?.map?._subplot?.map; return m && m.loaded(); }",
+        timeout=60000,
+    )
+    page.screenshot(path=str(artifacts_dir / "outreach-all-polsek.png"), full_page=False)
     legend = page.locator("#outreach-legend").inner_text()
     if mine["nrp"].nunique() > 16:
         assert all(p in legend for p in polseks)

@@ -167,12 +167,16 @@ def test_cli_plan_writes_files_per_polsek(tmp_path) -> None:  # type: ignore[no-
     assert "events: 2 rows = 1 accepted + 1 rejected + 0 duplicates" in result.output
     names = sorted(p.name for p in out.iterdir())
     assert names == [
+        "briefing_polres-satu_semua_polsek.pdf",
         "briefing_polsek-dua.pdf",
         "briefing_polsek-satu.pdf",
         "prioritas.csv",
+        "rencana_polres-satu_semua_polsek.xlsx",
         "rencana_polsek-dua.xlsx",
         "rencana_polsek-satu.xlsx",
     ]
+    whole = openpyxl.load_workbook(out / "rencana_polres-satu_semua_polsek.xlsx")
+    assert whole.sheetnames[:3] == ["Ringkasan", "Polsek Dua", "Polsek Satu"]
     priority = pd.read_csv(out / "prioritas.csv", dtype={"village_code": str})
     # The Polres works in kecamatan 99.01.01 and 99.01.02: four villages ranked.
     assert sorted(priority["village_code"]) == [

@@ -288,6 +288,10 @@ def test_trend_print_png_is_300_dpi_a4(
     assert phys_chunk(export_figure(fig, "png", "screen")) == (3780, 3780, 1)  # 96 dpi
     svg = export_figure(fig, "svg").decode("utf-8")
     assert "Tren cakupan" in svg and "Target 100%" in svg and "Kabupaten Satu" in svg
+    from pypdf import PdfReader
+
+    meta = PdfReader(io.BytesIO(export_figure(fig, "pdf"))).metadata
+    assert meta.title == "Tren cakupan" and meta.subject.startswith("Kabupaten Satu (99.01)")
 
 
 # --- print files: vector maps, DPI, metadata ----------------------------------------

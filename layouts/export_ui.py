@@ -21,7 +21,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from analytics import formatting
 from analytics.access import Action
 from analytics.settings import Settings
-from analytics.suppression import DEFAULT_THRESHOLD
+from analytics.suppression import DEFAULT_THRESHOLD, MARK
 from analytics.tables_export import AREA_COLUMNS, protect_area_rows, to_csv_bytes, to_xlsx_bytes
 from layouts import components, ids
 from layouts.data_access import audit_event, current_settings, current_store, require
@@ -34,7 +34,13 @@ from layouts.export_jobs import (
 )
 from layouts.figure_export import MEDIA_TYPES, ExportError, export_figure
 from layouts.map_callbacks import StoreLike, _row_data, _view_rows, resolve_state
-from layouts.report_job import STEP_LABELS, ReportRequest, build_area_report, report_file_name
+from layouts.report_job import (
+    STEP_LABELS,
+    ReportRequest,
+    area_coverage,
+    build_area_report,
+    report_file_name,
+)
 from layouts.store_notice import notice_text
 from layouts.url_state import ViewState, parse_query
 
@@ -289,12 +295,21 @@ def table_file(
     lang = state.lang
     view, _ = _view_rows(store, state)
     rows = pd.DataFrame(_row_data(view, lang))
-    protected = protect_area_rows(rows, threshold)
+    protected = protect_area_rows(
+        rows,
+        threshold,
+        coverage=area_coverage(store.coverage(), store.areas(), state.area) if state.area else None,
+        parent=state.area or None,
+        segment=state.segment,
+        month=pd.Timestamp(f"{state.month}-01"),
+    )
     frame = protected.frame
     total = len(frame)
     if shown_codes is not None:
         by_code = frame.set_index("area_code", drop=False)
         frame = by_code.loc[[c for c in shown_codes if c in by_code.index]].reset_index(drop=True)
+    # a hidden row's place in the ranking would bound its count: hidden rows go last
+    frame = pd.concat([frame[frame["rank"].ne(MARK)], frame[frame["rank"].eq(MARK)]])
     sort = sort_label(column_state, lang)
     n, of = formatting.count(len(frame), lang), formatting.count(total, lang)
     info = table_metadata(

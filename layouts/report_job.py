@@ -23,12 +23,12 @@ from analytics.settings import Settings
 from analytics.store import Store, StoreError
 from analytics.territory_store import limit_to
 from layouts.export_figures import map_export, trend_export
-from layouts.figure_export import PageSize, render
+from layouts.figure_export import SIZES, render
 from layouts.map_callbacks import StoreLike, store_facts
 from layouts.url_state import ViewState, resolve
 
-#: The figures in the report: A4-landscape layout at 2x (about 300 dpi at 180 mm wide).
-REPORT_FIGURE: Final = PageSize(1123, 794, 2.0)
+#: The figures in the report: laid out at their printed size (180 mm wide), 300 dpi.
+REPORT_FIGURE: Final = SIZES["report"]
 STEPS: Final = ("data", "map", "trend", "pdf")
 STEP_LABELS: Final = {
     "data": "Menyusun data",
@@ -128,10 +128,14 @@ def build_area_report(
         lang=request.lang,
     )
     step("map", 1, total)
-    fig = map_export(store, settings, state, threshold=request.threshold, exported_on=today)
+    fig = map_export(
+        store, settings, state, threshold=request.threshold, exported_on=today, size="report"
+    )
     map_png = render(fig, "png", REPORT_FIGURE)
     step("trend", 2, total)
-    fig = trend_export(store, settings, state, threshold=request.threshold, exported_on=today)
+    fig = trend_export(
+        store, settings, state, threshold=request.threshold, exported_on=today, size="report"
+    )
     trend_png = render(fig, "png", REPORT_FIGURE)
     step("pdf", 3, total)
     pdf = render_report(content, map_png, trend_png, generated=f"{today:%d-%m-%Y}")

@@ -214,7 +214,7 @@ def test_table_file_follows_the_language(store: Store, settings: Settings) -> No
     book = openpyxl.load_workbook(io.BytesIO(_decode(table_file(store, state, "xlsx", 15, None))))
     ws = book.active
     assert ws.title == "Areas"
-    assert ws.cell(1, 1).value.startswith("Areas by workers not covered · 99.01 · ")
+    assert ws.cell(1, 1).value.startswith("Areas by uncovered workers (rank) · Kabupaten Satu")
     header = [c.value for c in ws[3]]
     assert header[:5] == ["Rank", "Area code", "Area name", "Workers not covered", "Coverage (%)"]
     assert header == [c.header for c in area_columns("en")]
@@ -460,7 +460,7 @@ def test_table_files_say_what_they_hold_and_follow_the_locale(
     en_csv = _decode(table_file(store, en_state, "csv", None, shown, by_coverage, TODAY))
     en_rows = list(csv.reader(io.StringIO(en_csv.decode("utf-8-sig"))))
     en = dict(zip(en_rows[0], en_rows[1], strict=True))
-    assert en["Cakupan (%)"] == "55.8" and en["Month"] == "December 2024"
+    assert en["Coverage (%)"] == "55.8" and en["Month"] == "December 2024"
     assert en["Sort"] == "Coverage (descending)" and en["Synthetic data (demo)"] == "yes"
     en_book = openpyxl.load_workbook(
         io.BytesIO(_decode(table_file(store, en_state, "xlsx", None, None, None, TODAY)))

@@ -46,8 +46,10 @@ def test_play_shows_the_months_and_pause_keeps_one(
     shown = label.inner_text()
     assert page.locator("#timeline-play").inner_text().endswith("Putar")
     names = [fmt.month(m, "id") for m in months]
-    # from the first month on, in order, one a step
-    assert seen == [names[-1], *names[:3]]
+    # from the first month on, in order, one a step (under load the first frame may already
+    # have replaced the latest month when the label is first read)
+    played = seen[1:] if seen[0] == names[-1] else seen
+    assert len(played) >= 3 and played == names[: len(played)]
     # paused: the page's month, the table title and the address bar follow
     month = pd.Timestamp(months[names.index(shown)]).strftime("%Y-%m")
     page.wait_for_function("(m) => window.location.search.includes('month=' + m)", arg=month)

@@ -1,1 +1,1 @@
-"""The ``cakupan`` command line (typer); may use the report builder, never Dash callbacks."""
+"""The ``cakupan`` command line; it may use the report builder, never Dash callbacks."""

@@ -17,10 +17,10 @@ from typing import Annotated, Any, ParamSpec
 import typer
 from rich.console import Console
 
-from analytics.cli_store import store_app
-from analytics.cli_users import users_app
 from analytics.errors import InputError
 from analytics.settings import Settings, SettingsError
+from cli.store import store_app
+from cli.users import users_app
 
 app = typer.Typer(
     name="cakupan",
@@ -83,7 +83,7 @@ def _os_errors(command: Callable[_P, None]) -> Callable[_P, None]:
 
     @functools.wraps(command)
     def run(*args: _P.args, **kwargs: _P.kwargs) -> None:
-        from analytics.store import StoreDamaged
+        from analytics.store.reader import StoreDamaged
 
         try:
             command(*args, **kwargs)
@@ -164,7 +164,7 @@ def _print_losses(reconciliation: dict[str, Any]) -> bool:
     """A red block per registry file losing more than 5 % of its rows; True if any."""
     from rich.panel import Panel
 
-    from analytics.intake_loss import LOSS_WARN_SHARE, file_losses
+    from analytics.intake.loss import LOSS_WARN_SHARE, file_losses
 
     losses = file_losses(reconciliation)
     for loss in losses:
@@ -225,7 +225,7 @@ def build(
     """Build the processed store the dashboard reads, from raw registry exports."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from analytics.pipeline import ENGINES, BuildInputs, build_store
+    from analytics.build.pipeline import ENGINES, BuildInputs, build_store
 
     if engine not in ENGINES:
         _fail(f"--engine must be one of {', '.join(ENGINES)}, not {engine!r}")
@@ -285,7 +285,7 @@ def estimate_denominators(
     out: Annotated[Path, typer.Option(help="CSV to write (a workforce file for build).")],
 ) -> None:
     """Estimate village workforce from kabupaten totals, in proportion to village weights."""
-    from analytics.denominators import allocate_workforce, read_totals, read_weights
+    from analytics.engine.denominators import allocate_workforce, read_totals, read_weights
 
     try:
         kab_totals = read_totals(totals)
@@ -339,7 +339,7 @@ def plan(
     from analytics.io.headers import load_mapping
     from analytics.outreach.plan_job import run_plan_job
     from analytics.outreach.priority import PriorityWeights
-    from analytics.store import StoreError
+    from analytics.store.reader import StoreError
 
     try:
         settings = Settings.from_env()
@@ -401,7 +401,7 @@ def report(
     import time
 
     from analytics.schemas import COVERAGE_SEGMENTS
-    from analytics.store import Store, StoreError
+    from analytics.store.reader import Store, StoreError
 
     if segment not in COVERAGE_SEGMENTS:
         _fail(f"--segment must be one of {', '.join(COVERAGE_SEGMENTS)}, not {segment!r}")
@@ -410,7 +410,7 @@ def report(
     try:
         settings = Settings.from_env()
         store_dir = store or settings.store_dir
-        from layouts.report_job import kabupaten_codes, write_reports
+        from layouts.exports.report_job import kabupaten_codes, write_reports
 
         areas = kabupaten_codes(Store(store_dir)) if area == "all-kabupaten" else [area.strip()]
         started = time.perf_counter()

@@ -33,7 +33,7 @@ def _settings() -> Settings:
 @store_app.command("versions")
 def versions() -> None:
     """List the kept earlier versions of the store (newest first) with their figures."""
-    from analytics.store_diff import kept_versions
+    from analytics.store.diff import kept_versions
 
     settings = _settings()
     rows = kept_versions(settings.store_dir)
@@ -59,7 +59,7 @@ def rollback(
 ) -> None:
     """Serve an earlier store version (default: the newest kept); the live store is kept."""
     from analytics import audit
-    from analytics.io.store_writer import rollback as roll_back
+    from analytics.store.writer import rollback as roll_back
 
     settings = _settings()
     user = f"cli:{getpass.getuser()}"

@@ -13,11 +13,11 @@ import pandas as pd
 import pytest
 from store_factory import write_outreach, write_store
 
+from analytics.exports.suppression import MARK
 from analytics.report.content import ReportContent, assemble_report
 from analytics.report.pdf import render_report
 from analytics.report.text import num, pct, pp
-from analytics.store import Store
-from analytics.suppression import MARK
+from analytics.store.reader import Store
 
 DEC = pd.Timestamp("2024-12-01")
 

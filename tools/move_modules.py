@@ -97,9 +97,9 @@ MOVES: dict[str, str] = {
 
 #: Docstrings of the packages the move creates.
 PACKAGES: dict[str, str] = {
-    "cli": "The ``cakupan`` command line (typer); may use the report builder, never Dash callbacks.",
-    "analytics.intake": "Intake: raw registry, workforce and roster rows to clean, matched records.",
-    "analytics.engine": "Engine: coverage, trends, quality and indicator numbers (frames in, out).",
+    "cli": "The ``cakupan`` command line; it may use the report builder, never Dash callbacks.",
+    "analytics.intake": "Intake: registry, workforce and roster rows to clean, matched records.",
+    "analytics.engine": "Engine: coverage, trends, quality and indicators (frames in, out).",
     "analytics.build": "Build: the wiring of ``cakupan build`` (full, incremental, Dask).",
     "analytics.store": "The processed store: file names, reader, territory view, writer, diff.",
     "analytics.exports": "Published tables: the export frames and small-count suppression.",

@@ -8,7 +8,7 @@ What runs where:
   file per province) spreads over the cluster. De-duplication then runs on the client,
   on 64-bit keys.
 * **counting** runs per partition of the memberships (:func:`count_memberships_dask`):
-  each partition's :class:`~analytics.coverage.MembershipDeltas` are summed in a tree on
+  each partition's :class:`~analytics.engine.coverage.MembershipDeltas` are summed in a tree on
   the workers, and active memberships are their running sum, exactly as the default
   engine computes them, so the store is identical.
 
@@ -24,7 +24,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from analytics.coverage import (
+from analytics.engine.coverage import (
     MembershipDeltas,
     VillageCounts,
     counts_from_deltas,
@@ -52,7 +52,7 @@ def dask_client(scheduler: str | None = None) -> Iterator[Any]:
 
 
 def file_mapper(client: Any) -> Callable[[Callable[..., Any], list[tuple[Any, ...]]], list[Any]]:
-    """A mapper for :func:`analytics.intake.ingest_registries`: one task per file."""
+    """A mapper for :func:`analytics.intake.registries.ingest_registries`: one task per file."""
 
     def run(function: Callable[..., Any], jobs: list[tuple[Any, ...]]) -> list[Any]:
         futures = [client.submit(function, *job, pure=False) for job in jobs]
@@ -75,7 +75,7 @@ def count_memberships_dask(
     client: Any,
     partition_rows: int = PARTITION_ROWS,
 ) -> VillageCounts:
-    """:func:`analytics.coverage.count_memberships` over a Dask cluster.
+    """:func:`analytics.engine.coverage.count_memberships` over a Dask cluster.
 
     ``memberships`` is a pandas frame (split into partitions of ``partition_rows``) or a
     ``dask.dataframe`` (its own partitions). Partition deltas are summed pairwise on the

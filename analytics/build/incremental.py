@@ -3,7 +3,7 @@
 Every build keeps ``counts.parquet``: registrations and exits per village x segment x
 calendar month over every month of the data (aggregates only, no membership rows). Active
 memberships in any window follow from them (:func:`counts_from_monthly`), exactly as
-:func:`analytics.coverage.count_memberships` counts them from the rows.
+:func:`analytics.engine.coverage.count_memberships` counts them from the rows.
 
 A refresh applies when the new build's inputs are the previous build's inputs plus new
 registry files (:func:`plan_refresh`): same boundaries, the same registry files unchanged
@@ -24,9 +24,9 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from analytics.coverage import MembershipDeltas, VillageCounts, counts_from_deltas
+from analytics.engine.coverage import MembershipDeltas, VillageCounts, counts_from_deltas
 from analytics.errors import InputError
-from analytics.intake_outcomes import COUNT_KEYS
+from analytics.intake.outcomes import COUNT_KEYS
 from analytics.schemas import SEGMENTS
 
 COUNTS_FILE: Final = "counts.parquet"
@@ -96,7 +96,7 @@ def counts_from_monthly(
 
     Months before the window fold into its first month (memberships registered earlier
     are active from it; exits earlier end them), months after it are left out: the rule
-    of :func:`analytics.coverage.membership_deltas`, applied to counts instead of rows.
+    of :func:`analytics.engine.coverage.membership_deltas`, applied to counts instead of rows.
     """
     codes = np.sort(np.asarray(village_codes, dtype=object))
     n_v, n_s, n_m = len(codes), len(SEGMENTS), len(months)
@@ -242,7 +242,7 @@ def append_row_report(previous: Path, new_report: Path, out: Path) -> None:
 
 def copy_geometry(previous_geo: Path, geo: Path) -> dict[str, int]:
     """Copy the previous store's GeoJSON files; returns bytes per file like
-    :func:`analytics.geometry.write_geojson`."""
+    :func:`analytics.engine.geometry.write_geojson`."""
     import shutil
 
     shutil.copytree(previous_geo, geo)

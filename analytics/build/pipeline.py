@@ -27,14 +27,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analytics import coverage as engine
-from analytics import incremental as inc
-from analytics.geometry import area_table, clean_villages, dissolve_levels, write_geojson
-from analytics.io import store_writer
-from analytics.quality import quality_flags
+from analytics.build import incremental as inc
+from analytics.engine import coverage as engine
+from analytics.engine.geometry import area_table, clean_villages, dissolve_levels, write_geojson
+from analytics.engine.quality import quality_flags
+from analytics.engine.trends import add_changes
 from analytics.schemas import SEGMENTS
 from analytics.settings import UCJ_TARGET_PCT, Settings
-from analytics.store import (
+from analytics.store import writer as store_writer
+from analytics.store.reader import (
     AREAS_FILE,
     COVERAGE_FILE,
     GEO_DIR,
@@ -45,7 +46,6 @@ from analytics.store import (
     UNMATCHED_FILE,
     WEEKLY_FILE,
 )
-from analytics.trends import add_changes
 
 Progress = Callable[[str, int, int], None]
 OFFICERS_FILE = "officers.parquet"
@@ -66,7 +66,7 @@ class BuildInputs:
     mapping: Path | None = None
     roster: Path | None = None
     events: Path | None = None
-    #: Add new registry files' months to the store at ``out`` (see analytics.incremental).
+    #: Add new registry files' months to the store at ``out`` (see analytics.build.incremental).
     incremental: bool = False
 
 
@@ -189,7 +189,7 @@ def _outreach(
     The outreach intake is imported only when one of the files is given. Events are checked
     against the roster's officers when both are given.
     """
-    intake = importlib.import_module("analytics.outreach.intake")
+    intake = importlib.import_module("analytics.intake.outreach_rosters")
     result: dict[str, Any] = {}
     officers = None
     if inputs.roster is not None:
@@ -230,7 +230,7 @@ def _engine(name: str, scheduler: str | None) -> Iterator[tuple[Any, Callable[..
         return
     if name != "dask":
         raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
-    from analytics import engine_dask
+    from analytics.build import dask_engine as engine_dask
 
     with engine_dask.dask_client(scheduler) as client:
 
@@ -265,10 +265,10 @@ def _build(
     map_files: Any,
     count: Callable[..., engine.VillageCounts],
 ) -> BuildResult:
-    from analytics.intake import ingest_registries
+    from analytics.intake.registries import ingest_registries
+    from analytics.intake.workforce import ingest_workforce
     from analytics.io.boundaries import read_villages
     from analytics.io.headers import load_mapping, load_placeholders
-    from analytics.workforce_intake import ingest_workforce
 
     timings: dict[str, float] = {}
     store_writer.check_out_dir(inputs.out)
@@ -385,7 +385,7 @@ def _build(
 
 
 def _refresh_plan(inputs: BuildInputs) -> tuple[inc.RefreshPlan | None, str]:
-    """Whether the build at ``inputs.out`` can be extended (see analytics.incremental)."""
+    """Whether the build at ``inputs.out`` can be extended (see analytics.build.incremental)."""
     meta_path = Path(inputs.out) / META_FILE
     if not meta_path.is_file():
         return None, "no previous store"

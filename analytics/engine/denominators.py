@@ -22,8 +22,8 @@ import pandas as pd
 
 from analytics.codes import normalize_village_codes
 from analytics.errors import InputError
+from analytics.intake.values import without_placeholders
 from analytics.schemas import WorkforceSchema
-from analytics.values import without_placeholders
 
 TOTALS_COLUMNS: Final = ("kabupaten_code", "year", "workers", "informal_workers")
 WEIGHTS_COLUMNS: Final = ("village_code", "weight")

@@ -162,7 +162,7 @@ def _union(parts: np.ndarray) -> shapely.Geometry:
 
 
 def area_table(levels: dict[Level, gpd.GeoDataFrame]) -> pd.DataFrame:
-    """One row per area of every level (``analytics.store.AREA_COLUMNS``), with a point
+    """One row per area of every level (``analytics.store.reader.AREA_COLUMNS``), with a point
     inside each area (``lon``, ``lat``) for labels and symbols."""
     frames = []
     for level in LEVELS:

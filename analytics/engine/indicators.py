@@ -1,6 +1,6 @@
 """Numbers the dashboard shows: areas in view, their ranking, and the KPI cards.
 
-Pure functions over the store's ``coverage.parquet`` frame (see analytics/store.py). They
+Pure functions over the store's ``coverage.parquet`` frame (see analytics/store/reader.py). They
 never modify their inputs. *Uncovered workers* is ``gap`` (eligible minus the active of
 villages with a denominator) clipped at zero: an area above 100 % has no uncovered workers,
 it has a data-quality problem, flagged separately.
@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.codes import code_mask
-from analytics.trends import pace_per_month, projected_month
+from analytics.engine.trends import pace_per_month, projected_month
 
 #: Data-quality flags attached to areas in view (the UI translates them).
 FLAG_OVER_100: Final = "over_100"

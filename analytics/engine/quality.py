@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.schemas import COVERAGE_SEGMENTS
-from analytics.store import QUALITY_COLUMNS
+from analytics.store.reader import QUALITY_COLUMNS
 
 OVER_100: Final = "over_100"
 MISSING_ELIGIBLE: Final = "missing_eligible"

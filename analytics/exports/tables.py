@@ -9,7 +9,7 @@ text (``99.01`` is not the number 99.01), and any text cell beginning with ``=``
 shows it instead of running it (OWASP "CSV injection").
 
 :func:`area_table` builds the ranked area table of the coverage map with small-count
-protection (:mod:`analytics.suppression`): the members count of a sub-area between 1 and
+protection (:mod:`analytics.exports.suppression`): the members count of a sub-area between 1 and
 ``threshold - 1`` is hidden, with its complements, and so are the values computed from it
 (coverage, uncovered, change), since ``eligible - uncovered`` would give it back.
 """
@@ -29,8 +29,8 @@ import pandas as pd
 from analytics import formatting
 from analytics.disclosure import FigureKey, LinkedSet, protect
 from analytics.disclosure.coverage import CoverageFigures
+from analytics.exports.suppression import MARK, footnote
 from analytics.outreach.files import FORMULA_PREFIXES
-from analytics.suppression import MARK, footnote
 
 Kind = Literal["text", "int", "float", "pct", "pp"]
 #: How each kind is rounded: the digits the screen shows (analytics.formatting), rounded
@@ -47,7 +47,7 @@ class Column:
     kind: Kind = "text"
 
 
-#: The coverage map's area table, as on screen (layouts.components.table_columns).
+#: The coverage map's area table, as on screen (layouts.core.components.table_columns).
 AREA_COLUMNS: Final = (
     Column("rank", "Peringkat", "int"),
     Column("area_code", "Kode wilayah"),

@@ -6,7 +6,7 @@ Rules, in order:
    (``match_method = "code"``).
 2. Otherwise the village name is looked up within the kabupaten and/or kecamatan given
    (``match_method = "name"``). Names are compared by their key
-   (:func:`analytics.name_keys.name_key`: accents, case, spacing, punctuation and the
+   (:func:`analytics.intake.name_keys.name_key`: accents, case, spacing, punctuation and the
    administrative prefixes of each level dropped, roman numerals read as numbers), so
    ``Kalurahan Caturtunggal`` = ``CATURTUNGGAL``, ``Gunung Kidul`` = ``Gunungkidul`` and
    ``Sidomulyo II`` = ``Sidomulyo 2``. A ``Kota``/``Kabupaten`` prefix still tells Kota
@@ -14,7 +14,7 @@ Rules, in order:
 3. A name with no exact key in scope is placed when one candidate is *clearly closest* by
    Damerau-Levenshtein edits (a wrong, missing or extra letter, or two neighbours swapped,
    is one edit), the key compared as typed and in today's spelling
-   (:func:`analytics.name_keys.fold_old_spelling`: ``Soerodjo`` = Surojo): the closest
+   (:func:`analytics.intake.name_keys.fold_old_spelling`: ``Soerodjo`` = Surojo): the closest
    candidate is the only one at its distance (strictly fewer edits than the runner-up), and
    that distance is within :func:`max_edits` of its length (one edit from 4 letters, two
    from 10). Two candidates at the same distance make the name ``ambiguous_name`` (never
@@ -43,8 +43,8 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 
 from analytics.codes import normalize_village_codes
-from analytics.name_keys import Level, NameKey, fold_old_spelling, name_key
-from analytics.values import blank, distinct, spread
+from analytics.intake.name_keys import Level, NameKey, fold_old_spelling, name_key
+from analytics.intake.values import blank, distinct, spread
 
 __all__ = [
     "UNMATCHED_REASONS",

@@ -11,7 +11,7 @@ this order of precedence:
 2. **duplicate**: identity, segment and registration date equal to an earlier row's
    (earlier file in the given order, then earlier row); it counts once;
 3. **matched** by code or by name, else **unmatched** with ``unknown_code``,
-   ``unknown_name``, ``ambiguous_name`` or ``no_location`` (see :mod:`analytics.matching`).
+   ``unknown_name``, ``ambiguous_name`` or ``no_location`` (see :mod:`analytics.intake.matching`).
 
 So ``rows_in = matched + unmatched + rejected + duplicates`` per file and in total.
 An identifier that is not an identity is never used to de-duplicate or to place: the row
@@ -21,12 +21,12 @@ a placeholder end date means "still active", a placeholder registration date is 
 
 Registries are read in chunks of about :data:`CHUNK_ROWS` rows (Parquet by runs of row
 groups, CSV and XLSX by rows), each reduced to compact columns before the next is read;
-de-duplication (:mod:`analytics.dedup`) runs over all chunks and files at the end.
-Outcome tables and counts are built by :mod:`analytics.intake_outcomes`; the workforce
-intake is :mod:`analytics.workforce_intake`.
+de-duplication (:mod:`analytics.intake.dedup`) runs over all chunks and files at the end.
+Outcome tables and counts are built by :mod:`analytics.intake.outcomes`; the workforce
+intake is :mod:`analytics.intake.workforce`.
 
 Privacy: names and addresses are recognised and never read; KPJ and NIK become keyed
-pseudonyms (:mod:`analytics.pseudonym`) right after reading and are dropped. The outcome
+pseudonyms (:mod:`analytics.intake.pseudonym`) right after reading and are dropped. The outcome
 tables carry file, row, location, segment and date fields only.
 """
 
@@ -41,9 +41,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from analytics.dedup import duplicate_rows
 from analytics.errors import InputError
-from analytics.intake_outcomes import (
+from analytics.intake.dedup import duplicate_rows
+from analytics.intake.matching import UNMATCHED_REASONS, Gazetteer, build_gazetteer, place_rows
+from analytics.intake.outcomes import (
     COUNT_KEYS,
     REJECTION_REASONS,
     by_kabupaten,
@@ -52,6 +53,21 @@ from analytics.intake_outcomes import (
     file_names,
     loss_examples,
     outcome_rows,
+)
+from analytics.intake.pseudonym import (
+    pseudonym_key_pairs,
+    pseudonymize_identity,
+    pseudonyms_from_key_pairs,
+)
+from analytics.intake.values import (
+    PLACEHOLDERS,
+    blank,
+    identifier_problem,
+    identifier_shape,
+    normalize_identifiers,
+    normalize_segments,
+    parse_dates,
+    unusable_identifiers,
 )
 from analytics.io.headers import DROPPED_FIELDS, REGISTRY_ALIASES, resolve_columns
 from analytics.io.tables import (
@@ -62,23 +78,7 @@ from analytics.io.tables import (
     read_columns,
     read_table_chunks,
 )
-from analytics.matching import UNMATCHED_REASONS, Gazetteer, build_gazetteer, place_rows
-from analytics.pseudonym import (
-    pseudonym_key_pairs,
-    pseudonymize_identity,
-    pseudonyms_from_key_pairs,
-)
 from analytics.schemas import SEGMENTS
-from analytics.values import (
-    PLACEHOLDERS,
-    blank,
-    identifier_problem,
-    identifier_shape,
-    normalize_identifiers,
-    normalize_segments,
-    parse_dates,
-    unusable_identifiers,
-)
 
 __all__ = [
     "CHUNK_ROWS",
@@ -348,9 +348,9 @@ def ingest_registries(
     ``ended_on`` as datetimes and ``source_row`` as int. Files are read in chunks of about
     :data:`CHUNK_ROWS` rows (Parquet by row groups), each chunk reduced to compact columns
     (the pseudonym as two 64-bit keys) before the next is read. ``placeholders`` are the
-    cell texts that mean "empty" (:data:`analytics.values.PLACEHOLDERS` unless the mapping
+    cell texts that mean "empty" (:data:`analytics.intake.values.PLACEHOLDERS` unless the mapping
     file says otherwise). Each file's reconciliation carries ``examples``: up to three
-    offending values per reason (:func:`analytics.intake_outcomes.loss_examples`).
+    offending values per reason (:func:`analytics.intake.outcomes.loss_examples`).
     """
     if not paths:
         raise InputError("no registry file given (--registry)")

@@ -25,7 +25,7 @@ Headers are matched to fields by :mod:`analytics.io.headers`; the per-format rea
 
 Rows are numbered as a spreadsheet user sees them: the header is row 1 (or the line it is
 on), the first data row the next one. Placeholder cells (``-``, ``N/A``, ``0000-00-00``,
-..., :data:`analytics.values.PLACEHOLDERS` or the caller's set) are made empty here, the one
+..., :data:`analytics.intake.values.PLACEHOLDERS` or the caller's set) are made empty here, the one
 place where cells are read, for every field and format. A row where every read column is
 empty (and no cell was refused) carries nothing to count: it is left out and reported as a
 blank row.
@@ -44,8 +44,8 @@ import numpy as np
 import pandas as pd
 
 from analytics.errors import InputError
+from analytics.intake.values import PLACEHOLDERS, without_placeholders
 from analytics.io.readers import Workbook, csv_frames, open_workbook, read_parquet, xlsx_frames
-from analytics.values import PLACEHOLDERS, without_placeholders
 
 TableKind = Literal["csv", "xlsx", "parquet"]
 Recognise = Callable[[Sequence[str]], bool]

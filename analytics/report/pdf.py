@@ -13,10 +13,11 @@ from __future__ import annotations
 import io
 from typing import Any, Final
 
+from analytics.exports.suppression import MARK
 from analytics.formatting import MISSING
-from analytics.pdf_pages import numbered_canvas
-from analytics.pdf_pages import pdf_text as esc
 from analytics.report.content import ReportContent
+from analytics.report.pdf_pages import numbered_canvas
+from analytics.report.pdf_pages import pdf_text as esc
 from analytics.report.text import (
     LEVEL_NAMES,
     METHOD_NOTES,
@@ -27,7 +28,6 @@ from analytics.report.text import (
     pp,
 )
 from analytics.report.text import pace as pp_per_month
-from analytics.suppression import MARK
 
 GRAY: Final = 0.86
 

@@ -2,7 +2,7 @@
 confirmation before it is published (the intake page's commit, issue 15).
 
 A new store *loses* data when it has no row at all, when a registry file loses more than
-:data:`~analytics.intake_loss.LOSS_WARN_SHARE` of its rows (unmatched + rejected), when it
+:data:`~analytics.intake.loss.LOSS_WARN_SHARE` of its rows (unmatched + rejected), when it
 has fewer villages than the live store, when its matched rows fall by more than
 :data:`MATCHED_DROP_SHARE`, or when the live store has outreach data (roster, events) and
 the new one has none. Any of these and the commit waits for an explicit confirmation.
@@ -17,8 +17,8 @@ from typing import Any, Final
 
 import pandas as pd
 
-from analytics.intake_loss import LOSS_WARN_SHARE, FileLoss, file_losses
-from analytics.store import AREAS_FILE, EVENTS_FILE, OFFICERS_FILE, RECONCILIATION_FILE
+from analytics.intake.loss import LOSS_WARN_SHARE, FileLoss, file_losses
+from analytics.store.reader import AREAS_FILE, EVENTS_FILE, OFFICERS_FILE, RECONCILIATION_FILE
 
 MATCHED_DROP_SHARE: Final = 0.05
 FIGURES: Final = ("rows_in", "matched", "unmatched", "rejected", "duplicates", "villages")
@@ -111,7 +111,7 @@ def compare_stores(live: Path, new: Path) -> StoreDiff:
 def kept_versions(out: Path) -> list[dict[str, Any]]:
     """The kept earlier versions of the store at ``out``, newest first, with their figures
     (``None`` for a version that cannot be read)."""
-    from analytics.io.store_writer import stored_versions, versions_dir
+    from analytics.store.writer import stored_versions, versions_dir
 
     rows = []
     for version in stored_versions(out):

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from analytics.errors import InputError
-from analytics.store import AREAS_FILE, COVERAGE_FILE, GEO_DIR
+from analytics.store.reader import AREAS_FILE, COVERAGE_FILE, GEO_DIR
 
 
 def boundaries_from_store(store: Path, out: Path) -> Path:

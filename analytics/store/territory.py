@@ -1,4 +1,4 @@
-"""A read-only view of a :class:`~analytics.store.Store` limited to one user's territory.
+"""A read-only view of a :class:`~analytics.store.reader.Store` limited to one user's territory.
 
 :class:`TerritoryStore` has the methods of ``Store``; every frame it returns holds only
 rows of areas the user may see, its ``meta()`` names the user's own areas as the top of
@@ -38,7 +38,7 @@ from analytics.access import (
     unrestricted,
 )
 from analytics.codes import LEVEL_CODE_LENGTH, Level, code_mask, normalize_village_code
-from analytics.store import (
+from analytics.store.reader import (
     AREAS_FILE,
     COVERAGE_FILE,
     QUALITY_FILE,
@@ -245,7 +245,7 @@ def _allowed(base: Store, user: User, _stamp: FileStamp) -> frozenset[str]:
 @lru_cache(maxsize=128)
 def _filtered_geojson(path: Path, stamp: FileStamp, allowed: frozenset[str]) -> Path:
     """A copy of ``path`` with only the features in ``allowed``; refused when none are.
-    A damaged file raises :class:`~analytics.store.StoreDamaged` (and is not cached)."""
+    A damaged file raises :class:`~analytics.store.reader.StoreDamaged` (and is not cached)."""
     data = read_store_file(_read_geojson, path, stamp)
     features = [f for f in data.get("features", []) if str(f.get("id")) in allowed]
     if not features:

@@ -1,4 +1,4 @@
-"""Writing the processed store (layout in :mod:`analytics.store`).
+"""Writing the processed store (layout in :mod:`analytics.store.reader`).
 
 A build writes into a staging folder next to ``--out`` and :func:`publish` swaps it into
 place at the end, so the app never reads half a store. Reports meant for people
@@ -23,7 +23,7 @@ from typing import Any, Final
 import pandas as pd
 
 from analytics.errors import InputError
-from analytics.store import META_FILE
+from analytics.store.reader import META_FILE
 
 #: The only columns a row report may carry (see the intake contract).
 REPORT_COLUMNS: Final[tuple[str, ...]] = (

@@ -7,18 +7,18 @@ from typing import Any, Final
 from dash import dcc, html
 
 from analytics import formatting as fmt
-from analytics.classify import (
+from analytics.engine.classify import (
     NO_DATA_CLASS,
     NO_DATA_COLOR,
     OVER_100_CLASS,
     OVER_100_COLOR,
     Classification,
 )
-from analytics.indicators import AreaKpis
+from analytics.engine.indicators import AreaKpis
 from analytics.settings import UCJ_TARGET_PCT
-from layouts import ids
-from layouts.i18n import t
-from layouts.url_state import TARGET_RANGE, target_choice
+from layouts.core import ids
+from layouts.core.i18n import t
+from layouts.core.url_state import TARGET_RANGE, target_choice
 
 
 def info_link(anchor: str, lang: str) -> dcc.Link:
@@ -221,8 +221,8 @@ def table_columns(lang: str) -> list[dict[str, Any]]:
 
 def store_missing(path: str, lang: str) -> html.Div:
     """The no-store notice; the store folder ``path`` is shown to admins only (the notice
-    reads it from the settings: layouts/store_notice.py)."""
-    from layouts.store_notice import notice
+    reads it from the settings: layouts/core/store_notice.py)."""
+    from layouts.core.store_notice import notice
 
     return notice(None, lang)
 

@@ -4,7 +4,7 @@ Nothing here is global state: :func:`current_settings` reads what ``create_app``
 the Flask config, and the caches are keyed by file path and modification time.
 
 Every read is limited to the logged-in user's territory: :func:`current_store` returns a
-:class:`~analytics.territory_store.TerritoryStore` for the user of the request (never for
+:class:`~analytics.store.territory.TerritoryStore` for the user of the request (never for
 anything the browser sends), and :func:`require_area` refuses, with HTTP 403 and an audit
 entry, any area the browser asks for outside that territory. Without a logged-in user
 every read is refused.
@@ -25,8 +25,8 @@ import flask
 from analytics import audit
 from analytics.access import AccessDenied, Action, User, is_allowed, may
 from analytics.settings import Settings
-from analytics.store import FileStamp, Store, StoreError, file_stamp, read_store_file
-from analytics.territory_store import TerritoryStore
+from analytics.store.reader import FileStamp, Store, StoreError, file_stamp, read_store_file
+from analytics.store.territory import TerritoryStore
 
 SETTINGS_KEY: Final = "CAKUPAN_SETTINGS"
 
@@ -72,7 +72,7 @@ def current_user() -> User:
 
 
 def current_store() -> TerritoryStore:
-    """The store as the logged-in user may see it (see analytics/territory_store.py)."""
+    """The store as the logged-in user may see it (see analytics/store/territory.py)."""
     return TerritoryStore(Store(current_settings().store_dir), current_user())
 
 
@@ -134,7 +134,7 @@ def geo_url(store: Store | TerritoryStore, level: str, parent: str) -> str:
 
 def geojson_bounds(path: Path) -> tuple[float, float, float, float]:
     """(west, south, east, north) of a GeoJSON file, cached per file version; a damaged
-    file raises :class:`~analytics.store.StoreDamaged` (not cached)."""
+    file raises :class:`~analytics.store.reader.StoreDamaged` (not cached)."""
     return read_store_file(_bounds, path, file_stamp(path))
 
 

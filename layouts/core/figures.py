@@ -16,10 +16,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics import formatting as fmt
-from analytics.classify import Classification
+from analytics.engine.classify import Classification
 from analytics.formatting import markup_text
-from layouts import theme
-from layouts.i18n import t
+from layouts.core import theme
+from layouts.core.i18n import t
 
 #: Trace order of the map figure.
 CHOROPLETH, OUTLINE, HIGHLIGHT, SYMBOLS, LABELS = range(5)

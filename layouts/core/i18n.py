@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Final
 
 from analytics import formatting
-from layouts.outreach_messages import OUTREACH_MESSAGES
-from layouts.quality_messages import QUALITY_MESSAGES
-from layouts.upload_messages import UPLOAD_MESSAGES
+from layouts.core.catalogs.outreach import OUTREACH_MESSAGES
+from layouts.core.catalogs.quality import QUALITY_MESSAGES
+from layouts.core.catalogs.upload import UPLOAD_MESSAGES
 
 LANGS: Final = ("id", "en")
 DEFAULT_LANG: Final = "id"

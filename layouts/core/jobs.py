@@ -31,8 +31,14 @@ import flask
 
 from analytics.errors import InputError
 from analytics.settings import Settings
-from analytics.store import StoreDamaged, StoreError
-from layouts.data_access import SETTINGS_KEY, audit_event, current_settings, current_user, refuse
+from analytics.store.reader import StoreDamaged, StoreError
+from layouts.core.data_access import (
+    SETTINGS_KEY,
+    audit_event,
+    current_settings,
+    current_user,
+    refuse,
+)
 
 EXTENSION_KEY: Final = "cakupan_export_jobs"
 RESULT_TTL_S: Final = 3600

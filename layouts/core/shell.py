@@ -10,10 +10,10 @@ from dash import Input, Output, dcc, html
 from werkzeug.exceptions import HTTPException
 
 from analytics.access import Action, may
-from analytics.store import StoreDamaged, StoreError
-from layouts import ids
-from layouts.data_access import current_store, current_user
-from layouts.i18n import lang_or_default, t
+from analytics.store.reader import StoreDamaged, StoreError
+from layouts.core import ids
+from layouts.core.data_access import current_store, current_user
+from layouts.core.i18n import lang_or_default, t
 
 #: Navigation: (component id, message id, path). Outreach and exports come later.
 NAV = (
@@ -137,7 +137,7 @@ def shell_layout() -> html.Div:
             html.Main(
                 [
                     # A callback that met a missing or damaged store says so here
-                    # (layouts/store_notice.py); the next navigation clears it.
+                    # (layouts/core/store_notice.py); the next navigation clears it.
                     html.Div(id=ids.STORE_NOTICE, className="store-missing", hidden=True),
                     dash.page_container,
                 ],

@@ -4,7 +4,7 @@ Every page and callback that meets such a store shows the same notice instead of
 a page shows it as its content, a callback of an open page leaves its outputs as they
 were and shows it above the page (``ids.STORE_NOTICE``, cleared on the next navigation
 or successful view). Admins see the server path and the reason; every other role a
-plain sentence without paths. Nothing is cached on failure (see analytics/store.py), so
+plain sentence without paths. Nothing is cached on failure (see analytics/store/reader.py), so
 the first request after a good store is back serves it, without a restart.
 
 :func:`on_callback_error` is the app's Dash ``on_error`` handler: a store problem becomes
@@ -25,10 +25,10 @@ from dash import html
 from werkzeug.exceptions import HTTPException
 
 from analytics.access import unrestricted
-from analytics.store import StoreDamaged, StoreError
-from layouts import ids
-from layouts.data_access import current_settings, current_user
-from layouts.i18n import lang_or_default, t
+from analytics.store.reader import StoreDamaged, StoreError
+from layouts.core import ids
+from layouts.core.data_access import current_settings, current_user
+from layouts.core.i18n import lang_or_default, t
 
 #: Dash's page router writes the page into this component (dash/dash.py ``_ID_CONTENT``).
 PAGE_CONTENT: Final = "_pages_content"

@@ -16,11 +16,11 @@ from dataclasses import asdict, dataclass, replace
 from typing import Final
 from urllib.parse import urlencode
 
-from analytics.classify import K_RANGE, PALETTE, SCHEMES
 from analytics.codes import LEVELS, child_level, level_of
+from analytics.engine.classify import K_RANGE, PALETTE, SCHEMES
 from analytics.schemas import ANY_AREA_CODE_RE, COVERAGE_SEGMENTS
 from analytics.settings import UCJ_TARGET_PCT
-from layouts.i18n import DEFAULT_LANG, LANGS
+from layouts.core.i18n import DEFAULT_LANG, LANGS
 
 MAP_LEVELS: Final = ("kabupaten", "kecamatan", "desa")
 LAYERS: Final = ("coverage", "gap")

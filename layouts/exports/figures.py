@@ -1,7 +1,8 @@
 """Export-ready figures built from the store with the on-screen builders.
 
-The map reuses the page's data alignment (``map_callbacks._view_rows``), classification
-(:func:`analytics.classify.classify`) and builder (:func:`layouts.figures.map_figure`), so
+The map reuses the page's data alignment (``map_callbacks.view_rows``), classification
+(:func:`analytics.engine.classify.classify`) and builder
+(:func:`layouts.core.figures.map_figure`), so
 classes and colours are those of the screen. Two things differ, because Chromium in Kaleido
 cannot reach the app: the GeoJSON is embedded (read from the store) instead of a URL, and
 there are no tiles and no text labels (MapLibre would fetch fonts). With small-count
@@ -18,23 +19,23 @@ from typing import Any, Final
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics.classify import (
+from analytics.codes import LEVEL_CODE_LENGTH, level_of, parent_level
+from analytics.engine.classify import (
     NO_DATA_CLASS,
     NO_DATA_COLOR,
     OVER_100_CLASS,
     OVER_100_COLOR,
     classify,
 )
-from analytics.codes import LEVEL_CODE_LENGTH, level_of, parent_level
+from analytics.exports.suppression import primary_cells
 from analytics.settings import Settings
-from analytics.suppression import primary_cells
-from layouts.data_access import geojson_bounds
-from layouts.figure_export import SIZES, ExportHeader, LegendEntry, Size, decorate, legend_panel
-from layouts.figures import HIGHLIGHT, fit_view, map_figure, map_values
-from layouts.i18n import fmt_month, t
-from layouts.map_callbacks import StoreLike, _view_rows, store_facts
-from layouts.trend_views import trend_main, trend_rows
-from layouts.url_state import ViewState, geo_parent
+from layouts.core.data_access import geojson_bounds
+from layouts.core.figures import HIGHLIGHT, fit_view, map_figure, map_values
+from layouts.core.i18n import fmt_month, t
+from layouts.core.url_state import ViewState, geo_parent
+from layouts.exports.rendering import SIZES, ExportHeader, LegendEntry, Size, decorate, legend_panel
+from layouts.map.callbacks import StoreLike, store_facts, view_rows
+from layouts.trends.views import trend_main, trend_rows
 
 #: Share of the plot width the map takes; the legend panel sits to its right.
 MAP_SHARE: Final = 0.72
@@ -158,10 +159,10 @@ def map_export(
     title: str | None = None,
 ) -> dict[str, Any]:
     """The map of ``state`` (already resolved) with title, legend and footer, as a figure
-    dict with the boundaries embedded (ready for :func:`layouts.figure_export.render`)."""
+    dict with the boundaries embedded (ready for :func:`layouts.exports.rendering.render`)."""
     facts = store_facts(store, settings)
     lang = state.lang
-    view, points = _view_rows(store, state)
+    view, points = view_rows(store, state)
     hidden = hidden_areas(view, threshold)
     classification = classify(view["coverage_pct"], state.scheme, state.k)
     shown = replace(classification, classes=classification.classes.mask(hidden, NO_DATA_CLASS))

@@ -11,7 +11,7 @@ browser is started lazily on the first export and kept for the process
 (``kaleido.start_sync_server``): a cold export costs seconds, a warm one a fraction.
 Kaleido's sync server hands results back through one shared queue, so calls are
 serialised with a lock; callers run exports off the request thread when they are long
-(see :mod:`layouts.export_jobs`).
+(see :mod:`layouts.core.jobs`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Any, Final, Literal
 import plotly.graph_objects as go
 
 from analytics.formatting import markup_text
-from layouts import theme
+from layouts.core import theme
 
 Format = Literal["png", "svg", "pdf"]
 Size = Literal["screen", "print"]

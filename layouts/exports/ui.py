@@ -3,7 +3,7 @@
 The menus are small ``<details>`` panels: PNG (screen), PNG (print, 300 dpi), SVG and PDF
 for figures; CSV and XLSX for tables; the small-count protection switch (on by default)
 with its threshold; on the map, the one-click area report, which runs as a background job
-(:mod:`layouts.export_jobs`) with a progress bar. Every export is rebuilt on the server
+(:mod:`layouts.core.jobs`) with a progress bar. Every export is rebuilt on the server
 from the page's controls through ``current_store()`` (the user's territory), never from
 figures or rows the browser sends: the table's on-screen order and filter come from the
 grid's ``virtualRowData``, used only as a list of codes. Every export is audit-logged.
@@ -19,29 +19,29 @@ import pandas as pd
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
 from analytics.access import Action
+from analytics.exports.suppression import DEFAULT_THRESHOLD, MARK
+from analytics.exports.tables import AREA_COLUMNS, protect_area_rows, to_csv_bytes, to_xlsx_bytes
 from analytics.settings import Settings
-from analytics.suppression import DEFAULT_THRESHOLD, MARK
-from analytics.tables_export import AREA_COLUMNS, protect_area_rows, to_csv_bytes, to_xlsx_bytes
-from layouts import ids
-from layouts.data_access import audit_event, current_settings, current_store, require
-from layouts.export_figures import map_export, trend_export
-from layouts.export_jobs import (
+from layouts.core import ids
+from layouts.core.data_access import audit_event, current_settings, current_store, require
+from layouts.core.jobs import (
     INTERNAL_FAILURE,
     STORE_FAILURE,
     current_jobs,
     setup_export_jobs,
 )
-from layouts.figure_export import MEDIA_TYPES, ExportError, export_figure
-from layouts.map_callbacks import StoreLike, _row_data, _view_rows, resolve_state
-from layouts.report_job import (
+from layouts.core.store_notice import notice_text
+from layouts.core.url_state import ViewState, parse_query
+from layouts.exports.figures import map_export, trend_export
+from layouts.exports.rendering import MEDIA_TYPES, ExportError, export_figure
+from layouts.exports.report_job import (
     STEP_LABELS,
     ReportRequest,
     area_coverage,
     build_area_report,
     report_file_name,
 )
-from layouts.store_notice import notice_text
-from layouts.url_state import ViewState, parse_query
+from layouts.map.callbacks import StoreLike, resolve_state, row_data, view_rows
 
 FIGURE_FORMATS: Final = ("png-screen", "png-print", "svg", "pdf")
 TABLE_FORMATS: Final = ("csv", "xlsx")
@@ -182,8 +182,8 @@ def table_file(
 ) -> dict[str, Any]:
     """The area table of ``state`` as CSV or XLSX, in the order and filter of the screen
     (``shown_codes``; ``None`` = all rows in ranking order)."""
-    view, _ = _view_rows(store, state)
-    rows = pd.DataFrame(_row_data(view, state.lang))
+    view, _ = view_rows(store, state)
+    rows = pd.DataFrame(row_data(view, state.lang))
     protected = protect_area_rows(
         rows,
         threshold,

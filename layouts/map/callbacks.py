@@ -16,17 +16,17 @@ import numpy as np
 import pandas as pd
 from dash import Patch
 
-from analytics.classify import classify
 from analytics.codes import LEVEL_CODE_LENGTH, level_of, parent_level
-from analytics.indicators import area_kpis, areas_in_view, rank_by_uncovered
+from analytics.engine.classify import classify
+from analytics.engine.indicators import area_kpis, areas_in_view, rank_by_uncovered
 from analytics.settings import Settings
-from analytics.store import AREAS_FILE, COVERAGE_FILE, META_FILE, Store
-from analytics.territory_store import TerritoryStore
-from layouts import components, ids
-from layouts.data_access import geo_url, geojson_bounds, require_area
-from layouts.figures import HIGHLIGHT, apply_map_values, fit_view, map_figure, map_values
-from layouts.i18n import fmt_month, t
-from layouts.url_state import (
+from analytics.store.reader import AREAS_FILE, COVERAGE_FILE, META_FILE, Store
+from analytics.store.territory import TerritoryStore
+from layouts.core import components, ids
+from layouts.core.data_access import geo_url, geojson_bounds, require_area
+from layouts.core.figures import HIGHLIGHT, apply_map_values, fit_view, map_figure, map_values
+from layouts.core.i18n import fmt_month, t
+from layouts.core.url_state import (
     ViewState,
     allowed_levels,
     drill_target,
@@ -127,7 +127,7 @@ def _level_rows(key: _ViewKey, _mtime_ns: int, segment: str, level: str) -> pd.D
     return cov[(cov["segment"] == segment) & (cov["level"] == level)].reset_index(drop=True)
 
 
-def _view_rows(store: StoreLike, state: ViewState) -> tuple[pd.DataFrame, pd.DataFrame]:
+def view_rows(store: StoreLike, state: ViewState) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(areas in view with values, their points), aligned on the store's list of areas."""
     areas = store.areas()
     inside = areas[(areas["level"] == state.level)]
@@ -172,7 +172,7 @@ def _outline(store: Store, state: ViewState, facts: StoreFacts) -> tuple[str | N
     return geo_url(store, above, geo_parent(above, state.area, facts.root_codes)), sorted(codes)
 
 
-def _row_data(view: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
+def row_data(view: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
     """The table's rows: each number exact (for sorting and filtering, never rounded here)
     and, beside it, ``<field>_text`` as :mod:`analytics.formatting` writes it."""
     ranked = rank_by_uncovered(view)
@@ -215,7 +215,7 @@ def map_update(store: Store, settings: Settings, state: ViewState, *, full: bool
     ``legend``, ``kpis``, ``rows``, ``title``, ``breadcrumb``."""
     facts = store_facts(store, settings)
     lang = state.lang
-    view, points = _view_rows(store, state)
+    view, points = view_rows(store, state)
     classification = classify(view["coverage_pct"], state.scheme, state.k)
     values = map_values(view, classification, lang, state.layer, state.labels)
     month = pd.Timestamp(f"{state.month}-01")
@@ -226,7 +226,7 @@ def map_update(store: Store, settings: Settings, state: ViewState, *, full: bool
             classification, lang, state.layer, None if pd.isna(max_unc) else float(max_unc)
         ),
         "kpis": kpis,
-        "rows": _row_data(view, lang),
+        "rows": row_data(view, lang),
         "title": f"{t('table_title', lang)} · {t('level.' + state.level, lang)} · "
         f"{t('seg.' + state.segment, lang)} · {fmt_month(month, lang)}",
     }

@@ -1,9 +1,9 @@
 """The outreach page's callbacks: thin glue between the page's controls and the views.
 
-They read through :mod:`layouts.outreach_data` (the store handed out by the data access
+They read through :mod:`layouts.outreach.data` (the store handed out by the data access
 layer, limited to the user's territory), check that the user's role may plan outreach,
-and call the pure views of :mod:`layouts.outreach_views`, :mod:`layouts.outreach_map` and
-:mod:`layouts.outreach_impact`. ``layouts/pages/outreach.py`` registers them per app.
+and call the pure views of :mod:`layouts.outreach.views`, :mod:`layouts.outreach.map` and
+:mod:`layouts.outreach.impact`. ``layouts/pages/outreach.py`` registers them per app.
 """
 
 from __future__ import annotations
@@ -22,24 +22,24 @@ from analytics.errors import InputError
 from analytics.outreach.files import briefing_pdf, plan_to_xlsx
 from analytics.outreach.plan_job import next_monday, slug
 from analytics.outreach.priority import PriorityWeights
-from layouts import ids
-from layouts.data_access import audit_event, current_store, require
-from layouts.i18n import fmt_int, lang_or_default, t
-from layouts.outreach_data import (
+from layouts.core import ids
+from layouts.core.data_access import audit_event, current_store, require
+from layouts.core.i18n import fmt_int, lang_or_default, t
+from layouts.outreach.data import (
     map_frame,
     polres_kabupaten,
     read_outreach,
     store_impact,
     store_plan,
 )
-from layouts.outreach_impact import (
+from layouts.outreach.impact import (
     excluded_counts,
     excluded_sentence,
     group_rows,
     impact_sentences,
 )
-from layouts.outreach_map import legend_items, map_villages, officer_colours, outreach_map_figure
-from layouts.outreach_views import (
+from layouts.outreach.map import legend_items, map_villages, officer_colours, outreach_map_figure
+from layouts.outreach.views import (
     CAPACITY_RANGE,
     DEFAULT_CAPACITY,
     DEFAULT_WEEKS,

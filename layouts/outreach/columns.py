@@ -1,12 +1,12 @@
 """dash-ag-grid column definitions of the outreach page's tables. A number column sorts and
 filters on the exact value and shows ``<field>_text``, the text the server wrote with
-:mod:`analytics.formatting` (``layouts.outreach_views.with_texts``)."""
+:mod:`analytics.formatting` (``layouts.outreach.views.with_texts``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from layouts.i18n import t
+from layouts.core.i18n import t
 
 
 def _num(field: str, header: str, width: int = 120) -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """What the outreach page reads, through the store the data access layer hands out.
 
-Every function takes the store from :func:`layouts.data_access.current_store` (a view
+Every function takes the store from :func:`layouts.core.data_access.current_store` (a view
 limited to the user's territory in the app, the plain store in tests) and only calls its
 methods. Caches are keyed by that store view (user included) and the files' modification
 times, so a rebuild is picked up and no user sees another's results.
@@ -17,7 +17,7 @@ import pandas as pd
 from analytics.outreach.impact import ImpactResult, event_impact
 from analytics.outreach.priority import PriorityWeights, village_rows_in
 from analytics.outreach.scope import plan_scope, stored_events, stored_officers
-from analytics.store import (
+from analytics.store.reader import (
     AREAS_FILE,
     COVERAGE_FILE,
     EVENTS_FILE,
@@ -25,9 +25,9 @@ from analytics.store import (
     OFFICERS_FILE,
     WEEKLY_FILE,
 )
-from layouts.data_access import geo_url, geojson_bounds
-from layouts.figures import fit_view
-from layouts.outreach_views import OutreachPlan
+from layouts.core.data_access import geo_url, geojson_bounds
+from layouts.core.figures import fit_view
+from layouts.outreach.views import OutreachPlan
 
 IMPACT_WINDOW_WEEKS = 4
 

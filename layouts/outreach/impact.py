@@ -13,8 +13,8 @@ import pandas as pd
 
 from analytics import formatting as fmt
 from analytics.outreach.impact import ImpactResult
-from layouts.i18n import fmt_int, t
-from layouts.outreach_views import with_texts
+from layouts.core.i18n import fmt_int, t
+from layouts.outreach.views import with_texts
 
 
 def _exact(value: Any) -> float | None:

@@ -1,6 +1,6 @@
 """The outreach map: villages coloured by their officer, top-priority villages emphasised.
 
-A pure figure builder (plain dict, like :func:`layouts.figures.map_figure`): the geometry
+A pure figure builder (plain dict, like :func:`layouts.core.figures.map_figure`): the geometry
 is the store's ``geo/desa/<parent>.geojson`` URL, which the browser fetches once and
 caches. Traces: villages coloured by officer (grey when none), a thick outline round the
 top-N priority villages, and numbered markers with their rank.
@@ -14,8 +14,8 @@ import pandas as pd
 
 from analytics import formatting as fmt
 from analytics.formatting import markup_text
-from layouts import theme
-from layouts.i18n import t
+from layouts.core import theme
+from layouts.core.i18n import t
 
 #: Categorical colours of officers (Tableau 10 and Dark2 without greys); cycled when a
 #: Polres has more officers, the legend and hover name each one.

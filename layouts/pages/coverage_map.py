@@ -9,12 +9,14 @@ import dash_ag_grid as dag
 import pandas as pd
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
-from analytics.classify import K_RANGE, PALETTE, SCHEMES
+from analytics.engine.classify import K_RANGE, PALETTE, SCHEMES
 from analytics.schemas import COVERAGE_SEGMENTS
-from layouts import components, export_ui, ids
-from layouts.data_access import current_settings, current_store
-from layouts.i18n import fmt_month, t
-from layouts.map_callbacks import (
+from layouts.core import components, ids
+from layouts.core.data_access import current_settings, current_store
+from layouts.core.i18n import fmt_month, t
+from layouts.core.url_state import LAYERS, ViewState, parse_query, target_from_controls, to_query
+from layouts.exports import ui as export_ui
+from layouts.map.callbacks import (
     HOT_INPUTS,
     TARGET_INPUTS,
     highlight_patch,
@@ -25,7 +27,6 @@ from layouts.map_callbacks import (
     resolve_state,
     store_facts,
 )
-from layouts.url_state import LAYERS, ViewState, parse_query, target_from_controls, to_query
 
 dash.register_page(__name__, path="/", name="Peta cakupan", title="Cakupan · Peta cakupan")
 

@@ -12,12 +12,20 @@ import pandas as pd
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from analytics.access import AccessDenied, Action, may
-from analytics.store import StoreError
-from analytics.tables_export import to_csv_bytes, to_xlsx_bytes
-from layouts import components, export_ui, ids, store_notice
-from layouts.data_access import audit_event, current_settings, current_store, current_user, require
-from layouts.i18n import fmt_int, t
-from layouts.quality_views import (
+from analytics.exports.tables import to_csv_bytes, to_xlsx_bytes
+from analytics.store.reader import StoreError
+from layouts.core import components, ids, store_notice
+from layouts.core.data_access import (
+    audit_event,
+    current_settings,
+    current_store,
+    current_user,
+    require,
+)
+from layouts.core.i18n import fmt_int, t
+from layouts.core.url_state import parse_query
+from layouts.exports import ui as export_ui
+from layouts.quality.views import (
     COUNT_KEYS,
     ROW_LISTS,
     file_rows,
@@ -30,7 +38,6 @@ from layouts.quality_views import (
     rows_to_fix,
     shown_rows,
 )
-from layouts.url_state import parse_query
 
 XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

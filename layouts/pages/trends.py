@@ -6,11 +6,13 @@ import dash
 from dash import Input, Output, State, dcc, html, no_update
 
 from analytics.schemas import COVERAGE_SEGMENTS
-from layouts import components, export_ui, ids
-from layouts.data_access import current_settings, current_store, require_area
-from layouts.i18n import t
-from layouts.map_callbacks import resolve_state, store_facts
-from layouts.trend_views import (
+from layouts.core import components, ids
+from layouts.core.data_access import current_settings, current_store, require_area
+from layouts.core.i18n import t
+from layouts.core.url_state import effective_target, parse_query, target_from_controls, to_query
+from layouts.exports import ui as export_ui
+from layouts.map.callbacks import resolve_state, store_facts
+from layouts.trends.views import (
     area_options,
     lists_every_area,
     search_options,
@@ -19,7 +21,6 @@ from layouts.trend_views import (
     trend_rows,
     trend_small,
 )
-from layouts.url_state import effective_target, parse_query, target_from_controls, to_query
 
 dash.register_page(__name__, path="/tren", name="Tren", title="Cakupan · Tren")
 

@@ -8,10 +8,10 @@ from typing import Any, Final
 import pandas as pd
 
 from analytics.codes import normalize_village_code
-from analytics.intake_loss import LOSS_WARN_SHARE, file_losses
-from analytics.store import ROW_REPORT_FILES
-from analytics.tables_export import Column
-from layouts.i18n import fmt_int, fmt_month, fmt_pct, t
+from analytics.exports.tables import Column
+from analytics.intake.loss import LOSS_WARN_SHARE, file_losses
+from analytics.store.reader import ROW_REPORT_FILES
+from layouts.core.i18n import fmt_int, fmt_month, fmt_pct, t
 
 COUNT_KEYS = (
     "rows_in",
@@ -241,7 +241,7 @@ def rows_to_fix(lists: dict[str, pd.DataFrame], names: dict[str, str], lang: str
 
 
 def row_export_columns(lang: str) -> tuple[Column, ...]:
-    """The rows-to-fix table's columns for :mod:`analytics.tables_export`."""
+    """The rows-to-fix table's columns for :mod:`analytics.exports.tables`."""
     return tuple(Column(field, t(header, lang), kind) for field, header, kind in ROW_COLUMNS)  # type: ignore[arg-type]
 
 

@@ -3,7 +3,7 @@ the sub-area panels, and the options of the area dropdowns.
 
 On a national store (91,000 areas, 16 million coverage rows) nothing here reads the whole
 coverage table: the rows come from the map's cached slice of one segment and level
-(:func:`layouts.map_callbacks.level_coverage`), the sub-area panels are capped at
+(:func:`layouts.map.callbacks.level_coverage`), the sub-area panels are capped at
 :data:`MAX_PANELS` (the lowest coverage first, with a note saying so), and the dropdowns
 list provinces and kabupaten, finding kecamatan and villages by search.
 """
@@ -17,12 +17,17 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from analytics.codes import LEVEL_CODE_LENGTH, Level, child_level, level_of
+from analytics.engine.indicators import area_series, sub_area_series
+from analytics.engine.trends import (
+    combined_coverage,
+    lowest_latest,
+    pace_per_month,
+    projected_month,
+)
 from analytics.formatting import markup_text
-from analytics.indicators import area_series, sub_area_series
-from analytics.trends import combined_coverage, lowest_latest, pace_per_month, projected_month
-from layouts.figures import small_multiples, trend_figure
-from layouts.i18n import fmt_month, fmt_target, t
-from layouts.map_callbacks import StoreLike, level_coverage
+from layouts.core.figures import small_multiples, trend_figure
+from layouts.core.i18n import fmt_month, fmt_target, t
+from layouts.map.callbacks import StoreLike, level_coverage
 
 #: Longest projection drawn (months after the latest month).
 PROJECTION_HORIZON: Final = 36
@@ -89,7 +94,8 @@ def _rows_of(store: StoreLike, codes: Sequence[str], segment: str) -> pd.DataFra
 
 def area_rows(store: StoreLike, area: str, segment: str, root_codes: Sequence[str]) -> pd.DataFrame:
     """Coverage rows (``_ROW_COLUMNS``) of one area and segment over time; the whole store
-    (``area == ""``) is its top areas combined (:func:`analytics.trends.combined_coverage`)."""
+    (``area == ""``) is its top areas combined
+    (:func:`analytics.engine.trends.combined_coverage`)."""
     if area:
         rows = _rows_of(store, [area], segment)
     else:

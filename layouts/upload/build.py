@@ -1,7 +1,7 @@
 """The intake page's dry run and commit (no Dash here): the selected uploads, completed by
 the last commit's files and the live store, built with ``build_store`` (the function
 ``cakupan build`` runs) into a candidate folder next to the store, compared with the live
-store (:mod:`analytics.store_diff`), then deleted (dry run) or published with the replaced
+store (:mod:`analytics.store.diff`), then deleted (dry run) or published with the replaced
 store kept as a version (commit), and the raw registries deleted under the retention rule.
 See docs/security.md, "Data intake page".
 """
@@ -19,7 +19,7 @@ from typing import Any, Final
 
 from analytics.errors import InputError
 from analytics.settings import Settings
-from layouts.upload_views import (
+from layouts.upload.views import (
     KIND_ORDER,
     InputSet,
     StoredFile,
@@ -87,8 +87,8 @@ def staged_inputs(uploads_dir: Path, store_dir: Path | None = None) -> Iterator[
 
     A kind not selected takes the last commit's files when still kept; boundaries and
     workforce not found so are written back from the store at ``store_dir`` (see
-    :mod:`analytics.io.store_inputs`)."""
-    from analytics.io.store_inputs import boundaries_from_store, workforce_from_store
+    :mod:`analytics.store.inputs`)."""
+    from analytics.store.inputs import boundaries_from_store, workforce_from_store
 
     files = stored_files(uploads_dir)
     chosen, origins = _chosen(files, read_manifest(uploads_dir))
@@ -148,7 +148,7 @@ def _build_candidate(
     staged: StagedInputs, out: Path, settings: Settings, progress: Progress | None
 ) -> dict[str, Any]:
     """``cakupan build``'s own function on the staged inputs, into ``out``."""
-    from analytics.pipeline import BuildInputs, build_store
+    from analytics.build.pipeline import BuildInputs, build_store
 
     inputs = staged.inputs
     _require_complete(inputs)
@@ -172,8 +172,8 @@ def dry_run(uploads_dir: Path, settings: Settings) -> dict[str, Any]:
     """Build the store a commit would publish, next to the live one, compare it with the
     live store and delete it: ``{"reconciliation", "diff", "origins"}``. The live store
     and the uploads are left as they were."""
-    from analytics.io import store_writer
-    from analytics.store_diff import compare_stores
+    from analytics.store import writer as store_writer
+    from analytics.store.diff import compare_stores
 
     with (
         staged_inputs(uploads_dir, settings.store_dir) as staged,
@@ -189,12 +189,12 @@ def rebuild_store(
 ) -> dict[str, Any]:
     """Build the store from the staged inputs and publish it at ``settings.store_dir``,
     keeping the replaced one as a version, unless it loses data against the live store
-    (:mod:`analytics.store_diff`) and ``confirmed`` is false: then nothing is published and
+    (:mod:`analytics.store.diff`) and ``confirmed`` is false: then nothing is published and
     ``status`` is ``"confirm"``. After a publication, the registries used are deleted under
     the retention rule (``settings.upload_retention``).
     """
-    from analytics.io import store_writer
-    from analytics.store_diff import compare_stores
+    from analytics.store import writer as store_writer
+    from analytics.store.diff import compare_stores
 
     with (
         staged_inputs(uploads_dir, settings.store_dir) as staged,

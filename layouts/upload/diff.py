@@ -8,9 +8,9 @@ from typing import Any
 
 from dash import html
 
-from analytics.store_diff import FIGURES
-from layouts.i18n import fmt_int, fmt_pct, t
-from layouts.quality_views import COUNT_KEYS, file_rows, reasons_text
+from analytics.store.diff import FIGURES
+from layouts.core.i18n import fmt_int, fmt_pct, t
+from layouts.quality.views import COUNT_KEYS, file_rows, reasons_text
 
 
 def diff_view(diff: dict[str, Any], lang: str) -> html.Div:

@@ -5,7 +5,7 @@ Uploads are content-addressed by :func:`analytics.io.upload_checks.accept_upload
 (``uploads/<kind>/<sha256>.<ext>``), so the same bytes uploaded twice are kept once. The
 original file names, and which files the next build uses, live in a small JSON manifest
 ``uploads/manifest.json`` written atomically. The dry run and the commit are in
-:mod:`layouts.upload_build`; they read the selected files through a temporary folder of
+:mod:`layouts.upload.build`; they read the selected files through a temporary folder of
 links named after the original files, so the reconciliation names the files the admin knows.
 """
 

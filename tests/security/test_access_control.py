@@ -11,7 +11,7 @@ from conftest import PASSWORD, callback_key, callback_payload, csrf, login
 
 from analytics.audit import read_events
 from analytics.settings import Settings, SettingsError
-from layouts.auth import PUBLIC_PATHS, PUBLIC_PREFIXES
+from layouts.core.auth import PUBLIC_PATHS, PUBLIC_PREFIXES
 
 OTHER_TERRITORY = {"cabang": "99.02", "polres": "99.01", "tamu": "99.01.02"}
 OWN = {"cabang": "99.01", "polres": "99.02", "tamu": "99.01.01"}

@@ -17,7 +17,7 @@ from conftest import callback_key, callback_payload, login
 
 from analytics.audit import read_events
 from analytics.settings import Settings
-from layouts import ids
+from layouts.core import ids
 
 
 @pytest.fixture

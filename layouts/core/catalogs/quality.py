@@ -4,7 +4,7 @@
 where the same code means something else in another input (``unknown_code`` of the
 workforce file is a village code missing from the boundaries, as for a registry row, but
 the fix is in another file). ``reason.<list>.<reason>`` are the short labels of the
-reconciliation tables. Merged into :data:`layouts.i18n.MESSAGES`.
+reconciliation tables. Merged into :data:`layouts.core.i18n.MESSAGES`.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Messages of the intake page's dry run, commit confirmation, store versions and size
-limit (Bahasa Indonesia first, English too). Merged into :data:`layouts.i18n.MESSAGES`."""
+limit (Bahasa Indonesia first, English too). Merged into :data:`layouts.core.i18n.MESSAGES`."""
 
 from __future__ import annotations
 

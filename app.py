@@ -112,7 +112,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         pages_folder="layouts/pages",
         suppress_callback_exceptions=True,
         title="Cakupan",
-        update_title=None,
+        update_title=None,  # type: ignore[arg-type]  # Dash documents None: title kept
         on_error=on_callback_error,  # a missing/damaged store: a notice, not a 500
     )
     server = app.server
@@ -121,7 +121,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         # the client address (log-in throttle, audit) and scheme as the trusted proxies saw
         # them; without proxies the headers are ignored, so a client cannot forge them
         hops = settings.trusted_proxies
-        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops)
     server.config["COMPRESS_MIMETYPES"] = COMPRESS_MIMETYPES
     server.config["COMPRESS_LEVEL"] = 6
     server.config["COMPRESS_MIN_SIZE"] = 500

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.engine.quality import quality_flags, unmatched_share_by_kabupaten
-from analytics.store.reader import QUALITY_COLUMNS
+from analytics.schemas import QUALITY_COLUMNS
 
 
 def test_flags_over_100_and_missing_denominator() -> None:

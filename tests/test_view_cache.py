@@ -9,7 +9,7 @@ from store_factory import write_store
 from analytics.access import Role, Territory, User
 from analytics.store.reader import Store
 from analytics.store.territory import TerritoryStore
-from layouts.map.callbacks import level_coverage
+from layouts.core.data_access import level_coverage
 
 
 def view(root: Path, name: str, role: Role, areas: set[str] | None = None) -> TerritoryStore:

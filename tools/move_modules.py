@@ -34,7 +34,7 @@ MOVES: dict[str, str] = {
     "analytics.intake": "analytics.intake.registries",
     "analytics.workforce_intake": "analytics.intake.workforce",
     "analytics.outreach.intake": "analytics.intake.outreach_rosters",
-    "analytics.values": "analytics.intake.values",
+    "analytics.values": "analytics.io.values",
     "analytics.matching": "analytics.intake.matching",
     "analytics.name_keys": "analytics.intake.name_keys",
     "analytics.pseudonym": "analytics.intake.pseudonym",

@@ -22,7 +22,7 @@ import pandas as pd
 
 from analytics.codes import normalize_village_codes
 from analytics.errors import InputError
-from analytics.intake.values import without_placeholders
+from analytics.io.values import without_placeholders
 from analytics.schemas import WorkforceSchema
 
 TOTALS_COLUMNS: Final = ("kabupaten_code", "year", "workers", "informal_workers")

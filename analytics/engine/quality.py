@@ -17,8 +17,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from analytics.schemas import COVERAGE_SEGMENTS
-from analytics.store.reader import QUALITY_COLUMNS
+from analytics.schemas import COVERAGE_SEGMENTS, QUALITY_COLUMNS
 
 OVER_100: Final = "over_100"
 MISSING_ELIGIBLE: Final = "missing_eligible"

@@ -44,7 +44,7 @@ from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 
 from analytics.codes import normalize_village_codes
 from analytics.intake.name_keys import Level, NameKey, fold_old_spelling, name_key
-from analytics.intake.values import blank, distinct, spread
+from analytics.io.values import blank, distinct, spread
 
 __all__ = [
     "UNMATCHED_REASONS",

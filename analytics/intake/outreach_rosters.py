@@ -29,9 +29,9 @@ import pandas as pd
 
 from analytics.codes import normalize_village_codes
 from analytics.errors import InputError
-from analytics.intake.values import PLACEHOLDERS, blank, parse_counts, parse_dates
 from analytics.io.headers import REGISTRY_ALIASES, resolve_columns
 from analytics.io.tables import inspect_table, read_columns
+from analytics.io.values import PLACEHOLDERS, blank, parse_counts, parse_dates
 from analytics.schemas import OfficerSchema, OutreachEventSchema
 
 NRP_ALIASES: Final = ("NRP", "NO_NRP", "NOMOR_NRP", "NRP_NIP", "NRP_PERSONEL")

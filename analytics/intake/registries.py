@@ -59,16 +59,6 @@ from analytics.intake.pseudonym import (
     pseudonymize_identity,
     pseudonyms_from_key_pairs,
 )
-from analytics.intake.values import (
-    PLACEHOLDERS,
-    blank,
-    identifier_problem,
-    identifier_shape,
-    normalize_identifiers,
-    normalize_segments,
-    parse_dates,
-    unusable_identifiers,
-)
 from analytics.io.headers import DROPPED_FIELDS, REGISTRY_ALIASES, resolve_columns
 from analytics.io.tables import (
     Table,
@@ -77,6 +67,16 @@ from analytics.io.tables import (
     parquet_parts,
     read_columns,
     read_table_chunks,
+)
+from analytics.io.values import (
+    PLACEHOLDERS,
+    blank,
+    identifier_problem,
+    identifier_shape,
+    normalize_identifiers,
+    normalize_segments,
+    parse_dates,
+    unusable_identifiers,
 )
 from analytics.schemas import SEGMENTS
 
@@ -348,7 +348,7 @@ def ingest_registries(
     ``ended_on`` as datetimes and ``source_row`` as int. Files are read in chunks of about
     :data:`CHUNK_ROWS` rows (Parquet by row groups), each chunk reduced to compact columns
     (the pseudonym as two 64-bit keys) before the next is read. ``placeholders`` are the
-    cell texts that mean "empty" (:data:`analytics.intake.values.PLACEHOLDERS` unless the mapping
+    cell texts that mean "empty" (:data:`analytics.io.values.PLACEHOLDERS` unless the mapping
     file says otherwise). Each file's reconciliation carries ``examples``: up to three
     offending values per reason (:func:`analytics.intake.outcomes.loss_examples`).
     """

@@ -17,9 +17,9 @@ import pandas as pd
 
 from analytics.codes import normalize_village_codes
 from analytics.errors import InputError
-from analytics.intake.values import PLACEHOLDERS, blank, parse_counts
 from analytics.io.headers import WORKFORCE_ALIASES, resolve_columns
 from analytics.io.tables import inspect_table, read_columns
+from analytics.io.values import PLACEHOLDERS, blank, parse_counts
 
 __all__ = ["WORKFORCE_REJECTION_REASONS", "WorkforceIntake", "ingest_workforce"]
 

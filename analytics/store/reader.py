@@ -8,7 +8,7 @@ Layout of a store directory::
     meta.json               build metadata (see STORE_META_KEYS)
     coverage.parquet        CoverageSchema rows + extra indicator columns
     areas.parquet           one row per area of every level (AREA_COLUMNS)
-    quality.parquet         data-quality flags per village (QUALITY_COLUMNS)
+    quality.parquet         data-quality flags per village (schemas.QUALITY_COLUMNS)
     registrations_weekly.parquet  new registrations per village x segment x ISO week
     officers.parquet        outreach roster: officer x village (only with --roster)
     events.parquet          outreach events (only with --events)
@@ -71,13 +71,6 @@ AREA_COLUMNS: Final = (
     "lon",  # representative point, for labels and proportional symbols
     "lat",
     "villages",
-)
-QUALITY_COLUMNS: Final = (
-    "village_code",
-    "month",
-    "flag",  # over_100 | missing_eligible
-    "segment",
-    "detail",
 )
 STORE_META_KEYS: Final = (
     "built_at",  # ISO timestamp of the build

@@ -31,6 +31,7 @@ import flask
 import flask_login
 from dash.exceptions import DependencyException
 from markupsafe import escape
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from analytics import audit
 from analytics.access import Role, Territory, User
@@ -68,7 +69,7 @@ SID_KEY: Final = "sid"
 _URL_SAFE: Final = "/?#[]@!$&'()*+,;=:-._~%"
 
 
-class LoginUser(flask_login.UserMixin):  # type: ignore[misc]
+class LoginUser(flask_login.UserMixin):
     """What Flask-Login keeps for a request: the :class:`User`, id = its name."""
 
     def __init__(self, user: User) -> None:
@@ -244,7 +245,7 @@ def _register_routes(server: flask.Flask) -> None:
         return flask.Response("ok", mimetype="text/plain")
 
     @server.route(LOGIN_PATH, methods=["GET", "POST"])
-    def login() -> flask.Response:
+    def login() -> WerkzeugResponse:
         if flask.request.method == "GET":
             return _login_page()
         form = flask.request.form
@@ -281,7 +282,7 @@ def _register_routes(server: flask.Flask) -> None:
         return flask.redirect(_safe_next(form.get("next")))
 
     @server.route(LOGOUT_PATH, methods=["GET", "POST"])
-    def logout() -> flask.Response:
+    def logout() -> WerkzeugResponse:
         who = flask_login.current_user
         if flask.request.method == "GET":
             html = LOGOUT_HTML.format(
@@ -301,7 +302,7 @@ def _register_routes(server: flask.Flask) -> None:
         return flask.redirect(dash.get_relative_path(LOGIN_PATH))
 
 
-def _require_login() -> flask.Response | None:
+def _require_login() -> WerkzeugResponse | None:
     path = flask.request.path
     if path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES):
         return None
@@ -323,7 +324,7 @@ def _unknown_static(exc: Exception) -> flask.Response:
     return flask.Response("not found", status=404, mimetype="text/plain")
 
 
-def _security_headers(app: dash.Dash, https: bool):  # type: ignore[no-untyped-def]
+def _security_headers(app: dash.Dash, https: bool):
     def add(response: flask.Response) -> flask.Response:
         h = response.headers
         # Scripts from 'self' plus Dash's own inline scripts by hash (the renderer start-up

@@ -274,7 +274,7 @@ def grid_locale(lang: str) -> dict[str, Any]:
 
 
 #: dcc.Dropdown's own texts (Dash 4 ``labels`` prop) in Indonesian.
-DROPDOWN_LABELS_ID: Final = {
+DROPDOWN_LABELS_ID: Final[dcc.Dropdown.Labels] = {
     "select_all": "Pilih semua",
     "deselect_all": "Batalkan semua",
     "selected_count": "{num_selected} dipilih",
@@ -285,6 +285,6 @@ DROPDOWN_LABELS_ID: Final = {
 }
 
 
-def dropdown_labels(lang: str) -> dict[str, str]:
+def dropdown_labels(lang: str) -> dcc.Dropdown.Labels:
     """``labels=`` for a ``dcc.Dropdown`` in ``lang`` (English: Dash's defaults)."""
-    return dict(DROPDOWN_LABELS_ID) if lang == "id" else {}
+    return DROPDOWN_LABELS_ID.copy() if lang == "id" else {}

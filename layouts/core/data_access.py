@@ -15,17 +15,26 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Final
 
 import dash
 import flask
+import pandas as pd
 
 from analytics import audit
-from analytics.access import AccessDenied, Action, User, is_allowed, may
+from analytics.access import Action, User, is_allowed, may
 from analytics.settings import Settings
-from analytics.store.reader import FileStamp, Store, StoreError, file_stamp, read_store_file
+from analytics.store.reader import (
+    COVERAGE_FILE,
+    FileStamp,
+    Store,
+    StoreError,
+    file_stamp,
+    read_store_file,
+)
 from analytics.store.territory import TerritoryStore
 
 SETTINGS_KEY: Final = "CAKUPAN_SETTINGS"
@@ -114,15 +123,6 @@ def require(action: Action) -> User:
     return user
 
 
-def guarded_read(read: object, what: str) -> object:
-    """``read()``; a refusal of the territory view becomes a logged 403."""
-    try:
-        return read()  # type: ignore[operator]
-    except AccessDenied as exc:
-        refuse(what, {"reason": str(exc)[:200]})
-        raise  # pragma: no cover - refuse() aborts
-
-
 def geo_url(store: Store | TerritoryStore, level: str, parent: str) -> str:
     """URL of ``geo/<level>/<parent>.geojson``; ``?v=`` changes when the file is rebuilt,
     so the browser may cache it for long."""
@@ -157,3 +157,41 @@ def _bounds(path: Path, _stamp: FileStamp) -> tuple[float, float, float, float]:
     if not xs:
         return (95.0, -11.0, 141.0, 6.0)  # Indonesia
     return (min(xs), min(ys), max(xs), max(ys))
+
+
+#: The full store (tests, CLI) or one user's view of it (the app).
+StoreLike = Store | TerritoryStore
+
+
+def level_coverage(store: StoreLike, segment: str, level: str) -> pd.DataFrame:
+    """The coverage rows of one segment and level (cached per store file version).
+
+    The hot path then filters a few thousand rows, not the whole table (16 million rows on a
+    national store), and area codes are categories, so the filters compare integers. Users
+    who see the same rows (every admin; the users of one territory) share one copy.
+    """
+    path = store.root / COVERAGE_FILE
+    return _level_rows(_ViewKey.of(store), path.stat().st_mtime_ns, segment, level)
+
+
+@dataclass(frozen=True)
+class _ViewKey:
+    """What a view's rows depend on: the store and the codes the user may see (``None``:
+    all). The view itself only reads them, and is left out of equality and hash."""
+
+    base: Store
+    allowed: frozenset[str] | None
+    view: StoreLike = field(compare=False, hash=False)
+
+    @classmethod
+    def of(cls, store: StoreLike) -> _ViewKey:
+        if isinstance(store, TerritoryStore):
+            return cls(store.base, store.allowed_codes(), store)
+        return cls(store, None, store)
+
+
+@lru_cache(maxsize=8)
+def _level_rows(key: _ViewKey, _mtime_ns: int, segment: str, level: str) -> pd.DataFrame:
+    cov = key.view.coverage()
+    # Store.coverage() holds codes, levels and segments as categories already.
+    return cov[(cov["segment"] == segment) & (cov["level"] == level)].reset_index(drop=True)

@@ -19,7 +19,6 @@ from typing import Any, Final
 import pandas as pd
 import plotly.graph_objects as go
 
-from analytics.codes import LEVEL_CODE_LENGTH, level_of, parent_level
 from analytics.engine.classify import (
     NO_DATA_CLASS,
     NO_DATA_COLOR,
@@ -29,12 +28,12 @@ from analytics.engine.classify import (
 )
 from analytics.exports.suppression import primary_cells
 from analytics.settings import Settings
-from layouts.core.data_access import geojson_bounds
+from layouts.core.data_access import StoreLike, geojson_bounds
 from layouts.core.figures import HIGHLIGHT, fit_view, map_figure, map_values
 from layouts.core.i18n import fmt_month, t
 from layouts.core.url_state import ViewState, geo_parent
 from layouts.exports.rendering import SIZES, ExportHeader, LegendEntry, Size, decorate, legend_panel
-from layouts.map.callbacks import StoreLike, store_facts, view_rows
+from layouts.map.callbacks import outline, store_facts, view_rows
 from layouts.trends.views import trend_main, trend_rows
 
 #: Share of the plot width the map takes; the legend panel sits to its right.
@@ -106,27 +105,6 @@ def export_header(
     )
 
 
-def _outline(
-    store: StoreLike, state: ViewState, root_codes: list[str]
-) -> tuple[str | None, list[str]]:
-    """Level/parent key and codes of the boundaries one level above the areas drawn (as
-    on screen, ``map_callbacks._outline``, without the app's URLs)."""
-    above = parent_level(state.level)  # type: ignore[arg-type]
-    if above is None:
-        return None, []
-    area_level = level_of(state.area) if state.area else None
-    if above == area_level:
-        up = parent_level(above)
-        parent_code = state.area[: LEVEL_CODE_LENGTH[up]] if up else ""
-        key = _GEO.format(level=above, parent=geo_parent(above, parent_code, root_codes))
-        return key, [state.area]
-    areas = store.areas()
-    codes = areas.loc[areas["level"] == above, "area_code"]
-    if state.area:
-        codes = codes[codes.str.startswith(state.area + ".")]
-    return _GEO.format(level=above, parent=geo_parent(above, state.area, root_codes)), sorted(codes)
-
-
 def embed_geojson(fig: dict[str, Any], store: StoreLike) -> dict[str, Any]:
     """Replace ``geo:<level>/<parent>`` placeholders by the store's GeoJSON (read once)."""
     cache: dict[str, Any] = {}
@@ -175,7 +153,8 @@ def map_export(
         width_px=(page.width - 80) * MAP_SHARE,
         height_px=page.height - 180,
     )
-    outline_key, outline_codes = _outline(store, state, facts.root_codes)
+    where, outline_codes = outline(store, state, facts.root_codes)
+    outline_key = _GEO.format(level=where[0], parent=where[1]) if where else None
     fig = map_figure(
         view=view,
         points=points,

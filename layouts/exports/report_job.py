@@ -22,10 +22,11 @@ from analytics.report.pdf import render_report
 from analytics.settings import Settings
 from analytics.store.reader import Store, StoreError
 from analytics.store.territory import limit_to
+from layouts.core.data_access import StoreLike
 from layouts.core.url_state import ViewState, resolve
 from layouts.exports.figures import map_export, trend_export
 from layouts.exports.rendering import PageSize, render
-from layouts.map.callbacks import StoreLike, store_facts
+from layouts.map.callbacks import store_facts
 
 #: The figures in the report: A4-landscape layout at 2x (about 300 dpi at 180 mm wide).
 REPORT_FIGURE: Final = PageSize(1123, 794, 2.0)

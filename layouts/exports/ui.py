@@ -23,7 +23,13 @@ from analytics.exports.suppression import DEFAULT_THRESHOLD, MARK
 from analytics.exports.tables import AREA_COLUMNS, protect_area_rows, to_csv_bytes, to_xlsx_bytes
 from analytics.settings import Settings
 from layouts.core import ids
-from layouts.core.data_access import audit_event, current_settings, current_store, require
+from layouts.core.data_access import (
+    StoreLike,
+    audit_event,
+    current_settings,
+    current_store,
+    require,
+)
 from layouts.core.jobs import (
     INTERNAL_FAILURE,
     STORE_FAILURE,
@@ -33,7 +39,7 @@ from layouts.core.jobs import (
 from layouts.core.store_notice import notice_text
 from layouts.core.url_state import ViewState, parse_query
 from layouts.exports.figures import map_export, trend_export
-from layouts.exports.rendering import MEDIA_TYPES, ExportError, export_figure
+from layouts.exports.rendering import MEDIA_TYPES, ExportError, Size, export_figure
 from layouts.exports.report_job import (
     STEP_LABELS,
     ReportRequest,
@@ -41,7 +47,7 @@ from layouts.exports.report_job import (
     build_area_report,
     report_file_name,
 )
-from layouts.map.callbacks import StoreLike, resolve_state, row_data, view_rows
+from layouts.map.callbacks import resolve_state, row_data, view_rows
 
 FIGURE_FORMATS: Final = ("png-screen", "png-print", "svg", "pdf")
 TABLE_FORMATS: Final = ("csv", "xlsx")
@@ -115,7 +121,7 @@ def export_menu(target: str, lang: str, formats: tuple[str, ...], report: bool =
     if report:
         children += [
             html.Button(label("report", lang), id=ids.REPORT_BUTTON, n_clicks=0),
-            html.Progress(id=ids.REPORT_PROGRESS, max=100, value=0, hidden=True),
+            html.Progress(id=ids.REPORT_PROGRESS, max=100, value="0", hidden=True),
             html.Div(id=ids.REPORT_STATUS, className="export-message"),
             dcc.Store(id=ids.REPORT_JOB),
             dcc.Interval(id=ids.REPORT_POLL, interval=POLL_MS, disabled=True),
@@ -151,8 +157,8 @@ def figure_file(
     compare: tuple[str | None, str | None] = (None, None),
 ) -> dict[str, Any]:
     """The ``dcc.Download`` data of the map or trend figure of ``state`` (resolved)."""
-    file_fmt, _, size = fmt.partition("-")
-    size = "print" if size == "print" else "screen"
+    file_fmt, _, wanted = fmt.partition("-")
+    size: Size = "print" if wanted == "print" else "screen"
     if kind == "map":
         fig = map_export(store, settings, state, threshold=threshold, exported_on=today, size=size)
     else:
@@ -209,7 +215,7 @@ def table_file(
     return dcc.send_bytes(data, f"{name}.xlsx", type=media)
 
 
-def _map_state(view, month, segment, scheme, k, layer, labels, lang) -> ViewState:  # type: ignore[no-untyped-def]
+def _map_state(view, month, segment, scheme, k, layer, labels, lang) -> ViewState:
     return parse_query(
         {
             "level": (view or {}).get("level", ""),
@@ -272,7 +278,7 @@ def register_export_callbacks(app: dash.Dash) -> None:
         *protection("map"),
         prevent_initial_call=True,
     )
-    def download_map(_clicks, view, month, segment, scheme, k, layer, labels, lang, protect, thr):  # type: ignore[no-untyped-def]
+    def download_map(_clicks, view, month, segment, scheme, k, layer, labels, lang, protect, thr):
         fmt = _clicked()
         if fmt is None:
             return no_update, no_update
@@ -301,7 +307,7 @@ def register_export_callbacks(app: dash.Dash) -> None:
     )
     def download_table(
         _c, view, month, segment, scheme, k, layer, labels, lang, shown, protect, thr
-    ):  # type: ignore[no-untyped-def]
+    ):
         fmt = _clicked()
         if fmt is None:
             return no_update, no_update
@@ -329,7 +335,7 @@ def register_export_callbacks(app: dash.Dash) -> None:
         *protection("trend"),
         prevent_initial_call=True,
     )
-    def download_trend(_c, area, segment, compare, compare_segment, page_query, protect, thr):  # type: ignore[no-untyped-def]
+    def download_trend(_c, area, segment, compare, compare_segment, page_query, protect, thr):
         fmt = _clicked()
         if fmt is None:
             return no_update, no_update
@@ -370,7 +376,7 @@ def register_export_callbacks(app: dash.Dash) -> None:
         *protection("map"),
         prevent_initial_call=True,
     )
-    def start_report(n, view, month, segment, scheme, k, layer, labels, lang, protect, thr):  # type: ignore[no-untyped-def]
+    def start_report(n, view, month, segment, scheme, k, layer, labels, lang, protect, thr):
         if not n:
             return no_update, no_update, no_update, no_update
         require(Action.EXPORT)
@@ -384,7 +390,7 @@ def register_export_callbacks(app: dash.Dash) -> None:
         request = ReportRequest(state.area, state.month, state.segment, threshold_of(protect, thr))
         name = report_file_name(state.area or "semua", state.month, state.segment)
 
-        def work(progress):  # type: ignore[no-untyped-def]
+        def work(progress):
             return build_area_report(store, settings, request, progress=progress)
 
         job = current_jobs().submit(work, name)
@@ -405,7 +411,7 @@ def register_export_callbacks(app: dash.Dash) -> None:
         State(ids.MAP_LANG, "data"),
         prevent_initial_call=True,
     )
-    def poll_report(_n, job, lang):  # type: ignore[no-untyped-def]
+    def poll_report(_n, job, lang):
         return report_progress(job, lang or "id")
 
 

@@ -8,7 +8,7 @@ coverage target only recomputes the KPI cards (:func:`kpi_update`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -23,7 +23,13 @@ from analytics.settings import Settings
 from analytics.store.reader import AREAS_FILE, COVERAGE_FILE, META_FILE, Store
 from analytics.store.territory import TerritoryStore
 from layouts.core import components, ids
-from layouts.core.data_access import geo_url, geojson_bounds, require_area
+from layouts.core.data_access import (
+    StoreLike,
+    geo_url,
+    geojson_bounds,
+    level_coverage,
+    require_area,
+)
 from layouts.core.figures import HIGHLIGHT, apply_map_values, fit_view, map_figure, map_values
 from layouts.core.i18n import fmt_month, t
 from layouts.core.url_state import (
@@ -35,8 +41,6 @@ from layouts.core.url_state import (
     resolve,
 )
 
-#: The full store (tests, CLI) or one user's view of it (the app).
-StoreLike = Store | TerritoryStore
 #: Inputs whose change only needs new values (a Patch), not a new figure.
 HOT_INPUTS = frozenset({"month", "segment", "scheme", "k", "layer", "labels"})
 #: Inputs whose change only needs new KPI cards (the projection), nothing on the map.
@@ -93,40 +97,6 @@ def trail(area: str, facts: StoreFacts, lang: str) -> list[tuple[str, str]]:
     return out
 
 
-def level_coverage(store: StoreLike, segment: str, level: str) -> pd.DataFrame:
-    """The coverage rows of one segment and level (cached per store file version).
-
-    The hot path then filters a few thousand rows, not the whole table (16 million rows on a
-    national store), and area codes are categories, so the filters compare integers. Users
-    who see the same rows (every admin; the users of one territory) share one copy.
-    """
-    path = store.root / COVERAGE_FILE
-    return _level_rows(_ViewKey.of(store), path.stat().st_mtime_ns, segment, level)
-
-
-@dataclass(frozen=True)
-class _ViewKey:
-    """What a view's rows depend on: the store and the codes the user may see (``None``:
-    all). The view itself only reads them, and is left out of equality and hash."""
-
-    base: Store
-    allowed: frozenset[str] | None
-    view: StoreLike = field(compare=False, hash=False)
-
-    @classmethod
-    def of(cls, store: StoreLike) -> _ViewKey:
-        if isinstance(store, TerritoryStore):
-            return cls(store.base, store.allowed_codes(), store)
-        return cls(store, None, store)
-
-
-@lru_cache(maxsize=8)
-def _level_rows(key: _ViewKey, _mtime_ns: int, segment: str, level: str) -> pd.DataFrame:
-    cov = key.view.coverage()
-    # Store.coverage() holds codes, levels and segments as categories already.
-    return cov[(cov["segment"] == segment) & (cov["level"] == level)].reset_index(drop=True)
-
-
 def view_rows(store: StoreLike, state: ViewState) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(areas in view with values, their points), aligned on the store's list of areas."""
     areas = store.areas()
@@ -155,21 +125,24 @@ def view_rows(store: StoreLike, state: ViewState) -> tuple[pd.DataFrame, pd.Data
     return aligned, inside[["lon", "lat", "area_name"]]
 
 
-def _outline(store: Store, state: ViewState, facts: StoreFacts) -> tuple[str | None, list[str]]:
-    """Geometry URL and codes of the boundaries one level above the areas drawn."""
+def outline(
+    store: StoreLike, state: ViewState, root_codes: list[str]
+) -> tuple[tuple[str, str] | None, list[str]]:
+    """Level and parent of the boundaries one level above the areas drawn, and their codes
+    (the screen turns them into a URL, the exports into an embedded key)."""
     above = parent_level(state.level)  # type: ignore[arg-type]
     if above is None:
         return None, []
-    areas = store.areas()
     area_level = level_of(state.area) if state.area else None
     if above == area_level:
         up = parent_level(above)
         parent_code = state.area[: LEVEL_CODE_LENGTH[up]] if up else ""
-        return geo_url(store, above, geo_parent(above, parent_code, facts.root_codes)), [state.area]
+        return (above, geo_parent(above, parent_code, root_codes)), [state.area]
+    areas = store.areas()
     codes = areas.loc[areas["level"] == above, "area_code"]
     if state.area:
         codes = codes[codes.str.startswith(state.area + ".")]
-    return geo_url(store, above, geo_parent(above, state.area, facts.root_codes)), sorted(codes)
+    return (above, geo_parent(above, state.area, root_codes)), sorted(codes)
 
 
 def row_data(view: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
@@ -238,7 +211,8 @@ def map_update(store: Store, settings: Settings, state: ViewState, *, full: bool
     parent = geo_parent(state.level, state.area, facts.root_codes)
     bounds = geojson_bounds(store.geojson_path(state.level, parent))
     center, zoom = fit_view(bounds)
-    outline_url, outline_codes = _outline(store, state, facts)
+    where, outline_codes = outline(store, state, facts.root_codes)
+    outline_url = geo_url(store, *where) if where else None
     out["figure"] = map_figure(
         view=view,
         points=points,

@@ -243,7 +243,7 @@ def register_callbacks(app: dash.Dash) -> None:
         State(ids.MAP_LANG, "data"),
         prevent_initial_call="initial_duplicate",
     )
-    def update_map(view, month, segment, scheme, k, layer, labels, target, custom, lang):  # type: ignore[no-untyped-def]
+    def update_map(view, month, segment, scheme, k, layer, labels, target, custom, lang):
         settings, store = current_settings(), current_store()
         state = state_from_controls(
             view or {}, month, segment, scheme, k, layer, labels, lang, target, custom
@@ -275,7 +275,7 @@ def register_callbacks(app: dash.Dash) -> None:
         State(ids.MAP_LANG, "data"),
         prevent_initial_call=True,
     )
-    def drill(click_data, crumb_clicks, level_value, view, lang):  # type: ignore[no-untyped-def]
+    def drill(click_data, crumb_clicks, level_value, view, lang):
         triggered = ctx.triggered_id
         if isinstance(triggered, dict) and not (ctx.triggered and ctx.triggered[0]["value"]):
             return no_update, no_update, no_update  # crumbs were just drawn, not clicked
@@ -297,5 +297,5 @@ def register_callbacks(app: dash.Dash) -> None:
         Input(ids.TABLE, "cellClicked"),
         prevent_initial_call=True,
     )
-    def highlight(cell):  # type: ignore[no-untyped-def]
+    def highlight(cell):
         return highlight_patch((cell or {}).get("rowId"))

@@ -352,7 +352,7 @@ def register_callbacks(app: dash.Dash) -> None:
         State(ids.QUALITY_ROWS_LANG, "data"),
         prevent_initial_call=True,
     )
-    def download_rows(_csv, _xlsx, shown, lang):  # type: ignore[no-untyped-def]
+    def download_rows(_csv, _xlsx, shown, lang):
         fmt = {ids.QUALITY_ROWS_CSV: "csv", ids.QUALITY_ROWS_XLSX: "xlsx"}.get(
             str(ctx.triggered_id)
         )

@@ -135,7 +135,7 @@ def register_callbacks(app: dash.Dash) -> None:
         State(ids.TREND_LANG, "data"),
         prevent_initial_call="initial_duplicate",
     )
-    def update_trends(area, segment, compare, compare_segment, choice, custom, page_query):  # type: ignore[no-untyped-def]
+    def update_trends(area, segment, compare, compare_segment, choice, custom, page_query):
         settings, store = current_settings(), current_store()
         require_area(compare)  # the compared area too: 403 + audit outside the territory
         base = parse_query(dict(_pairs(page_query)))
@@ -176,7 +176,7 @@ def _register_search(app: dash.Dash, dropdown: str) -> None:
         State(ids.TREND_LANG, "data"),
         prevent_initial_call=True,
     )
-    def search_areas(search, value, page_query):  # type: ignore[no-untyped-def]
+    def search_areas(search, value, page_query):
         areas = current_store().areas()
         if lists_every_area(areas):
             return no_update  # every area is listed already

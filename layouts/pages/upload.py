@@ -67,7 +67,7 @@ def _kind_list(kind: str, files: list[StoredFile], lang: str) -> html.Div:
     selector = (
         dcc.Checklist(id=select_id, options=options, value=chosen)
         if kind in MULTIPLE
-        else dcc.RadioItems(id=select_id, options=options, value=(chosen or [None])[-1])
+        else dcc.RadioItems(id=select_id, options=options, value=chosen[-1] if chosen else None)
     )
     removes = [
         html.Button(

@@ -190,7 +190,7 @@ def reason_label(kind: str, reason: str, lang: str) -> str:
     return _message("reason", kind, reason, lang)
 
 
-def _kabupaten(row: dict[str, str], names: dict[str, str]) -> str:
+def _kabupaten(row: dict[Any, Any], names: dict[str, str]) -> str:
     if row.get("kabupaten"):
         return row["kabupaten"]
     code = normalize_village_code(row.get("village_code_raw") or "")

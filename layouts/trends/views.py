@@ -3,7 +3,7 @@ the sub-area panels, and the options of the area dropdowns.
 
 On a national store (91,000 areas, 16 million coverage rows) nothing here reads the whole
 coverage table: the rows come from the map's cached slice of one segment and level
-(:func:`layouts.map.callbacks.level_coverage`), the sub-area panels are capped at
+(:func:`layouts.core.data_access.level_coverage`), the sub-area panels are capped at
 :data:`MAX_PANELS` (the lowest coverage first, with a note saying so), and the dropdowns
 list provinces and kabupaten, finding kecamatan and villages by search.
 """
@@ -25,9 +25,9 @@ from analytics.engine.trends import (
     projected_month,
 )
 from analytics.formatting import markup_text
+from layouts.core.data_access import StoreLike, level_coverage
 from layouts.core.figures import small_multiples, trend_figure
 from layouts.core.i18n import fmt_month, fmt_target, t
-from layouts.map.callbacks import StoreLike, level_coverage
 
 #: Longest projection drawn (months after the latest month).
 PROJECTION_HORIZON: Final = 36

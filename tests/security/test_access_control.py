@@ -193,4 +193,5 @@ def test_production_refuses_unsafe_starts(tmp_path: Path, settings: Settings) ->
     good = settings.with_(demo=False, secret_key=strong, hmac_key=b"a-real-key-0123456789")
     with pytest.raises(SettingsError, match="debug"):
         create_app(good.with_(debug=True))
-    assert create_app(good) is not None
+    served = create_app(good).server.test_client().get("/masuk")
+    assert served.status_code == 200 and b'name="csrf_token"' in served.data

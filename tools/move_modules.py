@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MOVES: dict[str, str] = {
     # analytics.io stays (readers, headers, boundaries, upload_checks, safe_zip, tables,
     # user_store, auth_state); the store's own files move to analytics.store.
+    "analytics.values": "analytics.io.values",  # cell values: io.tables uses them (no cycle)
     "analytics.io.store_writer": "analytics.store.writer",
     "analytics.io.store_inputs": "analytics.store.inputs",
     "analytics.store": "analytics.store.reader",
@@ -34,7 +35,6 @@ MOVES: dict[str, str] = {
     "analytics.intake": "analytics.intake.registries",
     "analytics.workforce_intake": "analytics.intake.workforce",
     "analytics.outreach.intake": "analytics.intake.outreach_rosters",
-    "analytics.values": "analytics.io.values",
     "analytics.matching": "analytics.intake.matching",
     "analytics.name_keys": "analytics.intake.name_keys",
     "analytics.pseudonym": "analytics.intake.pseudonym",
@@ -113,11 +113,22 @@ PACKAGES: dict[str, str] = {
     "layouts.upload": "The upload page: staging views, rebuild and diff.",
 }
 
+#: Names that moved between modules (new module -> name -> module that now defines it).
+SYMBOL_MOVES: dict[str, dict[str, str]] = {
+    "layouts.map.callbacks": {
+        "StoreLike": "layouts.core.data_access",
+        "level_coverage": "layouts.core.data_access",
+    },
+    "analytics.store.reader": {"QUALITY_COLUMNS": "analytics.schemas"},
+}
+
 #: Private names made public by the move (file-scoped: renamed in the defining module and
 #: in the modules that import them from it).
 PUBLIC_NAMES: dict[str, str] = {"_row_data": "row_data", "_view_rows": "view_rows"}
 PUBLIC_FROM = ("layouts.map_callbacks", "layouts.map.callbacks")
 
+#: The tool and its test hold old names on purpose.
+SKIP = {"tools/move_modules.py", "tests/test_move_modules.py"}
 TEXT_SUFFIXES = {".py", ".md", ".toml", ".ipynb", ".cfg", ".yaml", ".yml"}
 
 
@@ -182,6 +193,9 @@ def _dotted_pattern() -> re.Pattern[str]:
             leaf = "|".join(map(re.escape, segs))
             # `analytics.store.writer` and `from analytics.store import writer` are new names
             alt += rf"(?!\.(?:{leaf})\b)(?!\s+import\s+\(?\s*(?:{leaf})\b)"
+            # the old module is now a package of that name: a bare mention ("the
+            # analytics.store package") is the package; only code-like uses are rewritten
+            alt += r"(?=\.\w|\s+import\b|\s+as\b)"
         alts.append(alt)
     return re.compile(r"(?<![\w.])(?:" + "|".join(alts) + r")(?![\w])")
 
@@ -192,44 +206,66 @@ def _path_pattern() -> re.Pattern[str]:
     return re.compile(r"(?<![\w.-])(?:" + alts + r")(?![\w])")
 
 
-_PARENTS = sorted({o.rsplit(".", 1)[0] for o in MOVES}, key=len, reverse=True)
-_FROM = re.compile(
-    r"^(?P<indent>[ \t]*)from[ \t]+(?P<parent>"
-    + "|".join(map(re.escape, _PARENTS))
-    + r")[ \t]+import[ \t]+(?P<names>\([^)]*\)|[^\n]*)",
-    re.MULTILINE,
-)
+def _from_pattern(parents: list[str]) -> re.Pattern[str]:
+    alts = "|".join(map(re.escape, sorted(parents, key=len, reverse=True)))
+    return re.compile(
+        rf"^(?P<indent>[ \t]*)from[ \t]+(?P<parent>{alts})[ \t]+import[ \t]+"
+        r"(?P<names>\([^)]*\)|[^\n]*)",
+        re.MULTILINE,
+    )
 
 
-def _rewrite_from(match: re.Match[str]) -> str:
+_FROM_MODULES = _from_pattern(sorted({o.rsplit(".", 1)[0] for o in MOVES}))
+_FROM_SYMBOLS = _from_pattern(list(SYMBOL_MOVES))
+
+
+def _module_moved(parent: str, name: str) -> tuple[str, str] | None:
+    new = MOVES.get(f"{parent}.{name}")
+    return None if new is None else (new.rsplit(".", 1)[0], new.rsplit(".", 1)[1])
+
+
+def _symbol_moved(parent: str, name: str) -> tuple[str, str] | None:
+    home = SYMBOL_MOVES.get(parent, {}).get(name)
+    return None if home is None else (home, name)
+
+
+def _from_rewriter(
+    moved: Callable[[str, str], tuple[str, str] | None],
+) -> Callable[[re.Match[str]], str]:
     """``from analytics import matching, formatting`` -> one line per new parent."""
-    indent, parent, names = match["indent"], match["parent"], match["names"]
-    comment = ""
-    body = names
-    if not body.startswith("("):
-        body, _, comment = body.partition("#")
-        comment = ("  # " + comment.strip()) if comment.strip() else ""
-    else:
-        body = re.sub(r"#[^\n]*", "", body[1:-1])
-    items = [i.strip() for i in body.split(",") if i.strip()]
-    groups: dict[str, list[str]] = {}
-    changed = False
-    for item in items:
-        name, _, alias = item.partition(" as ")
-        name, alias = name.strip(), alias.strip()
-        new = MOVES.get(f"{parent}.{name}")
-        if new is None:
-            groups.setdefault(parent, []).append(item)
-            continue
-        changed = True
-        new_parent, leaf = new.rsplit(".", 1)
-        local = alias or name
-        groups.setdefault(new_parent, []).append(leaf if leaf == local else f"{leaf} as {local}")
-    if not changed:
-        return match.group(0)
-    lines = [f"{indent}from {p} import {', '.join(n)}" for p, n in groups.items()]
-    lines[0] += comment
-    return "\n".join(lines)
+
+    def rewrite_from(match: re.Match[str]) -> str:
+        indent, parent, names = match["indent"], match["parent"], match["names"]
+        comment = ""
+        body = names
+        if not body.startswith("("):
+            body, _, comment = body.partition("#")
+            comment = ("  # " + comment.strip()) if comment.strip() else ""
+        else:
+            body = re.sub(r"#[^\n]*", "", body[1:-1])
+        items = [i.strip() for i in body.split(",") if i.strip()]
+        groups: dict[str, list[str]] = {}
+        changed = False
+        for item in items:
+            name, _, alias = item.partition(" as ")
+            name, alias = name.strip(), alias.strip()
+            target = moved(parent, name)
+            if target is None:
+                groups.setdefault(parent, []).append(item)
+                continue
+            changed = True
+            new_parent, leaf = target
+            local = alias or name
+            groups.setdefault(new_parent, []).append(
+                leaf if leaf == local else f"{leaf} as {local}"
+            )
+        if not changed:
+            return match.group(0)
+        lines = [f"{indent}from {p} import {', '.join(n)}" for p, n in groups.items()]
+        lines[0] += comment
+        return "\n".join(lines)
+
+    return rewrite_from
 
 
 _DOTTED = _dotted_pattern()
@@ -252,15 +288,18 @@ def _publish(text: str, is_defining: bool) -> str:
 
 def rewrite_text(text: str, suffix: str, is_defining: bool = False) -> str:
     if suffix == ".py":
-        text = _FROM.sub(_rewrite_from, text)
+        text = _FROM_MODULES.sub(_from_rewriter(_module_moved), text)
     text = _DOTTED.sub(lambda m: MOVES[m.group(0)], text)
     text = _PATHS.sub(lambda m: _PATH_MOVES[m.group(0)], text)
     if suffix == ".py":
+        text = _FROM_SYMBOLS.sub(_from_rewriter(_symbol_moved), text)
         text = _publish(text, is_defining)
     return text
 
 
-def rewrite(files: list[Path] | None = None, log: Callable[[str], None] = print) -> int:
+def rewrite(
+    files: list[Path] | None = None, log: Callable[[str], None] = print, *, check: bool = False
+) -> int:
     if files is None:
         listed = _git("ls-files").splitlines()
         files = [
@@ -271,14 +310,15 @@ def rewrite(files: list[Path] | None = None, log: Callable[[str], None] = print)
     defining = ROOT / _path(MOVES["layouts.map_callbacks"])
     changed = 0
     for file in files:
-        if not file.exists() or file.resolve() == Path(__file__).resolve():
+        if not file.exists() or file.relative_to(ROOT).as_posix() in SKIP:
             continue
         text = file.read_text(encoding="utf-8")
         new = rewrite_text(text, file.suffix, is_defining=file == defining)
         if new != text:
-            file.write_text(new, encoding="utf-8")
+            if not check:
+                file.write_text(new, encoding="utf-8")
             changed += 1
-            log(f"rewrote {file.relative_to(ROOT)}")
+            log(f"{'would rewrite' if check else 'rewrote'} {file.relative_to(ROOT)}")
     return changed
 
 
@@ -286,9 +326,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--move", action="store_true", help="git mv the modules")
     parser.add_argument("--rewrite", action="store_true", help="rewrite old module paths")
+    parser.add_argument("--check", action="store_true", help="list what --rewrite would change")
     args = parser.parse_args()
-    if not (args.move or args.rewrite):
-        parser.error("give --move and/or --rewrite")
+    if not (args.move or args.rewrite or args.check):
+        parser.error("give --move, --rewrite or --check")
+    if args.check:
+        sys.exit(1 if rewrite(check=True) else 0)
     if args.move:
         move()
     if args.rewrite:

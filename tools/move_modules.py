@@ -57,6 +57,8 @@ MOVES: dict[str, str] = {
     "analytics.pdf_pages": "analytics.report.pdf_pages",
     "analytics.tables_export": "analytics.exports.tables",
     "analytics.suppression": "analytics.exports.suppression",
+    "analytics.gis_export": "analytics.exports.gis",
+    "analytics.profile": "analytics.report.village_profile",
     # the cakupan command: outside analytics (it may use the report builder in layouts)
     "analytics.cli": "cli.main",
     "analytics.cli_users": "cli.users",
@@ -76,8 +78,15 @@ MOVES: dict[str, str] = {
     "layouts.outreach_messages": "layouts.core.catalogs.outreach",
     "layouts.quality_messages": "layouts.core.catalogs.quality",
     "layouts.upload_messages": "layouts.core.catalogs.upload",
+    "layouts.map_messages": "layouts.core.catalogs.map",
+    "layouts.profile_messages": "layouts.core.catalogs.profile",
     # features
     "layouts.map_callbacks": "layouts.map.callbacks",
+    "layouts.map_drawer": "layouts.map.drawer",
+    "layouts.timeline": "layouts.map.timeline",
+    "layouts.profile_views": "layouts.profile.views",
+    "layouts.profile_link": "layouts.profile.link",
+    "layouts.gis_download": "layouts.exports.gis",
     "layouts.trend_views": "layouts.trends.views",
     "layouts.quality_views": "layouts.quality.views",
     "layouts.outreach_columns": "layouts.outreach.columns",
@@ -111,6 +120,7 @@ PACKAGES: dict[str, str] = {
     "layouts.outreach": "The outreach page: plan views, map, impact and callbacks.",
     "layouts.exports": "Figure, table and report exports of the map and trend views.",
     "layouts.upload": "The upload page: staging views, rebuild and diff.",
+    "layouts.profile": "The village profile page (/desa) and the map's link to it.",
 }
 
 #: Names that moved between modules (new module -> name -> module that now defines it).

@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Final
 
 from analytics import formatting
+from layouts.core.catalogs.map import MAP_MESSAGES
 from layouts.core.catalogs.outreach import OUTREACH_MESSAGES
+from layouts.core.catalogs.profile import PROFILE_MESSAGES
 from layouts.core.catalogs.quality import QUALITY_MESSAGES
 from layouts.core.catalogs.upload import UPLOAD_MESSAGES
 
@@ -112,8 +114,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "method_link": {"id": "Definisi", "en": "Definition"},
     "unknown": {"id": "—", "en": "—"},
     "click_hint": {
-        "id": "Klik wilayah untuk masuk ke tingkat berikutnya.",
-        "en": "Click an area to drill down.",
+        "id": "Klik wilayah untuk masuk ke tingkat berikutnya; klik desa untuk membuka profilnya.",
+        "en": "Click an area to drill down; click a village to open its profile.",
     },
     # Trends
     "trend.title": {"id": "Tren cakupan", "en": "Coverage trend"},
@@ -235,9 +237,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "{rejected} rejected, {duplicates} duplicates.",
     },
     "upload.job.unknown": {"id": "Tugas tidak ditemukan.", "en": "Job not found."},
+    **MAP_MESSAGES,
     **OUTREACH_MESSAGES,
     **QUALITY_MESSAGES,
     **UPLOAD_MESSAGES,
+    **PROFILE_MESSAGES,
 }
 
 

@@ -20,7 +20,13 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
 from analytics.access import Action
 from analytics.exports.suppression import DEFAULT_THRESHOLD, MARK
-from analytics.exports.tables import AREA_COLUMNS, protect_area_rows, to_csv_bytes, to_xlsx_bytes
+from analytics.exports.tables import (
+    AREA_COLUMNS,
+    ProtectedTable,
+    protect_area_rows,
+    to_csv_bytes,
+    to_xlsx_bytes,
+)
 from analytics.settings import Settings
 from layouts.core import ids
 from layouts.core.data_access import (
@@ -179,6 +185,23 @@ def figure_file(
     )
 
 
+def protected_area_table(
+    store: StoreLike, state: ViewState, threshold: int | None
+) -> ProtectedTable:
+    """The area table of ``state`` (all rows, ranking order) with small counts protected:
+    what the table export writes, and what the GIS download of the view writes."""
+    view, _ = view_rows(store, state)
+    rows = pd.DataFrame(row_data(view, state.lang))
+    return protect_area_rows(
+        rows,
+        threshold,
+        coverage=area_coverage(store.coverage(), store.areas(), state.area) if state.area else None,
+        parent=state.area or None,
+        segment=state.segment,
+        month=pd.Timestamp(f"{state.month}-01"),
+    )
+
+
 def table_file(
     store: StoreLike,
     state: ViewState,
@@ -188,16 +211,7 @@ def table_file(
 ) -> dict[str, Any]:
     """The area table of ``state`` as CSV or XLSX, in the order and filter of the screen
     (``shown_codes``; ``None`` = all rows in ranking order)."""
-    view, _ = view_rows(store, state)
-    rows = pd.DataFrame(row_data(view, state.lang))
-    protected = protect_area_rows(
-        rows,
-        threshold,
-        coverage=area_coverage(store.coverage(), store.areas(), state.area) if state.area else None,
-        parent=state.area or None,
-        segment=state.segment,
-        month=pd.Timestamp(f"{state.month}-01"),
-    )
+    protected = protected_area_table(store, state, threshold)
     frame = protected.frame
     if shown_codes is not None:
         by_code = frame.set_index("area_code", drop=False)

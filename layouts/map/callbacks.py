@@ -3,7 +3,8 @@
 The page module wires them to Dash; tests call them directly. A change of level or area
 returns a whole (small: the geometry is a URL) figure; a change of month, segment,
 classification, layer or labels returns a ``Patch`` with new values only; a change of the
-coverage target only recomputes the KPI cards (:func:`kpi_update`).
+coverage target only recomputes the KPI cards (:func:`kpi_update`); a timeline frame sends
+the same ``Patch`` with the legend and KPI cards, and no table (:func:`timeline_frame`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pandas as pd
 from dash import Patch
 
 from analytics.codes import LEVEL_CODE_LENGTH, level_of, parent_level
-from analytics.engine.classify import classify
+from analytics.engine.classify import Classification, classify
 from analytics.engine.indicators import area_kpis, areas_in_view, rank_by_uncovered
 from analytics.settings import Settings
 from analytics.store.reader import AREAS_FILE, COVERAGE_FILE, META_FILE, Store
@@ -38,7 +39,9 @@ from layouts.core.url_state import (
     drill_target,
     effective_target,
     geo_parent,
+    parse_query,
     resolve,
+    target_from_controls,
 )
 
 #: Inputs whose change only needs new values (a Patch), not a new figure.
@@ -83,6 +86,36 @@ def resolve_state(store: StoreLike, settings: Settings, state: ViewState) -> Vie
         require_area(state.area)  # an area outside the territory: 403, logged
     facts = store_facts(store, settings)
     return resolve(state, set(facts.names), facts.months, facts.root_codes)
+
+
+def state_from_controls(
+    view: dict[str, str],
+    month: str,
+    segment: str,
+    scheme: str,
+    k: int,
+    layer: str,
+    labels: list[str] | None,
+    lang: str,
+    target_choice: str | None = None,
+    target_custom: object = None,
+) -> ViewState:
+    """The page's controls as a validated :class:`ViewState`."""
+    target = target_from_controls(target_choice, target_custom)
+    return parse_query(
+        {
+            "level": view.get("level", ""),
+            "area": view.get("area", ""),
+            "month": month or "",
+            "segment": segment or "",
+            "scheme": scheme or "",
+            "k": str(k),
+            "layer": layer or "",
+            "labels": "1" if labels else "0",
+            "lang": lang or "",
+            "target": "" if target is None else repr(target),
+        }
+    )
 
 
 def trail(area: str, facts: StoreFacts, lang: str) -> list[tuple[str, str]]:
@@ -168,7 +201,7 @@ def row_data(view: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
     return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
 
-def kpi_update(store: Store, settings: Settings, state: ViewState) -> list[Any]:
+def kpi_update(store: StoreLike, settings: Settings, state: ViewState) -> list[Any]:
     """The KPI cards of ``state`` (already resolved); none for the whole store."""
     if not state.area:
         return []
@@ -183,9 +216,39 @@ def kpi_update(store: Store, settings: Settings, state: ViewState) -> list[Any]:
     return components.kpi_cards(k, state.lang)
 
 
-def map_update(store: Store, settings: Settings, state: ViewState, *, full: bool) -> dict[str, Any]:
+def _legend(view: pd.DataFrame, classification: Classification, state: ViewState) -> list[Any]:
+    max_unc = view["uncovered"].max()
+    return components.legend(
+        classification, state.lang, state.layer, None if pd.isna(max_unc) else float(max_unc)
+    )
+
+
+def timeline_frame(store: StoreLike, settings: Settings, state: ViewState) -> dict[str, Any]:
+    """One frame of the timeline (``state.month`` played on the map): a ``Patch`` with the
+    new values only (as a month change), the legend and the KPI cards; no table rows."""
+    view, _ = view_rows(store, state)
+    classification = classify(view["coverage_pct"], state.scheme, state.k)
+    patch = Patch()
+    apply_map_values(patch, map_values(view, classification, state.lang, state.layer, state.labels))
+    return {
+        "figure": patch,
+        "legend": _legend(view, classification, state),
+        "kpis": kpi_update(store, settings, state),
+    }
+
+
+def map_update(
+    store: Store,
+    settings: Settings,
+    state: ViewState,
+    *,
+    full: bool,
+    size: tuple[float, float] | None = None,
+) -> dict[str, Any]:
     """Outputs of the map page for ``state`` (already resolved): ``figure`` (dict or Patch),
-    ``legend``, ``kpis``, ``rows``, ``title``, ``breadcrumb``."""
+    ``legend``, ``kpis``, ``rows``, ``title``, ``breadcrumb``. ``size`` is the map's
+    ``(width, height)`` in the browser (px): a new figure is fitted to it (a phone's map is
+    narrower and taller than the desktop's)."""
     facts = store_facts(store, settings)
     lang = state.lang
     view, points = view_rows(store, state)
@@ -193,11 +256,8 @@ def map_update(store: Store, settings: Settings, state: ViewState, *, full: bool
     values = map_values(view, classification, lang, state.layer, state.labels)
     month = pd.Timestamp(f"{state.month}-01")
     kpis = kpi_update(store, settings, state)
-    max_unc = view["uncovered"].max()
     out: dict[str, Any] = {
-        "legend": components.legend(
-            classification, lang, state.layer, None if pd.isna(max_unc) else float(max_unc)
-        ),
+        "legend": _legend(view, classification, state),
         "kpis": kpis,
         "rows": row_data(view, lang),
         "title": f"{t('table_title', lang)} · {t('level.' + state.level, lang)} · "
@@ -210,7 +270,7 @@ def map_update(store: Store, settings: Settings, state: ViewState, *, full: bool
         return out
     parent = geo_parent(state.level, state.area, facts.root_codes)
     bounds = geojson_bounds(store.geojson_path(state.level, parent))
-    center, zoom = fit_view(bounds)
+    center, zoom = fit_view(bounds, *size) if size else fit_view(bounds)
     where, outline_codes = outline(store, state, facts.root_codes)
     outline_url = geo_url(store, *where) if where else None
     out["figure"] = map_figure(

@@ -14,8 +14,11 @@ from analytics.schemas import COVERAGE_SEGMENTS
 from layouts.core import components, ids
 from layouts.core.data_access import current_settings, current_store
 from layouts.core.i18n import fmt_month, t
-from layouts.core.url_state import LAYERS, ViewState, parse_query, target_from_controls, to_query
+from layouts.core.url_state import LAYERS, parse_query, to_query
 from layouts.exports import ui as export_ui
+from layouts.exports.gis import gis_menu, register_gis_callbacks
+from layouts.map import drawer as map_drawer
+from layouts.map import timeline
 from layouts.map.callbacks import (
     HOT_INPUTS,
     TARGET_INPUTS,
@@ -25,6 +28,7 @@ from layouts.map.callbacks import (
     map_update,
     next_view,
     resolve_state,
+    state_from_controls,
     store_facts,
 )
 
@@ -52,6 +56,7 @@ def layout(**query: object) -> html.Div:
     ]
     controls = html.Div(
         [
+            map_drawer.close_button(lang),  # a phone's drawer only (CSS)
             _control(
                 t("month", lang),
                 dcc.Dropdown(
@@ -124,12 +129,15 @@ def layout(**query: object) -> html.Div:
                 ids.MAP_TARGET, ids.MAP_TARGET_CUSTOM, state.target, facts.target_pct, lang
             ),
         ],
-        className="controls",
+        id=ids.MAP_CONTROLS,
+        className=map_drawer.DRAWER_CLASS,
     )
     return html.Div(
         [
             dcc.Store(id=ids.MAP_VIEW, data={"level": state.level, "area": state.area}),
             dcc.Store(id=ids.MAP_LANG, data=lang),
+            dcc.Location(id=ids.PROFILE_LINK, refresh="callback-nav"),  # village -> /desa
+            dcc.Store(id=ids.MAP_SIZE),
             html.Div(id=ids.BREADCRUMB, className="breadcrumb"),
             html.Div(id=ids.KPIS, className="kpis"),
             html.Div(
@@ -137,15 +145,18 @@ def layout(**query: object) -> html.Div:
                     controls,
                     html.Div(
                         [
+                            map_drawer.open_button(lang),  # a phone only (CSS)
                             dcc.Graph(
                                 id=ids.MAP,
                                 config={"displaylogo": False, "scrollZoom": True},
                                 style={"height": "560px"},
                             ),
+                            timeline.timeline_bar(facts.months, state.month, lang),
                             html.Div(t("click_hint", lang), className="hint"),
                             export_ui.export_menu(
                                 "map", lang, export_ui.FIGURE_FORMATS, report=True
                             ),
+                            gis_menu(lang),  # GeoPackage / GeoJSON of this view
                         ],
                         className="map-box",
                     ),
@@ -192,37 +203,9 @@ def layout(**query: object) -> html.Div:
     )
 
 
-def state_from_controls(
-    view: dict[str, str],
-    month: str,
-    segment: str,
-    scheme: str,
-    k: int,
-    layer: str,
-    labels: list[str] | None,
-    lang: str,
-    target_choice: str | None = None,
-    target_custom: object = None,
-) -> ViewState:
-    """The page's controls as a validated :class:`ViewState`."""
-    target = target_from_controls(target_choice, target_custom)
-    return parse_query(
-        {
-            "level": view.get("level", ""),
-            "area": view.get("area", ""),
-            "month": month or "",
-            "segment": segment or "",
-            "scheme": scheme or "",
-            "k": str(k),
-            "layer": layer or "",
-            "labels": "1" if labels else "0",
-            "lang": lang or "",
-            "target": "" if target is None else repr(target),
-        }
-    )
-
-
 def register_callbacks(app: dash.Dash) -> None:
+    register_gis_callbacks(app)
+
     @app.callback(
         Output(ids.MAP, "figure"),
         Output(ids.LEGEND, "children"),
@@ -240,10 +223,11 @@ def register_callbacks(app: dash.Dash) -> None:
         Input(ids.LABELS, "value"),
         Input(ids.MAP_TARGET, "value"),
         Input(ids.MAP_TARGET_CUSTOM, "value"),
+        Input(ids.MAP_SIZE, "data"),  # set once, at load (layouts/map/drawer.py)
         State(ids.MAP_LANG, "data"),
         prevent_initial_call="initial_duplicate",
     )
-    def update_map(view, month, segment, scheme, k, layer, labels, target, custom, lang):
+    def update_map(view, month, segment, scheme, k, layer, labels, target, custom, size, lang):
         settings, store = current_settings(), current_store()
         state = state_from_controls(
             view or {}, month, segment, scheme, k, layer, labels, lang, target, custom
@@ -253,7 +237,7 @@ def register_callbacks(app: dash.Dash) -> None:
             kpis = kpi_update(store, settings, state)
             return (*[no_update] * 2, kpis, *[no_update] * 3, to_query(state))
         full = ctx.triggered_id not in HOT_INPUTS
-        out = map_update(store, settings, state, full=full)
+        out = map_update(store, settings, state, full=full, size=map_drawer.map_size(size))
         return (
             out["figure"],
             out["legend"],
@@ -299,3 +283,7 @@ def register_callbacks(app: dash.Dash) -> None:
     )
     def highlight(cell):
         return highlight_patch((cell or {}).get("rowId"))
+
+    # after the page's own: tests and benchmarks find "map.figure" callbacks in this order
+    map_drawer.register_drawer_callbacks(app)
+    timeline.register_timeline_callbacks(app)

@@ -11,6 +11,7 @@ import base64
 import csv
 import io
 import os
+import re
 import struct
 from datetime import date
 from pathlib import Path
@@ -26,6 +27,7 @@ from analytics.exports.suppression import MARK
 from analytics.exports.tables import (
     AREA_COLUMNS,
     Column,
+    area_columns,
     neutralise,
     protect_area_rows,
     to_csv_bytes,
@@ -198,6 +200,32 @@ def test_table_file_keeps_screen_order_filter_and_protects(
         "99.01.02.2002",
     ]
     assert [int(r[3]) for r in csv_rows[1:5]] == [854, 790, 427, 177]
+
+
+def test_table_file_follows_the_language(store: Store, settings: Settings) -> None:
+    import openpyxl
+
+    from layouts.exports.ui import table_file
+
+    state = resolve_state(
+        store, settings, ViewState(level="desa", area="99.01", segment="BPU", lang="en")
+    )
+    book = openpyxl.load_workbook(io.BytesIO(_decode(table_file(store, state, "xlsx", 15, None))))
+    ws = book.active
+    assert ws.title == "Areas"
+    assert ws.cell(1, 1).value.startswith("Areas by workers not covered · 99.01 · ")
+    header = [c.value for c in ws[3]]
+    assert header[:5] == ["Rank", "Area code", "Area name", "Workers not covered", "Coverage (%)"]
+    assert header == [c.header for c in area_columns("en")]
+    cells = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
+    assert "s = hidden to protect confidentiality" in cells  # the small-count note too
+    for word in ("Peringkat", "Wilayah", "Segmen", "diekspor", "Cakupan", "disembunyikan"):
+        assert not re.search(rf"\b{word}\b", cells), word
+    id_state = resolve_state(store, settings, ViewState(level="desa", area="99.01", segment="BPU"))
+    id_book = openpyxl.load_workbook(
+        io.BytesIO(_decode(table_file(store, id_state, "xlsx", 15, None)))
+    )
+    assert next(c.value for c in id_book.active[3]) == "Peringkat"
 
 
 # --- figures (Kaleido) ------------------------------------------------------------

@@ -28,7 +28,9 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
     return Store(write_outreach(root))
 
 
-def content(store: Store, threshold: int | None, segment: str = "BPU") -> ReportContent:
+def content(
+    store: Store, threshold: int | None, segment: str = "BPU", lang: str = "id"
+) -> ReportContent:
     return assemble_report(
         coverage=store.coverage(),
         areas=store.areas(),
@@ -42,6 +44,7 @@ def content(store: Store, threshold: int | None, segment: str = "BPU") -> Report
         threshold=threshold,
         officers=store.officers(),
         events=store.events(),
+        lang=lang,
     )
 
 
@@ -154,3 +157,79 @@ def test_number_formats() -> None:
     assert pp(-0.26) == "-0,3 pp" and pp(1.5) == "+1,5 pp"
     assert num(MARK) == MARK and pct(MARK) == MARK
     assert num(float("nan")) == "—"  # formatting.MISSING, as on screen
+
+
+#: Words of the Indonesian report that must not appear in the English one (and back).
+INDONESIAN = (
+    "Laporan Cakupan",
+    "Ringkasan",
+    "Peta cakupan",
+    "Rencana penjangkauan",
+    "Kualitas data",
+    "Catatan metode",
+    "Halaman",
+    "disembunyikan",
+    "Desember",
+    "Peserta aktif",
+    "belum terlindungi",
+    "tanpa data",
+    "DATA SINTETIS",
+)
+ENGLISH = (
+    "Coverage Report",
+    "Summary",
+    "Village coverage map",
+    "Outreach plan",
+    "Data quality",
+    "Method notes",
+    "Page 1 of",
+    "hidden to protect",
+    "December 2024",
+    "Active members",
+    "not covered",
+    "SYNTHETIC DATA",
+)
+
+
+def _pdf_text(pdf: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_report_in_english_has_no_indonesian_words(store: Store) -> None:
+    c = content(store, 15, lang="en")
+    assert c.lang == "en" and c.footnotes[0].startswith("s = hidden to protect")
+    text = _pdf_text(render_report(c, _png(1123, 794), _png(1123, 794), "31-01-2025"))
+    for word in ENGLISH:
+        assert word in text, word
+    for word in INDONESIAN:
+        assert word not in text, word
+    # numbers in the English locale: 16.7% coverage (452 / 2,700), not 16,7%
+    assert "16.7%" in text and "16,7%" not in text
+    id_text = _pdf_text(
+        render_report(content(store, 15), _png(1123, 794), _png(1123, 794), "31-01-2025")
+    )
+    for word in ENGLISH:
+        assert word not in id_text, word
+
+
+def test_cli_report_lang(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    import layouts.exports.report_job
+    from cli.main import app
+
+    # The figures are drawn by Kaleido (Chromium) in tests/browser; here a plain PNG.
+    monkeypatch.setattr(layouts.exports.report_job, "render", lambda *_a, **_k: _png(1123, 794))
+    out = tmp_path / "report.pdf"
+    args = ["report", "--area", "99.01", "--out", str(out), "--store", str(store.root)]
+    result = CliRunner().invoke(app, [*args, "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    text = _pdf_text(out.read_bytes())
+    assert "Coverage Report" in text and "Laporan Cakupan" not in text
+    result = CliRunner().invoke(app, args)  # default: Bahasa Indonesia
+    assert result.exit_code == 0, result.output
+    assert "Laporan Cakupan" in _pdf_text(out.read_bytes())
+    bad = CliRunner().invoke(app, [*args, "--lang", "fr"])
+    assert bad.exit_code != 0 and "--lang must be id or en" in bad.output

@@ -80,6 +80,8 @@ MOVES: dict[str, str] = {
     "layouts.upload_messages": "layouts.core.catalogs.upload",
     "layouts.map_messages": "layouts.core.catalogs.map",
     "layouts.profile_messages": "layouts.core.catalogs.profile",
+    "layouts.trend_messages": "layouts.core.catalogs.trends",
+    "layouts.page_titles": "layouts.core.page_titles",
     # features
     "layouts.map_callbacks": "layouts.map.callbacks",
     "layouts.map_drawer": "layouts.map.drawer",

@@ -64,6 +64,27 @@ WITHHELD_NOTE: Final = (
     "Jumlah peserta {area} tidak boleh dipublikasikan bersama tabel ini: "
     "bersama tabel ini jumlah tersebut dapat membuka jumlah kecil."
 )
+#: The headers of :data:`AREA_COLUMNS` in English (the screen's own words).
+AREA_HEADERS_EN: Final = {
+    "rank": "Rank",
+    "area_code": "Area code",
+    "area_name": "Area name",
+    "uncovered": "Workers not covered",
+    "coverage_pct": "Coverage (%)",
+    "active": "Active members",
+    "eligible": "Workers (denominator)",
+    "change_yoy_pp": "12-month change (pp)",
+    "flags_text": "Data notes",
+}
+
+
+def area_columns(lang: str) -> tuple[Column, ...]:
+    """:data:`AREA_COLUMNS` with the headers in ``lang`` (``id`` as defined, or ``en``)."""
+    if formatting.lang_of(lang) != "en":
+        return AREA_COLUMNS
+    return tuple(Column(c.field, AREA_HEADERS_EN[c.field], c.kind) for c in AREA_COLUMNS)
+
+
 #: Values computed from the members count: hidden with it.
 DERIVED_FROM_ACTIVE: Final = ("uncovered", "coverage_pct", "change_yoy_pp", "rank")
 
@@ -192,6 +213,7 @@ def protect_area_rows(
     parent: str | None = None,
     segment: str = "ALL",
     month: pd.Timestamp | None = None,
+    lang: str = "id",
 ) -> ProtectedTable:
     """Hide small ``active`` counts (and complements, and values derived from them).
 
@@ -235,7 +257,7 @@ def protect_area_rows(
         order = pd.to_numeric(out["rank"].where(shown), errors="coerce")
         out.loc[shown, "rank"] = order[shown].rank(method="first").astype(int)
     n = int(pd.Series(hidden["active"]).sum())
-    notes: tuple[str, ...] = (footnote(threshold),) if (out == MARK).to_numpy().any() else ()
+    notes: tuple[str, ...] = (footnote(threshold, lang),) if (out == MARK).to_numpy().any() else ()
     if withheld:
         notes += (WITHHELD_NOTE.format(area=parent),)
     return ProtectedTable(out, notes, n, withheld)

@@ -14,6 +14,7 @@ from layouts.core.catalogs.map import MAP_MESSAGES
 from layouts.core.catalogs.outreach import OUTREACH_MESSAGES
 from layouts.core.catalogs.profile import PROFILE_MESSAGES
 from layouts.core.catalogs.quality import QUALITY_MESSAGES
+from layouts.core.catalogs.trends import TREND_MESSAGES
 from layouts.core.catalogs.upload import UPLOAD_MESSAGES
 
 LANGS: Final = ("id", "en")
@@ -94,7 +95,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "projection": {"id": "Proyeksi capai target", "en": "Projected to reach target"},
     "target": {"id": "Target", "en": "Target"},
     "reached": {"id": "Sudah tercapai", "en": "Already reached"},
-    "not_reached": {"id": "Tidak tercapai dengan laju ini", "en": "Not reached at this pace"},
+    "not_reached": {
+        "id": "Tidak tercapai dengan laju sekarang",
+        "en": "Not at the current pace",
+    },
     "pace": {"id": "Laju 12 bulan", "en": "12-month pace"},
     "target.control": {"id": "Target cakupan", "en": "Coverage target"},
     "target.full": {"id": "100%", "en": "100%"},
@@ -242,6 +246,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     **QUALITY_MESSAGES,
     **UPLOAD_MESSAGES,
     **PROFILE_MESSAGES,
+    **TREND_MESSAGES,
 }
 
 

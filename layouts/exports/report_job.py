@@ -37,6 +37,12 @@ STEP_LABELS: Final = {
     "trend": "Menggambar tren",
     "pdf": "Menyusun PDF",
 }
+STEP_LABELS_EN: Final = {
+    "data": "Assembling the data",
+    "map": "Drawing the map",
+    "trend": "Drawing the trend",
+    "pdf": "Laying out the PDF",
+}
 
 Progress = Callable[[str, int, int], None]
 
@@ -47,6 +53,7 @@ class ReportRequest:
     month: str  # YYYY-MM, "" for the latest month
     segment: str = "BPU"
     threshold: int | None = 5
+    lang: str = "id"  # the report's language: words, numbers, months, figures
 
 
 def area_coverage(coverage: pd.DataFrame, areas: pd.DataFrame, area: str) -> pd.DataFrame:
@@ -90,7 +97,13 @@ def build_area_report(
     # resolve (not resolve_state): the app checks the territory in the request before it
     # starts this job in a worker thread, where there is no request to check against.
     state = resolve(
-        ViewState(level=level, area=request.area, month=request.month, segment=request.segment),
+        ViewState(
+            level=level,
+            area=request.area,
+            month=request.month,
+            segment=request.segment,
+            lang=request.lang,
+        ),
         set(facts.names),
         facts.months,
         facts.root_codes,
@@ -113,6 +126,7 @@ def build_area_report(
         threshold=request.threshold,
         officers=_optional(store.officers),
         events=_optional(store.events),
+        lang=request.lang,
     )
     step("map", 1, total)
     fig = map_export(store, settings, state, threshold=request.threshold, exported_on=today)
@@ -145,6 +159,7 @@ def write_reports(
     segment: str,
     threshold: int | None,
     progress: Progress | None = None,
+    lang: str = "id",
 ) -> list[Path]:
     """One PDF per area into ``out`` (a folder when several areas, else the file)."""
     store = Store(Path(store_dir))
@@ -152,7 +167,8 @@ def write_reports(
         raise StoreError(f"{store_dir} holds no store: run `cakupan build ... --out {store_dir}`")
     written = []
     for i, area in enumerate(areas):
-        pdf = build_area_report(store, settings, ReportRequest(area, month, segment, threshold))
+        request = ReportRequest(area, month, segment, threshold, lang)
+        pdf = build_area_report(store, settings, request)
         target = out
         if len(areas) > 1 or out.suffix.lower() != ".pdf":
             month_text = month or store_facts(store, settings).months[-1]

@@ -21,8 +21,8 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from analytics.access import Action
 from analytics.exports.suppression import DEFAULT_THRESHOLD, MARK
 from analytics.exports.tables import (
-    AREA_COLUMNS,
     ProtectedTable,
+    area_columns,
     protect_area_rows,
     to_csv_bytes,
     to_xlsx_bytes,
@@ -48,6 +48,7 @@ from layouts.exports.figures import map_export, trend_export
 from layouts.exports.rendering import MEDIA_TYPES, ExportError, Size, export_figure
 from layouts.exports.report_job import (
     STEP_LABELS,
+    STEP_LABELS_EN,
     ReportRequest,
     area_coverage,
     build_area_report,
@@ -77,6 +78,16 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "en": "an error on the server (logged); try again or ask the admin",
     },
     "failed": {"id": "Ekspor gagal: {msg}", "en": "Export failed: {msg}"},
+    "table_title": {
+        "id": "Wilayah menurut pekerja belum terlindungi · {area} · {month}",
+        "en": "Areas by workers not covered · {area} · {month}",
+    },
+    "table_all": {"id": "semua", "en": "all"},
+    "table_note": {
+        "id": "Segmen {segment}; diekspor {day}",
+        "en": "Segment {segment}; exported {day}",
+    },
+    "table_sheet": {"id": "Wilayah", "en": "Areas"},
 }
 
 
@@ -199,6 +210,7 @@ def protected_area_table(
         parent=state.area or None,
         segment=state.segment,
         month=pd.Timestamp(f"{state.month}-01"),
+        lang=state.lang,
     )
 
 
@@ -218,13 +230,18 @@ def table_file(
         frame = by_code.loc[[c for c in shown_codes if c in by_code.index]].reset_index(drop=True)
     # a hidden row's place in the ranking would bound its count: hidden rows go last
     frame = pd.concat([frame[frame["rank"].ne(MARK)], frame[frame["rank"].eq(MARK)]])
-    title = f"Wilayah menurut pekerja belum terlindungi · {state.area or 'semua'} · {state.month}"
-    notes = (*protected.notes, f"Segmen {state.segment}; diekspor {date.today():%d-%m-%Y}")
+    lang = state.lang
+    area = state.area or label("table_all", lang)
+    title = label("table_title", lang, area=area, month=state.month)
+    note = label("table_note", lang, segment=state.segment, day=f"{date.today():%d-%m-%Y}")
+    notes = (*protected.notes, note)
     name = _file_stem("tabel", state)
     if fmt == "csv":
-        data = to_csv_bytes(frame, AREA_COLUMNS, notes)
+        data = to_csv_bytes(frame, area_columns(lang), notes)
         return dcc.send_bytes(data, f"{name}.csv", type="text/csv")
-    data = to_xlsx_bytes(frame, AREA_COLUMNS, title=title, notes=notes, sheet="Wilayah")
+    data = to_xlsx_bytes(
+        frame, area_columns(lang), title=title, notes=notes, sheet=label("table_sheet", lang)
+    )
     media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return dcc.send_bytes(data, f"{name}.xlsx", type=media)
 
@@ -401,7 +418,9 @@ def register_export_callbacks(app: dash.Dash) -> None:
         busy = current_jobs().wait_text(state.lang)  # the user's own jobs first (limit)
         if busy:
             return no_update, True, busy, True
-        request = ReportRequest(state.area, state.month, state.segment, threshold_of(protect, thr))
+        request = ReportRequest(
+            state.area, state.month, state.segment, threshold_of(protect, thr), state.lang
+        )
         name = report_file_name(state.area or "semua", state.month, state.segment)
 
         def work(progress):
@@ -450,5 +469,5 @@ def report_progress(job: str | None, lang: str) -> tuple[Any, Any, Any, Any]:
         return 100, label("report_done", lang), download, True
     if st.state in ("failed", "unknown"):
         return 0, failure_text(st.message or st.state, lang), no_update, True
-    step = STEP_LABELS.get(st.step, "") if lang == "id" else st.step
+    step = (STEP_LABELS if lang == "id" else STEP_LABELS_EN).get(st.step, "")
     return st.percent, f"{label('report_running', lang)} {step}".strip(), no_update, False

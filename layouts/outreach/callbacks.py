@@ -20,6 +20,7 @@ from analytics import formatting as fmt
 from analytics.access import Action
 from analytics.errors import InputError
 from analytics.outreach.files import briefing_pdf, plan_to_xlsx
+from analytics.outreach.plan import conversion_text
 from analytics.outreach.plan_job import next_monday, slug
 from analytics.outreach.priority import PriorityWeights
 from layouts.core import ids
@@ -195,7 +196,7 @@ def update_plan(
         weeks=totals["weeks"],
         start=fmt.day(totals["start"], lang),
         expected=fmt.count(totals["expected"], lang),
-        conversion=totals["conversion"],
+        conversion=conversion_text(totals["conversion"], lang),
     )
     basis = {b: t(f"out.basis.{b}", lang) for b in ("adjacent", "distance", "capacity")}
     hint = (

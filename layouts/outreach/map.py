@@ -52,6 +52,7 @@ MAP_VILLAGE_COLUMNS: Final = (
     "uncovered",
     "coverage_pct",
     "explanation",
+    "explanation_en",
     "nrp",
     "officers",
 )
@@ -141,7 +142,10 @@ def outreach_map_figure(
     top_hover = [
         f"<b>#{fmt.count(rank, lang)} {markup_text(name)}</b><br>{markup_text(why)}"
         for rank, name, why in zip(
-            top_points["rank"], top_points["village_name"], top_points["explanation"], strict=True
+            top_points["rank"],
+            top_points["village_name"],
+            top_points["explanation_en" if lang == "en" else "explanation"],
+            strict=True,
         )
     ]
     data = [

@@ -14,6 +14,7 @@ from analytics.schemas import COVERAGE_SEGMENTS
 from layouts.core import components, ids
 from layouts.core.data_access import current_settings, current_store
 from layouts.core.i18n import fmt_month, t
+from layouts.core.page_titles import page_title
 from layouts.core.url_state import LAYERS, parse_query, to_query
 from layouts.exports import ui as export_ui
 from layouts.exports.gis import gis_menu, register_gis_callbacks
@@ -32,7 +33,7 @@ from layouts.map.callbacks import (
     store_facts,
 )
 
-dash.register_page(__name__, path="/", name="Peta cakupan", title="Cakupan · Peta cakupan")
+dash.register_page(__name__, path="/", name="Peta cakupan", title=page_title("nav.map"))
 
 
 def _control(label: str, child: Any, anchor: str | None = None, lang: str = "id") -> html.Div:

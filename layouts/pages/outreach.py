@@ -19,6 +19,7 @@ from analytics.outreach.priority import FACTORS, PriorityWeights
 from layouts.core import components, ids
 from layouts.core.data_access import current_settings, current_store, current_user
 from layouts.core.i18n import lang_or_default, t
+from layouts.core.page_titles import page_title
 from layouts.outreach.callbacks import (
     PLAN_INPUTS,
     WEIGHT_IDS,
@@ -40,7 +41,7 @@ from layouts.outreach.data import read_outreach
 from layouts.outreach.views import CAPACITY_RANGE, WEEK_CHOICES, polres_options
 
 dash.register_page(
-    __name__, path="/penjangkauan", name="Penjangkauan", title="Cakupan · Penjangkauan"
+    __name__, path="/penjangkauan", name="Penjangkauan", title=page_title("nav.outreach")
 )
 
 
@@ -48,7 +49,9 @@ def _control(label: str, child: Any) -> html.Div:
     return html.Div([html.Label(label, className="control-label"), child], className="control")
 
 
-def _grid(grid_id: str, columns: list[dict[str, Any]], page_size: int = 15) -> dag.AgGrid:
+def _grid(
+    grid_id: str, columns: list[dict[str, Any]], lang: str, page_size: int = 15
+) -> dag.AgGrid:
     return dag.AgGrid(
         id=grid_id,
         columnDefs=columns,
@@ -59,6 +62,7 @@ def _grid(grid_id: str, columns: list[dict[str, Any]], page_size: int = 15) -> d
             "domLayout": "autoHeight",
             "pagination": True,
             "paginationPageSize": page_size,
+            **components.grid_locale(lang),
         },
         className="ag-theme-alpine",
         style={"width": "100%"},
@@ -177,19 +181,19 @@ def layout(**query: object) -> html.Div:
             ),
             html.H3(t("out.plan_title", lang), className="table-title"),
             html.Div(id=ids.OUT_SUMMARY, className="table-notes"),
-            _grid(ids.OUT_PLAN, plan_columns(lang), 20),
+            _grid(ids.OUT_PLAN, plan_columns(lang), lang, 20),
             html.H3(t("out.priority_title", lang), className="table-title"),
             html.Div(t("out.priority_note", lang), className="table-notes"),
-            _grid(ids.OUT_PRIORITY, priority_columns(lang)),
+            _grid(ids.OUT_PRIORITY, priority_columns(lang), lang),
             html.H3(t("out.unassigned_title", lang), className="table-title"),
             html.Div(t("out.unassigned_note", lang), className="table-notes"),
-            _grid(ids.OUT_UNASSIGNED, unassigned_columns(lang), 10),
+            _grid(ids.OUT_UNASSIGNED, unassigned_columns(lang), lang, 10),
             html.H3(t("out.impact_title", lang), className="table-title"),
             html.Div(id=ids.OUT_IMPACT_TEXT, className="panel impact-text"),
             html.H4(t("out.impact_polsek", lang)),
-            _grid(ids.OUT_IMPACT_POLSEK, impact_columns(lang, "polsek"), 10),
+            _grid(ids.OUT_IMPACT_POLSEK, impact_columns(lang, "polsek"), lang, 10),
             html.H4(t("out.impact_officer", lang)),
-            _grid(ids.OUT_IMPACT_OFFICER, impact_columns(lang, "officer"), 10),
+            _grid(ids.OUT_IMPACT_OFFICER, impact_columns(lang, "officer"), lang, 10),
         ],
         className="outreach-page",
     )

@@ -23,6 +23,7 @@ from layouts.core.data_access import (
     require,
 )
 from layouts.core.i18n import fmt_int, t
+from layouts.core.page_titles import page_title
 from layouts.core.url_state import parse_query
 from layouts.exports import ui as export_ui
 from layouts.quality.views import (
@@ -41,7 +42,9 @@ from layouts.quality.views import (
 
 XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-dash.register_page(__name__, path="/kualitas", name="Kualitas data", title="Cakupan · Kualitas")
+dash.register_page(
+    __name__, path="/kualitas", name="Kualitas data", title=page_title("nav.quality")
+)
 
 
 def _table(
@@ -306,7 +309,7 @@ def layout(**query: object) -> html.Div:
                         },
                         {"field": "segments", "headerName": t("segments", lang)},
                         {"field": "latest", "headerName": t("month", lang)},
-                        {"field": "detail", "headerName": "Detail"},
+                        {"field": "detail", "headerName": t("quality.detail.header", lang)},
                     ],
                     defaultColDef={"sortable": True, "filter": True, "resizable": True},
                     dashGridOptions={

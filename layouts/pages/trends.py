@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash
 from dash import Input, Output, State, dcc, html, no_update
 
+from analytics import formatting as fmt
 from analytics.schemas import COVERAGE_SEGMENTS
 from layouts.core import components, ids
 from layouts.core.data_access import current_settings, current_store, require_area
 from layouts.core.i18n import t
+from layouts.core.page_titles import page_title
 from layouts.core.url_state import effective_target, parse_query, target_from_controls, to_query
 from layouts.exports import ui as export_ui
 from layouts.map.callbacks import resolve_state, store_facts
 from layouts.trends.views import (
+    PROJECTION_HORIZON,
     area_options,
     lists_every_area,
     search_options,
@@ -20,9 +25,10 @@ from layouts.trends.views import (
     trend_main,
     trend_rows,
     trend_small,
+    trend_statements,
 )
 
-dash.register_page(__name__, path="/tren", name="Tren", title="Cakupan · Tren")
+dash.register_page(__name__, path="/tren", name="Tren", title=page_title("nav.trends"))
 
 
 def layout(**query: object) -> html.Div:
@@ -113,6 +119,7 @@ def layout(**query: object) -> html.Div:
                 [
                     export_ui.export_menu("trend", lang, export_ui.FIGURE_FORMATS),
                     dcc.Graph(id=ids.TREND_MAIN),
+                    html.Div(id=ids.TREND_PROJECTIONS, className="trend-projections"),
                 ],
                 className="panel",
             ),
@@ -125,6 +132,7 @@ def register_callbacks(app: dash.Dash) -> None:
     @app.callback(
         Output(ids.TREND_MAIN, "figure"),
         Output(ids.TREND_SMALL, "figure"),
+        Output(ids.TREND_PROJECTIONS, "children"),
         Output(ids.VIEW_QUERY, "data", allow_duplicate=True),
         Input(ids.TREND_AREA, "value"),
         Input(ids.TREND_SEGMENT, "value"),
@@ -158,9 +166,19 @@ def register_callbacks(app: dash.Dash) -> None:
             target_pct,
             state.lang,
         )
+        statements = trend_statements(
+            rows,
+            facts.names,
+            state.area,
+            state.segment,
+            compare,
+            compare_segment,
+            target_pct,
+            state.lang,
+        )
         level, sub = sub_area_rows(store, state.area, state.segment, facts.root_codes)
         small = trend_small(sub, level, target_pct, state.lang)
-        return main, small, to_query(state)
+        return main, small, projection_block(statements, target_pct, state.lang), to_query(state)
 
     for dropdown in (ids.TREND_AREA, ids.TREND_COMPARE):
         _register_search(app, dropdown)
@@ -184,6 +202,17 @@ def _register_search(app: dash.Dash, dropdown: str) -> None:
         if not search:
             return area_options(areas, lang, keep=[value])
         return search_options(areas, str(search)[:80], lang, keep=[value])
+
+
+def projection_block(statements: list[str], target_pct: float, lang: str) -> list[Any]:
+    """The projected month of every line in words, and the horizon of the drawn lines."""
+    heading = t("trend.proj.heading", lang, target=fmt.target(target_pct, lang))
+    note = t("trend.proj.horizon", lang, years=PROJECTION_HORIZON // 12)
+    return [
+        html.H4(heading),
+        html.Ul([html.Li(s) for s in statements]),
+        html.Small(note, className="control-hint"),
+    ]
 
 
 def _pairs(query: str | None) -> list[tuple[str, str]]:

@@ -3,11 +3,14 @@ written against the old module paths can be brought over with ``--rewrite``.
 
     python tools/move_modules.py --move      # git mv every module of MOVES, create packages
     python tools/move_modules.py --rewrite   # rewrite every reference to an old module path
+    python tools/move_modules.py --check     # list files --rewrite would still change
+    python tools/move_modules.py --resolve-imports  # in a conflicted merge: keep both sides
+                                                    # of import-only hunks
 
 ``--rewrite`` is idempotent: a rewritten name is never rewritten again, so it can be run
 after merging any branch that still imports the old paths. It touches tracked ``*.py``,
 ``*.md``, ``*.toml``, ``*.ipynb``, ``*.cfg``, ``*.yaml``/``*.yml`` files and ``Makefile``.
-Run ``ruff check --fix --select I .`` afterwards to sort the rewritten import lines.
+Run ``ruff check --fix --select I,F401 .`` afterwards to sort the rewritten import lines.
 """
 
 from __future__ import annotations
@@ -170,7 +173,7 @@ def move() -> None:
             init.parent.mkdir(parents=True, exist_ok=True)
             doc = PACKAGES.get(name, f"{name}.")
             init.write_text(f'"""{doc}"""\n', encoding="utf-8")
-            _git("add", str(init.relative_to(ROOT)))
+            _git("add", "-f", str(init.relative_to(ROOT)))  # -f: a .gitignore may list build/
     for old, new in MOVES.items():
         src = ROOT / _path(old)
         if not src.exists():
@@ -334,14 +337,65 @@ def rewrite(
     return changed
 
 
+_CONFLICT = re.compile(
+    r"<<<<<<< [^\n]*\n(?P<ours>.*?)(?:\|{7} [^\n]*\n.*?)?"
+    r"=======\n(?P<theirs>.*?)>>>>>>> [^\n]*\n",
+    re.DOTALL,
+)
+
+
+def _only_imports(block: str) -> bool:
+    """Whole import statements and blank lines only (a parenthesised list closed inside)."""
+    open_paren = False
+    for line in block.splitlines():
+        text = line.strip()
+        if open_paren:
+            open_paren = ")" not in text
+            continue
+        if not text or text.startswith("#"):
+            continue
+        if not text.startswith(("from ", "import ")):
+            return False
+        open_paren = text.endswith("(")
+    return not open_paren
+
+
+def resolve_imports(files: list[Path]) -> int:
+    """Merge conflicts whose two sides are only imports: keep both (``--rewrite`` then maps
+    the old paths, ``ruff check --fix --select I,F401`` sorts and drops what is unused).
+    Returns the number of hunks left for a person."""
+    left = 0
+    for file in files:
+        text = file.read_text(encoding="utf-8")
+
+        def union(match: re.Match[str]) -> str:
+            nonlocal left
+            if _only_imports(match["ours"]) and _only_imports(match["theirs"]):
+                return match["ours"] + match["theirs"]
+            left += 1
+            return match.group(0)
+
+        file.write_text(_CONFLICT.sub(union, text), encoding="utf-8")
+    return left
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--move", action="store_true", help="git mv the modules")
     parser.add_argument("--rewrite", action="store_true", help="rewrite old module paths")
     parser.add_argument("--check", action="store_true", help="list what --rewrite would change")
+    parser.add_argument(
+        "--resolve-imports",
+        action="store_true",
+        help="in files with merge conflicts, keep both sides of import-only hunks",
+    )
     args = parser.parse_args()
-    if not (args.move or args.rewrite or args.check):
-        parser.error("give --move, --rewrite or --check")
+    if not (args.move or args.rewrite or args.check or args.resolve_imports):
+        parser.error("give --move, --rewrite, --check or --resolve-imports")
+    if args.resolve_imports:
+        conflicted = _git("diff", "--name-only", "--diff-filter=U").splitlines()
+        left = resolve_imports([ROOT / f for f in conflicted if f.endswith(".py")])
+        print(f"{len(conflicted)} conflicted files; {left} hunks left to resolve by hand")
     if args.check:
         sys.exit(1 if rewrite(check=True) else 0)
     if args.move:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import importlib
 import subprocess
+import sys
 import tomllib
+from pathlib import Path
 
-from conftest import CAKUPAN, PROJECT_ROOT
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CAKUPAN = [sys.executable, "-m", "cli"]  # as tests/conftest.py runs it
 
 
 def test_console_script_is_the_cli_app() -> None:

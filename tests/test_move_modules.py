@@ -4,9 +4,11 @@ against the old module paths (hand-written inputs, expected outputs by hand)."""
 from __future__ import annotations
 
 import importlib.util
+from pathlib import Path
 
 import pytest
-from conftest import PROJECT_ROOT
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 _spec = importlib.util.spec_from_file_location(
     "move_modules", PROJECT_ROOT / "tools" / "move_modules.py"

@@ -92,6 +92,7 @@ MOVES: dict[str, str] = {
     "layouts.profile_views": "layouts.profile.views",
     "layouts.profile_link": "layouts.profile.link",
     "layouts.gis_download": "layouts.exports.gis",
+    "layouts.print_map": "layouts.exports.print_map",
     "layouts.trend_views": "layouts.trends.views",
     "layouts.quality_views": "layouts.quality.views",
     "layouts.outreach_columns": "layouts.outreach.columns",

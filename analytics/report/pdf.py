@@ -28,6 +28,13 @@ from analytics.report.text import (
 )
 
 GRAY: Final = 0.86
+#: The text width of the A4 page (210 mm less two 15 mm margins): figures are drawn at
+#: this width, the width they were laid out for (layouts.exports.rendering ``report`` size),
+#: so their labels print at the size they were set (11 px = 8.25 pt).
+TEXT_WIDTH_MM: Final = 180
+#: A section starts on a new page only when less than this is left on the current one
+#: (a heading with a few rows); never a forced break that leaves a page mostly empty.
+SECTION_MIN_MM: Final = 45
 
 
 class _Formats:
@@ -227,7 +234,7 @@ def _figure(png: bytes, title: str, note: str, s: dict[str, Any]) -> list[Any]:
 
     reader = ImageReader(io.BytesIO(png))
     w, h = reader.getSize()
-    width = 150 * mm
+    width = TEXT_WIDTH_MM * mm
     image = Image(io.BytesIO(png), width=width, height=width * h / w)
     return [
         KeepTogether([Paragraph(title, s["h1"]), image, Paragraph(note, s["small"])]),
@@ -258,7 +265,7 @@ def _villages(c: ReportContent, s: dict[str, Any]) -> list[Any]:
             [
                 str(i),
                 Paragraph(
-                    f"{esc(str(r.area_name))}<br/><font size=6.5>{r.area_code}</font>", s["cell"]
+                    f"{esc(str(r.area_name))}<br/><font size=7>{r.area_code}</font>", s["cell"]
                 ),
                 Paragraph(esc(str(r.kecamatan)), s["cell"]),
                 fmt.num(r.uncovered),
@@ -362,7 +369,7 @@ def _plan(c: ReportContent, s: dict[str, Any]) -> list[Any]:
         [
             str(r.rank),
             Paragraph(
-                f"{esc(str(r.village_name))}<br/><font size=6.5>{r.village_code}</font>", s["cell"]
+                f"{esc(str(r.village_name))}<br/><font size=7>{r.village_code}</font>", s["cell"]
             ),
             fmt.num(r.uncovered),
             fmt.pct(r.coverage_pct),
@@ -426,28 +433,34 @@ def _method(c: ReportContent, s: dict[str, Any]) -> list[Any]:
     return out
 
 
+def _section(flowables: list[Any]) -> list[Any]:
+    """``flowables`` starting on a new page only when the current one has too little room
+    left (:data:`SECTION_MIN_MM`)."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import CondPageBreak
+
+    return [CondPageBreak(SECTION_MIN_MM * mm), *flowables]
+
+
 def render_report(c: ReportContent, map_png: bytes, trend_png: bytes, generated: str) -> bytes:
     """The report PDF (A4 portrait) as bytes; ``generated`` is the date written on it."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.platypus import PageBreak, SimpleDocTemplate
+    from reportlab.platypus import SimpleDocTemplate, Spacer
 
     s = _styles()
     lang = c.lang
     month = text.month_long(c.month, lang)
     story: list[Any] = _cover(c, s, generated)
     story += _kpis(c, s)
-    story.append(PageBreak())
+    story += [Spacer(1, 5 * mm)]
     story += _figure(map_png, words("fig.map", lang, month=month), words("fig.map_note", lang), s)
     story += _figure(trend_png, words("fig.trend", lang), words("fig.trend_note", lang), s)
-    story.append(PageBreak())
-    story += _villages(c, s)
-    story += _sub_areas(c, s)
-    story.append(PageBreak())
-    story += _plan(c, s)
-    story += _quality(c, s)
-    story.append(PageBreak())
-    story += _method(c, s)
+    story += _section(_villages(c, s))
+    story += _section(_sub_areas(c, s))
+    story += _section(_plan(c, s))
+    story += _section(_quality(c, s))
+    story += _section(_method(c, s))
     footer = f"Cakupan · {c.area_name} ({c.area_code}) · {month}"
     if c.meta.get("data_until"):
         footer += f" · {words('footer.data_until', lang, value=c.meta['data_until'])}"
@@ -463,6 +476,8 @@ def render_report(c: ReportContent, map_png: bytes, trend_png: bytes, generated:
         bottomMargin=18 * mm,
         title=words("doc.title", lang, area=c.area_name, month=month),
         author="Cakupan",
+        creator="Cakupan",
+        subject=f"Cakupan {c.segment}, {c.area_name} ({c.area_code}), {month}",
     )
     doc.build(story, canvasmaker=numbered_canvas(footer, page_of=words("footer.page_of", lang)))
     return buffer.getvalue()

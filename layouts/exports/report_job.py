@@ -25,11 +25,11 @@ from analytics.store.territory import limit_to
 from layouts.core.data_access import StoreLike
 from layouts.core.url_state import ViewState, resolve
 from layouts.exports.figures import map_export, trend_export
-from layouts.exports.rendering import PageSize, render
+from layouts.exports.rendering import SIZES, render
 from layouts.map.callbacks import store_facts
 
-#: The figures in the report: A4-landscape layout at 2x (about 300 dpi at 180 mm wide).
-REPORT_FIGURE: Final = PageSize(1123, 794, 2.0)
+#: The figures in the report: laid out at their printed size (180 mm wide), 300 dpi.
+REPORT_FIGURE: Final = SIZES["report"]
 STEPS: Final = ("data", "map", "trend", "pdf")
 STEP_LABELS: Final = {
     "data": "Menyusun data",
@@ -129,10 +129,14 @@ def build_area_report(
         lang=request.lang,
     )
     step("map", 1, total)
-    fig = map_export(store, settings, state, threshold=request.threshold, exported_on=today)
+    fig = map_export(
+        store, settings, state, threshold=request.threshold, exported_on=today, size="report"
+    )
     map_png = render(fig, "png", REPORT_FIGURE)
     step("trend", 2, total)
-    fig = trend_export(store, settings, state, threshold=request.threshold, exported_on=today)
+    fig = trend_export(
+        store, settings, state, threshold=request.threshold, exported_on=today, size="report"
+    )
     trend_png = render(fig, "png", REPORT_FIGURE)
     step("pdf", 3, total)
     pdf = render_report(content, map_png, trend_png, generated=f"{today:%d-%m-%Y}")

@@ -63,6 +63,9 @@ def _grid(
             "pagination": True,
             "paginationPageSize": page_size,
             **components.grid_locale(lang),
+            # AG Grid warns (#94/#95) and leaves the size box blank unless the selector
+            # offers the page size in force.
+            "paginationPageSizeSelector": sorted({page_size, 20, 50, 100}),
         },
         className="ag-theme-alpine",
         style={"width": "100%"},

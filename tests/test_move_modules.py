@@ -79,6 +79,8 @@ def test_private_names_only_where_imported_from_the_map() -> None:
 
 def test_every_move_is_done_in_this_tree() -> None:
     for old, new in mm.MOVES.items():
+        if old in mm.PENDING and not (PROJECT_ROOT / mm._path(new)).exists():
+            continue  # a branch not merged yet
         assert (PROJECT_ROOT / mm._path(new)).is_file(), new
         if not (PROJECT_ROOT / old.replace(".", "/")).is_dir():  # a module now a package
             assert not (PROJECT_ROOT / mm._path(old)).exists(), old

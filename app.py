@@ -23,14 +23,14 @@ from analytics.codes import LEVELS
 from analytics.io.upload_checks import request_limit
 from analytics.io.user_store import UserStoreError
 from analytics.settings import Settings, SettingsError
-from analytics.store import StoreDamaged, StoreError
-from layouts.auth import setup_auth
-from layouts.data_access import SETTINGS_KEY, current_store, refuse, warm_store
-from layouts.export_ui import register_export_callbacks
-from layouts.i18n import lang_or_default, t
-from layouts.ids import UP_MESSAGE
-from layouts.shell import register_shell_callbacks, shell_layout
-from layouts.store_notice import on_callback_error
+from analytics.store.reader import StoreDamaged, StoreError
+from layouts.core.auth import setup_auth
+from layouts.core.data_access import SETTINGS_KEY, current_store, refuse, warm_store
+from layouts.core.i18n import lang_or_default, t
+from layouts.core.ids import UP_MESSAGE
+from layouts.core.shell import register_shell_callbacks, shell_layout
+from layouts.core.store_notice import on_callback_error
+from layouts.exports.ui import register_export_callbacks
 
 GEO_MAX_AGE: Final = 7 * 24 * 3600  # URLs carry ?v=<file version>, so a week is safe
 _PARENT_RE: Final = re.compile(r"^(all|\d{2}(\.\d{2}(\.\d{2})?)?)$")
@@ -112,7 +112,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         pages_folder="layouts/pages",
         suppress_callback_exceptions=True,
         title="Cakupan",
-        update_title=None,
+        update_title=None,  # type: ignore[arg-type]  # Dash documents None: title kept
         on_error=on_callback_error,  # a missing/damaged store: a notice, not a 500
     )
     server = app.server
@@ -121,7 +121,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         # the client address (log-in throttle, audit) and scheme as the trusted proxies saw
         # them; without proxies the headers are ignored, so a client cannot forge them
         hops = settings.trusted_proxies
-        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops)
     server.config["COMPRESS_MIMETYPES"] = COMPRESS_MIMETYPES
     server.config["COMPRESS_LEVEL"] = 6
     server.config["COMPRESS_MIN_SIZE"] = 500

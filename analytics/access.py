@@ -1,7 +1,7 @@
 """Who may see what: roles, territories and the area codes a user may read.
 
 Pure functions over small frozen dataclasses; the app's data access layer
-(``layouts/data_access.py``) applies them to every read, from the logged-in identity only.
+(``layouts/core/data_access.py``) applies them to every read, from the logged-in identity only.
 
 Roles (see docs/security.md):
 

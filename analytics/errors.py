@@ -25,7 +25,7 @@ class InputError(ValueError):
         params: Mapping[str, object] | None = None,
     ) -> None:
         # ``code`` + ``params``: the same message for a catalog (the app words it in the
-        # reader's language, e.g. layouts.upload_messages "upload.err.<code>"); the English
+        # reader's language, e.g. layouts.core.catalogs.upload "upload.err.<code>"); the English
         # ``message`` stays for the CLI, logs and the audit trail.
         self.code, self.params = code, dict(params or {})
         where = []

@@ -22,6 +22,19 @@ SEGMENTS: Final[tuple[str, ...]] = ("PU", "BPU", "JAKON", "PMI")
 COVERAGE_SEGMENTS: Final[tuple[str, ...]] = ("ALL", "PU", "BPU")
 VILLAGE_KINDS: Final[tuple[str, ...]] = ("desa", "kelurahan", "kalurahan")
 LEVEL_NAMES: Final[tuple[str, ...]] = ("provinsi", "kabupaten", "kecamatan", "desa")
+#: Columns of the store's ``quality.parquet`` (written by :mod:`analytics.engine.quality`).
+QUALITY_COLUMNS: Final = (
+    "village_code",
+    "month",
+    "flag",  # over_100 | missing_eligible
+    "segment",
+    # The values behind the flag; the page words them in the reader's language
+    # (layouts.quality.views.flag_detail). Stores built before these columns carry an
+    # English ``detail`` text instead, shown as it is.
+    "active",  # active memberships (Int64)
+    "eligible",  # eligible workers; empty when the village has no workforce figure
+    "coverage_pct",  # empty for missing_eligible
+)
 
 VILLAGE_CODE_RE: Final = r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"
 KECAMATAN_CODE_RE: Final = r"^\d{2}\.\d{2}\.\d{2}$"

@@ -7,7 +7,7 @@ Nothing reads the environment except :meth:`Settings.from_env`; everything else 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final
 
@@ -33,12 +33,10 @@ class Settings:
     demo: bool = True
     hmac_key: bytes | None = None
     target_pct: float = 100.0
-    locale: str = "id"
     basemap_tiles: bool = False
     host: str = "127.0.0.1"
     port: int = 8050
     debug: bool = False
-    extra: dict[str, str] = field(default_factory=dict)
     #: Signs session cookies and CSRF tokens; required in production (CAKUPAN_SECRET_KEY).
     secret_key: str | None = None
     users_path: Path = PROJECT_ROOT / "data" / "users" / "users.json"
@@ -87,7 +85,6 @@ class Settings:
             demo=env.get("CAKUPAN_MODE", "demo").lower() != "production",
             hmac_key=key,
             target_pct=float(env.get("CAKUPAN_TARGET_PCT", base.target_pct)),
-            locale=env.get("CAKUPAN_LOCALE", base.locale),
             basemap_tiles=env.get("CAKUPAN_BASEMAP", "0").lower() in {"1", "true", "yes"},
             host=env.get("CAKUPAN_HOST", base.host),
             port=int(env.get("CAKUPAN_PORT", base.port)),

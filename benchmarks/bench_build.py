@@ -7,7 +7,7 @@ Parquet export (NO_KPJ, NIK, KODE_DESA, SEGMEN, TGL_KEPESERTAAN, TGL_NONAKTIF) i
 memory):
 
 * ``count``: read the four needed columns and count active memberships per village x
-  segment x month with :func:`analytics.coverage.count_memberships`;
+  segment x month with :func:`analytics.engine.coverage.count_memberships`;
 * ``duckdb``: the same counts in DuckDB SQL from the same file, twice: the running-sum
   query (the same idea as the engine) and the plain range join a SQL analyst would write;
 * ``intake`` (``--intake``): the registry intake (pseudonymisation, de-duplication,
@@ -110,7 +110,7 @@ def make_registry(rows: int, seed: int) -> Path:
 def step_count(path: Path) -> dict[str, float]:
     import pyarrow.parquet as pq
 
-    from analytics.coverage import count_memberships, month_range
+    from analytics.engine.coverage import count_memberships, month_range
 
     began = time.perf_counter()
     table = pq.read_table(
@@ -214,7 +214,7 @@ def national_villages() -> gpd.GeoDataFrame:
 
 
 def step_intake(path: Path) -> dict[str, float]:
-    from analytics.intake import ingest_registries
+    from analytics.intake.registries import ingest_registries
     from analytics.settings import DEMO_HMAC_KEY
 
     villages = national_villages()

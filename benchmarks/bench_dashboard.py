@@ -329,7 +329,7 @@ def main() -> None:
     store_dir = args.store or demo_store(work)
 
     from analytics.settings import Settings
-    from analytics.store import Store
+    from analytics.store.reader import Store
     from app import create_app
 
     settings = Settings().with_(store_dir=store_dir)

@@ -30,7 +30,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from analytics.report.content import assemble_report
-    from analytics.store import Store
+    from analytics.store.reader import Store
 
     store = Store(args.store)
     areas = store.areas()

@@ -8,7 +8,7 @@ Measured per value, on the same 100,000 random coverage percentages:
 * ``float_format_peer``: the code it replaced (``f"{x:,.1f}"`` + locale marks: fast, but
   rounds the binary float, half to even on ties);
 * ``babel_format_decimal_peer``: ``babel.numbers.format_decimal`` with a pattern per call;
-* ``hover_texts_430``: :func:`layouts.figures.hover_texts` for 430 areas (one map change).
+* ``hover_texts_430``: :func:`layouts.core.figures.hover_texts` for 430 areas (one map change).
 
 Prints and writes ``benchmarks/results/bench_formatting.json``.
 
@@ -40,7 +40,7 @@ def main() -> None:
     from babel.numbers import format_decimal
 
     from analytics import formatting as fmt
-    from layouts.figures import hover_texts
+    from layouts.core.figures import hover_texts
 
     rng = np.random.default_rng(7)
     values = (rng.integers(0, 5000, N) / rng.integers(1, 5000, N) * 100).tolist()

@@ -5,8 +5,8 @@ Takes the synthetic registry of :mod:`bench_build` (``--rows`` memberships, defa
 ``;``-separated CSV export (dates as ISO text, no end date as an empty cell). Each step
 runs in a fresh interpreter so that each has its own peak memory (``VmHWM``):
 
-* ``parquet``: :func:`analytics.intake.ingest_registries` on the Parquet file, read by runs
-  of row groups of at least ``--chunk-rows`` rows (the file has 1 M-row groups);
+* ``parquet``: :func:`analytics.intake.registries.ingest_registries` on the Parquet file,
+  read by runs of row groups of at least ``--chunk-rows`` rows (the file has 1 M-row groups);
 * ``csv``: the same on the CSV, read ``--chunk-rows`` rows at a time;
 * ``csv_whole``: the CSV in one chunk (what every CSV intake did before chunked reading);
 * ``duckdb``: DuckDB ``read_csv`` counting the rows of the same CSV, as a peer for reading
@@ -14,8 +14,8 @@ runs in a fresh interpreter so that each has its own peak memory (``VmHWM``):
 
 * ``xlsx_calamine`` / ``xlsx_openpyxl``: the first ``--xlsx-rows`` rows (default 40,000)
   written as an XLSX workbook (real Excel dates), read the way the intake reads a registry
-  (:func:`analytics.intake._read_registry`: header search, needed columns, refused numeric
-  id cells, placeholders) with python-calamine (the reader now) and with openpyxl in
+  (:func:`analytics.intake.registries._read_registry`: header search, needed columns,
+  refused numeric id cells, placeholders) with python-calamine (the reader now) and with openpyxl in
   read-only mode (the reader before), in the same run;
 * ``xlsx_pandas_calamine``: ``pandas.read_excel(engine="calamine", dtype=str)`` of the same
   workbook, as a peer (every column, no cell rules).
@@ -103,12 +103,14 @@ def make_xlsx(parquet: Path, rows: int) -> Path:
 
 def step_xlsx_read(path: Path, reader: str) -> dict[str, Any]:
     """Read the registry workbook as the intake does, with ``reader``."""
-    import analytics.intake
+    import analytics.intake.registries
 
     if reader == "openpyxl":
         use_openpyxl()
     began, cpu = time.perf_counter(), time.process_time()
-    rows = sum(len(t.frame) for t in analytics.intake._read_registry(path, path.name, None))
+    rows = sum(
+        len(t.frame) for t in analytics.intake.registries._read_registry(path, path.name, None)
+    )
     return {
         "seconds": time.perf_counter() - began,
         "cpu_seconds": time.process_time() - cpu,
@@ -157,14 +159,14 @@ def make_csv(parquet: Path) -> Path:
 
 
 def step_intake(path: Path, chunk_rows: int) -> dict[str, Any]:
-    import analytics.intake
+    import analytics.intake.registries
     from analytics.settings import DEMO_HMAC_KEY
 
     villages = national_villages()
     base = _rss_mb()
-    analytics.intake.CHUNK_ROWS = chunk_rows  # this process only
+    analytics.intake.registries.CHUNK_ROWS = chunk_rows  # this process only
     began = time.perf_counter()
-    result = analytics.intake.ingest_registries([path], villages, DEMO_HMAC_KEY)
+    result = analytics.intake.registries.ingest_registries([path], villages, DEMO_HMAC_KEY)
     seconds = time.perf_counter() - began
     rec = result.reconciliation
     return {

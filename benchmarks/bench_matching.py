@@ -8,11 +8,11 @@ generator (``--seed``). :func:`name_variants.judge` says which rows are *decidab
 names clearly closest at every level, see there), which are *misleading* (another name is
 strictly closer: left out) and why the others are not decidable.
 
-Both rules place the same rows with :func:`analytics.matching.place_rows` on the same
+Both rules place the same rows with :func:`analytics.intake.matching.place_rows` on the same
 gazetteer, one after the other in this process:
 
 * ``before``: the rule of commit ``--before-commit`` (rapidfuzz ratio >= 80 and 10 points
-  ahead of the runner-up), its ``analytics/matching.py`` read from git into a module of its
+  ahead of the runner-up), its ``analytics/intake/matching.py`` read from git into a module of its
   own;
 * ``after``: the rule of this working tree (Damerau-Levenshtein edits, strictly fewer than
   the runner-up, within the length bound, old spelling folded, numerals read).
@@ -52,7 +52,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from name_variants import VARIANT_KINDS, judge, make_variants  # noqa: E402
 
-from analytics import matching  # noqa: E402  (path set-up)
+from analytics.intake import matching  # noqa: E402  (path set-up)
 
 NATIONAL = ROOT.parent / "shared" / "data" / "national" / "idn_desa_cahyadsn.parquet"
 RESULTS = ROOT / "benchmarks" / "results" / "bench_matching.json"
@@ -76,9 +76,9 @@ def national_villages(path: Path = NATIONAL) -> pd.DataFrame:
 
 
 def rule_before(commit: str) -> ModuleType:
-    """``analytics/matching.py`` as it was at ``commit``, as a module of its own."""
+    """``analytics/intake/matching.py`` as it was at ``commit``, as a module of its own."""
     source = subprocess.run(
-        ["git", "-C", str(ROOT), "show", f"{commit}:analytics/matching.py"],
+        ["git", "-C", str(ROOT), "show", f"{commit}:analytics/intake/matching.py"],
         capture_output=True,
         text=True,
         check=True,

@@ -4,7 +4,7 @@ Generates (once) a synthetic national registry of ``--rows`` memberships and a w
 file (:mod:`benchmarks.national_data`), then in fresh processes, so each has its own peak
 memory (``VmHWM``):
 
-* ``build``: :func:`analytics.pipeline.build_store` on ``national/idn_desa_cahyadsn.parquet``
+* ``build``: :func:`analytics.build.pipeline.build_store` on ``national/idn_desa_cahyadsn.parquet``
   (83,402 villages), the registry and the workforce, writing a store to
   ``benchmarks/work/store_<rows>``; records every step's time, the peak memory and the
   GeoJSON sizes (raw and gzipped, the largest per-kabupaten village file, the national
@@ -67,7 +67,7 @@ def geo_sizes(geo: Path) -> dict[str, Any]:
 def step_build(rows: int, seed: int, engine: str) -> dict[str, Any]:
     import pandas as pd
 
-    from analytics.pipeline import BuildInputs, build_store
+    from analytics.build.pipeline import BuildInputs, build_store
     from analytics.settings import DEMO_HMAC_KEY, Settings
 
     out = WORK / f"store_{rows}_{engine}"
@@ -98,7 +98,7 @@ def step_geo() -> dict[str, Any]:
     """Only the geometry (read, clean, dissolve, GeoJSON) of the national boundaries."""
     import shutil
 
-    from analytics.geometry import clean_villages, dissolve_levels, write_geojson
+    from analytics.engine.geometry import clean_villages, dissolve_levels, write_geojson
     from analytics.io.boundaries import read_villages
 
     timings: dict[str, float] = {}

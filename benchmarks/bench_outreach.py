@@ -54,7 +54,7 @@ def build_outreach_store(rows: int, seed: int = 1) -> dict[str, Any]:
     from bench_build import _peak_mb
     from national_data import NATIONAL, make_events, make_registry, make_roster, make_workforce
 
-    from analytics.pipeline import BuildInputs, build_store
+    from analytics.build.pipeline import BuildInputs, build_store
     from analytics.settings import DEMO_HMAC_KEY, Settings
 
     inputs = BuildInputs(
@@ -217,7 +217,7 @@ def bench_outreach_users(
     measure, component_values = tools
     from analytics.access import Role
     from analytics.io.user_store import add_user
-    from analytics.store import StoreError
+    from analytics.store.reader import StoreError
 
     try:
         officers = store.officers()

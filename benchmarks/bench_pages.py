@@ -191,10 +191,10 @@ def bench_trends(client: Client, views: dict[str, str], runs: int) -> dict[str, 
 
 def bench_exports(store: Any, settings: Any, views: dict[str, str], runs: int) -> dict[str, Any]:
     """The download callbacks' bodies (the HTTP reply is this file in base64 JSON)."""
-    from layouts.export_ui import figure_file, table_file
-    from layouts.map_callbacks import store_facts
-    from layouts.report_job import ReportRequest, build_area_report
-    from layouts.url_state import ViewState, resolve
+    from layouts.core.url_state import ViewState, resolve
+    from layouts.exports.report_job import ReportRequest, build_area_report
+    from layouts.exports.ui import figure_file, table_file
+    from layouts.map.callbacks import store_facts
 
     facts = store_facts(store, settings)
 
@@ -293,7 +293,7 @@ def _other_pages(
 ) -> None:
     """Every page but the map, the exports and the DuckDB peer, into ``result``."""
     from analytics.access import Role, Territory, User
-    from analytics.territory_store import TerritoryStore
+    from analytics.store.territory import TerritoryStore
 
     result["trends"] = bench_trends(admin, views, args.runs)
     result["quality"] = {
@@ -357,7 +357,7 @@ def main() -> None:
     store_dir = (args.store or demo_store(ROOT / "benchmarks" / "work")).resolve()
 
     from analytics.settings import Settings
-    from analytics.store import Store
+    from analytics.store.reader import Store
     from app import create_app
 
     store = Store(store_dir)

@@ -2,7 +2,7 @@
 
 For each kabupaten of the store: the village map as SVG and PDF, drawn with the screen's
 WebGL traces (Kaleido rasterises them) and with the SVG geo traces of
-``layouts/print_map.py``, each rendered three times with a warm browser (median kept):
+``layouts/exports/print_map.py``, each rendered three times with a warm browser (median kept):
 seconds, bytes, ``<path`` polygons and ``<image`` rasters in the SVG, image XObjects in
 the PDF. Writes ``benchmarks/results/bench_print_exports.json``.
 
@@ -32,12 +32,12 @@ def main() -> None:
     from pypdf import PdfReader
 
     from analytics.settings import Settings
-    from analytics.store import Store
-    from layouts.export_figures import map_export
-    from layouts.figure_export import export_figure, stop_kaleido
-    from layouts.map_callbacks import _view_rows, resolve_state
-    from layouts.report_job import kabupaten_codes
-    from layouts.url_state import ViewState
+    from analytics.store.reader import Store
+    from layouts.core.url_state import ViewState
+    from layouts.exports.figures import map_export
+    from layouts.exports.rendering import export_figure, stop_kaleido
+    from layouts.exports.report_job import kabupaten_codes
+    from layouts.map.callbacks import resolve_state, view_rows
 
     store = Store(args.store)
     settings = Settings.from_env().with_(store_dir=args.store)
@@ -46,7 +46,7 @@ def main() -> None:
     try:
         for code in kabupaten_codes(store):
             state = resolve_state(store, settings, ViewState(level="desa", area=code))
-            areas = len(_view_rows(store, state)[0])
+            areas = len(view_rows(store, state)[0])
             for vector in (False, True):
                 fig = map_export(
                     store, settings, state, threshold=5, exported_on=date.today(), vector=vector

@@ -54,12 +54,12 @@ def main() -> None:
     import pandas as pd
 
     from analytics.settings import Settings
-    from analytics.store import Store
+    from analytics.store.reader import Store
     from app import create_app
-    from layouts.export_ui import table_file
-    from layouts.gis_download import gis_file
-    from layouts.profile_views import profile_file, profile_layout, read_profile
-    from layouts.url_state import ViewState
+    from layouts.core.url_state import ViewState
+    from layouts.exports.gis import gis_file
+    from layouts.exports.ui import table_file
+    from layouts.profile.views import profile_file, profile_layout, read_profile
 
     store = Store(args.store)
     settings = Settings().with_(store_dir=args.store)

@@ -31,8 +31,8 @@ def main() -> None:
     args = parser.parse_args()
 
     from analytics.settings import Settings
-    from analytics.store import Store
-    from layouts.report_job import ReportRequest, build_area_report, kabupaten_codes
+    from analytics.store.reader import Store
+    from layouts.exports.report_job import ReportRequest, build_area_report, kabupaten_codes
 
     store = Store(args.store)
     codes = kabupaten_codes(store)

@@ -6,8 +6,8 @@ has; the goal is at most 5 s of intake (the ``registries`` step of ``cakupan bui
 reading, pseudonymising, de-duplicating and placing every row). Each run is a fresh
 interpreter on the demo boundaries:
 
-* ``calamine``: :func:`analytics.intake.ingest_registries` as the build runs it (XLSX read
-  with python-calamine);
+* ``calamine``: :func:`analytics.intake.registries.ingest_registries` as the build runs it
+  (XLSX read with python-calamine);
 * ``openpyxl``: the same with the XLSX read by openpyxl in read-only mode (the reader
   before; ``bench_intake_formats.OpenpyxlWorkbook``), as the peer in the same run.
 
@@ -46,7 +46,7 @@ GOAL_SECONDS = 5.0
 
 def step(demo: Path, boundaries: Path, reader: str) -> dict[str, Any]:
     """Read the boundaries, then time the registries' intake and each file's reading."""
-    import analytics.intake
+    import analytics.intake.registries
     from analytics.io.boundaries import read_villages
     from analytics.settings import DEMO_HMAC_KEY
 
@@ -57,12 +57,16 @@ def step(demo: Path, boundaries: Path, reader: str) -> dict[str, Any]:
     villages = read_villages(str(boundaries / "provinsi_contoh.gpkg"))
     paths = [demo / name for name in REGISTRIES]
     began, cpu = time.perf_counter(), time.process_time()
-    result = analytics.intake.ingest_registries(paths, villages, DEMO_HMAC_KEY, member_ids=False)
+    result = analytics.intake.registries.ingest_registries(
+        paths, villages, DEMO_HMAC_KEY, member_ids=False
+    )
     seconds, cpu_seconds = time.perf_counter() - began, time.process_time() - cpu
     reads = {}
     for path in paths:
         start, start_cpu = time.perf_counter(), time.process_time()
-        rows = sum(len(t.frame) for t in analytics.intake._read_registry(path, path.name, None))
+        rows = sum(
+            len(t.frame) for t in analytics.intake.registries._read_registry(path, path.name, None)
+        )
         reads[path.name] = {
             "rows": rows,
             "read_seconds": round(time.perf_counter() - start, 2),

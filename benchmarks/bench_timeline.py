@@ -6,7 +6,7 @@ Usage: ``python benchmarks/bench_timeline.py [--store DIR] [--runs 20]``
 Flask's test client against ``create_app`` on the demo store (as bench_dashboard.py), as the
 demo admin, through ``/_dash-update-component`` with the payloads Dash's renderer posts:
 
-- ``frame``: one tick of the timeline while playing (``layouts/timeline.py``): a ``Patch`` of
+- ``frame``: one tick of the timeline while playing (``layouts/map/timeline.py``): a ``Patch`` of
   the map's values, the legend and the KPI cards;
 - ``month_change`` (peer): the month dropdown changed, the page's own callback: the same
   ``Patch``, plus the table's rows, title and query string;
@@ -85,7 +85,7 @@ def main() -> None:
     store_dir = args.store or demo_store(ROOT / "benchmarks" / "work")
 
     from analytics.settings import Settings
-    from analytics.store import Store
+    from analytics.store.reader import Store
     from app import create_app
 
     work = Path(tempfile.mkdtemp(prefix="bench-timeline-"))

@@ -6,7 +6,7 @@ intake. Measured in one run, on the demo's inputs uploaded through ``keep_upload
 
 * ``intake_only``: ``read_villages`` + ``ingest_registries`` + ``ingest_workforce`` on the
   full selection (what the dry run did before: the peer);
-* ``dry_run_full``: :func:`layouts.upload_views.dry_run` on the same selection;
+* ``dry_run_full``: :func:`layouts.upload.views.dry_run` on the same selection;
 * ``dry_run_registry_alone``: the dry run with only the cp1252 ``;`` registry
   ``kepesertaan_manual_kecamatan.csv`` selected, boundaries and workforce written back from
   the live store.
@@ -44,14 +44,14 @@ def _timed(fn: Any) -> tuple[float, Any]:
 
 
 def main() -> None:
+    from analytics.build.pipeline import BuildInputs, build_store
     from analytics.demo import generate_demo
-    from analytics.intake import ingest_registries
+    from analytics.intake.registries import ingest_registries
+    from analytics.intake.workforce import ingest_workforce
     from analytics.io.boundaries import read_villages
-    from analytics.pipeline import BuildInputs, build_store
     from analytics.settings import Settings
-    from analytics.workforce_intake import ingest_workforce
-    from layouts.upload_build import dry_run
-    from layouts.upload_views import keep_upload, save_selection
+    from layouts.upload.build import dry_run
+    from layouts.upload.views import keep_upload, save_selection
 
     work = Path(tempfile.mkdtemp(prefix="bench-upload-"))
     try:

@@ -49,7 +49,7 @@ from dash_helpers import callback_request  # noqa: E402  (the tests' request bui
 
 from analytics.access import Role, Territory, User, territory_codes  # noqa: E402
 from analytics.io.user_store import add_user  # noqa: E402
-from analytics.store import Store  # noqa: E402
+from analytics.store.reader import Store  # noqa: E402
 
 RESULTS: Final = ROOT / "benchmarks" / "results" / "load_territories.json"
 CODE_RE: Final = re.compile(r'"(\d{2}(?:\.\d{2}){1,2}(?:\.\d{4})?)"')

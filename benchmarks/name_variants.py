@@ -35,7 +35,7 @@ today's spelling). A row is
   recall and wrong placements and reported apart;
 * ``decidable`` when at every level the true name is *clearly closest*: the only name at
   the smallest distance (strictly fewer edits than the runner-up), that distance within
-  :func:`analytics.matching.max_edits` of the true name's length, and the village name
+  :func:`analytics.intake.matching.max_edits` of the true name's length, and the village name
   unique in its kecamatan;
 * ``undecidable`` otherwise, with the first reason: ``tie`` (another name equally close),
   ``too_far`` (clearly closest but more edits than tolerated) or ``duplicate_name`` (two
@@ -54,8 +54,8 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from analytics.matching import edit_distances, max_edits
-from analytics.name_keys import Level, NameKey, fold_old_spelling, name_key, roman_to_int
+from analytics.intake.matching import edit_distances, max_edits
+from analytics.intake.name_keys import Level, NameKey, fold_old_spelling, name_key, roman_to_int
 
 VARIANT_KINDS: Final = (
     "substitution",

@@ -16,6 +16,9 @@ import pytest
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
 ARTIFACTS = PROJECT_ROOT / "tests" / "artifacts"
+#: The ``cakupan`` command as a subprocess (``cli/__main__.py``; the console script in
+#: pyproject runs the same ``cli.main:app``, checked by ``tests/test_cli_entry.py``).
+CAKUPAN = [sys.executable, "-m", "cli"]
 
 
 @pytest.fixture(scope="session")
@@ -47,17 +50,15 @@ def build_demo_store(work: Path) -> Path:
 
     Writes ``work/demo`` (raw inputs), ``work/shp`` (boundaries) and returns ``work/processed``.
     """
-    bin_dir = Path(sys.executable).parent
     demo, shp, out = work / "demo", work / "shp", work / "processed"
-    cakupan = str(bin_dir / "cakupan")
     subprocess.run(
-        [cakupan, "demo", "--out", str(demo), "--shapefiles", str(shp)],
+        [*CAKUPAN, "demo", "--out", str(demo), "--shapefiles", str(shp)],
         check=True,
         cwd=PROJECT_ROOT,
         capture_output=True,
     )
     cmd = [
-        cakupan,
+        *CAKUPAN,
         "build",
         "--boundaries",
         str(shp / "provinsi_contoh.gpkg"),

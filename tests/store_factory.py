@@ -1,4 +1,4 @@
-"""A tiny, hand-made processed store (per analytics/store.py) for dashboard tests.
+"""A tiny, hand-made processed store (per analytics/store/reader.py) for dashboard tests.
 
 Province ``99`` "Provinsi Uji"; kabupaten ``99.01`` (kecamatan ``99.01.01``, ``99.01.02``)
 and kota ``99.02`` (kecamatan ``99.02.01``); six villages as 0.1-degree squares; 24 months
@@ -31,7 +31,7 @@ import pandas as pd
 from shapely.geometry import box, mapping
 from shapely.ops import unary_union
 
-from analytics.intake_outcomes import COUNT_KEYS
+from analytics.intake.outcomes import COUNT_KEYS
 
 PROVINCE = ("99", "Provinsi Uji")
 KABUPATEN = {"99.01": "Kabupaten Satu", "99.02": "Kota Dua"}

@@ -12,13 +12,13 @@ from dash_helpers import find, page
 from store_factory import write_store
 
 from analytics.settings import Settings
-from analytics.store import Store
-from layouts import ids
-from layouts.map_callbacks import highlight_patch, map_update, next_view, resolve_state
-from layouts.quality_views import file_rows, flagged_villages, kabupaten_rows
-from layouts.shell import shell_links
-from layouts.trend_views import projection_line, trend_main
-from layouts.url_state import ViewState, parse_query, to_query
+from analytics.store.reader import Store
+from layouts.core import ids
+from layouts.core.shell import shell_links
+from layouts.core.url_state import ViewState, parse_query, to_query
+from layouts.map.callbacks import highlight_patch, map_update, next_view, resolve_state
+from layouts.quality.views import file_rows, flagged_villages, kabupaten_rows
+from layouts.trends.views import projection_line, trend_main
 
 ROOTS = ["99"]
 
@@ -41,11 +41,11 @@ def env(built: tuple[dash.Dash, Store, Settings]) -> Iterator[tuple[dash.Dash, S
 
 
 def login_admin() -> None:
-    """Every read needs a logged-in user (layouts/data_access.py): an admin sees it all."""
+    """Every read needs a logged-in user (layouts/core/data_access.py): an admin sees it all."""
     import flask_login
 
     from analytics.access import Role, User
-    from layouts.auth import LoginUser
+    from layouts.core.auth import LoginUser
 
     flask_login.login_user(LoginUser(User("admin", Role.ADMIN)))
 

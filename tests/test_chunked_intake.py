@@ -21,9 +21,9 @@ import python_calamine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import analytics.intake
+import analytics.intake.registries
 import analytics.io.tables
-from analytics.intake import IntakeResult, ingest_registries
+from analytics.intake.registries import IntakeResult, ingest_registries
 from analytics.io.tables import Table, inspect_table, read_table_chunks
 from tests.test_intake import KEY, make_villages
 
@@ -59,7 +59,7 @@ def _write_csv(path: Path, rows: list[str], *, title: bool = True) -> Path:
 def _ingest(
     paths: list[Path], villages: gpd.GeoDataFrame, chunk_rows: int, mp: pytest.MonkeyPatch
 ) -> IntakeResult:
-    mp.setattr("analytics.intake.CHUNK_ROWS", chunk_rows)
+    mp.setattr("analytics.intake.registries.CHUNK_ROWS", chunk_rows)
     return ingest_registries(paths, villages, KEY, MAPPING)
 
 
@@ -72,7 +72,7 @@ def _spy_chunks(mp: pytest.MonkeyPatch) -> list[list[int]]:
             chunks.append(table.source_row.tolist())
             yield table
 
-    mp.setattr("analytics.intake.read_table_chunks", spy)
+    mp.setattr("analytics.intake.registries.read_table_chunks", spy)
     return chunks
 
 
@@ -198,7 +198,9 @@ def test_a_csv_that_breaks_in_a_later_chunk_names_the_file(
 ) -> None:
     rows = [*CSV_ROWS[:6], 'K9;;"X;34.71.01.1001;;PU;2023-01-05']  # a quote left open
     path = _write_csv(tmp_path / "broken.csv", rows)
-    with pytest.raises(analytics.intake.InputError, match="cannot read the data") as info:
+    with pytest.raises(
+        analytics.intake.registries.InputError, match="cannot read the data"
+    ) as info:
         _ingest([path], villages, 3, monkeypatch)
     assert info.value.file == "broken.csv"
 

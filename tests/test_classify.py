@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analytics.classify import (
+from analytics.engine.classify import (
     NO_DATA_CLASS,
     NO_DATA_COLOR,
     OVER_100_CLASS,

@@ -13,9 +13,9 @@ import pytest
 from test_pipeline import write_tiny_inputs
 from typer.testing import CliRunner
 
-from analytics.cli import app
 from analytics.schemas import CoverageSchema
-from analytics.store import Store
+from analytics.store.reader import Store
+from cli.main import app
 
 
 def _args(paths: dict[str, Path], out: Path) -> list[str]:

@@ -13,9 +13,9 @@ from test_cli_build import _args
 from test_pipeline import write_tiny_inputs
 from typer.testing import CliRunner, Result
 
-from analytics.cli import app
-from analytics.io import store_writer
-from analytics.store import COVERAGE_FILE, META_FILE
+from analytics.store import writer as store_writer
+from analytics.store.reader import COVERAGE_FILE, META_FILE
+from cli.main import app
 
 
 def error_lines(result: Result) -> list[str]:

@@ -10,14 +10,14 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from analytics.coverage import (
+from analytics.engine.coverage import (
     CATEGORICAL_COLUMNS,
     count_memberships,
     coverage_table,
     eligible_cube,
 )
-from analytics.intake import ingest_registries
-from analytics.io import store_writer
+from analytics.intake.registries import ingest_registries
+from analytics.store import writer as store_writer
 from tests.test_coverage import AREAS, MONTHS, VILLAGES, members
 from tests.test_intake import KEY, ROWS, _csv, make_villages
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analytics.coverage import (
+from analytics.engine.coverage import (
     OUTPUT_SEGMENTS,
     count_memberships,
     coverage_table,

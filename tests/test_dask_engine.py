@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.coverage import count_memberships, month_range
-from analytics.engine_dask import count_memberships_dask
-from analytics.pipeline import build_store
+from analytics.build.dask_engine import count_memberships_dask
+from analytics.build.pipeline import build_store
+from analytics.engine.coverage import count_memberships, month_range
 from analytics.settings import Settings
-from analytics.store import COVERAGE_FILE, META_FILE, QUALITY_FILE, RECONCILIATION_FILE
+from analytics.store.reader import COVERAGE_FILE, META_FILE, QUALITY_FILE, RECONCILIATION_FILE
 from tests.test_pipeline import tiny_build_inputs, write_tiny_inputs
 
 distributed = pytest.importorskip("distributed")
@@ -115,7 +115,7 @@ def test_unknown_engine_is_refused(tmp_path: Path) -> None:
 def test_cli_engine_options(tmp_path: Path, cluster: object) -> None:
     from typer.testing import CliRunner
 
-    from analytics.cli import app
+    from cli.main import app
 
     paths = write_tiny_inputs(tmp_path / "in")
     args = [

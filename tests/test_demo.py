@@ -456,7 +456,7 @@ def test_readme_is_written_last_and_says_synthetic(written: dict[str, Path]) -> 
 def test_cli_demo_writes_every_file_deterministically(
     small: DemoData, written: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from analytics.cli import app
+    from cli.main import app
 
     seeds: list[int] = []
 

@@ -11,10 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from analytics.cli import app
-from analytics.denominators import METHOD, allocate_workforce, largest_remainder
+from analytics.engine.denominators import METHOD, allocate_workforce, largest_remainder
 from analytics.errors import InputError
 from analytics.schemas import WorkforceSchema
+from cli.main import app
 
 
 def test_largest_remainder_by_hand() -> None:
@@ -130,7 +130,7 @@ def test_cli_estimate_denominators_bad_input(tmp_path: Path) -> None:
 def test_weights_from_xlsx_and_placeholders_in_totals(tmp_path: Path) -> None:
     import openpyxl
 
-    from analytics.denominators import read_totals, read_weights
+    from analytics.engine.denominators import read_totals, read_weights
 
     book = openpyxl.Workbook()
     for row in [["village_code", "weight"], ["3471011001", 1200], ["34.71.01.1002", 800.0]]:

@@ -20,10 +20,10 @@ import pytest
 
 from analytics.disclosure import Attacker, FigureKey, Interval, LinkedSet, audit, intervals, protect
 from analytics.disclosure.coverage import CoverageFigures
+from analytics.exports.suppression import MARK
+from analytics.exports.tables import protect_area_rows
 from analytics.report.content import ReportContent, assemble_report
-from analytics.store import Store
-from analytics.suppression import MARK
-from analytics.tables_export import protect_area_rows
+from analytics.store.reader import Store
 
 THRESHOLD = 5
 
@@ -192,11 +192,11 @@ CHILD_LEVEL = {"provinsi": "kabupaten", "kabupaten": "kecamatan", "kecamatan": "
 
 
 def test_area_table_export_passes_the_audit(demo) -> None:  # type: ignore[no-untyped-def]
-    # The CSV/XLSX of the coverage map's table (layouts.export_ui.table_file): every
+    # The CSV/XLSX of the coverage map's table (layouts.exports.ui.table_file): every
     # sub-area of the area in view, with the area's own KPI cards on the same page.
     store, coverage, month = demo
     from analytics.codes import level_of
-    from analytics.indicators import area_kpis, areas_in_view
+    from analytics.engine.indicators import area_kpis, areas_in_view
 
     problems: list[str] = []
     checked = 0

@@ -22,11 +22,9 @@ import pandas as pd
 import pytest
 from store_factory import write_store
 
-from analytics.classify import OVER_100_COLOR, classify
-from analytics.settings import Settings
-from analytics.store import Store
-from analytics.suppression import MARK
-from analytics.tables_export import (
+from analytics.engine.classify import OVER_100_COLOR, classify
+from analytics.exports.suppression import MARK
+from analytics.exports.tables import (
     AREA_COLUMNS,
     Column,
     area_columns,
@@ -35,9 +33,11 @@ from analytics.tables_export import (
     to_csv_bytes,
     to_xlsx_bytes,
 )
-from layouts.figure_export import CHROMIUM, SIZES, export_figure, stop_kaleido
-from layouts.map_callbacks import resolve_state
-from layouts.url_state import ViewState
+from analytics.settings import Settings
+from analytics.store.reader import Store
+from layouts.core.url_state import ViewState
+from layouts.exports.rendering import CHROMIUM, SIZES, export_figure, stop_kaleido
+from layouts.map.callbacks import resolve_state
 
 TODAY = date(2025, 1, 31)
 
@@ -169,7 +169,7 @@ def test_table_file_keeps_screen_order_filter_and_protects(
 ) -> None:
     import openpyxl
 
-    from layouts.export_ui import table_file
+    from layouts.exports.ui import table_file
 
     state = resolve_state(store, settings, ViewState(level="desa", area="99.01", segment="BPU"))
     # On screen: sorted by name descending and filtered to three villages.
@@ -206,7 +206,7 @@ def test_table_file_keeps_screen_order_filter_and_protects(
 def test_table_file_follows_the_language(store: Store, settings: Settings) -> None:
     import openpyxl
 
-    from layouts.export_ui import table_file
+    from layouts.exports.ui import table_file
 
     state = resolve_state(
         store, settings, ViewState(level="desa", area="99.01", segment="BPU", lang="en")
@@ -251,7 +251,7 @@ def map_state(store: Store, settings: Settings) -> ViewState:
 
 @pytest.fixture(scope="module")
 def map_fig(store: Store, settings: Settings, map_state: ViewState) -> Any:
-    from layouts.export_figures import map_export
+    from layouts.exports.figures import map_export
 
     return map_export(store, settings, map_state, threshold=5, exported_on=TODAY)
 
@@ -260,7 +260,7 @@ def map_fig(store: Store, settings: Settings, map_state: ViewState) -> Any:
 def test_map_png_has_screen_size_and_draws_the_classes(
     map_fig: Any, store: Store, map_state: ViewState, artifacts_dir: Path
 ) -> None:
-    from layouts.map_callbacks import _view_rows
+    from layouts.map.callbacks import view_rows
 
     data = export_figure(map_fig, "png", "screen")
     (artifacts_dir / "export-map.png").write_bytes(data)
@@ -272,7 +272,7 @@ def test_map_png_has_screen_size_and_draws_the_classes(
     map_area = pixels[110 : h - 60, : int(w * 0.7)]
     non_white = (np.abs(map_area - 255).sum(axis=2) > 30).mean()
     assert non_white > 0.15, "the map is (nearly) empty"
-    view, _ = _view_rows(store, map_state)
+    view, _ = view_rows(store, map_state)
     c = classify(view["coverage_pct"], map_state.scheme, map_state.k)
 
     def share(color: str) -> float:
@@ -305,7 +305,7 @@ def test_map_svg_and_pdf_carry_title_legend_and_source(map_fig: Any) -> None:
 def test_trend_print_png_is_300_dpi_a4(
     store: Store, settings: Settings, artifacts_dir: Path
 ) -> None:
-    from layouts.export_figures import trend_export
+    from layouts.exports.figures import trend_export
 
     state = resolve_state(store, settings, ViewState(area="99.01", segment="BPU"))
     fig = trend_export(store, settings, state, threshold=5, exported_on=TODAY, size="print")
@@ -339,7 +339,7 @@ def phys_chunk(png: bytes) -> tuple[int, int, int] | None:
 def test_png_with_dpi_writes_and_replaces_the_phys_chunk() -> None:
     from PIL import Image
 
-    from layouts.figure_export import png_with_dpi
+    from layouts.exports.rendering import png_with_dpi
 
     buffer = io.BytesIO()
     Image.new("RGB", (3, 2), "white").save(buffer, format="PNG", dpi=(72, 72))
@@ -354,7 +354,7 @@ def test_png_with_dpi_writes_and_replaces_the_phys_chunk() -> None:
 
 
 def test_figure_titles_read_the_title_block() -> None:
-    from layouts.figure_export import figure_titles
+    from layouts.exports.rendering import figure_titles
 
     fig = {"layout": {"title": {"text": "<b>Peta &amp; cakupan</b><br><span>A · B</span>"}}}
     assert figure_titles(fig) == ("Peta & cakupan", "A · B")
@@ -367,11 +367,11 @@ def test_map_svg_and_pdf_are_vectors_with_metadata(
 ) -> None:
     from pypdf import PdfReader
 
-    from layouts.export_figures import map_export
-    from layouts.map_callbacks import _view_rows
+    from layouts.exports.figures import map_export
+    from layouts.map.callbacks import view_rows
 
     fig = map_export(store, settings, map_state, threshold=5, exported_on=TODAY, vector=True)
-    view, _ = _view_rows(store, map_state)
+    view, _ = view_rows(store, map_state)
     outline = fig["data"][1]["locations"]
     svg = export_figure(fig, "svg").decode("utf-8")
     (artifacts_dir / "export-map-vector.svg").write_text(svg, encoding="utf-8")
@@ -404,7 +404,7 @@ def test_table_files_say_what_they_hold_and_follow_the_locale(
     CSV in Indonesian with ``;`` and decimal ``,``, in English with ``,`` and ``.``."""
     import openpyxl
 
-    from layouts.export_ui import table_file
+    from layouts.exports.ui import table_file
 
     state = resolve_state(store, settings, ViewState(level="desa", area="99.01", segment="BPU"))
     by_coverage = [{"colId": "coverage_pct", "sort": "desc", "sortIndex": 0}, {"colId": "rank"}]

@@ -11,7 +11,7 @@ import pytest
 import shapely
 from shapely.geometry import Polygon
 
-from analytics.geometry import (
+from analytics.engine.geometry import (
     area_table,
     clean_villages,
     dissolve_levels,

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 import shapely
 
-from analytics import geometry
-from analytics.geometry import area_table, clean_villages, dissolve_levels, write_geojson
+from analytics.engine import geometry
+from analytics.engine.geometry import area_table, clean_villages, dissolve_levels, write_geojson
 from analytics.io.boundaries import read_villages
 
 PROVINCES = ("31", "34")

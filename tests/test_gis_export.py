@@ -1,4 +1,4 @@
-"""The map view as GeoPackage and GeoJSON (analytics/gis_export.py, layouts/gis_download.py):
+"""The map view as GeoPackage and GeoJSON (analytics/exports/gis.py, layouts/exports/gis.py):
 read back with geopandas/pyogrio, rows, attributes, CRS, metadata and small-count
 protection as in the table export."""
 
@@ -18,13 +18,13 @@ import pytest
 from shapely.geometry import box
 from store_factory import write_store
 
-from analytics.gis_export import ATTRIBUTES, coverage_layer, metadata, to_geojson, to_geopackage
+from analytics.exports.gis import ATTRIBUTES, coverage_layer, metadata, to_geojson, to_geopackage
+from analytics.exports.tables import protect_area_rows
 from analytics.settings import Settings
-from analytics.store import Store
-from analytics.tables_export import protect_area_rows
-from layouts.export_ui import table_file
-from layouts.gis_download import gis_file
-from layouts.url_state import ViewState
+from analytics.store.reader import Store
+from layouts.core.url_state import ViewState
+from layouts.exports.gis import gis_file
+from layouts.exports.ui import table_file
 
 TODAY = date(2025, 1, 31)
 

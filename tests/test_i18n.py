@@ -9,7 +9,7 @@ from babel.numbers import format_decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from layouts.i18n import MESSAGES, fmt_int, fmt_month, fmt_pct, fmt_pp, t
+from layouts.core.i18n import MESSAGES, fmt_int, fmt_month, fmt_pct, fmt_pp, t
 
 
 def test_indonesian_formats() -> None:

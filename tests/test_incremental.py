@@ -22,12 +22,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analytics.coverage import count_memberships, month_range
+from analytics.build.incremental import COUNTS_FILE, counts_from_monthly, monthly_counts
+from analytics.build.pipeline import BuildInputs, build_store
+from analytics.engine.coverage import count_memberships, month_range
 from analytics.errors import InputError
-from analytics.incremental import COUNTS_FILE, counts_from_monthly, monthly_counts
-from analytics.pipeline import BuildInputs, build_store
 from analytics.settings import Settings
-from analytics.store import (
+from analytics.store.reader import (
     COVERAGE_FILE,
     QUALITY_FILE,
     RECONCILIATION_FILE,
@@ -182,7 +182,7 @@ def test_window_from_monthly_counts_equals_rows(
 
 
 def test_row_reports_of_an_older_store_are_aligned_to_the_new_columns(tmp_path: Path) -> None:
-    from analytics.incremental import append_row_report
+    from analytics.build.incremental import append_row_report
 
     old, new = tmp_path / "old.csv", tmp_path / "new.csv"
     old.write_text("source_file,source_row,reason\na.csv,7,no_identity\n", encoding="utf-8-sig")

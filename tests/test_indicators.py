@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from store_factory import coverage_frame
 
-from analytics.indicators import (
+from analytics.engine.indicators import (
     area_kpis,
     areas_in_view,
     months_available,

@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 from shapely.geometry import box
 
 from analytics.errors import InputError
-from analytics.intake import ingest_registries
-from analytics.pseudonym import pseudonymize
+from analytics.intake.pseudonym import pseudonymize
+from analytics.intake.registries import ingest_registries
+from analytics.intake.workforce import ingest_workforce
 from analytics.schemas import MembershipSchema, VillageSchema, WorkforceSchema
-from analytics.workforce_intake import ingest_workforce
 
 KEY = b"test-key"
 HEADER = (
@@ -448,12 +448,12 @@ def test_duplicate_detection_is_exact_even_if_short_keys_collide(
     path = _csv(tmp_path / "r.csv", rows)
     expected = ingest_registries([path], villages, KEY).duplicates
     # Every pseudonym gets the same high 64-bit key: the low half must still tell them apart.
-    from analytics.pseudonym import pseudonym_key_pairs
+    from analytics.intake.pseudonym import pseudonym_key_pairs
 
     def same_high(ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(len(ids), np.int64), pseudonym_key_pairs(ids)[1]
 
-    monkeypatch.setattr("analytics.intake.pseudonym_key_pairs", same_high)
+    monkeypatch.setattr("analytics.intake.registries.pseudonym_key_pairs", same_high)
     result = ingest_registries([path], villages, KEY)
     assert result.duplicates.equals(expected)
     assert result.duplicates[["source_row", "first_row"]].to_numpy().tolist() == [[4, 3]]

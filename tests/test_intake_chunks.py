@@ -12,8 +12,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-import analytics.intake
-from analytics.intake import IntakeResult, ingest_registries
+import analytics.intake.registries
+from analytics.intake.registries import IntakeResult, ingest_registries
 from analytics.io.tables import Table, TableSource
 from tests.test_intake import HEADER, KEY, ROWS, make_villages
 
@@ -37,7 +37,7 @@ def _parquet(path: Path, rows: list[str], row_group_size: int) -> Path:
 def _ingest(
     path: Path, villages: gpd.GeoDataFrame, chunk_rows: int, monkeypatch: pytest.MonkeyPatch
 ) -> IntakeResult:
-    monkeypatch.setattr("analytics.intake.CHUNK_ROWS", chunk_rows)
+    monkeypatch.setattr("analytics.intake.registries.CHUNK_ROWS", chunk_rows)
     return ingest_registries([path], villages, KEY)
 
 
@@ -49,13 +49,13 @@ def test_reading_by_row_groups_changes_nothing(
     path = _parquet(tmp_path / "r.parquet", ROWS, row_group_size=3)
     assert pq.ParquetFile(path).metadata.num_row_groups == 6
     whole = _ingest(path, villages, 10**9, monkeypatch)
-    read_columns, chunks = analytics.intake.read_columns, []
+    read_columns, chunks = analytics.intake.registries.read_columns, []
 
     def counted(source: TableSource, *args: Any, **kwargs: Any) -> Table:  # a spy
         chunks.append(source.row_groups)
         return read_columns(source, *args, **kwargs)
 
-    monkeypatch.setattr("analytics.intake.read_columns", counted)
+    monkeypatch.setattr("analytics.intake.registries.read_columns", counted)
     chunked = _ingest(path, villages, 6, monkeypatch)
     assert chunks == [(0, 1), (2, 3), (4, 5)]
     pd.testing.assert_frame_equal(chunked.memberships, whole.memberships)
@@ -82,7 +82,7 @@ def test_duplicates_across_many_chunks_and_files(
     rows = [f"{ids[i]};;;;34.71.01.1001;;;;PU;2023-01-05;" for i in order]
     first = _parquet(tmp_path / "a.parquet", rows[:50], row_group_size=1)
     second = _parquet(tmp_path / "b.parquet", rows[50:], row_group_size=1)
-    monkeypatch.setattr("analytics.intake.CHUNK_ROWS", 7)
+    monkeypatch.setattr("analytics.intake.registries.CHUNK_ROWS", 7)
     result = ingest_registries([first, second], villages, KEY)
     assert result.reconciliation["rows_in"] == 80
     assert result.reconciliation["matched"] == 40

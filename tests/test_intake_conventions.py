@@ -23,10 +23,10 @@ from hypothesis import strategies as st
 from test_pipeline import write_tiny_inputs
 from typer.testing import CliRunner
 
-from analytics.cli import EXIT_LOSS, app
-from analytics.intake import ingest_registries
-from analytics.intake_loss import FileLoss, file_losses
-from analytics.store import Store
+from analytics.intake.loss import FileLoss, file_losses
+from analytics.intake.registries import ingest_registries
+from analytics.store.reader import Store
+from cli.main import EXIT_LOSS, app
 from tests.test_intake import KEY, make_villages
 
 COUNTS = ("rows_in", "matched", "unmatched", "rejected", "duplicates")

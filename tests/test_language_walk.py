@@ -1,7 +1,7 @@
 """Every page, in English and in Indonesian, through the Flask test client as the browser
 does: the page's layout (Dash pages' own ``_pages_content`` callback) and then every
 callback the page fires on load, with the values its layout holds. No text of the other
-language may show: no sentence of the other language's catalog (every ``layouts.i18n``
+language may show: no sentence of the other language's catalog (every ``layouts.core.i18n``
 message and the AG Grid texts), and none of a list of common words.
 
 Area names come from the data (``Desa Satu``, ``Kabupaten Satu``) and are taken out of the
@@ -26,9 +26,9 @@ from store_factory import write_outreach, write_store
 from analytics.access import Role
 from analytics.io.user_store import add_user
 from analytics.settings import Settings
-from analytics.store import Store
-from layouts.components import GRID_LOCALE_ID
-from layouts.i18n import MESSAGES
+from analytics.store.reader import Store
+from layouts.core.components import GRID_LOCALE_ID
+from layouts.core.i18n import MESSAGES
 
 PASSWORD = "correct-horse-battery"
 #: Indonesian words that must not show on an English page (whole words, case-sensitive).
@@ -265,7 +265,7 @@ def _leaks(
 
 
 def _store_dir(app: dash.Dash) -> Path:
-    from layouts.data_access import SETTINGS_KEY
+    from layouts.core.data_access import SETTINGS_KEY
 
     return Path(app.server.config[SETTINGS_KEY].store_dir)
 

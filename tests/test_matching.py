@@ -7,8 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analytics.io.boundaries import read_villages
-from analytics.matching import (
+from analytics.intake.matching import (
     NameKey,
     build_gazetteer,
     closest,
@@ -16,6 +15,7 @@ from analytics.matching import (
     name_key,
     place_rows,
 )
+from analytics.io.boundaries import read_villages
 
 VILLAGES = pd.DataFrame(
     [

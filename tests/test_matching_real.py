@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analytics.intake.matching import build_gazetteer, place_rows
 from analytics.io.boundaries import read_villages
-from analytics.matching import build_gazetteer, place_rows
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 

@@ -30,8 +30,8 @@ def test_notebook_runs_on_the_demo_store(
     )
     # the walkthrough's answers are the store's own figures: its reconciliation and the
     # village ranked first (most uncovered BPU workers) in the kabupaten with the largest gap
-    from analytics.indicators import areas_in_view, rank_by_uncovered
-    from analytics.store import Store
+    from analytics.engine.indicators import areas_in_view, rank_by_uncovered
+    from analytics.store.reader import Store
 
     store = Store(demo_store)
     rec = store.reconciliation()

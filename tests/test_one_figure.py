@@ -21,17 +21,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analytics import formatting as fmt
-from analytics.indicators import AreaKpis
+from analytics.engine.indicators import AreaKpis
+from analytics.exports.tables import AREA_COLUMNS, to_csv_bytes, to_xlsx_bytes
 from analytics.report.content import assemble_report
 from analytics.report.pdf import render_report
 from analytics.report.text import pct
 from analytics.settings import Settings
-from analytics.store import Store
-from analytics.tables_export import AREA_COLUMNS, to_csv_bytes, to_xlsx_bytes
-from layouts import components
-from layouts.figures import hover_texts
-from layouts.map_callbacks import _row_data, kpi_update, map_update, resolve_state
-from layouts.url_state import ViewState
+from analytics.store.reader import Store
+from layouts.core import components
+from layouts.core.figures import hover_texts
+from layouts.core.url_state import ViewState
+from layouts.map.callbacks import kpi_update, map_update, resolve_state, row_data
 
 KEC = "99.01.01"
 NAME = "Kecamatan <b>Satu</b> & Co"
@@ -67,7 +67,7 @@ def test_the_same_coverage_string_on_every_surface(store: Store) -> None:
 
     from analytics.access import Role, User
     from app import create_app
-    from layouts.auth import LoginUser
+    from layouts.core.auth import LoginUser
 
     expected = {"id": "15,2%", "en": "15.2%"}
     assert fmt.percent(EXACT, "id") == expected["id"]
@@ -186,7 +186,7 @@ def test_every_surface_prints_formatting_percent_of_the_exact_value(
     assert f": {shown}<br>" in hover
     assert "<" not in fmt.markup_text(name) and f"<b>{fmt.markup_text(name)}</b>" in hover
     # table
-    (row,) = _row_data(view, lang)
+    (row,) = row_data(view, lang)
     assert row["coverage_pct_text"] == shown
     # CSV export: the number rounded once, which formats back to the same string
     exported = to_csv_bytes(pd.DataFrame([row]), AREA_COLUMNS).decode("utf-8-sig")
@@ -219,7 +219,7 @@ def test_every_surface_prints_formatting_percent_of_the_exact_value(
 
 
 def test_plotly_trend_hovers_use_the_formatter_not_d3() -> None:
-    from layouts.figures import small_multiples, trend_figure
+    from layouts.core.figures import small_multiples, trend_figure
 
     months = pd.to_datetime(["2025-11-01", "2025-12-01"])
     lines = pd.DataFrame(

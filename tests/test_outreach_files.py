@@ -139,7 +139,7 @@ def test_briefing_without_demo_flag_has_no_demo_footer(plan: Plan) -> None:
 def test_cli_plan_writes_files_per_polsek(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from typer.testing import CliRunner
 
-    from analytics.cli import app
+    from cli.main import app
     from tests.store_factory import write_store
 
     store = write_store(tmp_path / "store")

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from analytics.errors import InputError
-from analytics.outreach.intake import ingest_events, ingest_roster
+from analytics.intake.outreach_rosters import ingest_events, ingest_roster
 
 VILLAGES = pd.DataFrame({"village_code": ["99.01.01.2001", "99.01.01.2002", "99.01.02.2001"]})
 

@@ -29,7 +29,7 @@ from analytics.outreach.plan import _proposals
 from analytics.outreach.plan_job import run_plan_job
 from analytics.outreach.priority import village_rows_in
 from analytics.outreach.scope import officers_in_area, scope_neighbours
-from analytics.store import Store
+from analytics.store.reader import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
@@ -215,7 +215,7 @@ def test_officers_in_area() -> None:
 def test_cli_plan_for_an_area_with_adjacency_from_kabupaten_files(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from analytics.cli import app
+    from cli.main import app
     from tests.store_factory import write_store
 
     store = write_store(tmp_path / "store")
@@ -265,7 +265,7 @@ def tiny_villages() -> pd.DataFrame:
 def test_national_roster_and_events_are_what_the_intake_accepts(tmp_path: Path) -> None:
     from national_data import events_frame, roster_frame
 
-    from analytics.outreach.intake import ingest_events, ingest_roster
+    from analytics.intake.outreach_rosters import ingest_events, ingest_roster
 
     villages = tiny_villages()
     roster = roster_frame(villages, seed=3)
@@ -301,7 +301,7 @@ def test_national_roster_and_events_are_what_the_intake_accepts(tmp_path: Path) 
 
 
 def test_legend_names_officers_up_to_the_colours_then_one_line() -> None:
-    from layouts.outreach_map import MAX_LEGEND_OFFICERS, legend_items, officer_colours
+    from layouts.outreach.map import MAX_LEGEND_OFFICERS, legend_items, officer_colours
 
     def villages(n_officers: int) -> pd.DataFrame:
         nrps = [f"800000{i:02d}" for i in range(n_officers)]
@@ -325,7 +325,7 @@ def test_legend_names_officers_up_to_the_colours_then_one_line() -> None:
 def test_many_officers_colour_the_map_by_polsek() -> None:
     """20 officers (more than the 16 colours) in 3 Polsek: one colour per Polsek, the
     legend names each Polsek with its officers and villages, hovers name both."""
-    from layouts.outreach_map import (
+    from layouts.outreach.map import (
         MAX_LEGEND_OFFICERS,
         colour_key,
         legend_items,

@@ -39,12 +39,12 @@ from werkzeug.exceptions import Forbidden
 from analytics.access import Role, Territory, User
 from analytics.outreach.priority import PriorityWeights
 from analytics.settings import Settings
-from analytics.store import Store
-from layouts import ids
-from layouts import outreach_callbacks as cb
-from layouts.outreach_impact import impact_sentences
-from layouts.outreach_map import NO_OFFICER_COLOUR
-from layouts.outreach_views import priority_rows, schedule_rows, weights_from
+from analytics.store.reader import Store
+from layouts.core import ids
+from layouts.outreach import callbacks as cb
+from layouts.outreach.impact import impact_sentences
+from layouts.outreach.map import NO_OFFICER_COLOUR
+from layouts.outreach.views import priority_rows, schedule_rows, weights_from
 
 START = pd.Timestamp("2025-01-06")
 DEFAULT_W = (0.5, 0.2, 0.15, 0.15)
@@ -53,7 +53,7 @@ DEFAULT_W = (0.5, 0.2, 0.15, 0.15)
 def login(user: User) -> None:
     import flask_login
 
-    from layouts.auth import LoginUser
+    from layouts.core.auth import LoginUser
 
     flask_login.login_user(LoginUser(user))
 
@@ -469,8 +469,8 @@ def test_cli_and_page_give_the_same_plan(app_ctx: Store, tmp_path: Path) -> None
 
 
 def test_every_number_column_shows_text_from_the_one_formatter() -> None:
-    from layouts import outreach_columns as oc
-    from layouts.outreach_views import NUMBER_FORMATS
+    from layouts.outreach import columns as oc
+    from layouts.outreach.views import NUMBER_FORMATS
 
     tables = [
         oc.priority_columns("id"),

@@ -27,10 +27,10 @@ import pytest
 import shapely
 from shapely.geometry import box
 
+from analytics.build.pipeline import BuildInputs, build_store
 from analytics.errors import InputError
-from analytics.pipeline import BuildInputs, build_store
 from analytics.settings import Settings
-from analytics.store import Store
+from analytics.store.reader import Store
 
 NIKS = ("3471015501900001", "3471015501900002")
 PERSON = "Siti Rahayu Contoh"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analytics.quality import quality_flags, unmatched_share_by_kabupaten
-from analytics.store import QUALITY_COLUMNS
+from analytics.engine.quality import quality_flags, unmatched_share_by_kabupaten
+from analytics.schemas import QUALITY_COLUMNS
 
 
 def test_flags_over_100_and_missing_denominator() -> None:

@@ -25,10 +25,10 @@ from werkzeug.exceptions import Forbidden
 
 from analytics.access import Role, Territory, User
 from analytics.settings import Settings
-from analytics.store import Store
-from layouts import components, ids
-from layouts.data_access import current_store
-from layouts.quality_views import ROW_COLUMNS, fix_text, other_input_rows, rows_to_fix
+from analytics.store.reader import Store
+from layouts.core import components, ids
+from layouts.core.data_access import current_store
+from layouts.quality.views import ROW_COLUMNS, fix_text, other_input_rows, rows_to_fix
 
 ADMIN = User("admin", Role.ADMIN)
 BRANCH = User("cabang", Role.BRANCH, Territory(frozenset({"99.02"})))
@@ -49,7 +49,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[dash.Dash, Store]:
 def _as(app: dash.Dash, user: User) -> Iterator[None]:
     import flask_login
 
-    from layouts.auth import LoginUser
+    from layouts.core.auth import LoginUser
 
     with app.server.test_request_context("/kualitas"):
         flask_login.login_user(LoginUser(user))
@@ -302,7 +302,7 @@ def test_files_losing_rows_are_warned_at_the_top(admin: dash.Dash) -> None:
 
 
 def test_no_warning_when_no_file_loses_more_than_five_percent() -> None:
-    from layouts.quality_views import loss_warnings
+    from layouts.quality.views import loss_warnings
 
     rec = {"files": {"a.csv": {"rows_in": 100, "unmatched": 2, "rejected": 3, "duplicates": 9}}}
     assert loss_warnings(rec, "id") == []
@@ -319,7 +319,7 @@ def test_flag_detail_follows_the_language() -> None:
     import numpy as np
     import pandas as pd
 
-    from layouts.quality_views import flag_detail, flagged_villages
+    from layouts.quality.views import flag_detail, flagged_villages
 
     assert flag_detail("over_100", 341, 96.0, 355.2083, "id") == (
         "341 peserta aktif > 96 pekerja (355,2%)"

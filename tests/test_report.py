@@ -15,11 +15,11 @@ import pandas as pd
 import pytest
 from store_factory import write_outreach, write_store
 
+from analytics.exports.suppression import MARK
 from analytics.report.content import ReportContent, assemble_report
 from analytics.report.pdf import render_report
 from analytics.report.text import num, pct, pp
-from analytics.store import Store
-from analytics.suppression import MARK
+from analytics.store.reader import Store
 
 DEC = pd.Timestamp("2024-12-01")
 
@@ -219,11 +219,11 @@ def test_report_in_english_has_no_indonesian_words(store: Store) -> None:
 def test_cli_report_lang(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from typer.testing import CliRunner
 
-    import layouts.report_job
-    from analytics.cli import app
+    import layouts.exports.report_job
+    from cli.main import app
 
     # The figures are drawn by Kaleido (Chromium) in tests/browser; here a plain PNG.
-    monkeypatch.setattr(layouts.report_job, "render", lambda *_a, **_k: _png(1123, 794))
+    monkeypatch.setattr(layouts.exports.report_job, "render", lambda *_a, **_k: _png(1123, 794))
     out = tmp_path / "report.pdf"
     args = ["report", "--area", "99.01", "--out", str(out), "--store", str(store.root)]
     result = CliRunner().invoke(app, [*args, "--lang", "en"])
@@ -286,7 +286,7 @@ def assert_print_layout(pdf: bytes, figure_scale: float | None) -> int:
     (``figure_scale``: the figures' pixels per CSS px). Returns the page count."""
     from pypdf import PdfReader
 
-    from layouts.figure_export import MIN_FONT_PX
+    from layouts.exports.rendering import MIN_FONT_PX
 
     reader = PdfReader(io.BytesIO(pdf))
     pages = reader.pages
@@ -305,7 +305,7 @@ def assert_print_layout(pdf: bytes, figure_scale: float | None) -> int:
 
 def test_report_layout_on_the_tiny_store(store: Store) -> None:
     """Stand-in figures at the report's figure size: text ≥ 7 pt, pages filled."""
-    from layouts.figure_export import SIZES
+    from layouts.exports.rendering import SIZES
 
     size = SIZES["report"]
     png = _png(*size.pixels)
@@ -320,8 +320,8 @@ def test_demo_report_prints_readably(demo_store: Path) -> None:
     from pypdf import PdfReader
 
     from analytics.settings import Settings
-    from layouts.figure_export import CHROMIUM, SIZES, stop_kaleido
-    from layouts.report_job import ReportRequest, build_area_report
+    from layouts.exports.rendering import CHROMIUM, SIZES, stop_kaleido
+    from layouts.exports.report_job import ReportRequest, build_area_report
 
     if not CHROMIUM.exists():
         if os.environ.get("CI"):

@@ -13,7 +13,7 @@ def test_defaults_are_demo_mode_with_demo_key() -> None:
     settings = Settings.from_env({})
     assert settings.demo is True
     assert settings.require_hmac_key() == DEMO_HMAC_KEY
-    assert settings.port == 8050 and settings.locale == "id"
+    assert settings.port == 8050
 
 
 def test_production_without_key_refuses_with_a_readable_message() -> None:

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from analytics.suppression import (
+from analytics.exports.suppression import (
     MARK,
     Suppression,
     footnote,

@@ -288,7 +288,7 @@ def test_placeholders_are_empty_in_every_format(tmp_path: Path) -> None:
 
 def test_placeholders_in_the_mapping_file(tmp_path: Path) -> None:
     from analytics.io.headers import load_placeholders
-    from analytics.values import PLACEHOLDERS
+    from analytics.io.values import PLACEHOLDERS
 
     assert load_placeholders(None) == PLACEHOLDERS
     changed = tmp_path / "m.yaml"

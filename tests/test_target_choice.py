@@ -26,12 +26,10 @@ from hypothesis import strategies as st
 from store_factory import write_store
 
 from analytics.settings import UCJ_TARGET_PCT, Settings
-from analytics.store import Store
-from layouts import components, ids
-from layouts.map_callbacks import kpi_update, map_update, resolve_state
-from layouts.shell import shell_links
-from layouts.trend_views import trend_main
-from layouts.url_state import (
+from analytics.store.reader import Store
+from layouts.core import components, ids
+from layouts.core.shell import shell_links
+from layouts.core.url_state import (
     ViewState,
     effective_target,
     parse_query,
@@ -41,6 +39,8 @@ from layouts.url_state import (
     target_from_controls,
     to_query,
 )
+from layouts.map.callbacks import kpi_update, map_update, resolve_state
+from layouts.trends.views import trend_main
 
 KEC = "99.01.01"
 
@@ -59,7 +59,7 @@ def env(built: tuple[dash.Dash, Store, Settings]) -> Iterator[tuple[dash.Dash, S
     import flask_login
 
     from analytics.access import Role, User
-    from layouts.auth import LoginUser
+    from layouts.core.auth import LoginUser
 
     with built[0].server.test_request_context("/"):
         flask_login.login_user(LoginUser(User("admin", Role.ADMIN)))

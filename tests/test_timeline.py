@@ -1,4 +1,4 @@
-"""The map's timeline (layouts/timeline.py) and the phone's map size (layouts/map_drawer.py):
+"""The map's timeline (layouts/map/timeline.py) and the phone's map size (layouts/map/drawer.py):
 the step logic, one frame as a function, and one frame through the app's HTTP endpoint."""
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ from store_factory import write_store
 from analytics.access import Role
 from analytics.io.user_store import add_user
 from analytics.settings import Settings
-from analytics.store import Store
-from layouts import ids
-from layouts.figures import fit_view
-from layouts.map_callbacks import map_update, resolve_state, timeline_frame
-from layouts.map_drawer import map_size
-from layouts.timeline import Step, timeline_step
-from layouts.url_state import ViewState
+from analytics.store.reader import Store
+from layouts.core import ids
+from layouts.core.figures import fit_view
+from layouts.core.url_state import ViewState
+from layouts.map.callbacks import map_update, resolve_state, timeline_frame
+from layouts.map.drawer import map_size
+from layouts.map.timeline import Step, timeline_step
 
 PASSWORD = "correct-horse-battery"
 TICK, PLAY, SLIDER, MONTH = ids.TIMELINE_TICK, ids.TIMELINE_PLAY, ids.TIMELINE_SLIDER, ids.MONTH

@@ -15,12 +15,12 @@ from hypothesis import strategies as st
 from store_factory import write_store
 
 from analytics.access import Role, Territory, User
+from analytics.engine.trends import combined_coverage, lowest_latest
 from analytics.io.user_store import add_user
 from analytics.settings import Settings
-from analytics.store import Store
-from analytics.territory_store import TerritoryStore, in_codes
-from analytics.trends import combined_coverage, lowest_latest
-from layouts.trend_views import (
+from analytics.store.reader import Store
+from analytics.store.territory import TerritoryStore, in_codes
+from layouts.trends.views import (
     MAX_AREA_OPTIONS,
     area_options,
     search_options,

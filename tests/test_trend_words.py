@@ -8,9 +8,9 @@ import re
 import pandas as pd
 import pytest
 
-from analytics.indicators import area_kpis
-from analytics.trends import project
-from layouts.trend_views import (
+from analytics.engine.indicators import area_kpis
+from analytics.engine.trends import project
+from layouts.trends.views import (
     PROJECTION_HORIZON,
     projection_statement,
     trend_main,

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analytics.engine.trends import add_changes, pace_per_month, projected_month
 from analytics.settings import UCJ_TARGET_PCT
-from analytics.trends import add_changes, pace_per_month, projected_month
 
 
 def monthly(values: list[float | None], start: str = "2023-01-01") -> pd.Series:

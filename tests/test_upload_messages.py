@@ -1,5 +1,5 @@
 """Upload refusals reach the page in the reader's language: the checks raise a code and
-its values, the page words them (layouts.upload_views.error_text)."""
+its values, the page words them (layouts.upload.views.error_text)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 
 from analytics.errors import InputError
 from analytics.io.upload_checks import check_content
-from layouts.upload_views import error_text
+from layouts.upload.views import error_text
 
 MB = 1024 * 1024
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from layouts.url_state import (
+from layouts.core.url_state import (
     ViewState,
     allowed_levels,
     drill_target,

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analytics.values import (
+from analytics.io.values import (
     PLACEHOLDERS,
     blank,
     identifier_problem,

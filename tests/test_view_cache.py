@@ -7,9 +7,9 @@ from pathlib import Path
 from store_factory import write_store
 
 from analytics.access import Role, Territory, User
-from analytics.store import Store
-from analytics.territory_store import TerritoryStore
-from layouts.map_callbacks import level_coverage
+from analytics.store.reader import Store
+from analytics.store.territory import TerritoryStore
+from layouts.core.data_access import level_coverage
 
 
 def view(root: Path, name: str, role: Role, areas: set[str] | None = None) -> TerritoryStore:

@@ -1,6 +1,6 @@
-"""The village profile's view model (analytics/profile.py) on the hand-made store
+"""The village profile's view model (analytics/report/village_profile.py) on the hand-made store
 (tests/store_factory.py), with numbers computed by hand from its table, and the page's
-view and download (layouts/profile_views.py, layouts/profile_link.py)."""
+view and download (layouts/profile/views.py, layouts/profile/link.py)."""
 
 from __future__ import annotations
 
@@ -16,17 +16,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from store_factory import write_outreach, write_store
 
-from analytics.profile import (
+from analytics.exports.suppression import MARK
+from analytics.report.village_profile import (
     ProfileError,
     VillageProfile,
     protected_tables,
     village_profile,
 )
-from analytics.store import Store
-from analytics.suppression import MARK
-from layouts.i18n import t
-from layouts.profile_link import profile_href
-from layouts.profile_views import note_lines, profile_file, projection_sentence
+from analytics.store.reader import Store
+from layouts.core.i18n import t
+from layouts.profile.link import profile_href
+from layouts.profile.views import note_lines, profile_file, projection_sentence
 
 DEC = pd.Timestamp("2024-12-01")
 
@@ -259,7 +259,7 @@ def test_map_click_opens_the_profile_only_at_village_level() -> None:
 
 def test_store_without_roster(tmp_path: Path) -> None:
     bare = Store(write_store(tmp_path / "processed"))
-    from layouts.profile_views import read_profile
+    from layouts.profile.views import read_profile
 
     p, roster = read_profile(bare, "99.01.01.2001", "2024-12", "BPU", 100.0, outreach=True)
     assert roster is False and p.officers.empty and p.segments["active"].iloc[0] == 452

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from store_factory import write_store
 
-from analytics import store as store_module
 from analytics.settings import Settings
-from analytics.store import Store
-from layouts.data_access import warm_store
+from analytics.store import reader as store_module
+from analytics.store.reader import Store
+from layouts.core.data_access import warm_store
 
 
 def test_the_warm_thread_fills_the_cache_the_requests_use(tmp_path: Path) -> None:
@@ -54,7 +54,7 @@ def test_a_rebuilt_store_replaces_the_version_held(tmp_path: Path) -> None:
 def test_a_missing_store_is_logged_not_raised(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="layouts.data_access"):
+    with caplog.at_level(logging.WARNING, logger="layouts.core.data_access"):
         warm_store(tmp_path / "nothing-here").join(timeout=60)
     assert any("store not warmed" in r.getMessage() for r in caplog.records)
 

@@ -6,7 +6,7 @@ case-insensitively, ignoring spaces, underscores, dots, hyphens and slashes (``N
 (YAML or TOML) names the header of any field the aliases do not cover.
 
 The same file may say which cell texts mean "empty" (default
-:data:`analytics.values.PLACEHOLDERS`), with a top-level ``placeholders`` key: a list
+:data:`analytics.io.values.PLACEHOLDERS`), with a top-level ``placeholders`` key: a list
 replaces the set, a table with ``add`` and/or ``remove`` lists changes it::
 
     placeholders:
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from analytics.errors import InputError
-from analytics.values import PLACEHOLDERS, placeholder_keys
+from analytics.io.values import PLACEHOLDERS, placeholder_keys
 
 #: The mapping file's key for the placeholder tokens (not a section of headers).
 PLACEHOLDERS_KEY: Final = "placeholders"

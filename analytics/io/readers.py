@@ -3,22 +3,39 @@
 These are the per-format halves of :mod:`analytics.io.tables`, which detects the format and
 header row, numbers the rows and counts blank ones. CSV and XLSX can be read in chunks of
 rows (``chunk_rows``) so that memory does not grow with the file; Parquet is read by row
-groups (:attr:`~analytics.io.tables.TableSource.row_groups`).
+groups (:attr:`TableSource.row_groups`; :mod:`analytics.io.tables` fills it in).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final, Literal
 
 import numpy as np
 import pandas as pd
 
-if TYPE_CHECKING:
-    from analytics.io.tables import TableSource
-
 _STR: Final = pd.StringDtype("pyarrow", na_value=np.nan)  # the default ``str`` dtype
+
+TableKind = Literal["csv", "xlsx", "parquet"]
+
+
+@dataclass(frozen=True)
+class TableSource:
+    """A tabular file whose format and header row are known, before its data is read."""
+
+    path: Path
+    kind: TableKind
+    headers: tuple[str, ...]
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    header_row: int = 1
+    #: Parquet only: read just these row groups, which follow ``rows_before`` data rows.
+    row_groups: tuple[int, ...] | None = None
+    rows_before: int = 0
 
 
 class Workbook:

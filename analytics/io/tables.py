@@ -25,7 +25,7 @@ Headers are matched to fields by :mod:`analytics.io.headers`; the per-format rea
 
 Rows are numbered as a spreadsheet user sees them: the header is row 1 (or the line it is
 on), the first data row the next one. Placeholder cells (``-``, ``N/A``, ``0000-00-00``,
-..., :data:`analytics.values.PLACEHOLDERS` or the caller's set) are made empty here, the one
+..., :data:`analytics.io.values.PLACEHOLDERS` or the caller's set) are made empty here, the one
 place where cells are read, for every field and format. A row where every read column is
 empty (and no cell was refused) carries nothing to count: it is left out and reported as a
 blank row.
@@ -38,16 +38,23 @@ import dataclasses
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final, Literal, TypeVar
+from typing import Any, Final, TypeVar
 
 import numpy as np
 import pandas as pd
 
 from analytics.errors import InputError
-from analytics.io.readers import Workbook, csv_frames, open_workbook, read_parquet, xlsx_frames
-from analytics.values import PLACEHOLDERS, without_placeholders
+from analytics.io.readers import (
+    TableKind,
+    TableSource,
+    Workbook,
+    csv_frames,
+    open_workbook,
+    read_parquet,
+    xlsx_frames,
+)
+from analytics.io.values import PLACEHOLDERS, without_placeholders
 
-TableKind = Literal["csv", "xlsx", "parquet"]
 Recognise = Callable[[Sequence[str]], bool]
 
 _DELIMITERS: Final = ",;\t|"
@@ -55,22 +62,6 @@ _SNIFF_BYTES: Final = 64 * 1024
 #: How many lines of a CSV (non-empty rows of a sheet) are searched for a recognised header.
 _HEADER_SEARCH_LINES: Final = 30
 _T = TypeVar("_T")
-
-
-@dataclass(frozen=True)
-class TableSource:
-    """A tabular file whose format and header row are known, before its data is read."""
-
-    path: Path
-    kind: TableKind
-    headers: tuple[str, ...]
-    encoding: str | None = None
-    delimiter: str | None = None
-    sheet: str | None = None
-    header_row: int = 1
-    #: Parquet only: read just these row groups, which follow ``rows_before`` data rows.
-    row_groups: tuple[int, ...] | None = None
-    rows_before: int = 0
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Outreach planning for the police partnership (Bhabinkamtibmas visits to villages).
 
-- :mod:`analytics.outreach.intake`: read the officer roster and the outreach event log.
+- :mod:`analytics.intake.outreach_rosters`: read the officer roster and the outreach event log.
 - :mod:`analytics.outreach.priority`: rank villages by a documented, explainable score.
 - :mod:`analytics.outreach.neighbours`: which villages touch which (for proposals).
 - :mod:`analytics.outreach.plan`: week-by-week visit schedules per officer.

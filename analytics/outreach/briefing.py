@@ -14,8 +14,8 @@ import pandas as pd
 
 from analytics import formatting
 from analytics.outreach.plan import Plan
-from analytics.pdf_pages import numbered_canvas
-from analytics.pdf_pages import pdf_text as esc
+from analytics.report.pdf_pages import numbered_canvas
+from analytics.report.pdf_pages import pdf_text as esc
 
 GRAY: Final = 0.85
 

@@ -19,17 +19,17 @@ from typing import Any
 import pandas as pd
 
 from analytics.errors import InputError
+from analytics.intake.outreach_rosters import ingest_events, ingest_roster
 from analytics.outreach.files import (
     briefing_pdf,
     plan_to_xlsx,
     polres_briefing_pdf,
     polres_plan_to_xlsx,
 )
-from analytics.outreach.intake import ingest_events, ingest_roster
 from analytics.outreach.plan import Plan
 from analytics.outreach.priority import PriorityWeights
 from analytics.outreach.scope import plan_scope
-from analytics.store import Store
+from analytics.store.reader import Store
 
 OFFICERS_FILE = "officers.parquet"
 EVENTS_FILE = "events.parquet"

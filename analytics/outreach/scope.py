@@ -3,8 +3,8 @@
 
 A scope is a Polres, a Polsek of it, and optionally an area (province, kabupaten or
 kecamatan code) limiting the officers. :func:`plan_scope` reads what it needs from a store
-(the plain :class:`~analytics.store.Store` or a user's
-:class:`~analytics.territory_store.TerritoryStore`: any object with ``meta``, ``areas``,
+(the plain :class:`~analytics.store.reader.Store` or a user's
+:class:`~analytics.store.territory.TerritoryStore`: any object with ``meta``, ``areas``,
 ``coverage``, ``officers``, ``events`` and ``geojson_path``), ranks the villages of the
 kecamatan where the scope's officers work, and plans their visits.
 
@@ -27,10 +27,10 @@ from typing import Any
 import pandas as pd
 
 from analytics.errors import InputError
-from analytics.outreach.intake import EVENT_COLUMNS
+from analytics.intake.outreach_rosters import EVENT_COLUMNS
 from analytics.outreach.plan import Plan, build_plan, estimate_conversion, scope_officers
 from analytics.outreach.priority import PriorityWeights, village_priority, village_rows_in
-from analytics.store import COVERAGE_FILE, Store, StoreError
+from analytics.store.reader import COVERAGE_FILE, Store, StoreError
 
 
 @dataclass(frozen=True)

@@ -17,14 +17,14 @@ from typing import Any, Final
 
 import pandas as pd
 
-from analytics.classify import classify
 from analytics.codes import level_of
 from analytics.disclosure import FigureKey, protect
 from analytics.disclosure.coverage import CoverageFigures
-from analytics.indicators import AreaKpis, area_kpis, areas_in_view, rank_by_uncovered
+from analytics.engine.classify import classify
+from analytics.engine.indicators import AreaKpis, area_kpis, areas_in_view, rank_by_uncovered
+from analytics.exports.suppression import MARK, footnote
 from analytics.outreach.priority import PriorityWeights, village_priority
 from analytics.report.text import lang_of, words
-from analytics.suppression import MARK, footnote
 
 TOP_VILLAGES: Final = 15
 TOP_PRIORITY: Final = 10

@@ -14,17 +14,22 @@ from __future__ import annotations
 import io
 from typing import Any, Final
 
+from analytics.exports.suppression import MARK
 from analytics.formatting import MISSING
-from analytics.pdf_pages import numbered_canvas
-from analytics.pdf_pages import pdf_text as esc
 from analytics.report import text
 from analytics.report.content import ReportContent
-from analytics.report.text import level_name, method_notes, segment_name, words
-from analytics.suppression import MARK
+from analytics.report.pdf_pages import numbered_canvas
+from analytics.report.pdf_pages import pdf_text as esc
+from analytics.report.text import (
+    level_name,
+    method_notes,
+    segment_name,
+    words,
+)
 
 GRAY: Final = 0.86
 #: The text width of the A4 page (210 mm less two 15 mm margins): figures are drawn at
-#: this width, the width they were laid out for (layouts.figure_export ``report`` size),
+#: this width, the width they were laid out for (layouts.exports.rendering ``report`` size),
 #: so their labels print at the size they were set (11 px = 8.25 pt).
 TEXT_WIDTH_MM: Final = 180
 #: A section starts on a new page only when less than this is left on the current one

@@ -9,13 +9,18 @@ import dash_ag_grid as dag
 import pandas as pd
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
-from analytics.classify import K_RANGE, PALETTE, SCHEMES
+from analytics.engine.classify import K_RANGE, PALETTE, SCHEMES
 from analytics.schemas import COVERAGE_SEGMENTS
-from layouts import components, export_ui, ids, map_drawer, timeline
-from layouts.data_access import current_settings, current_store
-from layouts.gis_download import gis_menu, register_gis_callbacks
-from layouts.i18n import fmt_month, t
-from layouts.map_callbacks import (
+from layouts.core import components, ids
+from layouts.core.data_access import current_settings, current_store
+from layouts.core.i18n import fmt_month, t
+from layouts.core.page_titles import page_title
+from layouts.core.url_state import LAYERS, parse_query, to_query
+from layouts.exports import ui as export_ui
+from layouts.exports.gis import gis_menu, register_gis_callbacks
+from layouts.map import drawer as map_drawer
+from layouts.map import timeline
+from layouts.map.callbacks import (
     HOT_INPUTS,
     TARGET_INPUTS,
     highlight_patch,
@@ -24,10 +29,9 @@ from layouts.map_callbacks import (
     map_update,
     next_view,
     resolve_state,
+    state_from_controls,
     store_facts,
 )
-from layouts.page_titles import page_title
-from layouts.url_state import LAYERS, ViewState, parse_query, target_from_controls, to_query
 
 dash.register_page(__name__, path="/", name="Peta cakupan", title=page_title("nav.map"))
 
@@ -200,36 +204,6 @@ def layout(**query: object) -> html.Div:
     )
 
 
-def state_from_controls(
-    view: dict[str, str],
-    month: str,
-    segment: str,
-    scheme: str,
-    k: int,
-    layer: str,
-    labels: list[str] | None,
-    lang: str,
-    target_choice: str | None = None,
-    target_custom: object = None,
-) -> ViewState:
-    """The page's controls as a validated :class:`ViewState`."""
-    target = target_from_controls(target_choice, target_custom)
-    return parse_query(
-        {
-            "level": view.get("level", ""),
-            "area": view.get("area", ""),
-            "month": month or "",
-            "segment": segment or "",
-            "scheme": scheme or "",
-            "k": str(k),
-            "layer": layer or "",
-            "labels": "1" if labels else "0",
-            "lang": lang or "",
-            "target": "" if target is None else repr(target),
-        }
-    )
-
-
 def register_callbacks(app: dash.Dash) -> None:
     register_gis_callbacks(app)
 
@@ -250,11 +224,11 @@ def register_callbacks(app: dash.Dash) -> None:
         Input(ids.LABELS, "value"),
         Input(ids.MAP_TARGET, "value"),
         Input(ids.MAP_TARGET_CUSTOM, "value"),
-        Input(ids.MAP_SIZE, "data"),  # set once, at load (layouts/map_drawer.py)
+        Input(ids.MAP_SIZE, "data"),  # set once, at load (layouts/map/drawer.py)
         State(ids.MAP_LANG, "data"),
         prevent_initial_call="initial_duplicate",
     )
-    def update_map(view, month, segment, scheme, k, layer, labels, target, custom, size, lang):  # type: ignore[no-untyped-def]
+    def update_map(view, month, segment, scheme, k, layer, labels, target, custom, size, lang):
         settings, store = current_settings(), current_store()
         state = state_from_controls(
             view or {}, month, segment, scheme, k, layer, labels, lang, target, custom
@@ -286,7 +260,7 @@ def register_callbacks(app: dash.Dash) -> None:
         State(ids.MAP_LANG, "data"),
         prevent_initial_call=True,
     )
-    def drill(click_data, crumb_clicks, level_value, view, lang):  # type: ignore[no-untyped-def]
+    def drill(click_data, crumb_clicks, level_value, view, lang):
         triggered = ctx.triggered_id
         if isinstance(triggered, dict) and not (ctx.triggered and ctx.triggered[0]["value"]):
             return no_update, no_update, no_update  # crumbs were just drawn, not clicked
@@ -308,7 +282,7 @@ def register_callbacks(app: dash.Dash) -> None:
         Input(ids.TABLE, "cellClicked"),
         prevent_initial_call=True,
     )
-    def highlight(cell):  # type: ignore[no-untyped-def]
+    def highlight(cell):
         return highlight_patch((cell or {}).get("rowId"))
 
     # after the page's own: tests and benchmarks find "map.figure" callbacks in this order

@@ -7,11 +7,11 @@ from typing import Any
 import dash
 from dash import Input, Output, dcc, html
 
-from analytics.store import StoreError
-from layouts.data_access import current_settings, current_store
-from layouts.i18n import fmt_month, fmt_pct, t
-from layouts.page_titles import page_title
-from layouts.url_state import parse_query
+from analytics.store.reader import StoreError
+from layouts.core.data_access import current_settings, current_store
+from layouts.core.i18n import fmt_month, fmt_pct, t
+from layouts.core.page_titles import page_title
+from layouts.core.url_state import parse_query
 
 dash.register_page(__name__, path="/metode", name="Metode", title=page_title("nav.method"))
 

@@ -2,7 +2,7 @@
 visit plan, the villages without an officer, the impact of past events, and the plan's
 downloads (XLSX plan and PDF briefing sheet) for one Polsek.
 
-The layout is here; the callbacks are in :mod:`layouts.outreach_callbacks`.
+The layout is here; the callbacks are in :mod:`layouts.outreach.callbacks`.
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ from dash import Input, Output, State, dcc, html
 
 from analytics.access import Action, may
 from analytics.outreach.priority import FACTORS, PriorityWeights
-from layouts import components, ids
-from layouts.data_access import current_settings, current_store, current_user
-from layouts.i18n import lang_or_default, t
-from layouts.outreach_callbacks import (
+from layouts.core import components, ids
+from layouts.core.data_access import current_settings, current_store, current_user
+from layouts.core.i18n import lang_or_default, t
+from layouts.core.page_titles import page_title
+from layouts.outreach.callbacks import (
     PLAN_INPUTS,
     WEIGHT_IDS,
     download_callback,
@@ -30,15 +31,14 @@ from layouts.outreach_callbacks import (
     update_impact,
     update_plan,
 )
-from layouts.outreach_columns import (
+from layouts.outreach.columns import (
     impact_columns,
     plan_columns,
     priority_columns,
     unassigned_columns,
 )
-from layouts.outreach_data import read_outreach
-from layouts.outreach_views import CAPACITY_RANGE, WEEK_CHOICES, polres_options
-from layouts.page_titles import page_title
+from layouts.outreach.data import read_outreach
+from layouts.outreach.views import CAPACITY_RANGE, WEEK_CHOICES, polres_options
 
 dash.register_page(
     __name__, path="/penjangkauan", name="Penjangkauan", title=page_title("nav.outreach")

@@ -12,13 +12,21 @@ import pandas as pd
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from analytics.access import AccessDenied, Action, may
-from analytics.store import StoreError
-from analytics.tables_export import to_csv_bytes, to_xlsx_bytes
-from layouts import components, export_ui, ids, store_notice
-from layouts.data_access import audit_event, current_settings, current_store, current_user, require
-from layouts.i18n import fmt_int, t
-from layouts.page_titles import page_title
-from layouts.quality_views import (
+from analytics.exports.tables import to_csv_bytes, to_xlsx_bytes
+from analytics.store.reader import StoreError
+from layouts.core import components, ids, store_notice
+from layouts.core.data_access import (
+    audit_event,
+    current_settings,
+    current_store,
+    current_user,
+    require,
+)
+from layouts.core.i18n import fmt_int, t
+from layouts.core.page_titles import page_title
+from layouts.core.url_state import parse_query
+from layouts.exports import ui as export_ui
+from layouts.quality.views import (
     COUNT_KEYS,
     ROW_LISTS,
     file_rows,
@@ -31,7 +39,6 @@ from layouts.quality_views import (
     rows_to_fix,
     shown_rows,
 )
-from layouts.url_state import parse_query
 
 XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -348,7 +355,7 @@ def register_callbacks(app: dash.Dash) -> None:
         State(ids.QUALITY_ROWS_LANG, "data"),
         prevent_initial_call=True,
     )
-    def download_rows(_csv, _xlsx, shown, lang):  # type: ignore[no-untyped-def]
+    def download_rows(_csv, _xlsx, shown, lang):
         fmt = {ids.QUALITY_ROWS_CSV: "csv", ids.QUALITY_ROWS_XLSX: "xlsx"}.get(
             str(ctx.triggered_id)
         )

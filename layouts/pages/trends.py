@@ -9,12 +9,14 @@ from dash import Input, Output, State, dcc, html, no_update
 
 from analytics import formatting as fmt
 from analytics.schemas import COVERAGE_SEGMENTS
-from layouts import components, export_ui, ids
-from layouts.data_access import current_settings, current_store, require_area
-from layouts.i18n import t
-from layouts.map_callbacks import resolve_state, store_facts
-from layouts.page_titles import page_title
-from layouts.trend_views import (
+from layouts.core import components, ids
+from layouts.core.data_access import current_settings, current_store, require_area
+from layouts.core.i18n import t
+from layouts.core.page_titles import page_title
+from layouts.core.url_state import effective_target, parse_query, target_from_controls, to_query
+from layouts.exports import ui as export_ui
+from layouts.map.callbacks import resolve_state, store_facts
+from layouts.trends.views import (
     PROJECTION_HORIZON,
     area_options,
     lists_every_area,
@@ -25,7 +27,6 @@ from layouts.trend_views import (
     trend_small,
     trend_statements,
 )
-from layouts.url_state import effective_target, parse_query, target_from_controls, to_query
 
 dash.register_page(__name__, path="/tren", name="Tren", title=page_title("nav.trends"))
 
@@ -142,7 +143,7 @@ def register_callbacks(app: dash.Dash) -> None:
         State(ids.TREND_LANG, "data"),
         prevent_initial_call="initial_duplicate",
     )
-    def update_trends(area, segment, compare, compare_segment, choice, custom, page_query):  # type: ignore[no-untyped-def]
+    def update_trends(area, segment, compare, compare_segment, choice, custom, page_query):
         settings, store = current_settings(), current_store()
         require_area(compare)  # the compared area too: 403 + audit outside the territory
         base = parse_query(dict(_pairs(page_query)))
@@ -193,7 +194,7 @@ def _register_search(app: dash.Dash, dropdown: str) -> None:
         State(ids.TREND_LANG, "data"),
         prevent_initial_call=True,
     )
-    def search_areas(search, value, page_query):  # type: ignore[no-untyped-def]
+    def search_areas(search, value, page_query):
         areas = current_store().areas()
         if lists_every_area(areas):
             return no_update  # every area is listed already

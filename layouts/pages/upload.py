@@ -3,7 +3,7 @@ reconciliation, commit a rebuild in the background.
 
 Every callback starts with ``require(Action.UPLOAD)``: a request from another role gets a
 logged 403, whatever the browser sends. The callbacks are module-level functions (thin glue
-over :mod:`layouts.upload_views`) registered per app, so tests can call them directly.
+over :mod:`layouts.upload.views`) registered per app, so tests can call them directly.
 Nothing a user typed (file names, refusal reasons) is rendered as HTML: it is Dash text.
 """
 
@@ -20,14 +20,15 @@ from analytics.access import Action, may
 from analytics.errors import InputError
 from analytics.io.upload_checks import KINDS
 from analytics.settings import SettingsError
-from layouts import ids
-from layouts.data_access import audit_event, current_settings, current_user, require
-from layouts.export_jobs import current_jobs, setup_export_jobs
-from layouts.i18n import fmt_int, lang_or_default, t
-from layouts.page_titles import page_title
-from layouts.upload_build import dry_run, rebuild_store
-from layouts.upload_diff import diff_view, dry_run_view, loss_lines, version_options
-from layouts.upload_views import (
+from layouts.core import ids
+from layouts.core.data_access import audit_event, current_settings, current_user, require
+from layouts.core.i18n import fmt_int, lang_or_default, t
+from layouts.core.jobs import current_jobs, setup_export_jobs
+from layouts.core.page_titles import page_title
+from layouts.core.url_state import parse_query
+from layouts.upload.build import dry_run, rebuild_store
+from layouts.upload.diff import diff_view, dry_run_view, loss_lines, version_options
+from layouts.upload.views import (
     KIND_ORDER,
     MULTIPLE,
     StoredFile,
@@ -40,7 +41,6 @@ from layouts.upload_views import (
     save_selection,
     stored_files,
 )
-from layouts.url_state import parse_query
 
 dash.register_page(__name__, path="/unggah", name="Unggah data", title=page_title("nav.upload"))
 
@@ -69,7 +69,7 @@ def _kind_list(kind: str, files: list[StoredFile], lang: str) -> html.Div:
     selector = (
         dcc.Checklist(id=select_id, options=options, value=chosen)
         if kind in MULTIPLE
-        else dcc.RadioItems(id=select_id, options=options, value=(chosen or [None])[-1])
+        else dcc.RadioItems(id=select_id, options=options, value=chosen[-1] if chosen else None)
     )
     removes = [
         html.Button(
@@ -153,7 +153,7 @@ def layout(**query: object) -> html.Div:
 
 
 def _versions(lang: str) -> list[dict[str, str]]:
-    from analytics.store_diff import kept_versions
+    from analytics.store.diff import kept_versions
 
     return version_options(kept_versions(current_settings().store_dir), lang)
 
@@ -354,7 +354,7 @@ def handle_rollback(n_clicks: int | None, version: str | None, lang: str | None)
         return dash.no_update, dash.no_update
     lang = lang_or_default(lang)
     settings = current_settings()
-    from analytics.io.store_writer import rollback
+    from analytics.store.writer import rollback
 
     try:
         now, aside = rollback(settings.store_dir, version or None, settings.store_keep)

@@ -3,7 +3,7 @@
 Reached by clicking a village on the coverage map (village level) or by URL; Back returns
 to the map. Another territory's, an unknown or a malformed code gives a notice with a link
 to the user's own map (never a blank page); the refusal is audit-logged. The view is in
-:mod:`layouts.profile_views`, the numbers in :mod:`analytics.profile`.
+:mod:`layouts.profile.views`, the numbers in :mod:`analytics.report.village_profile`.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from analytics.access import Action, is_allowed, may
-from analytics.profile import ProfileError
-from layouts import components, ids
-from layouts.data_access import (
+from analytics.report.village_profile import ProfileError
+from layouts.core import components, ids
+from layouts.core.data_access import (
     audit_event,
     current_settings,
     current_store,
@@ -27,16 +27,16 @@ from layouts.data_access import (
     require,
     require_area,
 )
-from layouts.i18n import t
-from layouts.map_callbacks import store_facts
-from layouts.profile_views import (
+from layouts.core.i18n import t
+from layouts.core.url_state import ViewState, effective_target, parse_query
+from layouts.map.callbacks import store_facts
+from layouts.profile.views import (
     is_village_code,
     notice,
     profile_file,
     profile_layout,
     read_profile,
 )
-from layouts.url_state import ViewState, effective_target, parse_query
 
 dash.register_page(__name__, path="/desa", name="Profil desa", title="Cakupan · Profil desa")
 
@@ -118,8 +118,8 @@ def profile_download(
 
 
 def register_callbacks(app: dash.Dash) -> None:
-    from layouts.export_ui import threshold_of
-    from layouts.profile_link import register_profile_link
+    from layouts.exports.ui import threshold_of
+    from layouts.profile.link import register_profile_link
 
     register_profile_link(app)
 
@@ -132,7 +132,7 @@ def register_callbacks(app: dash.Dash) -> None:
         State(ids.PROFILE_THRESHOLD, "value"),
         prevent_initial_call=True,
     )
-    def download(_clicks, query, protect, thr):  # type: ignore[no-untyped-def]
+    def download(_clicks, query, protect, thr):
         trigger = ctx.triggered_id
         if not isinstance(trigger, dict) or not (ctx.triggered and ctx.triggered[0]["value"]):
             return no_update, no_update

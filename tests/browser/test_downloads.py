@@ -28,7 +28,7 @@ def test_cli_report_for_a_demo_kabupaten(
     out = tmp_path / "laporan.pdf"
     started = time.perf_counter()
     subprocess.run(
-        [str(BIN / "cakupan"), "report", "--area", "99.01", "--store", str(demo_store),
+        [sys.executable, "-m", "cli", "report", "--area", "99.01", "--store", str(demo_store),
          "--out", str(out)],
         check=True,
         capture_output=True,
@@ -53,7 +53,7 @@ def test_cli_report_for_a_demo_kabupaten(
 
 def test_cli_report_refuses_an_unknown_area(demo_store: Path, tmp_path: Path) -> None:
     result = subprocess.run(
-        [str(BIN / "cakupan"), "report", "--area", "99.99", "--store", str(demo_store),
+        [sys.executable, "-m", "cli", "report", "--area", "99.99", "--store", str(demo_store),
          "--out", str(tmp_path / "x.pdf")],
         capture_output=True,
         text=True,

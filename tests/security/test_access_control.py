@@ -11,7 +11,7 @@ from conftest import PASSWORD, callback_key, callback_payload, csrf, login
 
 from analytics.audit import read_events
 from analytics.settings import Settings, SettingsError
-from layouts.auth import PUBLIC_PATHS, PUBLIC_PREFIXES
+from layouts.core.auth import PUBLIC_PATHS, PUBLIC_PREFIXES
 
 OTHER_TERRITORY = {"cabang": "99.02", "polres": "99.01", "tamu": "99.01.02"}
 OWN = {"cabang": "99.01", "polres": "99.02", "tamu": "99.01.01"}
@@ -193,4 +193,5 @@ def test_production_refuses_unsafe_starts(tmp_path: Path, settings: Settings) ->
     good = settings.with_(demo=False, secret_key=strong, hmac_key=b"a-real-key-0123456789")
     with pytest.raises(SettingsError, match="debug"):
         create_app(good.with_(debug=True))
-    assert create_app(good) is not None
+    served = create_app(good).server.test_client().get("/masuk")
+    assert served.status_code == 200 and b'name="csrf_token"' in served.data

@@ -28,8 +28,8 @@ from analytics.io.user_store import (
     remove_user,
     verify_password,
 )
-from analytics.store import Store
-from analytics.territory_store import TerritoryStore, rows_in_territory
+from analytics.store.reader import Store
+from analytics.store.territory import TerritoryStore, rows_in_territory
 
 AREAS = pd.DataFrame(
     {
@@ -138,7 +138,7 @@ def test_audit_log_appends_and_clips(tmp_path: Path) -> None:
 
 
 def test_users_cli_add_list_remove(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from analytics.cli import app
+    from cli.main import app
 
     monkeypatch.setenv("CAKUPAN_USERS", str(tmp_path / "u.json"))
     runner = CliRunner()

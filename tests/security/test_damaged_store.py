@@ -17,9 +17,9 @@ from conftest import callback_key, callback_payload
 from flask.testing import FlaskClient
 from store_factory import write_outreach, write_store
 
-from analytics.store import AREAS_FILE, COVERAGE_FILE, GEO_DIR, META_FILE
-from layouts import ids
-from layouts.i18n import LANGS, t
+from analytics.store.reader import AREAS_FILE, COVERAGE_FILE, GEO_DIR, META_FILE
+from layouts.core import ids
+from layouts.core.i18n import LANGS, t
 
 ROLES = ("admin", "cabang", "polres", "tamu")
 OWN_AREA = {"admin": "99", "cabang": "99.01", "polres": "99.02", "tamu": "99.01.01"}

@@ -12,7 +12,7 @@ from store_factory import write_outreach, write_store
 
 from analytics.report.content import assemble_report
 from analytics.report.pdf import render_report
-from analytics.store import Store
+from analytics.store.reader import Store
 
 LONG = "Desa <b>" + "x" * 10_000
 

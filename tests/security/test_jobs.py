@@ -18,7 +18,7 @@ from conftest import callback_key, callback_payload, login
 
 from analytics.audit import read_events
 from analytics.settings import Settings
-from layouts import ids
+from layouts.core import ids
 
 
 @pytest.fixture
@@ -98,9 +98,9 @@ def test_one_user_cannot_queue_more_than_the_limit(
 
 def test_a_failed_job_never_shows_the_raw_exception_text() -> None:
     from analytics.errors import InputError
-    from analytics.store import StoreDamaged
-    from layouts.export_jobs import INTERNAL_FAILURE, STORE_FAILURE, failure_message
-    from layouts.export_ui import failure_text
+    from analytics.store.reader import StoreDamaged
+    from layouts.core.jobs import INTERNAL_FAILURE, STORE_FAILURE, failure_message
+    from layouts.exports.ui import failure_text
 
     raw = RuntimeError("Flowable <Table@0x7f00 5 rows> too large on page 3 /srv/cakupan/x")
     assert failure_message(raw) == INTERNAL_FAILURE

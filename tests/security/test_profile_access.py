@@ -19,8 +19,8 @@ from flask.testing import FlaskClient
 
 from analytics.audit import read_events
 from analytics.settings import Settings
-from layouts import ids
-from layouts.i18n import t
+from layouts.core import ids
+from layouts.core.i18n import t
 
 OWN_VILLAGE = {"cabang": "99.01.02.2002", "tamu": "99.01.01.2001"}
 OTHER_VILLAGE = {"cabang": "99.02.01.1001", "tamu": "99.01.02.2001"}

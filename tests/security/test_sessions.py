@@ -87,9 +87,8 @@ def test_logout_ends_the_session_in_every_worker(settings: Settings) -> None:
 def _cakupan_users(users: Path, *args: str, password: str = PASSWORD) -> None:
     env = {**os.environ, "CAKUPAN_USERS": str(users)}
     env["PYTHONPATH"] = os.pathsep.join([str(Path.cwd()), env.get("PYTHONPATH", "")])
-    cakupan = Path(sys.executable).parent / "cakupan"
     done = subprocess.run(
-        [str(cakupan), "users", *args, "--password-stdin"],
+        [sys.executable, "-m", "cli", "users", *args, "--password-stdin"],
         input=password + "\n",
         env=env,
         capture_output=True,

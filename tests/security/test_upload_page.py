@@ -38,10 +38,10 @@ from werkzeug.exceptions import Forbidden
 
 from analytics.io.user_store import load_users
 from analytics.settings import Settings
-from analytics.store import Store
-from layouts import ids
-from layouts.auth import LoginUser
-from layouts.upload_views import KIND_ORDER, MULTIPLE, read_manifest
+from analytics.store.reader import Store
+from layouts.core import ids
+from layouts.core.auth import LoginUser
+from layouts.upload.views import KIND_ORDER, MULTIPLE, read_manifest
 
 REGISTRY = (
     b"NO_KPJ,NIK,NAMA,KODE_DESA,DESA,KECAMATAN,KABUPATEN,SEGMEN,TGL_KEPESERTAAN\n"
@@ -254,7 +254,7 @@ def test_commit_rebuilds_the_store_in_the_background(
             "Data rebuilt: 5 rows, 2 matched, 1 unmatched, 1 rejected, 1 duplicates."
         )
         assert "kepesertaan.csv loses 2 of 5 rows (40.0%)" in _text(text)
-        from layouts.data_access import current_store
+        from layouts.core.data_access import current_store
 
         store = current_store()  # what the pages read now
         rec = store.reconciliation()

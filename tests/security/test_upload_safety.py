@@ -32,10 +32,10 @@ from flask.testing import FlaskClient
 from typer.testing import CliRunner
 from upload_client import commit, dry_run, post_upload, rollback, text_of
 
-from analytics.io import store_writer
 from analytics.settings import Settings
-from analytics.store import Store
-from layouts import ids
+from analytics.store import writer as store_writer
+from analytics.store.reader import Store
+from layouts.core import ids
 
 VILLAGES = (
     "99.01.01.2001",
@@ -237,7 +237,7 @@ def test_a_commit_without_loss_needs_no_confirmation_and_deletes_the_raw_registr
 def test_versions_kept_are_bounded_and_the_cli_rolls_back(
     app: dash.Dash, admin: FlaskClient, settings: Settings
 ) -> None:
-    from analytics.cli import app as cli
+    from cli.main import app as cli
 
     first = _store_state(settings.store_dir)
     for n in range(4):  # four commits: the live store and 3 earlier versions
@@ -397,7 +397,7 @@ def test_cakupan_build_cleans_stale_staging_and_keeps_the_replaced_store(
 ) -> None:
     from test_upload_page import REGISTRY, WORKFORCE, _boundaries
 
-    from analytics.cli import app as cli
+    from cli.main import app as cli
 
     inputs = {"b.geojson": _boundaries(), "r.csv": REGISTRY, "w.csv": WORKFORCE}
     for name, data in inputs.items():
@@ -417,8 +417,8 @@ def test_cakupan_build_cleans_stale_staging_and_keeps_the_replaced_store(
 
 
 def test_loss_warnings_show_examples_in_the_page_but_never_in_the_audit(app: dash.Dash) -> None:
-    from analytics.store_diff import compare
-    from layouts.upload_diff import loss_lines
+    from analytics.store.diff import compare
+    from layouts.upload.diff import loss_lines
 
     figures = dict.fromkeys(("rows_in", "matched", "unmatched", "rejected", "duplicates"), 0)
     rec = {
@@ -450,8 +450,8 @@ def test_boundaries_and_workforce_written_back_from_a_store_rebuild_it_exactly(
     import pandas as pd
     from test_upload_page import REGISTRY, WORKFORCE, _boundaries
 
-    from analytics.io.store_inputs import boundaries_from_store, workforce_from_store
-    from analytics.pipeline import BuildInputs, build_store
+    from analytics.build.pipeline import BuildInputs, build_store
+    from analytics.store.inputs import boundaries_from_store, workforce_from_store
 
     for name, data in {"b.geojson": _boundaries(), "r.csv": REGISTRY, "w.csv": WORKFORCE}.items():
         (tmp_path / name).write_bytes(data)

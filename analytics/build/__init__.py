@@ -1,0 +1,1 @@
+"""Build: the wiring of ``cakupan build`` (full, incremental, Dask)."""

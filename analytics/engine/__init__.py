@@ -1,0 +1,1 @@
+"""Engine: coverage, trends, quality and indicator numbers (frames in, out)."""

@@ -1,0 +1,1 @@
+"""Published tables: the export frames and small-count suppression."""

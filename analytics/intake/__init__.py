@@ -1,0 +1,1 @@
+"""Intake: raw registry, workforce and roster rows to clean, matched records."""

@@ -1,0 +1,1 @@
+"""The processed store: file names, reader, territory view, writer, diff."""

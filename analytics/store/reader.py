@@ -1,0 +1,293 @@
+"""The processed store: the only thing the dashboard reads.
+
+``cakupan build`` writes it; the app reads it through :class:`Store`. It holds aggregates
+and simplified boundaries only: no membership rows, no NIK, no names of people.
+
+Layout of a store directory::
+
+    meta.json               build metadata (see STORE_META_KEYS)
+    coverage.parquet        CoverageSchema rows + extra indicator columns
+    areas.parquet           one row per area of every level (AREA_COLUMNS)
+    quality.parquet         data-quality flags per village (schemas.QUALITY_COLUMNS)
+    registrations_weekly.parquet  new registrations per village x segment x ISO week
+    officers.parquet        outreach roster: officer x village (only with --roster)
+    events.parquet          outreach events (only with --events)
+    reconciliation.json     rows in = matched + unmatched + rejected + duplicates
+    unmatched.csv           rows not placed in a village, with reason (no personal data)
+    rejected.csv            rows rejected, with reason (no personal data)
+    workforce_rejected.csv, roster_rejected.csv, events_rejected.csv
+                            rows of the optional inputs rejected, with reason (no names)
+    geo/<level>/<parent>.geojson  simplified boundaries; feature ``id`` = area_code
+
+``<parent>`` is the dotted code of the parent area, or ``all`` for the top level of the
+store (``geo/provinsi/all.geojson``). Villages are stored per kecamatan and per
+kabupaten (``geo/desa/34.71.geojson`` and ``geo/desa/34.71.01.geojson``) and for the whole
+store (``geo/desa/all.geojson``) so a map never fetches more than the area in view.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Final, TypeVar
+
+import pandas as pd
+
+COVERAGE_FILE: Final = "coverage.parquet"
+AREAS_FILE: Final = "areas.parquet"
+QUALITY_FILE: Final = "quality.parquet"
+WEEKLY_FILE: Final = "registrations_weekly.parquet"
+OFFICERS_FILE: Final = "officers.parquet"  # outreach roster (only with --roster)
+EVENTS_FILE: Final = "events.parquet"  # outreach events (only with --events)
+RECONCILIATION_FILE: Final = "reconciliation.json"
+UNMATCHED_FILE: Final = "unmatched.csv"
+REJECTED_FILE: Final = "rejected.csv"
+META_FILE: Final = "meta.json"
+#: Rejected-row lists of the workforce, roster and events inputs (``Store.row_report``).
+ROW_REPORT_FILES: Final = ("workforce_rejected.csv", "roster_rejected.csv", "events_rejected.csv")
+GEO_DIR: Final = "geo"
+
+#: Columns of coverage.parquet beyond CoverageSchema's.
+COVERAGE_EXTRA_COLUMNS: Final = (
+    "registrations",  # new memberships registered in the month (int)
+    "exits",  # memberships ended in the month (int)
+    "villages",  # villages in the area (int)
+    "villages_with_eligible",  # villages whose denominator is known for the month (int)
+    "change_mom_pp",  # coverage_pct minus the previous month's, percentage points
+    "change_yoy_pp",  # coverage_pct minus the same month a year earlier, pp
+    "over_100",  # coverage above 100% (a data-quality signal, not a success)
+)
+AREA_COLUMNS: Final = (
+    "level",
+    "area_code",
+    "area_name",
+    "parent_code",
+    "kind",  # desa/kelurahan/kalurahan for villages, else kecamatan/kabupaten/kota/provinsi
+    "lon",  # representative point, for labels and proportional symbols
+    "lat",
+    "villages",
+)
+STORE_META_KEYS: Final = (
+    "built_at",  # ISO timestamp of the build
+    "data_until",  # ISO date: latest registration/end date seen in the registries
+    "start_month",  # YYYY-MM, first month computed
+    "end_month",  # YYYY-MM, last month computed
+    "demo",  # true when built from the synthetic demo
+    "sources",  # list of {file, kind, rows, sha256}
+    "workforce_source",  # text describing the denominators' source
+    "target_pct",  # default coverage target
+    "root_level",  # top level present in the store (usually provinsi)
+    "root_codes",  # codes of the top-level areas
+)
+
+
+class StoreError(RuntimeError):
+    """The store is missing or incomplete; the message says how to build it."""
+
+
+class StoreDamaged(RuntimeError):
+    """A store file is there but cannot be read (truncated, half-written, not the format).
+
+    Not a :class:`StoreError`: code that skips an optional file "not in this build" must
+    not take a damaged file for an absent one. ``path`` is the file, ``reason`` a short
+    text (the reader's error) for the admin's notice and the log.
+    """
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path} cannot be read: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+#: What identifies one version of a file: (modification time, size, inode). A file put
+#: back from a backup with its old time but new content still reads as a new version.
+FileStamp = tuple[int, int, int]
+
+_T = TypeVar("_T")
+
+
+def _missing(path: Path) -> StoreError:
+    return StoreError(f"{path} is missing: rebuild the store (`cakupan build ... --out FOLDER`)")
+
+
+def file_stamp(path: Path) -> FileStamp:
+    """The version of ``path``; :class:`StoreError` when it is gone (a store being removed)."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise _missing(path) from None
+    except OSError as exc:
+        raise StoreDamaged(path, f"{type(exc).__name__}: {exc.strerror}") from exc
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def _read_errors() -> tuple[type[BaseException], ...]:
+    """What a reader raises on a damaged file (pyarrow imported only once a read failed)."""
+    from pyarrow.lib import ArrowException
+
+    return (OSError, ValueError, KeyError, TypeError, UnicodeError, ArrowException)
+
+
+def read_store_file(read: Callable[[Path, FileStamp], _T], path: Path, stamp: FileStamp) -> _T:
+    """``read(path, stamp)``, a missing file as :class:`StoreError` and any reader's
+    failure as :class:`StoreDamaged`. Failed reads are never cached (``lru_cache`` and
+    :class:`_LatestVersions` keep results only), so a good file put back is read again."""
+    try:
+        return read(path, stamp)
+    except FileNotFoundError:
+        raise _missing(path) from None
+    except _read_errors() as exc:
+        raise StoreDamaged(path, f"{type(exc).__name__}: {str(exc)[:160]}") from exc
+
+
+@dataclass(frozen=True)
+class Store:
+    """Read access to one processed store directory.
+
+    Reads are cached per (directory, file version), so a rebuild is picked up without
+    restarting the app and several workers share nothing mutable. A missing file raises
+    :class:`StoreError`, a damaged one :class:`StoreDamaged`; neither is cached.
+    """
+
+    root: Path
+
+    def _path(self, name: str) -> Path:
+        path = self.root / name
+        if not path.exists():
+            raise StoreError(
+                f"{path} is missing: run `cakupan build ... --out {self.root}` "
+                "(or `make run` for the demo) first"
+            )
+        return path
+
+    def _read(self, name: str, read: Callable[[Path, FileStamp], _T]) -> _T:
+        path = self._path(name)
+        return read_store_file(read, path, file_stamp(path))
+
+    def exists(self) -> bool:
+        return (self.root / META_FILE).is_file() and (self.root / COVERAGE_FILE).is_file()
+
+    def meta(self) -> dict[str, Any]:
+        return self._read(META_FILE, _read_json)
+
+    def reconciliation(self) -> dict[str, Any]:
+        return self._read(RECONCILIATION_FILE, _read_json)
+
+    def coverage(self) -> pd.DataFrame:
+        """``coverage.parquet`` with its repeated text columns as categories: a national
+        store has 16 million rows, and codes held once each save GBs and make filters
+        integer comparisons."""
+        return self._read(COVERAGE_FILE, _COVERAGE.get)
+
+    def areas(self) -> pd.DataFrame:
+        return self._read(AREAS_FILE, _read_parquet)
+
+    def quality(self) -> pd.DataFrame:
+        return self._read(QUALITY_FILE, _read_parquet)
+
+    def registrations_weekly(self) -> pd.DataFrame:
+        return self._read(WEEKLY_FILE, _read_parquet)
+
+    def officers(self) -> pd.DataFrame:
+        """OfficerSchema rows (one per officer and village) of the build's ``--roster``."""
+        return self._read(OFFICERS_FILE, _read_parquet)
+
+    def events(self) -> pd.DataFrame:
+        """OutreachEventSchema rows of the build's ``--events``."""
+        return self._read(EVENTS_FILE, _read_parquet)
+
+    def unmatched(self) -> pd.DataFrame:
+        return self._read(UNMATCHED_FILE, _read_csv)
+
+    def rejected(self) -> pd.DataFrame:
+        return self._read(REJECTED_FILE, _read_csv)
+
+    def row_report(self, name: str) -> pd.DataFrame:
+        """One of :data:`ROW_REPORT_FILES` (all text); StoreError when the build has none."""
+        if name not in ROW_REPORT_FILES:
+            raise StoreError(f"{name} is not a row report of the store")
+        return self._read(name, _read_csv)
+
+    def geojson_path(self, level: str, parent: str) -> Path:
+        """Path of the simplified boundaries of ``level`` inside ``parent`` (or ``all``)."""
+        if "/" in parent or ".." in parent or "/" in level or ".." in level:
+            raise StoreError(f"invalid geometry key {level}/{parent}")
+        return self._path(f"{GEO_DIR}/{level}/{parent}.geojson")
+
+
+# The caches hold immutable results keyed by file and modification time; callers must
+# not mutate what they get (copy before changing).
+@lru_cache(maxsize=32)
+def _read_parquet(path: Path, _stamp: FileStamp) -> pd.DataFrame:
+    return pd.read_parquet(path)
+
+
+#: Text columns of ``coverage.parquet`` read as categories.
+COVERAGE_CATEGORIES: Final = ("level", "area_code", "area_name", "parent_code", "segment")
+
+
+def _read_parquet_categorical(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
+    import pyarrow.parquet as pq
+
+    present = set(pq.read_schema(path).names)
+    frame = pq.read_table(path, read_dictionary=[c for c in columns if c in present]).to_pandas()
+    # Categories in text order, so sorting by a column sorts as text would.
+    return frame.assign(
+        **{
+            c: frame[c].cat.reorder_categories(sorted(frame[c].cat.categories))
+            for c in columns
+            if c in present
+        }
+    )
+
+
+class _LatestVersions:
+    """The coverage table of the last few stores read, one version per file.
+
+    A national table is about 2 GB, so unlike ``lru_cache`` this cache (1) reads a file once
+    when several threads ask at the same time (the start-up warm-up and a first request),
+    and (2) drops a file's older version as soon as a rebuilt one is read, instead of
+    keeping both.
+    """
+
+    def __init__(self, max_files: int) -> None:
+        self.max_files = max_files
+        self.lock = threading.Lock()
+        self.frames: OrderedDict[Path, tuple[FileStamp, pd.DataFrame]] = OrderedDict()
+        self.reads = 0  # how many times a file was read (tests, diagnostics)
+
+    def get(self, path: Path, stamp: FileStamp) -> pd.DataFrame:
+        with self.lock:  # a second caller waits for the first read, then shares it
+            held = self.frames.get(path)
+            if held is not None and held[0] == stamp:
+                self.frames.move_to_end(path)
+                return held[1]
+            self.frames.pop(path, None)  # the older version goes before the new one comes
+            frame = _read_parquet_categorical(path, COVERAGE_CATEGORIES)
+            self.reads += 1
+            self.frames[path] = (stamp, frame)
+            while len(self.frames) > self.max_files:
+                self.frames.popitem(last=False)
+            return frame
+
+
+#: Tests read many small stores in one process; a server reads one.
+_COVERAGE: Final = _LatestVersions(max_files=4)
+
+
+@lru_cache(maxsize=16)
+def _read_json(path: Path, _stamp: FileStamp) -> dict[str, Any]:
+    result = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(result, dict):
+        raise ValueError(f"a JSON object was expected, not {type(result).__name__}")
+    return result
+
+
+@lru_cache(maxsize=8)
+def _read_csv(path: Path, _stamp: FileStamp) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)

@@ -1,0 +1,1 @@
+"""UI shared by every page: i18n, theme, ids, components, auth, data access."""

@@ -1,0 +1,1 @@
+"""Message catalogs merged by :mod:`layouts.core.i18n`."""

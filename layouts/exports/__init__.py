@@ -1,0 +1,1 @@
+"""Figure, table and report exports of the map and trend views."""

@@ -1,0 +1,1 @@
+"""The coverage map page's view model and callbacks."""

@@ -1,0 +1,342 @@
+"""The coverage map's callback bodies, as functions of (store, settings, state).
+
+The page module wires them to Dash; tests call them directly. A change of level or area
+returns a whole (small: the geometry is a URL) figure; a change of month, segment,
+classification, layer or labels returns a ``Patch`` with new values only; a change of the
+coverage target only recomputes the KPI cards (:func:`kpi_update`); a timeline frame sends
+the same ``Patch`` with the legend and KPI cards, and no table (:func:`timeline_frame`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from dash import Patch
+
+from analytics.codes import LEVEL_CODE_LENGTH, level_of, parent_level
+from analytics.engine.classify import Classification, classify
+from analytics.engine.indicators import area_kpis, areas_in_view, rank_by_uncovered
+from analytics.settings import Settings
+from analytics.store.reader import AREAS_FILE, COVERAGE_FILE, META_FILE, Store
+from analytics.store.territory import TerritoryStore
+from layouts.core import components, ids
+from layouts.core.data_access import (
+    StoreLike,
+    geo_url,
+    geojson_bounds,
+    level_coverage,
+    require_area,
+)
+from layouts.core.figures import HIGHLIGHT, apply_map_values, fit_view, map_figure, map_values
+from layouts.core.i18n import fmt_month, t
+from layouts.core.url_state import (
+    ViewState,
+    allowed_levels,
+    drill_target,
+    effective_target,
+    geo_parent,
+    parse_query,
+    resolve,
+    target_from_controls,
+)
+
+#: Inputs whose change only needs new values (a Patch), not a new figure.
+HOT_INPUTS = frozenset({"month", "segment", "scheme", "k", "layer", "labels"})
+#: Inputs whose change only needs new KPI cards (the projection), nothing on the map.
+TARGET_INPUTS = frozenset({ids.MAP_TARGET, ids.MAP_TARGET_CUSTOM})
+
+
+@dataclass(frozen=True)
+class StoreFacts:
+    names: dict[str, str]
+    months: list[str]
+    root_codes: list[str]
+    target_pct: float
+
+
+def store_facts(store: StoreLike, settings: Settings) -> StoreFacts:
+    """Names, months and top-level codes of the store (cached per file version)."""
+    stamps = tuple(
+        (store.root / name).stat().st_mtime_ns for name in (COVERAGE_FILE, AREAS_FILE, META_FILE)
+    )
+    return _facts(store, stamps, settings.target_pct)
+
+
+# Keyed by the store view, which includes the user: facts differ per territory.
+@lru_cache(maxsize=64)
+def _facts(store: StoreLike, _stamps: tuple[int, ...], default_target: float) -> StoreFacts:
+    areas = store.areas()
+    meta = store.meta()
+    months = sorted({pd.Timestamp(m).strftime("%Y-%m") for m in store.coverage()["month"].unique()})
+    roots = meta.get("root_codes") or areas.loc[areas["level"] == "provinsi", "area_code"]
+    return StoreFacts(
+        names=dict(zip(areas["area_code"], areas["area_name"], strict=True)),
+        months=months,
+        root_codes=[str(c) for c in roots],
+        target_pct=float(meta.get("target_pct") or default_target),
+    )
+
+
+def resolve_state(store: StoreLike, settings: Settings, state: ViewState) -> ViewState:
+    if isinstance(store, TerritoryStore):
+        require_area(state.area)  # an area outside the territory: 403, logged
+    facts = store_facts(store, settings)
+    return resolve(state, set(facts.names), facts.months, facts.root_codes)
+
+
+def state_from_controls(
+    view: dict[str, str],
+    month: str,
+    segment: str,
+    scheme: str,
+    k: int,
+    layer: str,
+    labels: list[str] | None,
+    lang: str,
+    target_choice: str | None = None,
+    target_custom: object = None,
+) -> ViewState:
+    """The page's controls as a validated :class:`ViewState`."""
+    target = target_from_controls(target_choice, target_custom)
+    return parse_query(
+        {
+            "level": view.get("level", ""),
+            "area": view.get("area", ""),
+            "month": month or "",
+            "segment": segment or "",
+            "scheme": scheme or "",
+            "k": str(k),
+            "layer": layer or "",
+            "labels": "1" if labels else "0",
+            "lang": lang or "",
+            "target": "" if target is None else repr(target),
+        }
+    )
+
+
+def trail(area: str, facts: StoreFacts, lang: str) -> list[tuple[str, str]]:
+    """Breadcrumb entries from the top down to ``area``."""
+    out: list[tuple[str, str]] = []
+    if len(facts.root_codes) > 1 or not area:
+        out.append(("", t("all_areas", lang)))
+    if area:
+        lengths = [n for n in LEVEL_CODE_LENGTH.values() if n <= len(area)]
+        # only areas the store (view) holds: never the province above a branch's kabupaten
+        out += [(area[:n], facts.names[area[:n]]) for n in lengths if area[:n] in facts.names]
+    return out
+
+
+def view_rows(store: StoreLike, state: ViewState) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(areas in view with values, their points), aligned on the store's list of areas."""
+    areas = store.areas()
+    inside = areas[(areas["level"] == state.level)]
+    if state.area:
+        inside = inside[inside["area_code"].str.startswith(state.area + ".")]
+    inside = inside.sort_values("area_code", ignore_index=True)
+    month = pd.Timestamp(f"{state.month}-01")
+    view = areas_in_view(
+        level_coverage(store, state.segment, state.level),
+        state.level,
+        state.area or None,
+        month,
+        state.segment,
+    )
+    # Align on the store's list of areas (one row each, same order as the geometry's
+    # points); reindex raises on duplicate codes, like merge(validate="one_to_one").
+    aligned = (
+        view.drop(columns="area_name")
+        .set_index("area_code")
+        .reindex(inside["area_code"])
+        .reset_index()
+    )
+    aligned.insert(1, "area_name", inside["area_name"].to_numpy())
+    aligned["flags"] = aligned["flags"].fillna("missing_eligible")
+    return aligned, inside[["lon", "lat", "area_name"]]
+
+
+def outline(
+    store: StoreLike, state: ViewState, root_codes: list[str]
+) -> tuple[tuple[str, str] | None, list[str]]:
+    """Level and parent of the boundaries one level above the areas drawn, and their codes
+    (the screen turns them into a URL, the exports into an embedded key)."""
+    above = parent_level(state.level)  # type: ignore[arg-type]
+    if above is None:
+        return None, []
+    area_level = level_of(state.area) if state.area else None
+    if above == area_level:
+        up = parent_level(above)
+        parent_code = state.area[: LEVEL_CODE_LENGTH[up]] if up else ""
+        return (above, geo_parent(above, parent_code, root_codes)), [state.area]
+    areas = store.areas()
+    codes = areas.loc[areas["level"] == above, "area_code"]
+    if state.area:
+        codes = codes[codes.str.startswith(state.area + ".")]
+    return (above, geo_parent(above, state.area, root_codes)), sorted(codes)
+
+
+def row_data(view: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
+    """The table's rows: each number exact (for sorting and filtering, never rounded here)
+    and, beside it, ``<field>_text`` as :mod:`analytics.formatting` writes it."""
+    ranked = rank_by_uncovered(view)
+    columns: dict[str, list[Any]] = {}
+    for col in ("rank", "uncovered", "coverage_pct", "active", "eligible", "change_yoy_pp"):
+        values = ranked[col].to_numpy(dtype="float64", na_value=np.nan)
+        whole = col not in {"coverage_pct", "change_yoy_pp"}
+        columns[col] = [None if np.isnan(v) else (int(v) if whole else float(v)) for v in values]
+        if col in components.TABLE_NUMBERS:
+            format_value = components.TABLE_NUMBERS[col]
+            columns[f"{col}_text"] = [format_value(v, lang) for v in columns[col]]
+    columns = {
+        "area_code": ranked["area_code"].tolist(),
+        "area_name": ranked["area_name"].tolist(),
+        **columns,
+    }
+    columns["flags_text"] = [
+        ", ".join(t(f"flag.{f}", lang) for f in str(flags).split()) for flags in ranked["flags"]
+    ]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+
+
+def kpi_update(store: StoreLike, settings: Settings, state: ViewState) -> list[Any]:
+    """The KPI cards of ``state`` (already resolved); none for the whole store."""
+    if not state.area:
+        return []
+    facts = store_facts(store, settings)
+    k = area_kpis(
+        level_coverage(store, state.segment, level_of(state.area)),
+        state.area,
+        pd.Timestamp(f"{state.month}-01"),
+        state.segment,
+        effective_target(state, facts.target_pct),
+    )
+    return components.kpi_cards(k, state.lang)
+
+
+def _legend(view: pd.DataFrame, classification: Classification, state: ViewState) -> list[Any]:
+    max_unc = view["uncovered"].max()
+    return components.legend(
+        classification, state.lang, state.layer, None if pd.isna(max_unc) else float(max_unc)
+    )
+
+
+def timeline_frame(store: StoreLike, settings: Settings, state: ViewState) -> dict[str, Any]:
+    """One frame of the timeline (``state.month`` played on the map): a ``Patch`` with the
+    new values only (as a month change), the legend and the KPI cards; no table rows."""
+    view, _ = view_rows(store, state)
+    classification = classify(view["coverage_pct"], state.scheme, state.k)
+    patch = Patch()
+    apply_map_values(patch, map_values(view, classification, state.lang, state.layer, state.labels))
+    return {
+        "figure": patch,
+        "legend": _legend(view, classification, state),
+        "kpis": kpi_update(store, settings, state),
+    }
+
+
+def map_update(
+    store: Store,
+    settings: Settings,
+    state: ViewState,
+    *,
+    full: bool,
+    size: tuple[float, float] | None = None,
+) -> dict[str, Any]:
+    """Outputs of the map page for ``state`` (already resolved): ``figure`` (dict or Patch),
+    ``legend``, ``kpis``, ``rows``, ``title``, ``breadcrumb``. ``size`` is the map's
+    ``(width, height)`` in the browser (px): a new figure is fitted to it (a phone's map is
+    narrower and taller than the desktop's)."""
+    facts = store_facts(store, settings)
+    lang = state.lang
+    view, points = view_rows(store, state)
+    classification = classify(view["coverage_pct"], state.scheme, state.k)
+    values = map_values(view, classification, lang, state.layer, state.labels)
+    month = pd.Timestamp(f"{state.month}-01")
+    kpis = kpi_update(store, settings, state)
+    out: dict[str, Any] = {
+        "legend": _legend(view, classification, state),
+        "kpis": kpis,
+        "rows": row_data(view, lang),
+        "title": f"{t('table_title', lang)} · {t('level.' + state.level, lang)} · "
+        f"{t('seg.' + state.segment, lang)} · {fmt_month(month, lang)}",
+    }
+    if not full:
+        patch = Patch()
+        apply_map_values(patch, values)
+        out["figure"] = patch
+        return out
+    parent = geo_parent(state.level, state.area, facts.root_codes)
+    bounds = geojson_bounds(store.geojson_path(state.level, parent))
+    center, zoom = fit_view(bounds, *size) if size else fit_view(bounds)
+    where, outline_codes = outline(store, state, facts.root_codes)
+    outline_url = geo_url(store, *where) if where else None
+    out["figure"] = map_figure(
+        view=view,
+        points=points,
+        values=values,
+        geojson_url=geo_url(store, state.level, parent),
+        outline_url=outline_url,
+        outline_locations=outline_codes,
+        center=center,
+        zoom=zoom,
+        lang=lang,
+        basemap_tiles=settings.basemap_tiles,
+        uirevision=f"{state.level}/{state.area}",
+    )
+    out["breadcrumb"] = components.breadcrumb(trail(state.area, facts, lang), lang)
+    return out
+
+
+def next_view(
+    current: dict[str, str],
+    *,
+    triggered: str | dict[str, str] | None,
+    click_data: dict[str, Any] | None,
+    level_value: str | None,
+    root_codes: list[str],
+) -> dict[str, str] | None:
+    """The new ``{level, area}`` after a map click, a breadcrumb click or a level choice;
+    ``None`` when nothing changes (e.g. a click on a village)."""
+    level, area = current.get("level", "kabupaten"), current.get("area", "")
+    if triggered == "map":
+        points = (click_data or {}).get("points") or []
+        code = points[0].get("location") or points[0].get("customdata") if points else None
+        if not isinstance(code, str):
+            return None
+        target = drill_target(code, level)
+        if target is None:
+            return None
+        area, level = target
+    elif isinstance(triggered, dict):  # a breadcrumb button {"type": "crumb", "code": ...}
+        area = triggered.get("code", "")
+        levels = allowed_levels(area, root_codes)
+        level = levels[0] if levels else level
+    elif triggered == "level" and level_value:
+        level = level_value
+    else:
+        return None
+    if level not in allowed_levels(area, root_codes):
+        level = allowed_levels(area, root_codes)[0]
+    if {"level": level, "area": area} == {
+        "level": current.get("level"),
+        "area": current.get("area"),
+    }:
+        return None
+    return {"level": level, "area": area}
+
+
+def level_options(area: str, root_codes: list[str], lang: str) -> list[dict[str, str]]:
+    return [
+        {"label": t(f"level.{lvl}", lang), "value": lvl} for lvl in allowed_levels(area, root_codes)
+    ]
+
+
+def highlight_patch(code: str | None) -> Patch:
+    """Outline one area on the map (the row clicked in the table)."""
+    patch = Patch()
+    patch["data"][HIGHLIGHT]["locations"] = [code] if code else []
+    patch["data"][HIGHLIGHT]["z"] = [0] if code else []
+    return patch

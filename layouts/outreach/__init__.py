@@ -1,0 +1,1 @@
+"""The outreach page: plan views, map, impact and callbacks."""

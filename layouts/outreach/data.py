@@ -1,0 +1,172 @@
+"""What the outreach page reads, through the store the data access layer hands out.
+
+Every function takes the store from :func:`layouts.core.data_access.current_store` (a view
+limited to the user's territory in the app, the plain store in tests) and only calls its
+methods. Caches are keyed by that store view (user included) and the files' modification
+times, so a rebuild is picked up and no user sees another's results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import pandas as pd
+
+from analytics.outreach.impact import ImpactResult, event_impact
+from analytics.outreach.priority import PriorityWeights, village_rows_in
+from analytics.outreach.scope import plan_scope, stored_events, stored_officers
+from analytics.store.reader import (
+    AREAS_FILE,
+    COVERAGE_FILE,
+    EVENTS_FILE,
+    META_FILE,
+    OFFICERS_FILE,
+    WEEKLY_FILE,
+)
+from layouts.core.data_access import geo_url, geojson_bounds
+from layouts.core.figures import fit_view
+from layouts.outreach.views import OutreachPlan
+
+IMPACT_WINDOW_WEEKS = 4
+
+
+@dataclass(frozen=True)
+class OutreachData:
+    """The frames the page needs, as the user may see them."""
+
+    coverage: pd.DataFrame
+    areas: pd.DataFrame
+    officers: pd.DataFrame
+    events: pd.DataFrame
+    as_of: pd.Timestamp
+    meta: dict[str, Any]
+
+
+def _stamp(store: Any, *names: str) -> tuple[int, ...]:
+    return tuple(
+        (store.root / n).stat().st_mtime_ns if (store.root / n).exists() else 0 for n in names
+    )
+
+
+read_officers = stored_officers
+read_events = stored_events
+
+
+def read_outreach(store: Any) -> OutreachData | None:
+    """Everything the plan needs; ``None`` when the store has no roster."""
+    officers = read_officers(store)
+    if officers is None:
+        return None
+    meta = store.meta()
+    coverage = store.coverage()
+    until = meta.get("data_until")
+    as_of = pd.Timestamp(until) if until else pd.Timestamp(coverage["month"].max())
+    return OutreachData(coverage, store.areas(), officers, read_events(store), as_of, meta)
+
+
+def map_frame(store: Any, village_codes: set[str]) -> tuple[str, dict[str, float], float]:
+    """(geojson URL, centre, zoom) for the villages: the kabupaten file when they lie in one
+    kabupaten (the same URL as the coverage map, so the browser reuses it), fitted to their
+    kecamatan when they lie in one."""
+    kabupaten = {c[:5] for c in village_codes}
+    kecamatan = {c[:8] for c in village_codes}
+    parent = next(iter(kabupaten)) if len(kabupaten) == 1 else "all"
+    fit = next(iter(kecamatan)) if len(kecamatan) == 1 else parent
+    center, zoom = fit_view(geojson_bounds(store.geojson_path("desa", fit)), 760, 520)
+    return geo_url(store, "desa", parent), center, zoom
+
+
+def store_plan(
+    store: Any,
+    polres: str,
+    polsek: str,
+    weeks: int,
+    capacity: int,
+    weights: PriorityWeights,
+    start: pd.Timestamp,
+) -> OutreachPlan:
+    """The plan of the scope (``polsek`` empty: the whole Polres; ``polres`` empty: every
+    officer), cached per store view (user included), file versions and every input, so
+    a repeated view and the downloads of the plan on screen are not computed again.
+    Raises InputError when the store has no roster or the scope no officer."""
+    names = (COVERAGE_FILE, AREAS_FILE, META_FILE, OFFICERS_FILE, EVENTS_FILE)
+    stamps = _stamp(store, *names)
+    return _plan(store, stamps, polres, polsek, weeks, capacity, weights, start)
+
+
+@lru_cache(maxsize=32)
+def _plan(
+    store: Any,
+    _stamps: tuple[int, ...],
+    polres: str,
+    polsek: str,
+    weeks: int,
+    capacity: int,
+    weights: PriorityWeights,
+    start: pd.Timestamp,
+) -> OutreachPlan:
+    return plan_scope(
+        store,
+        polres=polres or None,
+        polsek=polsek or None,
+        weeks=weeks,
+        visits_per_week=capacity,
+        weights=weights,
+        start=start,
+    )
+
+
+def polres_kabupaten(officers: pd.DataFrame, polres: str | None) -> tuple[str, ...] | None:
+    """The kabupaten codes where the officers of ``polres`` work (``None``: no Polres
+    chosen, the whole store)."""
+    if not polres:
+        return None
+    codes = officers.loc[officers["polres"] == polres, "village_code"].astype("str")
+    return tuple(sorted(set(codes.str.slice(0, 5))))
+
+
+def store_impact(
+    store: Any,
+    window_weeks: int = IMPACT_WINDOW_WEEKS,
+    kabupaten: tuple[str, ...] | None = None,
+) -> ImpactResult | None:
+    """Difference-in-differences of the stored events (``None`` without events), limited
+    to the events of ``kabupaten`` when given (each with the estimate the whole store
+    would give it: controls never leave an event's kabupaten)."""
+    names = (COVERAGE_FILE, AREAS_FILE, META_FILE, WEEKLY_FILE, OFFICERS_FILE, EVENTS_FILE)
+    return _impact(store, _stamp(store, *names), window_weeks, kabupaten)
+
+
+@lru_cache(maxsize=16)
+def _impact(
+    store: Any, _stamps: tuple[int, ...], window_weeks: int, kabupaten: tuple[str, ...] | None
+) -> ImpactResult | None:
+    events = read_events(store)
+    if events.empty:
+        return None
+    coverage = store.coverage()
+    if kabupaten is None:
+        rows = coverage[coverage["level"] == "desa"]
+    else:
+        rows = village_rows_in(coverage, kecamatan_of(store.areas(), kabupaten))
+    bpu = rows[rows["segment"] == "BPU"]
+    latest = bpu[bpu["month"] == bpu["month"].max()]
+    villages = latest.rename(columns={"area_code": "village_code"})[
+        ["village_code", "coverage_pct"]
+    ].astype({"village_code": "str"})
+    return event_impact(
+        store.registrations_weekly(),
+        events,
+        villages,
+        window_weeks=window_weeks,
+        officers=read_officers(store),
+        kabupaten=kabupaten,
+    )
+
+
+def kecamatan_of(areas: pd.DataFrame, kabupaten: tuple[str, ...]) -> set[str]:
+    """The kecamatan codes of ``kabupaten`` (from the areas table)."""
+    codes = areas.loc[areas["level"] == "kecamatan", "area_code"].astype("str")
+    return set(codes[codes.str.slice(0, 5).isin(set(kabupaten))])

@@ -1,0 +1,1 @@
+"""The village profile page (/desa) and the map's link to it."""

@@ -1,0 +1,1 @@
+"""The trends page's views."""

@@ -1,0 +1,1 @@
+"""The upload page: staging views, rebuild and diff."""

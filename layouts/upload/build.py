@@ -1,0 +1,281 @@
+"""The intake page's dry run and commit (no Dash here): the selected uploads, completed by
+the last commit's files and the live store, built with ``build_store`` (the function
+``cakupan build`` runs) into a candidate folder next to the store, compared with the live
+store (:mod:`analytics.store.diff`), then deleted (dry run) or published with the replaced
+store kept as a version (commit), and the raw registries deleted under the retention rule.
+See docs/security.md, "Data intake page".
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from analytics.errors import InputError
+from analytics.settings import Settings
+from layouts.upload.views import (
+    KIND_ORDER,
+    InputSet,
+    StoredFile,
+    display_name,
+    read_manifest,
+    stored_files,
+    valid_stored_name,
+    without_file,
+    write_manifest,
+)
+
+#: Steps of ``build_store`` in order, for one overall progress figure.
+BUILD_STEPS: Final = (
+    "boundaries",
+    "registries",
+    "workforce",
+    "count",
+    "geometry",
+    "coverage",
+    "outreach",
+    "write",
+)
+
+Progress = Callable[[str, int, int], None]
+
+
+#: Where a kind's file(s) of a dry run or commit come from.
+FROM_SELECTION: Final = "selected"
+FROM_LAST_COMMIT: Final = "last_commit"
+FROM_STORE: Final = "store"
+
+
+@dataclass(frozen=True)
+class StagedInputs:
+    """The inputs of a dry run or commit, where each kind came from, and the kept uploads
+    used (``{kind: [stored file]}``: what a commit records and its retention deletes)."""
+
+    inputs: InputSet
+    origins: dict[str, str]
+    used: dict[str, list[str]]
+
+
+def _chosen(files: dict[str, list[StoredFile]], manifest: dict[str, Any]) -> tuple[dict, dict]:
+    """Per kind, the kept files to use and where they come from: the selection, else the
+    last commit's files that are still kept."""
+    chosen: dict[str, list[StoredFile]] = {}
+    origins: dict[str, str] = {}
+    for kind in KIND_ORDER:
+        selected = [f for f in files[kind] if f.selected]
+        if selected:
+            chosen[kind], origins[kind] = selected, FROM_SELECTION
+            continue
+        committed = set(manifest["committed"].get(kind, []))
+        kept = [f for f in files[kind] if f.file in committed]
+        if kept:
+            chosen[kind], origins[kind] = kept, FROM_LAST_COMMIT
+    return chosen, origins
+
+
+@contextmanager
+def staged_inputs(uploads_dir: Path, store_dir: Path | None = None) -> Iterator[StagedInputs]:
+    """The files of a dry run or commit as links named after the original files, in a
+    temporary folder removed afterwards (one subfolder per file: two files may share a
+    name).
+
+    A kind not selected takes the last commit's files when still kept; boundaries and
+    workforce not found so are written back from the store at ``store_dir`` (see
+    :mod:`analytics.store.inputs`)."""
+    from analytics.store.inputs import boundaries_from_store, workforce_from_store
+
+    files = stored_files(uploads_dir)
+    chosen, origins = _chosen(files, read_manifest(uploads_dir))
+    work = Path(tempfile.mkdtemp(prefix="cakupan-intake-"))
+    try:
+        linked: dict[str, list[Path]] = {}
+        n = 0
+        for kind in KIND_ORDER:
+            for f in chosen.get(kind, []):
+                source = uploads_dir / kind / f.file
+                target = work / str(n) / display_name(f.name, source)
+                target.parent.mkdir()
+                target.symlink_to(source.resolve())
+                linked.setdefault(kind, []).append(target)
+                n += 1
+        if store_dir is not None and (store_dir / "meta.json").is_file():
+            derived = {"boundaries": boundaries_from_store, "workforce": workforce_from_store}
+            for kind, write in derived.items():
+                if kind not in linked:
+                    folder = work / f"store-{kind}"
+                    folder.mkdir()
+                    name = "desa.geojson" if kind == "boundaries" else "tenaga_kerja.csv"
+                    linked[kind] = [write(store_dir, folder / name)]
+                    origins[kind] = FROM_STORE
+
+        def one(kind: str) -> Path | None:
+            return linked[kind][-1] if linked.get(kind) else None
+
+        yield StagedInputs(
+            InputSet(
+                registries=tuple(linked.get("registry", [])),
+                workforce=one("workforce"),
+                boundaries=one("boundaries"),
+                roster=one("roster"),
+                events=one("events"),
+            ),
+            origins,
+            {kind: [f.file for f in chosen[kind]] for kind in chosen},
+        )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+# --- dry run and rebuild -------------------------------------------------------------------
+
+
+def _require_complete(inputs: InputSet) -> None:
+    if inputs.missing():
+        raise InputError(
+            f"select a file of each kind first: {', '.join(inputs.missing())} "
+            "(the current store gives the boundaries and workforce; a registry must be "
+            "selected, or kept from the last commit)",
+            code="missing_kinds",
+            params={"kinds": inputs.missing()},
+        )
+
+
+def _build_candidate(
+    staged: StagedInputs, out: Path, settings: Settings, progress: Progress | None
+) -> dict[str, Any]:
+    """``cakupan build``'s own function on the staged inputs, into ``out``."""
+    from analytics.build.pipeline import BuildInputs, build_store
+
+    inputs = staged.inputs
+    _require_complete(inputs)
+    assert inputs.boundaries is not None and inputs.workforce is not None  # checked above
+    result = build_store(
+        BuildInputs(
+            boundaries=inputs.boundaries,
+            registries=inputs.registries,
+            workforce=inputs.workforce,
+            out=out,
+            roster=inputs.roster,
+            events=inputs.events,
+        ),
+        settings.with_(store_keep=0),
+        None if progress is None else overall_progress(progress),
+    )
+    return result.reconciliation
+
+
+def dry_run(uploads_dir: Path, settings: Settings) -> dict[str, Any]:
+    """Build the store a commit would publish, next to the live one, compare it with the
+    live store and delete it: ``{"reconciliation", "diff", "origins"}``. The live store
+    and the uploads are left as they were."""
+    from analytics.store import writer as store_writer
+    from analytics.store.diff import compare_stores
+
+    with (
+        staged_inputs(uploads_dir, settings.store_dir) as staged,
+        store_writer.candidate(settings.store_dir) as out,
+    ):
+        rec = _build_candidate(staged, out, settings, None)
+        diff = compare_stores(settings.store_dir, out)
+    return {"reconciliation": rec, "diff": diff.as_dict(), "origins": staged.origins}
+
+
+def rebuild_store(
+    uploads_dir: Path, settings: Settings, progress: Progress, *, confirmed: bool = False
+) -> dict[str, Any]:
+    """Build the store from the staged inputs and publish it at ``settings.store_dir``,
+    keeping the replaced one as a version, unless it loses data against the live store
+    (:mod:`analytics.store.diff`) and ``confirmed`` is false: then nothing is published and
+    ``status`` is ``"confirm"``. After a publication, the registries used are deleted under
+    the retention rule (``settings.upload_retention``).
+    """
+    from analytics.store import writer as store_writer
+    from analytics.store.diff import compare_stores
+
+    with (
+        staged_inputs(uploads_dir, settings.store_dir) as staged,
+        store_writer.candidate(settings.store_dir) as out,
+    ):
+        rec = _build_candidate(staged, out, settings, progress)
+        diff = compare_stores(settings.store_dir, out)
+        sources = _sources(out)
+        if diff.needs_confirmation and not confirmed:
+            return {"status": "confirm", "diff": diff.as_dict(), "origins": staged.origins}
+        store_writer.publish(out, settings.store_dir, settings.store_keep)
+    deleted = _after_commit(uploads_dir, staged.used, settings.upload_retention)
+    counts = {
+        k: rec.get(k, 0) for k in ("rows_in", "matched", "unmatched", "rejected", "duplicates")
+    }
+    return {
+        "status": "ok",
+        **counts,
+        "diff": diff.as_dict(),
+        "origins": staged.origins,
+        "sources": sources,
+        "deleted": deleted,
+        "files": {
+            name: {
+                k: v
+                for k, v in part.items()
+                if k in ("rows_in", "matched", "unmatched", "rejected", "duplicates")
+            }
+            for name, part in (rec.get("files") or {}).items()
+        },
+    }
+
+
+def _sources(store: Path) -> list[dict[str, Any]]:
+    """The input files of a built store (name, kind, rows, sha256) from its meta.json."""
+    try:
+        meta = json.loads((store / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [
+        {k: s.get(k) for k in ("file", "kind", "rows", "sha256")} for s in meta.get("sources", [])
+    ]
+
+
+#: Kinds whose raw files hold personal data (NIK, KPJ, names): deleted after a commit
+#: under ``CAKUPAN_UPLOAD_RETENTION=delete``.
+PERSONAL_KINDS: Final = frozenset({"registry"})
+
+
+def _after_commit(uploads_dir: Path, used: dict[str, list[str]], retention: str) -> list[str]:
+    """Record the files of the commit in the manifest; delete the registries used when the
+    retention rule says so. The stored names (``<sha256>.<ext>``) deleted."""
+    manifest = read_manifest(uploads_dir)
+    manifest = {**manifest, "committed": {k: list(v) for k, v in used.items()}}
+    deleted: list[str] = []
+    if retention == "delete":
+        for kind in PERSONAL_KINDS:
+            for file in used.get(kind, []):
+                manifest = without_file(manifest, kind, file)
+                path = uploads_dir / kind / file
+                if valid_stored_name(kind, file) and path.is_file():
+                    path.unlink()
+                    deleted.append(file)
+    write_manifest(uploads_dir, manifest)
+    return deleted
+
+
+def overall_progress(report: Progress) -> Progress:
+    """A build's per-step progress as one figure out of ``len(BUILD_STEPS) * 10``; inner
+    steps of the intake (``read``, ``deduplicate``) count within the current step."""
+    at = {"index": 0}
+    total = len(BUILD_STEPS) * 10
+
+    def progress(step: str, done: int, steps: int) -> None:
+        if step in BUILD_STEPS:
+            at["index"] = BUILD_STEPS.index(step)
+            part = int(10 * done / steps) if steps else 0
+            report(step, at["index"] * 10 + part, total)
+        else:
+            report(BUILD_STEPS[at["index"]], at["index"] * 10, total)
+
+    return progress

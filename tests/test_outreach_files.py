@@ -427,11 +427,11 @@ def test_files_carry_no_word_of_the_other_language(plan: Plan, lang: str) -> Non
         _xlsx_text(plan_to_xlsx(plan, "Polsek Contoh", lang))[1],
         _xlsx_text(polres_plan_to_xlsx(two, "Polres Uji", lang))[1],
     ]
-    for pdf in (
+    pdfs = (
         briefing_pdf(plan, "Polsek Contoh", meta, lang),
         polres_briefing_pdf(two, "Polres Uji", meta, lang),
-    ):
-        texts.append("\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+    )
+    texts += ["\n".join(p.extract_text() for p in PdfReader(io.BytesIO(b)).pages) for b in pdfs]
     own, other = (ENGLISH, INDONESIAN) if lang == "en" else (INDONESIAN, ENGLISH)
     for text in texts:
         found = _words_in(text)

@@ -108,9 +108,7 @@ def polsek_story(
                 + esc(words("pdf.contact_text", lang, phone=phone)),
                 body,
             ),
-            Paragraph(
-                f"<b>{words('pdf.villages', lang)}</b> {esc(officer.village_names)}", body
-            ),
+            Paragraph(f"<b>{words('pdf.villages', lang)}</b> {esc(officer.village_names)}", body),
             Paragraph(esc(header), small),
             Spacer(1, 4 * mm),
         ]
@@ -129,8 +127,8 @@ def polsek_story(
     if len(unassigned):
         title = words("pdf.unassigned_title", lang, unit=polsek)
         story.append(Paragraph(esc(title), styles["Title"]))
-        columns = ("village", "rank", "not_covered", "coverage_short", "proposal")
-        rows = [[words(f"pdf.col.{c}", lang) for c in columns]]
+        unassigned_columns = ("village", "rank", "not_covered", "coverage_short", "proposal")
+        rows = [[words(f"pdf.col.{c}", lang) for c in unassigned_columns]]
         u: Any
         for u in unassigned.itertuples(index=False):
             if isinstance(u.proposed_name, str):

@@ -110,7 +110,10 @@ _WORDS: Final[dict[str, Pair]] = {
     ),
     "total": ("Jumlah", "Total"),
     # The PDF briefing.
-    "pdf.title": ("Lembar Pengarahan Bhabinkamtibmas — {unit}", "Bhabinkamtibmas Briefing — {unit}"),
+    "pdf.title": (
+        "Lembar Pengarahan Bhabinkamtibmas — {unit}",
+        "Bhabinkamtibmas Briefing — {unit}",
+    ),
     "pdf.doc_title": ("Lembar pengarahan {unit}", "Briefing {unit}"),
     "pdf.doc_title_all": (
         "Lembar pengarahan {unit} (semua Polsek)",

@@ -250,9 +250,7 @@ def polres_plan_to_xlsx(plan: Plan, polres: str, lang: str = file_text.LANG) -> 
     for polsek in polseks:
         schedule, _, _ = plan_for_polsek(plan, polsek)
         _write_sheet(book, sheets[polsek], schedule, file_text.headers("schedule", lang))
-    _write_sheet(
-        book, w("sheet.officers", lang), plan.summary, file_text.headers("summary", lang)
-    )
+    _write_sheet(book, w("sheet.officers", lang), plan.summary, file_text.headers("summary", lang))
     _write_sheet(
         book,
         w("sheet.unassigned", lang),

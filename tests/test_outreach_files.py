@@ -194,6 +194,18 @@ def test_cli_plan_writes_files_per_polsek(tmp_path) -> None:  # type: ignore[no-
 
     bad = CliRunner().invoke(app, [*args[:-6], "--polsek", "Polsek Z", "--out", str(out)])
     assert bad.exit_code == 2
+    # --lang en: the same plan's files in English; another language is refused.
+    en_out = tmp_path / "en"
+    en_args = [*args[:-6], "--polsek", "Polsek Dua", "--start", "2025-01-06"]
+    english = CliRunner().invoke(app, [*en_args, "--out", str(en_out), "--lang", "en"])
+    assert english.exit_code == 0, english.output
+    book = openpyxl.load_workbook(en_out / "rencana_polsek-dua.xlsx")
+    assert book.sheetnames == ["Schedule", "Summary", "Unassigned villages", "Notes"]
+    assert [r["Village code"] for r in sheet_rows(book, "Unassigned villages")] == ["99.01.02.2002"]
+    text = "".join(p.extract_text() for p in PdfReader(en_out / "briefing_polsek-dua.pdf").pages)
+    assert "Siti Aminah" in text and "SYNTHETIC DATA (demo)" in text and "Page 1 of" in text
+    wrong = CliRunner().invoke(app, [*en_args, "--out", str(en_out), "--lang", "fr"])
+    assert wrong.exit_code != 0 and "--lang must be id or en" in wrong.output
     assert "Polsek Z" in bad.output and "Traceback" not in bad.output
 
 

@@ -330,6 +330,9 @@ def plan(
     w_pace: Annotated[float, typer.Option(help="Weight: slow 12-month pace.")] = 0.15,
     w_recency: Annotated[float, typer.Option(help="Weight: time since last outreach.")] = 0.15,
     mapping: Annotated[Path | None, typer.Option(help="Header mapping file (YAML/TOML).")] = None,
+    lang: Annotated[
+        str, typer.Option(help="Language of the XLSX and PDF: id (Bahasa Indonesia) or en.")
+    ] = "id",
 ) -> None:
     """Write outreach plans: rencana_<polsek>.xlsx, briefing_<polsek>.pdf and prioritas.csv."""
     import datetime as dt
@@ -341,6 +344,8 @@ def plan(
     from analytics.outreach.priority import PriorityWeights
     from analytics.store.reader import StoreError
 
+    if lang not in ("id", "en"):
+        _fail(f"--lang must be id or en, not {lang!r}")
     try:
         settings = Settings.from_env()
         first_day = None
@@ -363,6 +368,7 @@ def plan(
             start=first_day,
             weights=weights,
             mapping=load_mapping(mapping),
+            lang=lang,
         )
     except (InputError, SettingsError, StoreError, ValueError) as exc:
         _fail(str(exc))

@@ -194,6 +194,18 @@ def test_cli_plan_writes_files_per_polsek(tmp_path) -> None:  # type: ignore[no-
 
     bad = CliRunner().invoke(app, [*args[:-6], "--polsek", "Polsek Z", "--out", str(out)])
     assert bad.exit_code == 2
+    # --lang en: the same plan's files in English; another language is refused.
+    en_out = tmp_path / "en"
+    en_args = [*args[:-6], "--polsek", "Polsek Dua", "--start", "2025-01-06"]
+    english = CliRunner().invoke(app, [*en_args, "--out", str(en_out), "--lang", "en"])
+    assert english.exit_code == 0, english.output
+    book = openpyxl.load_workbook(en_out / "rencana_polsek-dua.xlsx")
+    assert book.sheetnames == ["Schedule", "Summary", "Unassigned villages", "Notes"]
+    assert [r["Village code"] for r in sheet_rows(book, "Unassigned villages")] == ["99.01.02.2002"]
+    text = "".join(p.extract_text() for p in PdfReader(en_out / "briefing_polsek-dua.pdf").pages)
+    assert "Siti Aminah" in text and "SYNTHETIC DATA (demo)" in text and "Page 1 of" in text
+    wrong = CliRunner().invoke(app, [*en_args, "--out", str(en_out), "--lang", "fr"])
+    assert wrong.exit_code != 0 and "--lang must be id or en" in wrong.output
     assert "Polsek Z" in bad.output and "Traceback" not in bad.output
 
 
@@ -292,3 +304,148 @@ def test_polres_files_split_the_plan_by_polsek(plan: Plan) -> None:
     assert reader.metadata.title == "Lembar pengarahan Polres Uji (semua Polsek)"
     assert reader.metadata.author == "Cakupan" and reader.metadata.creator == "Cakupan"
     assert "DATA SINTETIS" in reader.pages[-1].extract_text()
+
+
+#: Words that only the Indonesian files use, and only the English ones (whole words,
+#: case-insensitive); village, officer and Polsek names of the fixture contain none.
+INDONESIAN = (
+    "minggu desa jumlah perkiraan kunjungan halaman lembar ringkasan jadwal keterangan "
+    "petugas pendaftaran terlindungi tanggal catatan usulan sintetis peringkat binaan "
+    "kapasitas mulai metode lihat dari tanpa alasan"
+).split()
+ENGLISH = (
+    "week weeks village villages total expected registrations page of schedule summary "
+    "notes officers visit visits date note proposed synthetic rank assigned capacity start "
+    "method see without why"
+).split()
+
+
+def _words_in(text: str) -> set[str]:
+    import re
+
+    return set(re.findall(r"[a-z]+", text.casefold()))
+
+
+def _xlsx_text(data: bytes) -> tuple[list[str], str]:
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    cells = [
+        str(v)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for v in row
+        if isinstance(v, str)
+    ]
+    return book.sheetnames, "\n".join([*book.sheetnames, *cells])
+
+
+def _two_polsek(plan: Plan) -> Plan:
+    moved = plan.summary["nrp"] == "80010003"
+    other = "Polsek Lain"
+    return dataclasses.replace(
+        plan,
+        summary=plan.summary.assign(polsek=plan.summary["polsek"].mask(moved, other)),
+        schedule=plan.schedule.assign(
+            polsek=plan.schedule["polsek"].mask(plan.schedule["nrp"] == "80010003", other)
+        ),
+    )
+
+
+def test_english_xlsx_headers_sheets_and_notes(plan: Plan) -> None:
+    from analytics.outreach.files import polres_plan_to_xlsx
+
+    book = openpyxl.load_workbook(io.BytesIO(plan_to_xlsx(plan, "Polsek Contoh", "en")))
+    assert book.sheetnames == ["Schedule", "Summary", "Unassigned villages", "Notes"]
+    first = sheet_rows(book, "Schedule")[0]
+    assert list(first)[:4] == ["Week", "Week starting", "NRP", "Bhabinkamtibmas name"]
+    assert first["Village"] == "Sukamaju" and first["Informal workers not covered"] == 1234
+    assert first["Expected registrations"] == 5.0  # the same number as in Indonesian
+    assert list(sheet_rows(book, "Summary")[0])[5] == "Assigned villages"
+    unassigned = sheet_rows(book, "Unassigned villages")
+    assert (unassigned[0]["Proposed NRP"], unassigned[0]["Basis of proposal"]) == (
+        "80010001",
+        "spare capacity",
+    )
+    notes = dict(book["Notes"].iter_rows(values_only=True))
+    assert notes["Polsek"] == "Polsek Contoh" and notes["Weeks"] == 4
+    assert notes["Visits per officer per week"] == 2
+    # Mean of 3, 5 and 7 registrations in English marks (a point, not a comma).
+    assert notes["Expected registrations per visit"].startswith("5.0 registrations per visit")
+    whole = openpyxl.load_workbook(
+        io.BytesIO(polres_plan_to_xlsx(_two_polsek(plan), "Polres Uji", "en"))
+    )
+    assert whole.sheetnames == [
+        "Summary",
+        "Polsek Contoh",
+        "Polsek Lain",
+        "Officers",
+        "Unassigned villages",
+        "Notes",
+    ]
+    rows = sheet_rows(whole, "Summary")
+    assert [(r["Polsek"], r["Sheet"], r["Visits planned"]) for r in rows] == [
+        ("Polsek Contoh", "Polsek Contoh", 11),
+        ("Polsek Lain", "Polsek Lain", 4),
+        ("Total", None, 15),
+    ]
+    assert dict(whole["Notes"].iter_rows(values_only=True))["Polres"] == "Polres Uji"
+
+
+def test_indonesian_xlsx_is_the_default_and_explicit(plan: Plan) -> None:
+    assert plan_to_xlsx(plan, "Polsek Contoh") != b""
+    book = openpyxl.load_workbook(io.BytesIO(plan_to_xlsx(plan, "Polsek Contoh", "id")))
+    assert book.sheetnames == ["Jadwal", "Ringkasan", "Desa tanpa Bhabin", "Keterangan"]
+    notes = dict(book["Keterangan"].iter_rows(values_only=True))
+    assert notes["Perkiraan pendaftaran per kunjungan"].startswith("5,0 pendaftaran per kunjungan")
+
+
+def test_english_briefing_pdf_text_and_page_numbers(plan: Plan) -> None:
+    from analytics.outreach.files import polres_briefing_pdf
+
+    meta = {"data_until": "2025-05-31", "demo": True}
+    reader = PdfReader(io.BytesIO(briefing_pdf(plan, "Polsek Contoh", meta, "en")))
+    assert len(reader.pages) == 4
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    for needle in (
+        "Bhabinkamtibmas Briefing — Polsek Contoh",
+        "Contact:",
+        "Polsek office phone 0274-555123",
+        "Assigned villages:",
+        "4 weeks from 02/06/2025, 2 visits per week. Expected: 5.0 registrations per visit",
+        "Villages without a Bhabinkamtibmas — Polsek Contoh",
+        "Proposed officer",
+        "1,234",  # English thousands mark
+        "12.5%",
+        "SYNTHETIC DATA (demo)",
+        "Data as of 31/05/2025",
+        "Page 1 of 4",
+        "Page 4 of 4",
+    ):
+        assert needle in text, needle
+    assert reader.metadata.title == "Briefing Polsek Contoh"
+    assert reader.metadata.subject.startswith("Outreach plan ")
+    whole = PdfReader(io.BytesIO(polres_briefing_pdf(_two_polsek(plan), "Polres Uji", meta, "en")))
+    cover = whole.pages[0].extract_text()
+    assert "2 Polsek." in cover and "Total" in cover and "Polsek Lain" in cover
+    assert whole.metadata.title == "Briefing Polres Uji (all Polsek)"
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_files_carry_no_word_of_the_other_language(plan: Plan, lang: str) -> None:
+    from analytics.outreach.files import polres_briefing_pdf, polres_plan_to_xlsx
+
+    meta = {"data_until": "2025-05-31", "demo": True}
+    two = _two_polsek(plan)
+    texts = [
+        _xlsx_text(plan_to_xlsx(plan, "Polsek Contoh", lang))[1],
+        _xlsx_text(polres_plan_to_xlsx(two, "Polres Uji", lang))[1],
+    ]
+    pdfs = (
+        briefing_pdf(plan, "Polsek Contoh", meta, lang),
+        polres_briefing_pdf(two, "Polres Uji", meta, lang),
+    )
+    texts += ["\n".join(p.extract_text() for p in PdfReader(io.BytesIO(b)).pages) for b in pdfs]
+    own, other = (ENGLISH, INDONESIAN) if lang == "en" else (INDONESIAN, ENGLISH)
+    for text in texts:
+        found = _words_in(text)
+        assert not found & set(other), sorted(found & set(other))
+        assert len(found & set(own)) >= 5  # the check reads the files' words at all

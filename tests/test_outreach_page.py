@@ -483,3 +483,33 @@ def test_every_number_column_shows_text_from_the_one_formatter() -> None:
     for column in numeric:
         assert column["field"] in NUMBER_FORMATS, column["field"]
         assert column["valueFormatter"]["function"] == f"params.data['{column['field']}_text']"
+
+
+def test_download_buttons_pass_the_users_language(
+    built: tuple[dash.Dash, Store], app_ctx: Store
+) -> None:
+    """The registered download callbacks read the page's language first of their states
+    and hand it to the files: English sheet names and PDF text for ``en``."""
+    import openpyxl
+    from pypdf import PdfReader
+
+    app = built[0]
+    sent = {}
+    for kind, target in (("xlsx", ids.OUT_XLSX), ("pdf", ids.OUT_PDF)):
+        key = next(k for k in app.callback_map if k == f"{target}.data")
+        spec = app.callback_map[key]
+        assert spec["state"][0] == {"id": ids.OUT_LANG, "property": "data"}
+        click = spec["callback"].__wrapped__
+        sent[kind] = base64.b64decode(
+            click(1, "en", "Polres Uji", "Polsek Satu", 4, 2, *DEFAULT_W)["content"]
+        )
+    book = openpyxl.load_workbook(io.BytesIO(sent["xlsx"]))
+    assert book.sheetnames == ["Schedule", "Summary", "Unassigned villages", "Notes"]
+    assert next(book["Schedule"].iter_rows(max_row=1, values_only=True))[0] == "Week"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(sent["pdf"])).pages)
+    assert "Bhabinkamtibmas Briefing — Polsek Satu" in text and "Page 1 of" in text
+    assert "Halaman" not in text and "Lembar" not in text
+    # The same handler with Indonesian (or no language) gives the Indonesian files.
+    id_book = cb.download("xlsx", "Polres Uji", "Polsek Satu", 4, 2, DEFAULT_W, "id")
+    names = openpyxl.load_workbook(io.BytesIO(base64.b64decode(id_book["content"]))).sheetnames
+    assert names[0] == "Jadwal"

@@ -13,20 +13,21 @@ from typing import Any, Final
 import pandas as pd
 
 from analytics import formatting
-from analytics.outreach.plan import Plan
+from analytics.outreach.file_text import words
+from analytics.outreach.plan import Plan, conversion_text
 from analytics.report.pdf_pages import numbered_canvas
 from analytics.report.pdf_pages import pdf_text as esc
 
 GRAY: Final = 0.85
 
 
-def _num(value: Any, digits: int = 0) -> str:
-    """A number as Indonesians write it (:func:`analytics.formatting.number`)."""
-    return formatting.number(value, "id", digits)
+def _num(value: Any, digits: int = 0, lang: str = "id") -> str:
+    """A number in ``lang``'s marks (:func:`analytics.formatting.number`)."""
+    return formatting.number(value, lang, digits)
 
 
-def _date(value: Any) -> str:
-    return formatting.day(value, "id")
+def _date(value: Any, lang: str = "id") -> str:
+    return formatting.day(value, lang)
 
 
 def _village_cell(name: str, code: str, style: Any) -> Any:
@@ -35,24 +36,24 @@ def _village_cell(name: str, code: str, style: Any) -> Any:
     return Paragraph(f"{esc(name)}<br/><font size=7>{code}</font>", style)
 
 
-def _visit_row(v: Any, style: Any) -> list[Any]:
+def _visit_row(v: Any, style: Any, lang: str) -> list[Any]:
     return [
         str(v.week),
-        _date(v.week_start),
+        _date(v.week_start, lang),
         _village_cell(v.village_name, v.village_code, style),
         str(v.visit),
-        _num(v.uncovered),
-        formatting.percent(v.coverage_pct, "id"),
-        _num(v.expected_registrations, 1),
+        _num(v.uncovered, 0, lang),
+        formatting.percent(v.coverage_pct, lang),
+        _num(v.expected_registrations, 1, lang),
     ]
 
 
-def _footer_text(meta: dict[str, Any]) -> str:
+def _footer_text(meta: dict[str, Any], lang: str = "id") -> str:
     parts = []
     if meta.get("data_until"):
-        parts.append(f"Data per {_date(meta['data_until'])}")
+        parts.append(words("footer.data_until", lang, date=_date(meta["data_until"], lang)))
     if meta.get("demo"):
-        parts.append("DATA SINTETIS (demo)")
+        parts.append(words("footer.demo", lang))
     return " · ".join(parts) or "Cakupan"
 
 
@@ -83,6 +84,7 @@ def polsek_story(
     schedule: pd.DataFrame,
     summary: pd.DataFrame,
     unassigned: pd.DataFrame,
+    lang: str = "id",
 ) -> list[Any]:
     """The flowables of one Polsek's briefing (a page per officer, then the villages
     without an officer); no trailing page break."""
@@ -91,70 +93,61 @@ def polsek_story(
 
     styles, body, small, table_style = _styles()
     story: list[Any] = []
-    header = (
-        f"{plan.weeks} minggu mulai {_date(plan.start)}, "
-        f"{plan.visits_per_week} kunjungan per minggu. Perkiraan: {plan.conversion.label}."
-    )
+    header = _plan_line(plan, lang)
     officer: Any  # itertuples rows: attributes are the columns
     for officer in summary.itertuples(index=False):
         mine = schedule[schedule["nrp"] == officer.nrp]
         rank = "" if pd.isna(officer.rank) else f"{officer.rank} "
         phone = formatting.MISSING if pd.isna(officer.phone) else str(officer.phone)
         story += [
-            Paragraph(f"Lembar Pengarahan Bhabinkamtibmas — {esc(polsek)}", styles["Title"]),
+            Paragraph(esc(words("pdf.title", lang, unit=polsek)), styles["Title"]),
             Paragraph(f"<b>{esc(rank + officer.name)}</b> · NRP {officer.nrp}", styles["Heading2"]),
             Paragraph(esc(f"{officer.polsek}, {officer.polres}"), body),
-            Paragraph(f"<b>Kontak:</b> telepon kantor Polsek {esc(phone)}", body),
-            Paragraph(f"<b>Desa binaan:</b> {esc(officer.village_names)}", body),
+            Paragraph(
+                f"<b>{words('pdf.contact', lang)}</b> "
+                + esc(words("pdf.contact_text", lang, phone=phone)),
+                body,
+            ),
+            Paragraph(f"<b>{words('pdf.villages', lang)}</b> {esc(officer.village_names)}", body),
             Paragraph(esc(header), small),
             Spacer(1, 4 * mm),
         ]
-        rows = [
-            [
-                "Minggu",
-                "Tanggal",
-                "Desa/kelurahan",
-                "Kunj.",
-                "Pekerja informal\nbelum terlindungi",
-                "Cakupan\nBPU",
-                "Perkiraan\npendaftaran",
-            ]
-        ]
-        rows += [_visit_row(v, small) for v in mine.itertuples(index=False)]
-        rows.append(["", "", "Jumlah", "", "", "", _num(mine["expected_registrations"].sum(), 1)])
+        columns = ("week", "date", "village", "visit", "uncovered", "coverage", "expected")
+        rows = [[words(f"pdf.col.{c}", lang) for c in columns]]
+        rows += [_visit_row(v, small, lang) for v in mine.itertuples(index=False)]
+        total = _num(mine["expected_registrations"].sum(), 1, lang)
+        rows.append(["", "", words("total", lang), "", "", "", total])
         widths = [14 * mm, 22 * mm, 58 * mm, 12 * mm, 30 * mm, 20 * mm, 24 * mm]
         story += [
             Table(rows, colWidths=widths, repeatRows=1, style=table_style),
             Spacer(1, 4 * mm),
-            Paragraph(
-                "Catatan: kunjungi desa sesuai urutan; desa dikunjungi ulang hanya setelah semua "
-                "desa binaan dikunjungi. Jangan mencatat data pribadi peserta pada lembar ini.",
-                small,
-            ),
+            Paragraph(esc(words("pdf.note", lang)), small),
             PageBreak(),
         ]
     if len(unassigned):
-        story.append(Paragraph(f"Desa tanpa Bhabinkamtibmas — {esc(polsek)}", styles["Title"]))
-        rows = [["Desa/kelurahan", "Peringkat", "Belum\nterlindungi", "Cakupan", "Usulan petugas"]]
+        title = words("pdf.unassigned_title", lang, unit=polsek)
+        story.append(Paragraph(esc(title), styles["Title"]))
+        unassigned_columns = ("village", "rank", "not_covered", "coverage_short", "proposal")
+        rows = [[words(f"pdf.col.{c}", lang) for c in unassigned_columns]]
         u: Any
         for u in unassigned.itertuples(index=False):
             if isinstance(u.proposed_name, str):
                 basis = {
-                    "adjacent": "bersebelahan",
-                    "distance": f"{_num(u.distance_km, 1)} km",
-                    "capacity": "kapasitas tersisa",
+                    "adjacent": words("pdf.basis.adjacent", lang),
+                    "distance": f"{_num(u.distance_km, 1, lang)} km",
+                    "capacity": words("pdf.basis.capacity", lang),
                 }
                 proposal = f"{esc(u.proposed_name)} ({u.proposed_nrp}), {basis.get(u.basis, '')}"
             elif u.high_priority:
-                proposal = "tidak ada petugas dengan kapasitas tersisa"
+                proposal = words("pdf.no_capacity", lang)
             else:
-                proposal = "prioritas rendah (tidak diusulkan)"
+                proposal = words("pdf.low_priority", lang)
             rows.append(
                 [
                     _village_cell(u.village_name, u.village_code, small),
                     str(u.priority_rank),
-                    _num(u.uncovered),
-                    formatting.percent(u.coverage_pct, "id"),
+                    _num(u.uncovered, 0, lang),
+                    formatting.percent(u.coverage_pct, lang),
                     Paragraph(proposal, small),
                 ]
             )
@@ -163,11 +156,29 @@ def polsek_story(
     elif story:
         story.pop()  # no trailing empty page
     if not story:
-        story.append(Paragraph(f"Tidak ada rencana untuk {esc(polsek)}.", body))
+        story.append(Paragraph(esc(words("pdf.no_plan", lang, unit=polsek)), body))
     return story
 
 
-def _build(story: list[Any], meta: dict[str, Any], title: str, subject: str) -> bytes:
+def _plan_line(plan: Plan, lang: str) -> str:
+    return words(
+        "pdf.plan_line",
+        lang,
+        weeks=plan.weeks,
+        start=_date(plan.start, lang),
+        capacity=plan.visits_per_week,
+        conversion=conversion_text(plan.conversion, lang),
+    )
+
+
+def _subject(plan: Plan, lang: str) -> str:
+    start = _date(plan.start, lang)
+    return words("pdf.subject", lang, scope=plan.scope, weeks=plan.weeks, start=start)
+
+
+def _build(
+    story: list[Any], meta: dict[str, Any], title: str, subject: str, lang: str = "id"
+) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.platypus import SimpleDocTemplate
@@ -185,7 +196,8 @@ def _build(story: list[Any], meta: dict[str, Any], title: str, subject: str) -> 
         creator="Cakupan",
         subject=subject,
     )
-    doc.build(story, canvasmaker=numbered_canvas(_footer_text(meta)))
+    canvas = numbered_canvas(_footer_text(meta, lang), page_of=words("footer.page_of", lang))
+    doc.build(story, canvasmaker=canvas)
     return buffer.getvalue()
 
 
@@ -196,11 +208,12 @@ def render_briefing(
     summary: pd.DataFrame,
     unassigned: pd.DataFrame,
     meta: dict[str, Any],
+    lang: str = "id",
 ) -> bytes:
-    """The PDF bytes (see the module docstring)."""
-    story = polsek_story(plan, polsek, schedule, summary, unassigned)
-    subject = f"Rencana penjangkauan {plan.scope}, {plan.weeks} minggu mulai {_date(plan.start)}"
-    return _build(story, meta, f"Lembar pengarahan {polsek}", subject)
+    """The PDF bytes (see the module docstring), in ``lang``."""
+    story = polsek_story(plan, polsek, schedule, summary, unassigned, lang)
+    title = words("pdf.doc_title", lang, unit=polsek)
+    return _build(story, meta, title, _subject(plan, lang), lang)
 
 
 def render_polres_briefing(
@@ -209,6 +222,7 @@ def render_polres_briefing(
     parts: list[tuple[str, pd.DataFrame, pd.DataFrame, pd.DataFrame]],
     totals: pd.DataFrame,
     meta: dict[str, Any],
+    lang: str = "id",
 ) -> bytes:
     """Every Polsek's briefing in one PDF: a cover listing the Polsek (officers, visits,
     expected registrations), then each Polsek from a new page."""
@@ -217,42 +231,37 @@ def render_polres_briefing(
 
     styles, body, small, table_style = _styles()
     story: list[Any] = [
-        Paragraph(f"Lembar Pengarahan Bhabinkamtibmas — {esc(polres)}", styles["Title"]),
+        Paragraph(esc(words("pdf.title", lang, unit=polres)), styles["Title"]),
         Paragraph(
-            esc(
-                f"{len(parts)} Polsek. {plan.weeks} minggu mulai {_date(plan.start)}, "
-                f"{plan.visits_per_week} kunjungan per minggu. "
-                f"Perkiraan: {plan.conversion.label}."
-            ),
+            esc(words("pdf.polsek_count", lang, n=len(parts)) + " " + _plan_line(plan, lang)),
             body,
         ),
         Spacer(1, 4 * mm),
     ]
-    rows: list[list[Any]] = [
-        ["Polsek", "Bhabin-\nkamtibmas", "Desa\nbinaan", "Kunjungan", "Perkiraan\npendaftaran"]
-    ]
+    columns = ("officers", "villages", "visits", "expected")
+    rows: list[list[Any]] = [["Polsek", *(words(f"pdf.col.{c}", lang) for c in columns)]]
     rows += [
         [
             Paragraph(esc(r.polsek), small),
-            _num(r.officers),
-            _num(r.villages),
-            _num(r.visits_planned),
-            _num(r.expected_registrations, 1),
+            _num(r.officers, 0, lang),
+            _num(r.villages, 0, lang),
+            _num(r.visits_planned, 0, lang),
+            _num(r.expected_registrations, 1, lang),
         ]
         for r in totals.itertuples(index=False)
     ]
     rows.append(
         [
-            "Jumlah",
-            _num(totals["officers"].sum()),
-            _num(totals["villages"].sum()),
-            _num(totals["visits_planned"].sum()),
-            _num(totals["expected_registrations"].sum(), 1),
+            words("total", lang),
+            _num(totals["officers"].sum(), 0, lang),
+            _num(totals["villages"].sum(), 0, lang),
+            _num(totals["visits_planned"].sum(), 0, lang),
+            _num(totals["expected_registrations"].sum(), 1, lang),
         ]
     )
     widths = [70 * mm, 26 * mm, 22 * mm, 26 * mm, 30 * mm]
     story.append(Table(rows, colWidths=widths, repeatRows=1, style=table_style))
     for polsek, schedule, summary, unassigned in parts:
-        story += [PageBreak(), *polsek_story(plan, polsek, schedule, summary, unassigned)]
-    subject = f"Rencana penjangkauan {plan.scope}, {plan.weeks} minggu mulai {_date(plan.start)}"
-    return _build(story, meta, f"Lembar pengarahan {polres} (semua Polsek)", subject)
+        story += [PageBreak(), *polsek_story(plan, polsek, schedule, summary, unassigned, lang)]
+    title = words("pdf.doc_title_all", lang, unit=polres)
+    return _build(story, meta, title, _subject(plan, lang), lang)

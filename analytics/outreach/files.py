@@ -15,55 +15,17 @@ from typing import Any, Final
 import pandas as pd
 
 from analytics import formatting
-from analytics.outreach.plan import Plan
+from analytics.outreach import file_text
+from analytics.outreach.plan import Plan, conversion_text
 
 #: Leading characters that make a spreadsheet treat text as a formula (OWASP CSV injection).
 FORMULA_PREFIXES: Final = ("=", "+", "-", "@", "\t", "\r")
 
-SCHEDULE_HEADERS: Final = {
-    "week": "Minggu ke",
-    "week_start": "Mulai minggu",
-    "nrp": "NRP",
-    "name": "Nama Bhabinkamtibmas",
-    "village_code": "Kode desa",
-    "village_name": "Desa/kelurahan",
-    "visit": "Kunjungan ke",
-    "priority_rank": "Peringkat prioritas",
-    "score": "Skor prioritas (0-100)",
-    "uncovered": "Pekerja informal belum terlindungi",
-    "coverage_pct": "Cakupan BPU (%)",
-    "expected_registrations": "Perkiraan pendaftaran",
-}
-SUMMARY_HEADERS: Final = {
-    "nrp": "NRP",
-    "name": "Nama",
-    "rank": "Pangkat",
-    "polsek": "Polsek",
-    "phone": "Telepon kantor Polsek",
-    "villages": "Jumlah desa binaan",
-    "village_names": "Desa binaan",
-    "capacity": "Kapasitas kunjungan",
-    "visits_planned": "Kunjungan direncanakan",
-    "first_visits": "Kunjungan pertama",
-    "spare": "Kapasitas tersisa",
-    "reserved": "Dicadangkan untuk desa tanpa Bhabin",
-    "expected_registrations": "Perkiraan pendaftaran",
-}
-UNASSIGNED_HEADERS: Final = {
-    "village_code": "Kode desa",
-    "village_name": "Desa/kelurahan",
-    "priority_rank": "Peringkat prioritas",
-    "score": "Skor prioritas (0-100)",
-    "uncovered": "Pekerja informal belum terlindungi",
-    "coverage_pct": "Cakupan BPU (%)",
-    "high_priority": "Prioritas tinggi",
-    "proposed_nrp": "Usulan NRP",
-    "proposed_name": "Usulan Bhabinkamtibmas",
-    "basis": "Dasar usulan",
-    "distance_km": "Jarak (km)",
-    "alternatives": "Alternatif",
-    "explanation": "Alasan prioritas",
-}
+#: The Indonesian headers (kept for callers); the files take theirs from
+#: :func:`analytics.outreach.file_text.headers` in the chosen language.
+SCHEDULE_HEADERS: Final = file_text.headers("schedule", "id")
+SUMMARY_HEADERS: Final = file_text.headers("summary", "id")
+UNASSIGNED_HEADERS: Final = file_text.headers("unassigned", "id")
 #: Numbers written as the page shows them (analytics.formatting): the priority score on
 #: 0-100, coverage and rates with one digit, each rounded once from the exact value.
 NUMBER_KINDS: Final[dict[str, formatting.Kind]] = {
@@ -72,11 +34,7 @@ NUMBER_KINDS: Final[dict[str, formatting.Kind]] = {
     "expected_registrations": "rate",
     "distance_km": "rate",
 }
-BASIS_LABELS: Final = {
-    "adjacent": "desa bersebelahan",
-    "distance": "jarak terdekat",
-    "capacity": "kapasitas tersisa",
-}
+BASIS_LABELS: Final = file_text.basis_labels("id")
 
 
 def _same(values: pd.Series, wanted: str) -> pd.Series:
@@ -143,30 +101,57 @@ def _write_sheet(book: Any, title: str, frame: pd.DataFrame, headers: dict[str, 
     sheet.freeze_panes = "A2"
 
 
-def plan_to_xlsx(plan: Plan, polsek: str) -> bytes:
-    """The plan of one Polsek as a workbook: Jadwal, Ringkasan, Desa tanpa Bhabin, Keterangan."""
-    import openpyxl
+def _unassigned_in(unassigned: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The unassigned villages with the basis, explanation and alternatives in ``lang``."""
+    out = unassigned.assign(basis=unassigned["basis"].map(file_text.basis_labels(lang)))
+    if formatting.lang_of(lang) == "en":
+        for column in ("explanation", "alternatives"):
+            if f"{column}_en" in out.columns:
+                out[column] = out[f"{column}_en"]
+    return out
 
-    schedule, summary, unassigned = plan_for_polsek(plan, polsek)
-    unassigned = unassigned.assign(basis=unassigned["basis"].map(BASIS_LABELS))
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    _write_sheet(book, "Jadwal", schedule, SCHEDULE_HEADERS)
-    _write_sheet(book, "Ringkasan", summary, SUMMARY_HEADERS)
-    _write_sheet(book, "Desa tanpa Bhabin", unassigned, UNASSIGNED_HEADERS)
-    notes = book.create_sheet("Keterangan")
-    for key, value in (
-        ("Polsek", polsek),
-        ("Cakupan rencana", plan.scope),
-        ("Mulai", plan.start.date()),
-        ("Jumlah minggu", plan.weeks),
-        ("Kunjungan per Bhabinkamtibmas per minggu", plan.visits_per_week),
-        ("Perkiraan pendaftaran per kunjungan", plan.conversion.label),
-        ("Metode", "Lihat docs/outreach.md: skor prioritas, aturan jadwal, perkiraan dampak."),
-    ):
+
+def _notes(book: Any, rows: list[tuple[str, Any]]) -> None:
+    notes = book.create_sheet(rows[0][0])
+    for key, value in rows[1:]:
         notes.append([key, _safe_cell(value)])
     notes.column_dimensions["A"].width = 42
     notes.column_dimensions["B"].width = 80
+
+
+def _plan_notes(plan: Plan, unit_key: str, unit: str, lang: str) -> list[tuple[str, Any]]:
+    """The notes sheet's title, then (label, value) rows, in ``lang``."""
+    w = file_text.words
+    return [
+        (w("sheet.notes", lang), None),
+        (unit_key, unit),
+        (w("note.scope", lang), plan.scope),
+        (w("note.start", lang), plan.start.date()),
+        (w("note.weeks", lang), plan.weeks),
+        (w("note.capacity", lang), plan.visits_per_week),
+        (w("note.conversion", lang), conversion_text(plan.conversion, lang)),
+    ]
+
+
+def plan_to_xlsx(plan: Plan, polsek: str, lang: str = file_text.LANG) -> bytes:
+    """The plan of one Polsek as a workbook: Jadwal, Ringkasan, Desa tanpa Bhabin, Keterangan
+    (Schedule, Summary, Unassigned villages, Notes with ``lang="en"``)."""
+    import openpyxl
+
+    w = file_text.words
+    schedule, summary, unassigned = plan_for_polsek(plan, polsek)
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    _write_sheet(book, w("sheet.schedule", lang), schedule, file_text.headers("schedule", lang))
+    _write_sheet(book, w("sheet.summary", lang), summary, file_text.headers("summary", lang))
+    _write_sheet(
+        book,
+        w("sheet.unassigned", lang),
+        _unassigned_in(unassigned, lang),
+        file_text.headers("unassigned", lang),
+    )
+    notes = _plan_notes(plan, "Polsek", polsek, lang)
+    _notes(book, [*notes, (w("note.method", lang), w("note.method_text", lang))])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -176,16 +161,13 @@ def plan_to_xlsx(plan: Plan, polsek: str) -> bytes:
 _SHEET_FORBIDDEN: Final = re.compile(r"[\[\]:*?/\\]")
 SHEET_NAME_MAX: Final = 31
 POLRES_SHEETS: Final = ("Ringkasan", "Petugas", "Desa tanpa Bhabin", "Keterangan")
-POLSEK_SUMMARY_HEADERS: Final = {
-    "polsek": "Polsek",
-    "sheet": "Lembar",
-    "officers": "Bhabinkamtibmas",
-    "villages": "Desa binaan",
-    "visits_planned": "Kunjungan direncanakan",
-    "first_visits": "Kunjungan pertama",
-    "expected_registrations": "Perkiraan pendaftaran",
-    "unassigned": "Desa tanpa Bhabin (di kecamatan Polsek)",
-}
+POLSEK_SUMMARY_HEADERS: Final = file_text.headers("polsek_summary", "id")
+
+
+def polres_sheets(lang: str = file_text.LANG) -> tuple[str, ...]:
+    """The Polres workbook's own sheets in ``lang`` (Polsek sheets must not take them)."""
+    keys = ("sheet.summary", "sheet.officers", "sheet.unassigned", "sheet.notes")
+    return tuple(file_text.words(k, lang) for k in keys)
 
 
 def sheet_names(names: list[str], reserved: tuple[str, ...] = ()) -> dict[str, str]:
@@ -234,23 +216,25 @@ def polsek_totals(plan: Plan, sheets: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(POLSEK_SUMMARY_HEADERS))
 
 
-def polres_plan_to_xlsx(plan: Plan, polres: str) -> bytes:
+def polres_plan_to_xlsx(plan: Plan, polres: str, lang: str = file_text.LANG) -> bytes:
     """The plan of a whole Polres as one workbook: Ringkasan (a row per Polsek and the
     total), one sheet per Polsek with its schedule (as the Jadwal of
-    :func:`plan_to_xlsx`), Petugas, Desa tanpa Bhabin and Keterangan."""
+    :func:`plan_to_xlsx`), Petugas, Desa tanpa Bhabin and Keterangan (in ``lang``)."""
     import openpyxl
     from openpyxl.styles import Font
 
+    w = file_text.words
     polseks = plan_polseks(plan)
-    sheets = sheet_names(polseks, POLRES_SHEETS)
+    sheets = sheet_names(polseks, polres_sheets(lang))
     totals = polsek_totals(plan, sheets)
     book = openpyxl.Workbook()
     book.remove(book.active)
-    _write_sheet(book, "Ringkasan", totals, POLSEK_SUMMARY_HEADERS)
-    summary_sheet = book["Ringkasan"]
+    summary_title = w("sheet.summary", lang)
+    _write_sheet(book, summary_title, totals, file_text.headers("polsek_summary", lang))
+    summary_sheet = book[summary_title]
     summary_sheet.append(
         [
-            "Jumlah",
+            w("total", lang),
             None,
             int(totals["officers"].sum()),
             int(totals["villages"].sum()),
@@ -265,50 +249,50 @@ def polres_plan_to_xlsx(plan: Plan, polres: str) -> bytes:
     summary_sheet.cell(row=summary_sheet.max_row, column=7).number_format = "0.0"
     for polsek in polseks:
         schedule, _, _ = plan_for_polsek(plan, polsek)
-        _write_sheet(book, sheets[polsek], schedule, SCHEDULE_HEADERS)
-    _write_sheet(book, "Petugas", plan.summary, SUMMARY_HEADERS)
-    unassigned = plan.unassigned.assign(basis=plan.unassigned["basis"].map(BASIS_LABELS))
-    _write_sheet(book, "Desa tanpa Bhabin", unassigned, UNASSIGNED_HEADERS)
-    notes = book.create_sheet("Keterangan")
-    for key, value in (
-        ("Polres", polres),
-        ("Cakupan rencana", plan.scope),
-        ("Mulai", plan.start.date()),
-        ("Jumlah minggu", plan.weeks),
-        ("Kunjungan per Bhabinkamtibmas per minggu", plan.visits_per_week),
-        ("Perkiraan pendaftaran per kunjungan", plan.conversion.label),
-        (
-            "Lembar per Polsek",
-            "Bagian Polsek itu dari rencana Polres (peringkat prioritas di seluruh Polres), "
-            "sama dengan tabel halaman Penjangkauan untuk (semua Polsek).",
-        ),
-        ("Metode", "Lihat docs/outreach.md: skor prioritas, aturan jadwal, perkiraan dampak."),
-    ):
-        notes.append([key, _safe_cell(value)])
-    notes.column_dimensions["A"].width = 42
-    notes.column_dimensions["B"].width = 80
+        _write_sheet(book, sheets[polsek], schedule, file_text.headers("schedule", lang))
+    _write_sheet(book, w("sheet.officers", lang), plan.summary, file_text.headers("summary", lang))
+    _write_sheet(
+        book,
+        w("sheet.unassigned", lang),
+        _unassigned_in(plan.unassigned, lang),
+        file_text.headers("unassigned", lang),
+    )
+    notes = _plan_notes(plan, "Polres", polres, lang)
+    _notes(
+        book,
+        [
+            *notes,
+            (w("note.per_polsek", lang), w("note.per_polsek_text", lang)),
+            (w("note.method", lang), w("note.method_text", lang)),
+        ],
+    )
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-def polres_briefing_pdf(plan: Plan, polres: str, meta: dict[str, Any]) -> bytes:
+def polres_briefing_pdf(
+    plan: Plan, polres: str, meta: dict[str, Any], lang: str = file_text.LANG
+) -> bytes:
     """Every Polsek's briefing in one PDF: a cover page listing the Polsek, then each
-    Polsek's pages as :func:`briefing_pdf` prints them."""
+    Polsek's pages as :func:`briefing_pdf` prints them (in ``lang``)."""
     from analytics.outreach.briefing import render_polres_briefing
 
     polseks = plan_polseks(plan)
     parts = [(p, *plan_for_polsek(plan, p)) for p in polseks]
     totals = polsek_totals(plan, {p: p for p in polseks})
-    return render_polres_briefing(plan, polres, parts, totals, meta)
+    return render_polres_briefing(plan, polres, parts, totals, meta, lang)
 
 
-def briefing_pdf(plan: Plan, polsek: str, meta: dict[str, Any]) -> bytes:
+def briefing_pdf(
+    plan: Plan, polsek: str, meta: dict[str, Any], lang: str = file_text.LANG
+) -> bytes:
     """A printable A4 briefing: one page per officer, then the villages without an officer.
 
-    ``meta``: ``data_until`` (ISO date of the data) and ``demo`` (bool) for the footer.
+    ``meta``: ``data_until`` (ISO date of the data) and ``demo`` (bool) for the footer;
+    ``lang``: ``id`` (default) or ``en``.
     """
     from analytics.outreach.briefing import render_briefing
 
     schedule, summary, unassigned = plan_for_polsek(plan, polsek)
-    return render_briefing(plan, polsek, schedule, summary, unassigned, meta)
+    return render_briefing(plan, polsek, schedule, summary, unassigned, meta, lang)

@@ -101,7 +101,7 @@ class ConversionEstimate:
     high: float
     n_events: int
     is_default: bool
-    label: str  # conversion_text(..., "id"): the plan files and briefings are Indonesian
+    label: str  # conversion_text(..., "id"); the files call conversion_text in their lang
 
 
 @dataclass(frozen=True)

@@ -100,10 +100,11 @@ def run_plan_job(
     start: pd.Timestamp | None = None,
     weights: PriorityWeights | None = None,
     mapping: Mapping[str, Mapping[str, str]] | None = None,
+    lang: str = "id",
 ) -> PlanJobResult:
     """Rank, plan and write the files (see the module docstring). ``area`` (a province,
     kabupaten or kecamatan code) limits the plan to the officers working there, e.g. every
-    Polres of one province at once."""
+    Polres of one province at once. ``lang``: the XLSX and PDF's language (``id``/``en``)."""
     store = Store(Path(store_dir))
     meta = store.meta()
     areas = store.areas()
@@ -131,13 +132,13 @@ def run_plan_job(
     file_meta = {"data_until": meta.get("data_until"), "demo": bool(meta.get("demo"))}
     for name in sorted(plan.summary["polsek"].unique()):
         xlsx, pdf = out_dir / f"rencana_{slug(name)}.xlsx", out_dir / f"briefing_{slug(name)}.pdf"
-        xlsx.write_bytes(plan_to_xlsx(plan, name))
-        pdf.write_bytes(briefing_pdf(plan, name, file_meta))
+        xlsx.write_bytes(plan_to_xlsx(plan, name, lang))
+        pdf.write_bytes(briefing_pdf(plan, name, file_meta, lang))
         written += [xlsx, pdf]
     if polres and not polsek:  # the whole Polres in two files, as the page's "all Polsek"
         stem = f"{slug(polres)}_semua_polsek"
         xlsx, pdf = out_dir / f"rencana_{stem}.xlsx", out_dir / f"briefing_{stem}.pdf"
-        xlsx.write_bytes(polres_plan_to_xlsx(plan, polres))
-        pdf.write_bytes(polres_briefing_pdf(plan, polres, file_meta))
+        xlsx.write_bytes(polres_plan_to_xlsx(plan, polres, lang))
+        pdf.write_bytes(polres_briefing_pdf(plan, polres, file_meta, lang))
         written += [xlsx, pdf]
     return PlanJobResult(plan, priority, written, recon)

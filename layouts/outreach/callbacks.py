@@ -292,12 +292,15 @@ def download(
     weeks: int,
     capacity: int,
     weights: Sequence[float | None],
+    lang: str | None = None,
 ) -> Any:
-    """``dcc.Download`` data of the plan on screen (``kind``: ``xlsx`` or ``pdf``): one
+    """``dcc.Download`` data of the plan on screen (``kind``: ``xlsx`` or ``pdf``) in the
+    user's language ``lang`` (Indonesian when unset): one
     Polsek's files, or with "(semua Polsek)" the Polres plan as one workbook with a sheet
     per Polsek and one PDF with every Polsek's briefing. The plan is computed from the
     user's own store view, so a Polres outside the territory gives nothing."""
     require(Action.OUTREACH)
+    lang = lang_or_default(lang)
     polsek = "" if polsek in (None, "all") else polsek
     if not polres and not polsek:
         return dash.no_update
@@ -317,32 +320,34 @@ def download(
     name = slug(unit) + ("" if polsek else "_semua_polsek")
     if kind == "xlsx":
         data = (
-            plan_to_xlsx(result.plan, polsek)
+            plan_to_xlsx(result.plan, polsek, lang)
             if polsek
-            else polres_plan_to_xlsx(result.plan, polres or "")
+            else polres_plan_to_xlsx(result.plan, polres or "", lang)
         )
         return dcc.send_bytes(data, f"rencana_{name}.xlsx")
     meta = store.meta()
     file_meta = {"data_until": meta.get("data_until"), "demo": bool(meta.get("demo"))}
     if polsek:
-        pdf = briefing_pdf(result.plan, polsek, file_meta)
+        pdf = briefing_pdf(result.plan, polsek, file_meta, lang)
     else:
-        pdf = polres_briefing_pdf(result.plan, polres or "", file_meta)
+        pdf = polres_briefing_pdf(result.plan, polres or "", file_meta, lang)
     return dcc.send_bytes(pdf, f"briefing_{name}.pdf")
 
 
 def download_callback(kind: str) -> Callable[..., Any]:
-    """The click handler of one download button (``kind``: ``xlsx`` or ``pdf``)."""
+    """The click handler of one download button (``kind``: ``xlsx`` or ``pdf``); the
+    user's language comes first of the states, then the plan inputs."""
 
     def on_click(
         _n_clicks: int | None,
+        lang: str | None,
         polres: str | None,
         polsek: str | None,
         weeks: int,
         capacity: int,
         *weights: float | None,
     ) -> Any:
-        return download(kind, polres, polsek, weeks, capacity, weights)
+        return download(kind, polres, polsek, weeks, capacity, weights, lang)
 
     return on_click
 

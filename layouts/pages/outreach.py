@@ -241,6 +241,7 @@ def register_callbacks(app: dash.Dash) -> None:
         app.callback(
             Output(target, "data"),
             Input(button, "n_clicks"),
+            State(ids.OUT_LANG, "data"),
             *[State(i, "value") for i in PLAN_INPUTS],
             prevent_initial_call=True,
         )(download_callback(kind))

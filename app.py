@@ -14,7 +14,7 @@ from typing import Final
 
 import dash
 import flask
-from dash import Dash
+from dash import Dash, State
 from flask_compress import Compress
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -24,12 +24,14 @@ from analytics.io.upload_checks import request_limit
 from analytics.io.user_store import UserStoreError
 from analytics.settings import Settings, SettingsError
 from analytics.store import StoreDamaged, StoreError
+from layouts import ids
 from layouts.auth import setup_auth
 from layouts.data_access import SETTINGS_KEY, current_store, refuse, warm_store
 from layouts.export_ui import register_export_callbacks
 from layouts.i18n import lang_or_default, t
 from layouts.ids import UP_MESSAGE
 from layouts.shell import register_shell_callbacks, shell_layout
+from layouts.static_assets import register_static_bundles
 from layouts.store_notice import on_callback_error
 
 GEO_MAX_AGE: Final = 7 * 24 * 3600  # URLs carry ?v=<file version>, so a week is safe
@@ -114,6 +116,8 @@ def create_app(settings: Settings | None = None) -> Dash:
         title="Cakupan",
         update_title=None,
         on_error=on_callback_error,  # a missing/damaged store: a notice, not a 500
+        # the view on screen, so a page's layout skips re-rendering it (layouts/shell.py)
+        routing_callback_inputs={"shown": State(ids.SHOWN_VIEW, "data")},
     )
     server = app.server
     server.config[SETTINGS_KEY] = settings
@@ -126,6 +130,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     server.config["COMPRESS_LEVEL"] = 6
     server.config["COMPRESS_MIN_SIZE"] = 500
     Compress(server)
+    # after Compress: bundles get their best (cached) compression and long caching
+    register_static_bundles(server, settings.state_dir / "compressed")
     setup_auth(app, settings)  # log-in for every route and callback; refuses unsafe production
     _register_upload_limit(server, settings)
     _register_geo_route(server)

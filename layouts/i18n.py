@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Final
 
 from analytics import formatting
+from layouts.nav_messages import NAV_MESSAGES
 from layouts.outreach_messages import OUTREACH_MESSAGES
 from layouts.quality_messages import QUALITY_MESSAGES
 from layouts.upload_messages import UPLOAD_MESSAGES
@@ -238,6 +239,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     **OUTREACH_MESSAGES,
     **QUALITY_MESSAGES,
     **UPLOAD_MESSAGES,
+    **NAV_MESSAGES,
 }
 
 

@@ -11,7 +11,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
 from analytics.classify import K_RANGE, PALETTE, SCHEMES
 from analytics.schemas import COVERAGE_SEGMENTS
-from layouts import components, export_ui, ids
+from layouts import components, export_ui, ids, view_notice
 from layouts.data_access import current_settings, current_store
 from layouts.i18n import fmt_month, t
 from layouts.map_callbacks import (
@@ -37,14 +37,17 @@ def _control(label: str, child: Any, anchor: str | None = None, lang: str = "id"
     return html.Div([html.Label(title, className="control-label"), child], className="control")
 
 
-def layout(**query: object) -> html.Div:
+def layout(shown: object = None, **query: object) -> Any:
     settings, store = current_settings(), current_store()
-    state = parse_query(query)
-    lang = state.lang
+    lang = parse_query(query).lang
     if not store.exists():
         return components.store_missing(str(settings.store_dir), lang)
-    state = resolve_state(store, settings, state)
     facts = store_facts(store, settings)
+    # an area outside the territory, unknown or malformed values: the nearest view + notice
+    state, reasons = view_notice.fit_address(query, facts.names, facts.months, facts.root_codes)
+    state = resolve_state(store, settings, state)
+    if view_notice.already_shown("/", state, shown):
+        return no_update  # Back/Forward or our own address update: this view is on screen
     months = [
         {"label": fmt_month(pd.Timestamp(f"{m}-01"), lang), "value": m}
         for m in reversed(facts.months)
@@ -129,6 +132,9 @@ def layout(**query: object) -> html.Div:
         [
             dcc.Store(id=ids.MAP_VIEW, data={"level": state.level, "area": state.area}),
             dcc.Store(id=ids.MAP_LANG, data=lang),
+            view_notice.notice(
+                reasons, view_notice.area_label(state.area, facts.names, lang), lang
+            ),
             html.Div(id=ids.BREADCRUMB, className="breadcrumb"),
             html.Div(id=ids.KPIS, className="kpis"),
             html.Div(

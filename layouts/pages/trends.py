@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash
 from dash import Input, Output, State, dcc, html, no_update
 
 from analytics.schemas import COVERAGE_SEGMENTS
-from layouts import components, export_ui, ids
+from layouts import components, export_ui, ids, view_notice
 from layouts.data_access import current_settings, current_store, require_area
 from layouts.i18n import t
 from layouts.map_callbacks import resolve_state, store_facts
@@ -24,13 +26,17 @@ from layouts.url_state import effective_target, parse_query, target_from_control
 dash.register_page(__name__, path="/tren", name="Tren", title="Cakupan · Tren")
 
 
-def layout(**query: object) -> html.Div:
+def layout(shown: object = None, **query: object) -> Any:
     settings, store = current_settings(), current_store()
-    state = parse_query(query)
-    lang = state.lang
+    lang = parse_query(query).lang
     if not store.exists():
         return components.store_missing(str(settings.store_dir), lang)
+    facts = store_facts(store, settings)
+    # an area outside the territory, unknown or malformed values: the nearest view + notice
+    state, reasons = view_notice.fit_address(query, facts.names, facts.months, facts.root_codes)
     state = resolve_state(store, settings, state)
+    if view_notice.already_shown("/tren", state, shown):
+        return no_update  # Back/Forward or our own address update: this view is on screen
     areas = store.areas()
     options = area_options(areas, lang, keep=[state.area])
     hint = (
@@ -43,6 +49,9 @@ def layout(**query: object) -> html.Div:
     return html.Div(
         [
             dcc.Store(id=ids.TREND_LANG, data=to_query(state)),
+            view_notice.notice(
+                reasons, view_notice.area_label(state.area, facts.names, lang), lang
+            ),
             html.H2(
                 [t("trend.title", lang), " ", components.info_link("proyeksi", lang)],
                 className="page-title",

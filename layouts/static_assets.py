@@ -133,10 +133,12 @@ def register_static_bundles(server: flask.Flask, folder: Path) -> None:
             response.cache_control.max_age = ASSET_MAX_AGE
             response.cache_control.immutable = True
             response.cache_control.no_cache = None
-        if not accepts_brotli(request.headers.get("Accept-Encoding", "")):
-            return response
+        # buffered: flask-compress then compresses with any algorithm the browser takes
+        # (a streamed file gets only its streaming algorithms, never gzip)
         response.direct_passthrough = False
         body = response.get_data()
+        if not accepts_brotli(request.headers.get("Accept-Encoding", "")):
+            return response
         compressed = store.get(body)
         if compressed is None:
             store.schedule(body)

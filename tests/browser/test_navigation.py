@@ -72,7 +72,8 @@ def wait_map(page: Any, prefix: str = "", length: int = 5) -> list[str]:
     (0: any length)."""
     handle = page.wait_for_function(
         f"([p, n]) => {{ const l = {GD}?.data?.[0]?.locations;"
-        " return l && l.length > 0 && l.every(c => c.startsWith(p) && (!n || c.length === n)) && l; }",
+        " const ok = c => c.startsWith(p) && (!n || c.length === n);"
+        " return l && l.length > 0 && l.every(ok) && l; }",
         arg=[prefix, length],
         timeout=60000,
     )

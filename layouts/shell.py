@@ -25,6 +25,9 @@ from layouts.auth import LOGOUT_PATH, csrf_token
 from layouts.data_access import current_store, current_user
 from layouts.i18n import lang_or_default, t
 
+#: Dash's page router writes the page into this component (dash/dash.py ``_ID_CONTENT``).
+PAGE_CONTENT = "_pages_content"
+
 #: Navigation: (component id, message id, path). Outreach and exports come later.
 NAV = (
     (ids.NAV_MAP, "nav.map", "/"),
@@ -246,6 +249,14 @@ def shell_layout() -> html.Div:
 
 
 def register_shell_callbacks(app: dash.Dash) -> None:
+    # A page drawn by the router (a navigation, Back/Forward): no view of it is on screen
+    # yet; its first view then replaces the address instead of pushing an entry.
+    app.clientside_callback(
+        "function(children) { return null; }",
+        Output(ids.SHOWN_VIEW, "data", allow_duplicate=True),
+        Input(PAGE_CONTENT, "children"),
+        prevent_initial_call=True,
+    )
     app.clientside_callback(
         HISTORY_JS,
         Output(ids.URL_SYNC, "children"),

@@ -194,6 +194,25 @@ def test_filter_change_is_a_history_entry(as_user: Any, app_url: str, areas: pd.
     watch.assert_clean()
 
 
+def test_back_from_another_page_draws_the_map_again(
+    as_user: Any, app_url: str, areas: pd.DataFrame
+) -> None:
+    page, watch = as_user("admin")
+    page.goto(f"{app_url}/?segment=PU")
+    wait_map(page)
+    page.locator("#nav-quality").click()
+    page.wait_for_function("() => window.location.pathname === '/kualitas'")
+    page.locator("#nav-method").click()
+    page.wait_for_function("() => window.location.pathname === '/metode'")
+    page.go_back()
+    page.wait_for_function("() => window.location.pathname === '/kualitas'")
+    page.go_back()
+    page.wait_for_function("() => window.location.pathname === '/'")
+    assert sorted(wait_map(page)) == kabupaten(areas)
+    assert search(page)["segment"] == "PU"
+    watch.assert_clean()
+
+
 @pytest.mark.parametrize(
     ("name", "role", "visible", "hidden"),
     [

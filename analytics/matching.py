@@ -5,92 +5,69 @@ Rules, in order:
 1. A village code (dotted, plain or spaced) that exists in the boundaries wins
    (``match_method = "code"``).
 2. Otherwise the village name is looked up within the kabupaten and/or kecamatan given
-   (``match_method = "name"``). Names are compared by a key: accents, case, spacing and
-   punctuation removed, and the administrative prefixes of each level dropped (``Desa``,
-   ``Kel.``, ``Kelurahan``, ``Kalurahan``; ``Kec.``, ``Kecamatan``, ``Kapanewon``,
-   ``Kemantren``; ``Kab.``, ``Kabupaten``, ``Kota``), so ``Kalurahan Caturtunggal`` =
-   ``CATURTUNGGAL`` and ``Gunung Kidul`` = ``Gunungkidul``. A ``Kota``/``Kabupaten``
-   prefix still tells Kota Bogor from Kabupaten Bogor when both exist.
-3. Spelling errors are tolerated when one candidate in scope is *clearly closest*: its
-   :func:`rapidfuzz.fuzz.ratio` score against the key is at least
-   :data:`FUZZY_MIN_SCORE` and beats the runner-up by at least :data:`FUZZY_MARGIN`
-   points. Two candidates within the margin make the name ambiguous; none above the
-   threshold makes it unknown. The same rule resolves kecamatan and kabupaten names.
+   (``match_method = "name"``). Names are compared by their key
+   (:func:`analytics.name_keys.name_key`: accents, case, spacing, punctuation and the
+   administrative prefixes of each level dropped, roman numerals read as numbers), so
+   ``Kalurahan Caturtunggal`` = ``CATURTUNGGAL``, ``Gunung Kidul`` = ``Gunungkidul`` and
+   ``Sidomulyo II`` = ``Sidomulyo 2``. A ``Kota``/``Kabupaten`` prefix still tells Kota
+   Bogor from Kabupaten Bogor when both exist.
+3. A name with no exact key in scope is placed when one candidate is *clearly closest* by
+   Damerau-Levenshtein edits (a wrong, missing or extra letter, or two neighbours swapped,
+   is one edit), the key compared as typed and in today's spelling
+   (:func:`analytics.name_keys.fold_old_spelling`: ``Soerodjo`` = Surojo): the closest
+   candidate is the only one at its distance (strictly fewer edits than the runner-up), and
+   that distance is within :func:`max_edits` of its length (one edit from 4 letters, two
+   from 10). Two candidates at the same distance make the name ``ambiguous_name`` (never
+   guessed); none within reach makes it ``unknown_name``. The same rule resolves kecamatan
+   and kabupaten names.
 
 A name that fits several villages in scope (the same name in two kecamatan, no
 kecamatan given) is ``ambiguous_name``. Rows not placed get a reason: ``ambiguous_name``;
 else ``unknown_code`` when a code was given; else ``unknown_name`` when a village name
 was given; else ``no_location``.
 
-Names are resolved once per distinct (desa, kecamatan, kabupaten) combination, so the
-cost grows with the number of distinct spellings, not with the number of rows.
+Names are resolved once per distinct (desa, kecamatan, kabupaten) combination, and each
+kabupaten and kecamatan spelling once per scope, so the cost grows with the number of
+distinct spellings, not with the number of rows.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Final, Literal
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Final
 
 import numpy as np
 import pandas as pd
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 
 from analytics.codes import normalize_village_codes
+from analytics.name_keys import Level, NameKey, fold_old_spelling, name_key
 from analytics.values import blank, distinct, spread
 
-#: Minimum rapidfuzz ratio (0-100) for a misspelt name to match (one wrong letter in a
-#: five-letter name scores 80).
-FUZZY_MIN_SCORE: Final = 80.0
-#: How many points the best candidate must beat the runner-up by.
-FUZZY_MARGIN: Final = 10.0
+__all__ = [
+    "UNMATCHED_REASONS",
+    "Gazetteer",
+    "NameKey",
+    "build_gazetteer",
+    "closest",
+    "max_edits",
+    "name_key",
+    "place_rows",
+]
 
-Level = Literal["desa", "kecamatan", "kabupaten"]
-_PREFIXES: Final[dict[Level, tuple[str, ...]]] = {
-    "desa": ("desa", "ds", "kelurahan", "kel", "kalurahan"),
-    "kecamatan": ("kecamatan", "kec", "kapanewon", "kemantren"),
-    "kabupaten": ("kabupaten", "kab", "kotamadya", "kota", "administrasi", "adm"),
-}
-_KOTA_WORDS: Final = frozenset({"kota", "kotamadya"})
-_KABUPATEN_WORDS: Final = frozenset({"kabupaten", "kab"})
-_NON_ALNUM: Final = re.compile(r"[^0-9a-z]+")
+#: Edits tolerated by key length: (shortest length, edits), longest first.
+EDITS_BY_LENGTH: Final = ((10, 2), (4, 1))
 
 
-@dataclass(frozen=True)
-class NameKey:
-    """A name reduced for comparison: ``key`` without prefixes, ``full`` with them."""
+def max_edits(length: int) -> int:
+    """Edits tolerated between a typed name and a candidate key of ``length`` letters.
 
-    key: str
-    full: str
-    hint: str | None = None  # "kota" or "kabupaten" when the name said so
-
-
-def name_key(name: object, level: Level) -> NameKey | None:
-    """The comparison key of one typed name (``None`` when blank).
-
-    >>> name_key("Kab. Gunung Kidul", "kabupaten")
-    NameKey(key='gunungkidul', full='kabgunungkidul', hint='kabupaten')
+    >>> [max_edits(n) for n in (3, 4, 9, 10)]
+    [0, 1, 1, 2]
     """
-    if name is None or (isinstance(name, float) and np.isnan(name)) or name is pd.NA:
-        return None
-    text = unicodedata.normalize("NFKD", str(name))
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    words = _NON_ALNUM.sub(" ", text).split()
-    if not words:
-        return None
-    full = "".join(words)
-    hint = None
-    prefixes = _PREFIXES[level]
-    rest = list(words)
-    while len(rest) > 1 and rest[0] in prefixes:
-        word = rest.pop(0)
-        if word in _KOTA_WORDS:
-            hint = "kota"
-        elif word in _KABUPATEN_WORDS:
-            hint = hint or "kabupaten"
-    return NameKey("".join(rest), full, hint)
+    return next((edits for shortest, edits in EDITS_BY_LENGTH if length >= shortest), 0)
 
 
 @dataclass(frozen=True)
@@ -113,6 +90,7 @@ class Gazetteer:
     kecamatan: tuple[_Area, ...]
     kabupaten: tuple[_Area, ...]
     kabupaten_of_kecamatan: dict[str, str]
+    kecamatan_by_kabupaten: dict[str, tuple[_Area, ...]]
 
     @property
     def code_set(self) -> frozenset[str]:
@@ -144,6 +122,11 @@ def build_gazetteer(villages: pd.DataFrame) -> Gazetteer:
             found.append(_Area(str(code), parsed or NameKey("", "")))
         return tuple(found)
 
+    kecamatan = areas("kecamatan_code", "kecamatan_name", "kecamatan")
+    kabupaten_of_kecamatan = dict(zip(kec, kab, strict=True))
+    kec_by_kab: dict[str, list[_Area]] = {}
+    for area in kecamatan:
+        kec_by_kab.setdefault(kabupaten_of_kecamatan[area.code], []).append(area)
     return Gazetteer(
         codes=codes,
         kecamatan_of=kec,
@@ -152,45 +135,115 @@ def build_gazetteer(villages: pd.DataFrame) -> Gazetteer:
         by_key={k: tuple(v) for k, v in by_key.items()},
         by_kecamatan={k: tuple(v) for k, v in by_kec.items()},
         by_kabupaten={k: tuple(v) for k, v in by_kab.items()},
-        kecamatan=areas("kecamatan_code", "kecamatan_name", "kecamatan"),
+        kecamatan=kecamatan,
         kabupaten=areas("kabupaten_code", "kabupaten_name", "kabupaten"),
-        kabupaten_of_kecamatan=dict(zip(kec, kab, strict=True)),
+        kabupaten_of_kecamatan=kabupaten_of_kecamatan,
+        kecamatan_by_kabupaten={k: tuple(v) for k, v in kec_by_kab.items()},
     )
 
 
-def closest(query: str, keys: list[str]) -> tuple[str | None, str | None]:
-    """The clearly closest key to ``query``: ``(key, None)`` or ``(None, reason)``."""
+def closest(query: str, keys: Sequence[str]) -> tuple[str | None, str | None]:
+    """The clearly closest key to ``query``: ``(key, None)`` or ``(None, reason)``.
+
+    Distances are Damerau-Levenshtein edits, the smaller of the key as typed and in
+    today's spelling. The closest key must be the only one at its distance and within
+    :func:`max_edits` of its length.
+
+    >>> closest("monorejo", ["mororejo", "pondokrejo", "lumbungrejo"])
+    ('mororejo', None)
+    >>> closest("sukamaja", ["sukamaju", "sukamaji"])
+    (None, 'ambiguous_name')
+    """
     if not query or not keys:
         return None, "unknown_name"
-    best = process.extract(query, keys, scorer=fuzz.ratio, limit=2)
-    if not best or best[0][1] < FUZZY_MIN_SCORE:
+    forms = list(dict.fromkeys((query, fold_old_spelling(query))))
+    near, distances = edit_distances(forms, keys, EDITS_BY_LENGTH[0][1])
+    if not near:
         return None, "unknown_name"
-    if len(best) > 1 and best[0][1] - best[1][1] < FUZZY_MARGIN:
+    best = int(distances.min())
+    at_best = [near[i] for i in np.flatnonzero(distances == best)]
+    within = [key for key in at_best if best <= max_edits(len(key))]
+    if not within:
+        return None, "unknown_name"
+    if len(at_best) > 1:
         return None, "ambiguous_name"
-    return str(best[0][0]), None
+    return within[0], None
 
 
-def _same(a: NameKey, b: NameKey) -> bool:
-    return a.key == b.key or a.full == b.key or a.full == b.full
+def edit_distances(
+    forms: Sequence[str], keys: Sequence[str], reach: int
+) -> tuple[list[str], np.ndarray]:
+    """The keys within ``reach`` Damerau-Levenshtein edits of the nearest of ``forms``
+    and those edits.
+
+    Levenshtein distances (bit-parallel, several times faster) pick the candidates first:
+    a transposition is two Levenshtein edits, so a key within ``reach`` edits is within
+    ``2 * reach`` Levenshtein edits.
+    """
+    rough = process.cdist(
+        forms, keys, scorer=Levenshtein.distance, score_cutoff=2 * reach, dtype=np.int32
+    ).min(axis=0)
+    near = [keys[i] for i in np.flatnonzero(rough <= 2 * reach).tolist()]
+    if not near:
+        return [], np.zeros(0, dtype=np.int32)
+    distances = process.cdist(
+        forms, near, scorer=DamerauLevenshtein.distance, score_cutoff=reach, dtype=np.int32
+    ).min(axis=0)
+    keep = np.flatnonzero(distances <= reach)
+    return [near[i] for i in keep.tolist()], distances[keep]
 
 
-def resolve_area(query: NameKey, areas: Iterable[_Area]) -> tuple[frozenset[str], str | None]:
+@dataclass(frozen=True)
+class AreaPool:
+    """The kecamatan or kabupaten a name is looked up among, indexed by key."""
+
+    by_key: dict[str, tuple[_Area, ...]]
+    by_full: dict[str, tuple[_Area, ...]]
+    keys: list[str]  # distinct non-empty keys, sorted
+
+    @classmethod
+    def of(cls, areas: Iterable[_Area]) -> AreaPool:
+        by_key: dict[str, list[_Area]] = {}
+        by_full: dict[str, list[_Area]] = {}
+        for area in areas:
+            by_key.setdefault(area.name.key, []).append(area)
+            by_full.setdefault(area.name.full, []).append(area)
+        return cls(
+            {k: tuple(v) for k, v in by_key.items()},
+            {k: tuple(v) for k, v in by_full.items()},
+            sorted(k for k in by_key if k),
+        )
+
+
+def _hinted(query: NameKey, found: Iterable[_Area]) -> list[_Area]:
+    """Areas without repeats; a Kota/Kabupaten prefix picks among areas of the same key."""
+    areas = list(dict.fromkeys(found))
+    if len(areas) > 1 and query.hint:
+        return [a for a in areas if a.name.hint == query.hint] or areas
+    return areas
+
+
+def resolve_area(query: NameKey, pool: AreaPool) -> tuple[frozenset[str], str | None]:
     """Codes of the areas (kecamatan or kabupaten) a typed name can mean, or a reason.
 
-    Exact key matches are all kept (the next level narrows them down), except that a
-    Kota/Kabupaten prefix picks among equal keys; otherwise the clearly closest key.
+    Exact matches (key, or the name with its prefix) are all kept (the next level narrows
+    them down), except that a Kota/Kabupaten prefix picks among equal keys; otherwise the
+    clearly closest key.
     """
-    pool = list(areas)
-    exact = [a for a in pool if _same(query, a.name)]
-    if len(exact) > 1 and query.hint:
-        hinted = [a for a in exact if a.name.hint == query.hint]
-        exact = hinted or exact
+    exact = _hinted(
+        query,
+        [
+            *pool.by_key.get(query.key, ()),
+            *pool.by_key.get(query.full, ()),
+            *pool.by_full.get(query.full, ()),
+        ],
+    )
     if exact:
         return frozenset(a.code for a in exact), None
-    key, reason = closest(query.key, sorted({a.name.key for a in pool if a.name.key}))
+    key, reason = closest(query.key, pool.keys)
     if key is None:
         return frozenset(), reason
-    return frozenset(a.code for a in pool if a.name.key == key), None
+    return frozenset(a.code for a in _hinted(query, pool.by_key[key])), None
 
 
 @dataclass(frozen=True)
@@ -200,28 +253,57 @@ class NameMatch:
     kabupaten_code: str | None
 
 
+_Scope = tuple[frozenset[str] | None, frozenset[str] | None]
+_Resolved = tuple[frozenset[str], str | None]
+
+
+@dataclass
+class NameCache:
+    """What one placing run has resolved already: area pools and village keys per scope,
+    areas per spelling and scope."""
+
+    pools: dict[str | frozenset[str] | None, AreaPool] = field(default_factory=dict)
+    areas: dict[tuple[NameKey, str | frozenset[str] | None], _Resolved] = field(
+        default_factory=dict
+    )
+    scope_keys: dict[_Scope, list[str]] = field(default_factory=dict)
+
+
+def _resolve(
+    gazetteer: Gazetteer, query: NameKey, scope: str | frozenset[str] | None, cache: NameCache
+) -> _Resolved:
+    """Kabupaten (``scope == "kabupaten"``) or kecamatan (within the kabupaten codes given,
+    or all when ``None``) that ``query`` names."""
+    if scope not in cache.pools:
+        if scope == "kabupaten":
+            areas: Iterable[_Area] = gazetteer.kabupaten
+        elif scope is None:
+            areas = gazetteer.kecamatan
+        else:
+            areas = (a for c in sorted(scope) for a in gazetteer.kecamatan_by_kabupaten.get(c, ()))
+        cache.pools[scope] = AreaPool.of(areas)
+    if (query, scope) not in cache.areas:
+        cache.areas[(query, scope)] = resolve_area(query, cache.pools[scope])
+    return cache.areas[(query, scope)]
+
+
 def match_names(
     gazetteer: Gazetteer,
     desa: NameKey | None,
     kecamatan: NameKey | None,
     kabupaten: NameKey | None,
-    scope_keys: dict[tuple[frozenset[str] | None, frozenset[str] | None], list[str]],
+    cache: NameCache,
 ) -> NameMatch:
-    """Place one (desa, kecamatan, kabupaten) combination; ``scope_keys`` caches key lists."""
+    """Place one (desa, kecamatan, kabupaten) combination; ``cache`` keeps what is known."""
     kab_codes: frozenset[str] | None = None
     kec_codes: frozenset[str] | None = None
     if kabupaten is not None:
-        kab_codes, reason = resolve_area(kabupaten, gazetteer.kabupaten)
+        kab_codes, reason = _resolve(gazetteer, kabupaten, "kabupaten", cache)
         if reason:
             return NameMatch(None, reason, None)
     known_kab = next(iter(kab_codes)) if kab_codes and len(kab_codes) == 1 else None
     if kecamatan is not None:
-        pool = [
-            a
-            for a in gazetteer.kecamatan
-            if kab_codes is None or gazetteer.kabupaten_of_kecamatan[a.code] in kab_codes
-        ]
-        kec_codes, reason = resolve_area(kecamatan, pool)
+        kec_codes, reason = _resolve(gazetteer, kecamatan, kab_codes, cache)
         if reason:
             return NameMatch(None, reason, known_kab)
         kabs = {gazetteer.kabupaten_of_kecamatan[c] for c in kec_codes}
@@ -237,15 +319,15 @@ def match_names(
     found = {i for k in {desa.key, desa.full} for i in gazetteer.by_key.get(k, ()) if in_scope(i)}
     if not found:
         scope = (kab_codes, kec_codes)
-        if scope not in scope_keys:
+        if scope not in cache.scope_keys:
             if kec_codes is not None:
                 members: Iterable[int] = (i for c in kec_codes for i in gazetteer.by_kecamatan[c])
             elif kab_codes is not None:
                 members = (i for c in kab_codes for i in gazetteer.by_kabupaten[c])
             else:
                 members = range(len(gazetteer.codes))
-            scope_keys[scope] = sorted({gazetteer.village_keys[i] for i in members} - {""})
-        key, reason = closest(desa.key, scope_keys[scope])
+            cache.scope_keys[scope] = sorted({gazetteer.village_keys[i] for i in members} - {""})
+        key, reason = closest(desa.key, cache.scope_keys[scope])
         if key is None:
             return NameMatch(None, reason, known_kab)
         found = {i for i in gazetteer.by_key[key] if in_scope(i)}
@@ -286,7 +368,7 @@ def _match_combinations(
         sizes.append(len(uniques) + 1)
     combo_ids, combos = pd.factorize(combo)
     position = {code: i for i, code in enumerate(gazetteer.codes)}
-    scope_keys: dict[tuple[frozenset[str] | None, frozenset[str] | None], list[str]] = {}
+    cache = NameCache()
     village = np.full(len(combos), -1, dtype=np.int64)
     reason = np.full(len(combos), None, dtype=object)
     kabupaten = np.full(len(combos), None, dtype=object)
@@ -298,7 +380,7 @@ def _match_combinations(
             keys[0][d_i - 1] if d_i else None,
             keys[1][c_i - 1] if c_i else None,
             keys[2][k_i - 1] if k_i else None,
-            scope_keys,
+            cache,
         )
         if found.village_code is not None:
             village[done] = position[found.village_code]

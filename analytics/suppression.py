@@ -1,31 +1,18 @@
 """Small-count protection for tables that leave the organisation.
 
 A count of members between 1 and ``threshold - 1`` (default 5) could point at identifiable
-people in a small village, so exports and reports can *suppress* it: the cell is replaced by
-:data:`MARK` and a footnote explains why. Zero is **not** suppressed: it says that nobody is
-registered, which identifies no one (and suppressing zeros would hide most of the PMI and
-JAKON tables). Counts of ``threshold`` and above are shown.
+people in a small village, so exports and reports *suppress* it: the cell is replaced by
+:data:`MARK` and a footnote explains why. Zero is **not** suppressed, neither as a small
+count nor as a complement: it says that nobody is registered, which identifies no one, and a
+reader may therefore take every ``s`` as at least 1. Counts of ``threshold`` and above are
+shown, unless they are needed as complements.
 
-Hiding the small cells alone is not enough when totals are published: in a column whose
-total is shown, one hidden cell is the total minus the others. So a *complementary*
-suppression follows, until no hidden cell (and no hidden total) is determined by the
-published totals:
-
-1. every published line (row or column total, or the grand total) with exactly one hidden
-   cell gets a second one: the smallest non-zero visible cell of that line (the smallest, so
-   the least information is lost; non-zero, so the hidden sum is not just the small cell);
-   a line with no other cell hides its total instead;
-2. rule 1 is not sufficient in two-way tables (a hidden cell joining two otherwise protected
-   blocks is the difference of their totals), so the whole system is checked: a hidden
-   value is recoverable exactly when its coefficient vector lies in the row space of the
-   published constraints, i.e. it is orthogonal to the null space (computed with SciPy). Each
-   recoverable cell gets a complement in its row or column, and the check repeats.
-
-The guarantee is about *exact* recovery from the published totals of this one table
-(linear equations). Bounds remain (a hidden cell is at most its line's hidden sum); the
-tests check with a linear programme that every hidden value can still take at least two
-values. Totals published in *other* tables (another segment, another level) are outside
-this guarantee: publish one segment and one level per export, as the report does.
+This module keeps the table-shaped entry points (:func:`suppress_table`,
+:func:`suppress_list`); the work is done by :mod:`analytics.disclosure`, which protects
+every figure published together (a report, an export) as one set of linked tables: a
+table's cells, its row and column totals and its grand total are figures, small totals are
+hidden like small cells, and complements are chosen until no hidden small count can be
+shown, from the published figures, to be below the threshold (docs/exports.md).
 """
 
 from __future__ import annotations
@@ -35,14 +22,13 @@ from typing import Final
 
 import numpy as np
 import pandas as pd
-from scipy.linalg import null_space
+
+from analytics.disclosure import LinkedSet, protect
 
 DEFAULT_THRESHOLD: Final = 5
 #: What a suppressed cell shows (same mark for primary and complementary cells, so the
 #: mark itself does not say which cell is small).
 MARK: Final = "s"
-#: Tolerance of the null-space test (counts are integers; the null space has unit norm).
-_TOL: Final = 1e-9
 
 
 def footnote(threshold: int) -> str:
@@ -81,110 +67,6 @@ def primary_cells(values: pd.DataFrame, threshold: int) -> pd.DataFrame:
     return (numbers > 0) & (numbers < threshold)
 
 
-def _lines(
-    shape: tuple[int, int], rows: np.ndarray, cols: np.ndarray, grand: bool
-) -> list[tuple[str, int, np.ndarray]]:
-    """Published constraints as (kind, index, boolean cell mask)."""
-    n_rows, n_cols = shape
-    out: list[tuple[str, int, np.ndarray]] = []
-    for i in range(n_rows):
-        if rows[i]:
-            mask = np.zeros(shape, dtype=bool)
-            mask[i, :] = True
-            out.append(("row", i, mask))
-    for j in range(n_cols):
-        if cols[j]:
-            mask = np.zeros(shape, dtype=bool)
-            mask[:, j] = True
-            out.append(("col", j, mask))
-    if grand:
-        out.append(("grand", 0, np.ones(shape, dtype=bool)))
-    return out
-
-
-def recoverable(
-    hidden: np.ndarray, rows: np.ndarray, cols: np.ndarray, grand: bool
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Which hidden cells, hidden row totals and hidden column totals are determined exactly
-    by the published totals (given every visible cell).
-
-    Unknowns are the hidden cells; each published total is one equation over them. A linear
-    function ``v . x`` of the unknowns is determined iff ``v`` is orthogonal to the null
-    space of the equations.
-    """
-    n_rows, n_cols = hidden.shape
-    unknown = np.flatnonzero(hidden.ravel())
-    cells = np.zeros(hidden.shape, dtype=bool)
-    row_out = np.zeros(n_rows, dtype=bool)
-    col_out = np.zeros(n_cols, dtype=bool)
-    if unknown.size == 0:
-        return cells, row_out, col_out
-    lines = _lines(hidden.shape, rows, cols, grand)
-    if lines:
-        a = np.array([m.ravel()[unknown] for _, _, m in lines], dtype="float64")
-        basis = null_space(a)  # columns span {x : A x = 0}
-    else:
-        basis = np.eye(unknown.size)
-    position = {cell: k for k, cell in enumerate(unknown)}
-
-    def determined(vector: np.ndarray) -> bool:
-        return bool(basis.shape[1] == 0 or np.all(np.abs(vector @ basis) < _TOL))
-
-    for k, cell in enumerate(unknown):
-        unit = np.zeros(unknown.size)
-        unit[k] = 1.0
-        cells.flat[cell] = determined(unit)
-    for i in range(n_rows):
-        members = [position[c] for c in unknown if c // n_cols == i]
-        if not rows[i] and members:
-            v = np.zeros(unknown.size)
-            v[members] = 1.0
-            row_out[i] = determined(v)
-    for j in range(n_cols):
-        members = [position[c] for c in unknown if c % n_cols == j]
-        if not cols[j] and members:
-            v = np.zeros(unknown.size)
-            v[members] = 1.0
-            col_out[j] = determined(v)
-    return cells, row_out, col_out
-
-
-def _complement(values: np.ndarray, hidden: np.ndarray, line: np.ndarray) -> tuple[int, ...] | None:
-    """The visible cell of ``line`` to hide next: smallest non-zero, else smallest."""
-    candidates = np.argwhere(line & ~hidden & ~np.isnan(values))
-    if candidates.size == 0:
-        return None
-    vals = np.array([values[tuple(c)] for c in candidates])
-    order = np.lexsort((vals, vals <= 0))  # non-zero first, then by value
-    return tuple(int(x) for x in candidates[order[0]])
-
-
-def _line_mask(shape: tuple[int, int], kind: str, index: int) -> np.ndarray:
-    mask = np.zeros(shape, dtype=bool)
-    if kind == "row":
-        mask[index, :] = True
-    elif kind == "col":
-        mask[:, index] = True
-    else:
-        mask[:] = True
-    return mask
-
-
-def _single_hidden_line(
-    hidden: np.ndarray, rows: np.ndarray, cols: np.ndarray, grand: bool
-) -> tuple[str, int] | None:
-    """A published line holding exactly one hidden cell (rule 1), if any."""
-    row_hits = np.flatnonzero(rows & (hidden.sum(axis=1) == 1))
-    if row_hits.size:
-        return "row", int(row_hits[0])
-    col_hits = np.flatnonzero(cols & (hidden.sum(axis=0) == 1))
-    if col_hits.size:
-        return "col", int(col_hits[0])
-    if grand and int(hidden.sum()) == 1:
-        return "grand", 0
-    return None
-
-
 def suppress_table(
     table: pd.DataFrame,
     threshold: int = DEFAULT_THRESHOLD,
@@ -196,56 +78,42 @@ def suppress_table(
     """Primary and complementary suppression of a table of counts (rows x columns).
 
     ``row_totals``/``col_totals``/``grand_total`` say which totals the export publishes;
-    the result says which of them may still be published. A one-way list with a total is a
-    one-column table with ``row_totals=False`` (see :func:`suppress_list`). Missing values
-    (NaN) are published blanks, never hidden and never used as complements.
+    the result says which of them may still be published (a small total, or one needed as
+    a complement, is withheld). A one-way list with a total is a one-column table with
+    ``row_totals=False`` (see :func:`suppress_list`). Missing values (NaN) are published
+    blanks: never hidden, never used as complements.
     """
     if threshold < 1:
         raise ValueError(f"threshold must be at least 1, got {threshold}")
     values = table.apply(pd.to_numeric, errors="coerce").to_numpy(dtype="float64")
     primary = primary_cells(table, threshold).to_numpy()
-    hidden = primary.copy()
-    rows = np.full(values.shape[0], row_totals)
-    cols = np.full(values.shape[1], col_totals)
-    grand = grand_total
-    while True:
-        line = _single_hidden_line(hidden, rows, cols, grand)
-        if line is not None:
-            kind, index = line
-            cell = _complement(values, hidden, _line_mask(values.shape, kind, index))
-            if cell is not None:
-                hidden[cell] = True
-            elif kind == "row":
-                rows[index] = False
-            elif kind == "col":
-                cols[index] = False
-            else:
-                grand = False
-            continue
-        cells, row_out, col_out = recoverable(hidden, rows, cols, grand)
-        if cells.any():
-            i, j = (int(x) for x in np.argwhere(cells)[0])
-            cell = _complement(values, hidden, _line_mask(values.shape, "row", i))
-            cell = cell or _complement(values, hidden, _line_mask(values.shape, "col", j))
-            if cell is not None:
-                hidden[cell] = True
-            elif rows[i]:
-                rows[i] = False
-            elif cols[j]:
-                cols[j] = False
-            else:
-                grand = False
-        elif row_out.any() or col_out.any():
-            # a hidden total is the grand total minus the others: withhold the grand total
-            grand = False
-        else:
-            break
+    n_rows, n_cols = values.shape
+    base = {
+        (i, j): 0 if np.isnan(values[i, j]) else round(values[i, j])
+        for i in range(n_rows)
+        for j in range(n_cols)
+    }
+    linked = LinkedSet(base)
+    cells = [[linked.add([(i, j)]) for j in range(n_cols)] for i in range(n_rows)]
+    row_keys = (
+        [linked.add((i, j) for j in range(n_cols)) for i in range(n_rows)] if row_totals else []
+    )
+    col_keys = (
+        [linked.add((i, j) for i in range(n_rows)) for j in range(n_cols)] if col_totals else []
+    )
+    grand_key = linked.add(base) if grand_total and base else None
+    hidden_keys = protect(linked, threshold)
+    hidden = np.array([[k in hidden_keys for k in row] for row in cells], dtype=bool).reshape(
+        values.shape
+    )
+    rows = np.array([k not in hidden_keys for k in row_keys], dtype=bool)
+    cols = np.array([k not in hidden_keys for k in col_keys], dtype=bool)
     return Suppression(
         hidden=pd.DataFrame(hidden, index=table.index, columns=table.columns),
         primary=pd.DataFrame(primary, index=table.index, columns=table.columns),
-        row_totals=pd.Series(rows, index=table.index),
-        col_totals=pd.Series(cols, index=table.columns),
-        grand_total=grand,
+        row_totals=pd.Series(rows if row_totals else np.zeros(n_rows, bool), index=table.index),
+        col_totals=pd.Series(cols if col_totals else np.zeros(n_cols, bool), index=table.columns),
+        grand_total=grand_key is not None and grand_key not in hidden_keys,
     )
 
 

@@ -27,8 +27,10 @@ from typing import Any, Final, Literal
 import pandas as pd
 
 from analytics import formatting
+from analytics.disclosure import FigureKey, LinkedSet, protect
+from analytics.disclosure.coverage import CoverageFigures
 from analytics.outreach.files import FORMULA_PREFIXES
-from analytics.suppression import MARK, footnote, suppress_list
+from analytics.suppression import MARK, footnote
 
 Kind = Literal["text", "int", "float", "pct", "pp"]
 #: How each kind is rounded: the digits the screen shows (analytics.formatting), rounded
@@ -56,6 +58,11 @@ AREA_COLUMNS: Final = (
     Column("eligible", "Pekerja (penyebut)", "int"),
     Column("change_yoy_pp", "Perubahan 12 bulan (pp)", "pp"),
     Column("flags_text", "Catatan data"),
+)
+#: Printed under a table whose parent total could give a hidden count away.
+WITHHELD_NOTE: Final = (
+    "Jumlah peserta {area} tidak boleh dipublikasikan bersama tabel ini: "
+    "bersama tabel ini jumlah tersebut dapat membuka jumlah kecil."
 )
 #: Values computed from the members count: hidden with it.
 DERIVED_FROM_ACTIVE: Final = ("uncovered", "coverage_pct", "change_yoy_pp", "rank")
@@ -172,26 +179,111 @@ class ProtectedTable:
     frame: pd.DataFrame
     notes: tuple[str, ...]
     suppressed: int
+    #: Figures of the parent (its KPI cards) that must not be published with the table.
+    withheld: frozenset[FigureKey] = frozenset()
 
 
 def protect_area_rows(
-    rows: pd.DataFrame, threshold: int | None, *, total_published: bool = True
+    rows: pd.DataFrame,
+    threshold: int | None,
+    *,
+    total_published: bool = True,
+    coverage: pd.DataFrame | None = None,
+    parent: str | None = None,
+    segment: str = "ALL",
+    month: pd.Timestamp | None = None,
 ) -> ProtectedTable:
     """Hide small ``active`` counts (and complements, and values derived from them).
 
     ``rows`` are *all* the sub-areas of the parent (the parent's total is published on the
     same page, hence ``total_published``); filter and order after protecting, never before,
-    or a filtered-out complement would stop protecting. ``threshold=None`` turns the
-    protection off (internal use).
+    or a filtered-out complement would stop protecting. Hidden rows lose their rank and the
+    visible rows are ranked among themselves (a gap in the ranks, or a hidden row's place
+    in the ranking order, would bound its count); put hidden rows last when ordering.
+    ``threshold=None`` turns the protection off (internal use).
+
+    With ``coverage`` (the store's coverage rows of ``parent``), ``segment`` and ``month``,
+    the table and the parent's KPI cards (members, coverage, change over 1 and 12 months)
+    are protected as one linked set over village counts, the coverage % and the 12-month
+    change included (:mod:`analytics.disclosure`). Without it, each row's members count is
+    one figure and the parent's total their sum.
     """
     if threshold is None or rows.empty:
         return ProtectedTable(rows, (), 0)
-    result = suppress_list(rows["active"], threshold, total=total_published)
-    hidden = result.hidden.to_numpy()
+    withheld: frozenset[FigureKey] = frozenset()
+    if coverage is not None and month is not None:
+        hidden, withheld = _linked_hidden(
+            rows, threshold, coverage, parent, segment, pd.Timestamp(month)
+        )
+    else:
+        values = pd.to_numeric(rows["active"], errors="coerce").fillna(0).round().astype(int)
+        linked = LinkedSet(dict(enumerate(values.tolist())))
+        keys = [linked.add([i]) for i in range(len(values))]
+        if total_published:
+            linked.add(range(len(values)))
+        chosen = protect(linked, threshold)
+        active_hidden = [k in chosen for k in keys]
+        hidden = {c: active_hidden for c in ("active", *DERIVED_FROM_ACTIVE)}
     out = rows.copy()
-    for column in ("active", *DERIVED_FROM_ACTIVE):
+    for column, mask in hidden.items():
         if column in out.columns:
-            out[column] = out[column].astype("object").where(~hidden, MARK)
-    n = int(hidden.sum())
-    notes = (footnote(threshold),) if n else ()
-    return ProtectedTable(out, notes, n)
+            out[column] = (
+                out[column].astype("object").where(~pd.Series(mask, index=out.index), MARK)
+            )
+    if "rank" in out.columns:
+        shown = out["rank"].ne(MARK) & out["rank"].notna()
+        order = pd.to_numeric(out["rank"].where(shown), errors="coerce")
+        out.loc[shown, "rank"] = order[shown].rank(method="first").astype(int)
+    n = int(pd.Series(hidden["active"]).sum())
+    notes: tuple[str, ...] = (footnote(threshold),) if (out == MARK).to_numpy().any() else ()
+    if withheld:
+        notes += (WITHHELD_NOTE.format(area=parent),)
+    return ProtectedTable(out, notes, n, withheld)
+
+
+def _linked_hidden(
+    rows: pd.DataFrame,
+    threshold: int,
+    coverage: pd.DataFrame,
+    parent: str | None,
+    segment: str,
+    month: pd.Timestamp,
+) -> tuple[dict[str, list[bool]], frozenset[FigureKey]]:
+    """Columns to blank per row when the rows and the parent's KPI cards are protected as
+    one set of figures over village counts, and the parent's figures to withhold."""
+    back = month - pd.DateOffset(months=12)
+    months = [month, month - pd.DateOffset(months=1), back]
+    figures = CoverageFigures(coverage, parent or "", months)  # "": the whole store
+    per_row = []
+    for _, r in rows.iterrows():
+        code = str(r["area_code"])
+        per_row.append(
+            (
+                figures.active(code, segment, month),
+                figures.covered(code, segment, month) if pd.notna(r.get("coverage_pct")) else None,
+                figures.covered(code, segment, back) if pd.notna(r.get("change_yoy_pp")) else None,
+            )
+        )
+    page = []  # the KPI cards of the parent, printed beside the table without complements
+    if parent:
+        page = [figures.active(parent, segment, month)]
+        page += [figures.covered(parent, segment, m) for m in months]
+    kept = [k for k in page if k is not None]
+    chosen = protect(figures.linked, threshold, keep=kept)
+
+    def hit(key: object) -> bool:
+        return key is not None and key in chosen
+
+    active = [hit(a) for a, _, _ in per_row]
+    covered = [hit(a) or hit(c) for a, c, _ in per_row]
+    yoy = [c or hit(y) for c, (_, _, y) in zip(covered, per_row, strict=True)]
+    blanks = {
+        "active": active,
+        "coverage_pct": covered,
+        "uncovered": covered,
+        "gap": covered,
+        "rank": covered,
+        "change_yoy_pp": yoy,
+        "change_mom_pp": covered,
+    }
+    return blanks, frozenset(k for k in kept if k in chosen)

@@ -8,6 +8,8 @@
 * the dashboard on the demo store and, when a national build ran, on the largest national
   store (:mod:`bench_dashboard`: first-load bytes, bytes and server time per filter change at
   every level, from the whole country down to the villages of one kabupaten);
+* placing misspelt names of every village of Indonesia, the old rule beside the new one
+  (:mod:`bench_matching`);
 * the other pages and the exports, demo and national (:mod:`bench_pages`);
 * registry intake as Parquet, chunked CSV and whole CSV, XLSX with calamine and openpyxl
   (:mod:`bench_intake_formats`);
@@ -88,6 +90,8 @@ def run(national_45m: bool, skip_national: bool) -> dict[str, Any]:
         summary["pages_national"] = {**_json(f"bench_pages_{store.name}.json"), **status}
     status = _python("bench_pages.py")
     summary["pages_demo"] = {**_json("bench_pages_processed.json"), **status}
+    status = _python("bench_matching.py")
+    summary["matching"] = {**_json("bench_matching.json"), **status}
     status = _python("bench_intake_formats.py")
     summary["intake_formats"] = {**_json("bench_intake_formats.json"), **status}
     status = _python("bench_small_build.py")

@@ -20,8 +20,14 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
 from analytics.access import Action
 from analytics.settings import Settings
-from analytics.suppression import DEFAULT_THRESHOLD
-from analytics.tables_export import AREA_COLUMNS, protect_area_rows, to_csv_bytes, to_xlsx_bytes
+from analytics.suppression import DEFAULT_THRESHOLD, MARK
+from analytics.tables_export import (
+    AREA_COLUMNS,
+    ProtectedTable,
+    protect_area_rows,
+    to_csv_bytes,
+    to_xlsx_bytes,
+)
 from layouts import ids
 from layouts.data_access import audit_event, current_settings, current_store, require
 from layouts.export_figures import map_export, trend_export
@@ -33,7 +39,13 @@ from layouts.export_jobs import (
 )
 from layouts.figure_export import MEDIA_TYPES, ExportError, export_figure
 from layouts.map_callbacks import StoreLike, _row_data, _view_rows, resolve_state
-from layouts.report_job import STEP_LABELS, ReportRequest, build_area_report, report_file_name
+from layouts.report_job import (
+    STEP_LABELS,
+    ReportRequest,
+    area_coverage,
+    build_area_report,
+    report_file_name,
+)
 from layouts.store_notice import notice_text
 from layouts.url_state import ViewState, parse_query
 
@@ -167,6 +179,23 @@ def figure_file(
     )
 
 
+def protected_area_table(
+    store: StoreLike, state: ViewState, threshold: int | None
+) -> ProtectedTable:
+    """The area table of ``state`` (all rows, ranking order) with small counts protected:
+    what the table export writes, and what the GIS download of the view writes."""
+    view, _ = _view_rows(store, state)
+    rows = pd.DataFrame(_row_data(view, state.lang))
+    return protect_area_rows(
+        rows,
+        threshold,
+        coverage=area_coverage(store.coverage(), store.areas(), state.area) if state.area else None,
+        parent=state.area or None,
+        segment=state.segment,
+        month=pd.Timestamp(f"{state.month}-01"),
+    )
+
+
 def table_file(
     store: StoreLike,
     state: ViewState,
@@ -176,13 +205,13 @@ def table_file(
 ) -> dict[str, Any]:
     """The area table of ``state`` as CSV or XLSX, in the order and filter of the screen
     (``shown_codes``; ``None`` = all rows in ranking order)."""
-    view, _ = _view_rows(store, state)
-    rows = pd.DataFrame(_row_data(view, state.lang))
-    protected = protect_area_rows(rows, threshold)
+    protected = protected_area_table(store, state, threshold)
     frame = protected.frame
     if shown_codes is not None:
         by_code = frame.set_index("area_code", drop=False)
         frame = by_code.loc[[c for c in shown_codes if c in by_code.index]].reset_index(drop=True)
+    # a hidden row's place in the ranking would bound its count: hidden rows go last
+    frame = pd.concat([frame[frame["rank"].ne(MARK)], frame[frame["rank"].eq(MARK)]])
     title = f"Wilayah menurut pekerja belum terlindungi · {state.area or 'semua'} · {state.month}"
     notes = (*protected.notes, f"Segmen {state.segment}; diekspor {date.today():%d-%m-%Y}")
     name = _file_stem("tabel", state)

@@ -10,8 +10,10 @@ from __future__ import annotations
 from typing import Final
 
 from analytics import formatting
+from layouts.map_messages import MAP_MESSAGES
 from layouts.nav_messages import NAV_MESSAGES
 from layouts.outreach_messages import OUTREACH_MESSAGES
+from layouts.profile_messages import PROFILE_MESSAGES
 from layouts.quality_messages import QUALITY_MESSAGES
 from layouts.upload_messages import UPLOAD_MESSAGES
 
@@ -113,8 +115,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "method_link": {"id": "Definisi", "en": "Definition"},
     "unknown": {"id": "—", "en": "—"},
     "click_hint": {
-        "id": "Klik wilayah untuk masuk ke tingkat berikutnya.",
-        "en": "Click an area to drill down.",
+        "id": "Klik wilayah untuk masuk ke tingkat berikutnya; klik desa untuk membuka profilnya.",
+        "en": "Click an area to drill down; click a village to open its profile.",
     },
     # Trends
     "trend.title": {"id": "Tren cakupan", "en": "Coverage trend"},
@@ -236,10 +238,12 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "{rejected} rejected, {duplicates} duplicates.",
     },
     "upload.job.unknown": {"id": "Tugas tidak ditemukan.", "en": "Job not found."},
+    **MAP_MESSAGES,
     **OUTREACH_MESSAGES,
     **QUALITY_MESSAGES,
     **UPLOAD_MESSAGES,
     **NAV_MESSAGES,
+    **PROFILE_MESSAGES,
 }
 
 

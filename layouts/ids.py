@@ -46,6 +46,15 @@ STORE_MESSAGE: Final = "store-message"
 STORE_NOTICE: Final = "store-notice"  # shell: a callback met a missing or damaged store
 MAP_TARGET: Final = "map-target"  # coverage target choice: 100 / ucj / custom
 MAP_TARGET_CUSTOM: Final = "map-target-custom"
+MAP_SIZE: Final = "map-size"  # dcc.Store {w, h}: the map's size in the browser (fit to area)
+MAP_CONTROLS: Final = "map-controls"  # the filter panel (a drawer on a phone)
+DRAWER_OPEN: Final = "drawer-open"  # phone: button opening the filter drawer
+DRAWER_CLOSE: Final = "drawer-close"  # phone: button closing it
+DRAWER_SYNC: Final = "drawer-sync"  # dummy output of the clientside drawer toggle
+TIMELINE_PLAY: Final = "timeline-play"  # play / pause the months on the map
+TIMELINE_SLIDER: Final = "timeline-slider"  # month index (oldest = 0)
+TIMELINE_LABEL: Final = "timeline-label"  # the month shown
+TIMELINE_TICK: Final = "timeline-tick"  # dcc.Interval driving the frames
 
 # Trends page
 TREND_AREA: Final = "trend-area"
@@ -57,6 +66,22 @@ TREND_SMALL: Final = "trend-small"
 TREND_LANG: Final = "trend-lang"
 TREND_TARGET: Final = "trend-target"
 TREND_TARGET_CUSTOM: Final = "trend-target-custom"
+
+# Village profile page (/desa) and the map's links to it
+PROFILE_LINK: Final = "profile-link"  # map page: dcc.Location the village click navigates
+PROFILE_QUERY: Final = "profile-query"  # dcc.Store: the profile page's query string
+PROFILE_TREND: Final = "profile-trend"
+PROFILE_BUTTON: Final = "profile-button"  # {"type": PROFILE_BUTTON, "fmt": "xlsx" | "csv"}
+PROFILE_PROTECT: Final = "profile-protect"
+PROFILE_THRESHOLD: Final = "profile-threshold"
+PROFILE_MESSAGE: Final = "profile-message"
+PROFILE_DOWNLOAD: Final = "profile-download"
+# GIS download of the map view (GeoPackage / GeoJSON)
+GIS_BUTTON: Final = "gis-button"  # {"type": GIS_BUTTON, "fmt": "gpkg" | "geojson"}
+GIS_PROTECT: Final = "gis-protect"
+GIS_THRESHOLD: Final = "gis-threshold"
+GIS_MESSAGE: Final = "gis-message"
+GIS_DOWNLOAD: Final = "gis-download"
 
 # Data-quality page
 QUALITY_FILES: Final = "quality-files"

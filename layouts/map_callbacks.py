@@ -3,7 +3,8 @@
 The page module wires them to Dash; tests call them directly. A change of level or area
 returns a whole (small: the geometry is a URL) figure; a change of month, segment,
 classification, layer or labels returns a ``Patch`` with new values only; a change of the
-coverage target only recomputes the KPI cards (:func:`kpi_update`).
+coverage target only recomputes the KPI cards (:func:`kpi_update`); a timeline frame sends
+the same ``Patch`` with the legend and KPI cards, and no table (:func:`timeline_frame`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import numpy as np
 import pandas as pd
 from dash import Patch
 
-from analytics.classify import classify
+from analytics.classify import Classification, classify
 from analytics.codes import LEVEL_CODE_LENGTH, level_of, parent_level
 from analytics.indicators import area_kpis, areas_in_view, rank_by_uncovered
 from analytics.settings import Settings
@@ -210,9 +211,39 @@ def kpi_update(store: Store, settings: Settings, state: ViewState) -> list[Any]:
     return components.kpi_cards(k, state.lang)
 
 
-def map_update(store: Store, settings: Settings, state: ViewState, *, full: bool) -> dict[str, Any]:
+def _legend(view: pd.DataFrame, classification: Classification, state: ViewState) -> list[Any]:
+    max_unc = view["uncovered"].max()
+    return components.legend(
+        classification, state.lang, state.layer, None if pd.isna(max_unc) else float(max_unc)
+    )
+
+
+def timeline_frame(store: StoreLike, settings: Settings, state: ViewState) -> dict[str, Any]:
+    """One frame of the timeline (``state.month`` played on the map): a ``Patch`` with the
+    new values only (as a month change), the legend and the KPI cards; no table rows."""
+    view, _ = _view_rows(store, state)
+    classification = classify(view["coverage_pct"], state.scheme, state.k)
+    patch = Patch()
+    apply_map_values(patch, map_values(view, classification, state.lang, state.layer, state.labels))
+    return {
+        "figure": patch,
+        "legend": _legend(view, classification, state),
+        "kpis": kpi_update(store, settings, state),
+    }
+
+
+def map_update(
+    store: Store,
+    settings: Settings,
+    state: ViewState,
+    *,
+    full: bool,
+    size: tuple[float, float] | None = None,
+) -> dict[str, Any]:
     """Outputs of the map page for ``state`` (already resolved): ``figure`` (dict or Patch),
-    ``legend``, ``kpis``, ``rows``, ``title``, ``breadcrumb``."""
+    ``legend``, ``kpis``, ``rows``, ``title``, ``breadcrumb``. ``size`` is the map's
+    ``(width, height)`` in the browser (px): a new figure is fitted to it (a phone's map is
+    narrower and taller than the desktop's)."""
     facts = store_facts(store, settings)
     lang = state.lang
     view, points = _view_rows(store, state)
@@ -220,11 +251,8 @@ def map_update(store: Store, settings: Settings, state: ViewState, *, full: bool
     values = map_values(view, classification, lang, state.layer, state.labels)
     month = pd.Timestamp(f"{state.month}-01")
     kpis = kpi_update(store, settings, state)
-    max_unc = view["uncovered"].max()
     out: dict[str, Any] = {
-        "legend": components.legend(
-            classification, lang, state.layer, None if pd.isna(max_unc) else float(max_unc)
-        ),
+        "legend": _legend(view, classification, state),
         "kpis": kpis,
         "rows": _row_data(view, lang),
         "title": f"{t('table_title', lang)} · {t('level.' + state.level, lang)} · "
@@ -237,7 +265,7 @@ def map_update(store: Store, settings: Settings, state: ViewState, *, full: bool
         return out
     parent = geo_parent(state.level, state.area, facts.root_codes)
     bounds = geojson_bounds(store.geojson_path(state.level, parent))
-    center, zoom = fit_view(bounds)
+    center, zoom = fit_view(bounds, *size) if size else fit_view(bounds)
     outline_url, outline_codes = _outline(store, state, facts)
     out["figure"] = map_figure(
         view=view,

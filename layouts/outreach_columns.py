@@ -56,7 +56,7 @@ def plan_columns(lang: str) -> list[dict[str, Any]]:
         _num("week", t("out.col.week", lang), width=90),
         _text("week_start", t("out.col.week_start", lang), 110),
         _text("officer", t("out.officer", lang), 220),
-        _text("village_name", t("out.col.village", lang), 180),
+        _text("village_name", t("out.col.village", lang), 150, pinned="left"),
         _text("village_code", t("code", lang), 125),
         _num("visit", t("out.col.visit", lang), width=110),
         _num("priority_rank", t("rank", lang), width=100),

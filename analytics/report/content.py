@@ -3,22 +3,27 @@
 :func:`assemble_report` takes the frames the store holds (coverage, areas, quality,
 reconciliation, meta, and the outreach roster and events when the build had them) and
 returns a :class:`ReportContent` of plain tables, already protected against small counts
-when ``threshold`` is given (:mod:`analytics.suppression`). The renderer
+when ``threshold`` is given: every members count the report prints (KPIs, segments,
+sub-areas, villages, priority villages, and the earlier months behind the changes) is one
+figure of a single :class:`~analytics.disclosure.LinkedSet`, protected together
+(:mod:`analytics.disclosure`), so no table gives away what another hides. The renderer
 (:mod:`analytics.report.pdf`) only lays them out; the figures are rendered by the caller.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
 import pandas as pd
 
 from analytics.classify import classify
 from analytics.codes import level_of
+from analytics.disclosure import FigureKey, protect
+from analytics.disclosure.coverage import CoverageFigures
 from analytics.indicators import AreaKpis, area_kpis, areas_in_view, rank_by_uncovered
 from analytics.outreach.priority import PriorityWeights, village_priority
-from analytics.suppression import MARK, footnote, primary_cells, suppress_list
+from analytics.suppression import MARK, footnote
 
 TOP_VILLAGES: Final = 15
 TOP_PRIORITY: Final = 10
@@ -66,25 +71,71 @@ class ReportContent:
     footnotes: tuple[str, ...] = field(default_factory=tuple)
 
 
-def _protect(
-    rows: pd.DataFrame, threshold: int | None, total: bool = True, group: str | None = None
-) -> pd.DataFrame:
-    """Hide small ``active`` counts with complements, and the values derived from them.
+#: What hiding a figure blanks in its row: a members count takes every value computed from
+#: it; ``active_covered`` (published by the coverage %) the coverage, the gap and the change.
+_BLANKS: Final[dict[str, tuple[str, ...]]] = {
+    "active": (
+        "active",
+        "coverage_pct",
+        "uncovered",
+        "gap",
+        "change_yoy_pp",
+        "change_mom_pp",
+        "rank",
+    ),
+    "covered": ("coverage_pct", "uncovered", "gap", "change_yoy_pp", "change_mom_pp", "rank"),
+    "covered_12": ("change_yoy_pp",),
+}
+RowFigures = dict[str, FigureKey | None]
 
-    ``group`` names a column whose groups each have a published total (villages of a
-    kecamatan whose total is in the kecamatan table): complements are found per group.
-    """
-    if threshold is None or rows.empty:
-        return rows
-    keys = rows[group] if group else pd.Series(0, index=rows.index)
-    hidden = pd.Series(False, index=rows.index)
-    for _, part in rows.groupby(keys, sort=False):
-        hidden.loc[part.index] = suppress_list(part["active"], threshold, total=total).hidden
-    out = rows.copy()
-    for column in ("active", "coverage_pct", "uncovered", "gap", "change_yoy_pp", "rank"):
-        if column in out.columns:
-            out[column] = out[column].astype("object").where(~hidden.to_numpy(), MARK)
-    return out
+
+@dataclass
+class _Figures:
+    """The report's figures, registered table by table, then protected all together."""
+
+    figures: CoverageFigures
+    month: pd.Timestamp
+    hidden: set[FigureKey] = field(default_factory=set)
+
+    def row(self, code: str, segment: str, *, coverage: bool, yoy: bool = False) -> RowFigures:
+        f = self.figures
+        return {
+            "active": f.active(code, segment, self.month),
+            "covered": f.covered(code, segment, self.month) if coverage else None,
+            "covered_12": f.covered(code, segment, self.month - pd.DateOffset(months=12))
+            if yoy
+            else None,
+        }
+
+    def rows(self, frame: pd.DataFrame, segment: str, code: str = "area_code") -> list[RowFigures]:
+        return [
+            self.row(
+                str(r[code]),
+                segment,
+                coverage=pd.notna(r.get("coverage_pct")),
+                yoy=pd.notna(r.get("change_yoy_pp")),
+            )
+            for _, r in frame.iterrows()
+        ]
+
+    def is_hidden(self, figures: RowFigures) -> bool:
+        return any(k is not None and k in self.hidden for k in figures.values())
+
+    def blank(self, frame: pd.DataFrame, figures: list[RowFigures]) -> pd.DataFrame:
+        """``frame`` with the values of hidden figures replaced by :data:`MARK`."""
+        out = frame.copy()
+        masks: dict[str, list[bool]] = {}
+        for kind, columns in _BLANKS.items():
+            hide = [r[kind] is not None and r[kind] in self.hidden for r in figures]
+            for column in columns:
+                previous = masks.get(column, [False] * len(figures))
+                masks[column] = [a or b for a, b in zip(previous, hide, strict=True)]
+        for column, mask in masks.items():
+            if column in out.columns and any(mask):
+                out[column] = (
+                    out[column].astype("object").where(~pd.Series(mask, index=out.index), MARK)
+                )
+        return out
 
 
 def _segments(coverage: pd.DataFrame, area: str, month: pd.Timestamp) -> pd.DataFrame:
@@ -133,7 +184,9 @@ def _plan(
     area: str,
     month: pd.Timestamp,
     threshold: int | None,
-) -> PlanSummary | None:
+) -> tuple[PlanSummary, pd.DataFrame] | None:
+    """The outreach summary (priority villages not yet protected) and the whole priority
+    list (every village the table could show, for the protection)."""
     if officers is None or officers.empty:
         return None
     mine = officers[officers["village_code"].str.startswith(area + ".")]
@@ -155,13 +208,13 @@ def _plan(
         polsek=lambda d: d["village_code"].map(polsek_of).fillna("—")
     )
     columns = ["rank", "village_code", "village_name", "active", "uncovered", "coverage_pct"]
-    top = _protect(top.loc[:, [*columns, "polsek"]], threshold, total=False)
+    top = top.loc[:, [*columns, "polsek"]].reset_index(drop=True)
 
     def count(value: int) -> int | str:
         small = threshold is not None and 0 < value < threshold
         return MARK if small else value
 
-    return PlanSummary(
+    summary = PlanSummary(
         officers=int(mine["nrp"].nunique()),
         polsek=int(mine["polsek"].nunique()),
         villages=int(n_villages),
@@ -172,6 +225,7 @@ def _plan(
         since=since,
         priority=top,
     )
+    return summary, priority
 
 
 def assemble_report(
@@ -200,23 +254,10 @@ def assemble_report(
     level = level_of(area_code)
     seg_cov = coverage[coverage["segment"] == segment]
     kpis = area_kpis(seg_cov, area_code, month, segment, target_pct)
-    kpis_hidden = threshold is not None and 0 < kpis.active < threshold
-
     segments = _segments(coverage, area_code, month)
-    if threshold is not None:
-        parts = segments[segments["segment"] != "ALL"]
-        hidden = suppress_list(parts["active"].fillna(0), threshold).hidden
-        mask = pd.Series(False, index=segments.index)
-        mask.loc[hidden.index] = hidden.to_numpy()
-        mask |= primary_cells(segments[["active"]], threshold)["active"]
-        segments = segments.assign(
-            active=segments["active"].astype("object").where(~mask, MARK),
-            coverage_pct=segments["coverage_pct"].astype("object").where(~mask, MARK),
-        )
-
     sub_level = "kecamatan" if level in ("provinsi", "kabupaten") else "desa"
     sub = rank_by_uncovered(areas_in_view(seg_cov, sub_level, area_code, month, segment))
-    sub_areas = _protect(sub.sort_values("area_code", ignore_index=True), threshold)
+    sub_areas = sub.sort_values("area_code", ignore_index=True)
 
     villages = areas_in_view(seg_cov, "desa", area_code, month, segment)
     classes = classify(villages["coverage_pct"], "targets", 5)
@@ -229,11 +270,46 @@ def assemble_report(
         kecamatan=villages["area_code"].str.slice(0, 8).map(names).fillna(""),
         class_label=class_label,
     )
-    # Each kecamatan's total is published (sub-area table, or the area's own KPIs).
-    protected = _protect(rank_by_uncovered(villages), threshold, group="kecamatan_code")
-    top = protected[protected["uncovered"].ne(MARK) & protected["uncovered"].notna()].head(
-        TOP_VILLAGES
-    )
+    ranked = rank_by_uncovered(villages)
+    # The village table can show any village with a gap: all of them are in the set.
+    listable = ranked[ranked["uncovered"].notna()].reset_index(drop=True)
+    planned = _plan(coverage, officers, events, area_code, month, threshold)
+    plan = planned[0] if planned else None
+    kpis_hidden = False
+    if threshold is not None:
+        months = [month - pd.DateOffset(months=k) for k in (0, 1, 12)]
+        figs = _Figures(CoverageFigures(coverage, area_code, months), month)
+        kpi_figures = [
+            figs.row(
+                area_code,
+                segment,
+                coverage=kpis.coverage_pct is not None,
+                yoy=kpis.change_yoy_pp is not None,
+            ),
+            {
+                "covered": figs.figures.covered(area_code, segment, months[1])
+                if kpis.change_mom_pp is not None
+                else None
+            },
+        ]
+        segment_figures = [
+            figs.row(area_code, str(name), coverage=bool(has))
+            for name, has in zip(segments["segment"], segments["coverage_pct"].notna(), strict=True)
+        ]
+        sub_figures = figs.rows(sub_areas, segment)
+        village_figures = figs.rows(listable, segment)
+        plan_figures = figs.rows(planned[1], "BPU", code="village_code") if planned else []
+        plan_top = figs.rows(plan.priority, "BPU", code="village_code") if plan else []
+        headline = [k for r in kpi_figures for k in r.values() if k is not None]
+        figs.hidden = protect(figs.figures.linked, threshold, keep=headline)
+        kpis_hidden = any(figs.is_hidden(r) for r in kpi_figures)
+        segments = figs.blank(segments, segment_figures)
+        sub_areas = figs.blank(sub_areas, sub_figures)
+        listable = figs.blank(listable, village_figures)
+        if plan is not None:
+            plan = replace(plan, priority=figs.blank(plan.priority, plan_top))
+        del plan_figures  # registered for the protection; the table shows the top rows
+    top = listable[listable["uncovered"].ne(MARK)].head(TOP_VILLAGES)
     notes = (footnote(threshold),) if threshold is not None else ()
     return ReportContent(
         area_code=area_code,
@@ -250,7 +326,7 @@ def assemble_report(
         top_villages=top.reset_index(drop=True),
         villages_total=len(villages),
         quality=_quality(quality, reconciliation, area_code, month, segment),
-        plan=_plan(coverage, officers, events, area_code, month, threshold),
+        plan=plan,
         meta=meta,
         threshold=threshold,
         footnotes=notes,

@@ -11,8 +11,9 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
 from analytics.classify import K_RANGE, PALETTE, SCHEMES
 from analytics.schemas import COVERAGE_SEGMENTS
-from layouts import components, export_ui, ids, view_notice
+from layouts import components, export_ui, ids, map_drawer, timeline, view_notice
 from layouts.data_access import current_settings, current_store
+from layouts.gis_download import gis_menu, register_gis_callbacks
 from layouts.i18n import fmt_month, t
 from layouts.map_callbacks import (
     HOT_INPUTS,
@@ -54,6 +55,7 @@ def layout(shown: object = None, **query: object) -> Any:
     ]
     controls = html.Div(
         [
+            map_drawer.close_button(lang),  # a phone's drawer only (CSS)
             _control(
                 t("month", lang),
                 dcc.Dropdown(
@@ -126,7 +128,8 @@ def layout(shown: object = None, **query: object) -> Any:
                 ids.MAP_TARGET, ids.MAP_TARGET_CUSTOM, state.target, facts.target_pct, lang
             ),
         ],
-        className="controls",
+        id=ids.MAP_CONTROLS,
+        className=map_drawer.DRAWER_CLASS,
     )
     return html.Div(
         [
@@ -135,6 +138,8 @@ def layout(shown: object = None, **query: object) -> Any:
             view_notice.notice(
                 reasons, view_notice.area_label(state.area, facts.names, lang), lang
             ),
+            dcc.Location(id=ids.PROFILE_LINK, refresh="callback-nav"),  # village -> /desa
+            dcc.Store(id=ids.MAP_SIZE),
             html.Div(id=ids.BREADCRUMB, className="breadcrumb"),
             html.Div(id=ids.KPIS, className="kpis"),
             html.Div(
@@ -142,15 +147,18 @@ def layout(shown: object = None, **query: object) -> Any:
                     controls,
                     html.Div(
                         [
+                            map_drawer.open_button(lang),  # a phone only (CSS)
                             dcc.Graph(
                                 id=ids.MAP,
                                 config={"displaylogo": False, "scrollZoom": True},
                                 style={"height": "560px"},
                             ),
+                            timeline.timeline_bar(facts.months, state.month, lang),
                             html.Div(t("click_hint", lang), className="hint"),
                             export_ui.export_menu(
                                 "map", lang, export_ui.FIGURE_FORMATS, report=True
                             ),
+                            gis_menu(lang),  # GeoPackage / GeoJSON of this view
                         ],
                         className="map-box",
                     ),
@@ -228,6 +236,8 @@ def state_from_controls(
 
 
 def register_callbacks(app: dash.Dash) -> None:
+    register_gis_callbacks(app)
+
     @app.callback(
         Output(ids.MAP, "figure"),
         Output(ids.LEGEND, "children"),
@@ -245,10 +255,11 @@ def register_callbacks(app: dash.Dash) -> None:
         Input(ids.LABELS, "value"),
         Input(ids.MAP_TARGET, "value"),
         Input(ids.MAP_TARGET_CUSTOM, "value"),
+        Input(ids.MAP_SIZE, "data"),  # set once, at load (layouts/map_drawer.py)
         State(ids.MAP_LANG, "data"),
         prevent_initial_call="initial_duplicate",
     )
-    def update_map(view, month, segment, scheme, k, layer, labels, target, custom, lang):  # type: ignore[no-untyped-def]
+    def update_map(view, month, segment, scheme, k, layer, labels, target, custom, size, lang):  # type: ignore[no-untyped-def]
         settings, store = current_settings(), current_store()
         state = state_from_controls(
             view or {}, month, segment, scheme, k, layer, labels, lang, target, custom
@@ -258,7 +269,7 @@ def register_callbacks(app: dash.Dash) -> None:
             kpis = kpi_update(store, settings, state)
             return (*[no_update] * 2, kpis, *[no_update] * 3, to_query(state))
         full = ctx.triggered_id not in HOT_INPUTS
-        out = map_update(store, settings, state, full=full)
+        out = map_update(store, settings, state, full=full, size=map_drawer.map_size(size))
         return (
             out["figure"],
             out["legend"],
@@ -304,3 +315,7 @@ def register_callbacks(app: dash.Dash) -> None:
     )
     def highlight(cell):  # type: ignore[no-untyped-def]
         return highlight_patch((cell or {}).get("rowId"))
+
+    # after the page's own: tests and benchmarks find "map.figure" callbacks in this order
+    map_drawer.register_drawer_callbacks(app)
+    timeline.register_timeline_callbacks(app)

@@ -9,6 +9,7 @@ and no job is queued.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import dash
@@ -93,3 +94,19 @@ def test_one_user_cannot_queue_more_than_the_limit(
     assert status == 200 and other[ids.REPORT_JOB]["data"]
     jobs = [e for e in read_events(settings.audit_path) if e.detail.get("what") == "report.pdf"]
     assert [e.user for e in jobs] == ["tamu", "cabang"]
+
+
+def test_a_failed_job_never_shows_the_raw_exception_text() -> None:
+    from analytics.errors import InputError
+    from analytics.store import StoreDamaged
+    from layouts.export_jobs import INTERNAL_FAILURE, STORE_FAILURE, failure_message
+    from layouts.export_ui import failure_text
+
+    raw = RuntimeError("Flowable <Table@0x7f00 5 rows> too large on page 3 /srv/cakupan/x")
+    assert failure_message(raw) == INTERNAL_FAILURE
+    for lang in ("id", "en"):
+        shown = failure_text(failure_message(raw), lang)
+        assert "Flowable" not in shown and "/srv" not in shown and "0x7f00" not in shown
+    damaged = StoreDamaged(Path("/srv/cakupan/processed/coverage.parquet"), "truncated")
+    assert failure_message(damaged) == STORE_FAILURE
+    assert failure_message(InputError("bulan 2099-13 tidak ada")) == "bulan 2099-13 tidak ada"

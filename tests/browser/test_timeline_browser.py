@@ -1,0 +1,59 @@
+"""The map's timeline in headless Chromium on the real demo store: play the months, see
+them change on the map, pause, and the page (month control, address bar) takes the month."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from test_map_page import GD, first_kabupaten, open_map
+
+from analytics import formatting as fmt
+
+pytestmark = pytest.mark.browser
+
+
+def test_play_shows_the_months_and_pause_keeps_one(
+    page: Any, app_url: str, demo_store: Path
+) -> None:
+    areas = pd.read_parquet(demo_store / "areas.parquet")
+    months = sorted(
+        pd.read_parquet(demo_store / "coverage.parquet", columns=["month"])["month"].unique()
+    )
+    kab = first_kabupaten(areas)
+    open_map(page, f"{app_url}/?level=desa&area={kab.area_code}")
+    label = page.locator("#timeline-label")
+    assert label.inner_text() == fmt.month(months[-1], "id")  # the latest month, as the page
+    geometry = page.evaluate(f"() => {GD}.data[0].geojson")
+    page.click("#timeline-play")  # at the last month: plays again from the first
+    seen = [label.inner_text()]
+    for _ in range(3):
+        page.wait_for_function(
+            "(last) => document.getElementById('timeline-label').innerText !== last",
+            arg=seen[-1],
+            timeout=15000,
+        )
+        seen.append(label.inner_text())
+    # a frame carries that month's KPI cards with the map's values (read in one go)
+    now, cards = page.evaluate(
+        "() => [document.getElementById('timeline-label').innerText,"
+        " document.getElementById('kpis').innerText]"
+    )
+    assert now in cards
+    page.click("#timeline-play")  # pause
+    shown = label.inner_text()
+    assert page.locator("#timeline-play").inner_text().endswith("Putar")
+    names = [fmt.month(m, "id") for m in months]
+    # from the first month on, in order, one a step
+    assert seen == [names[-1], *names[:3]]
+    # paused: the page's month, the table title and the address bar follow
+    month = pd.Timestamp(months[names.index(shown)]).strftime("%Y-%m")
+    page.wait_for_function("(m) => window.location.search.includes('month=' + m)", arg=month)
+    page.wait_for_function(
+        "(s) => document.getElementById('area-table-title').innerText.endsWith(s)", arg=shown
+    )
+    assert page.locator("#month").inner_text().strip() == shown
+    # the geometry never travelled again: the same URL, values patched
+    assert page.evaluate(f"() => {GD}.data[0].geojson") == geometry

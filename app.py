@@ -30,7 +30,7 @@ from layouts.data_access import SETTINGS_KEY, current_store, refuse, warm_store
 from layouts.export_ui import register_export_callbacks
 from layouts.i18n import lang_or_default, t
 from layouts.ids import UP_MESSAGE
-from layouts.shell import register_shell_callbacks, shell_layout
+from layouts.shell import register_shell_callbacks, shell_layout, track_page_renders
 from layouts.static_assets import register_static_bundles
 from layouts.store_notice import on_callback_error
 
@@ -137,6 +137,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     _register_geo_route(server)
     app.layout = shell_layout
     register_shell_callbacks(app)
+    track_page_renders()  # a page drawn by the router: its first view replaces the address
     register_export_callbacks(app)  # downloads of figures, tables and area reports
     # Page callbacks are registered per app (not with the global @callback), so several
     # apps in one process (tests, workers) never share or duplicate callbacks.

@@ -11,11 +11,13 @@ the layouts as ``shown`` through ``routing_callback_inputs``)."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 import dash
 from dash import Input, Output, State, dcc, html
+from dash.exceptions import MissingCallbackContextException
 from werkzeug.exceptions import HTTPException
 
 from analytics.access import Action, Role, User, may, unrestricted
@@ -24,9 +26,6 @@ from layouts import ids
 from layouts.auth import LOGOUT_PATH, csrf_token
 from layouts.data_access import current_store, current_user
 from layouts.i18n import lang_or_default, t
-
-#: Dash's page router writes the page into this component (dash/dash.py ``_ID_CONTENT``).
-PAGE_CONTENT = "_pages_content"
 
 #: Navigation: (component id, message id, path). Outreach and exports come later.
 NAV = (
@@ -44,9 +43,17 @@ NAV_ACTIONS = {ids.NAV_UPLOAD: Action.UPLOAD, ids.NAV_OUTREACH: Action.OUTREACH}
 # on screen before (the user changed it), replace otherwise (the first view after a
 # navigation, or an address the page fitted); then tell Dash's Location components, whose
 # router asks the page, which returns no_update for the view already shown.
+#: Before a page's query: replace the current history entry even after a view the user
+#: chose (the timeline's months while it plays: one entry, not one per month).
+REPLACE_MARK = "~"
 HISTORY_JS = """
 function(query, shown) {
     const dc = window.dash_clientside;
+    let replace = false;
+    if (typeof query === "string" && query.startsWith("REPLACE_MARK")) {
+        replace = true;
+        query = query.slice(1);
+    }
     if (typeof query !== "string" || !query.startsWith("?")) {
         return dc.no_update;
     }
@@ -57,15 +64,18 @@ function(query, shown) {
     if (target === here) {
         return dc.no_update;
     }
-    if (shown === here) {
+    if (shown === here && !replace) {
         window.history.pushState({}, "", target + loc.hash);
     } else {
         window.history.replaceState(window.history.state, "", target + loc.hash);
     }
-    window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
+    if (!replace) {
+        // after the view on screen is stored: the router then finds it and draws nothing
+        window.setTimeout(() => window.dispatchEvent(new CustomEvent("_dashprivate_pushstate")), 0);
+    }
     return dc.no_update;
 }
-""".replace("SHOWN_ID", ids.SHOWN_VIEW)
+""".replace("SHOWN_ID", ids.SHOWN_VIEW).replace("REPLACE_MARK", REPLACE_MARK)
 
 
 def _is_demo() -> bool:
@@ -162,7 +172,7 @@ def shell_links(pathname: str | None, search: str | None, view_query: str | None
     (``view_query``), the language from the address bar (it only changes by navigation)."""
     url_params = parse_qs((search or "").lstrip("?"))
     lang = lang_or_default((url_params.get("lang") or [""])[0])
-    state = parse_qs((view_query or search or "").lstrip("?"))
+    state = parse_qs((view_query or search or "").lstrip(REPLACE_MARK).lstrip("?"))
     state["lang"] = [lang]
     query = "?" + urlencode({k: v[0] for k, v in state.items()})
     here = pathname or "/"
@@ -248,15 +258,34 @@ def shell_layout() -> html.Div:
     )
 
 
+def _resetting_shown(layout: Any) -> Any:
+    """``layout`` that, when it draws a page (anything but ``no_update``), clears
+    ``ids.SHOWN_VIEW`` in the same response: no view of the new page is on screen yet, so
+    its first view replaces the address instead of pushing an entry."""
+    if getattr(layout, "_resets_shown", False) or not callable(layout):
+        return layout
+
+    @functools.wraps(layout)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        out = layout(*args, **kwargs)
+        if out is not dash.no_update:
+            try:
+                dash.set_props(ids.SHOWN_VIEW, {"data": None})
+            except MissingCallbackContextException:  # called outside the router
+                pass
+        return out
+
+    wrapped._resets_shown = True  # type: ignore[attr-defined]
+    return wrapped
+
+
+def track_page_renders() -> None:
+    """Wrap every registered page's layout with :func:`_resetting_shown` (idempotent)."""
+    for page in dash.page_registry.values():
+        page["layout"] = _resetting_shown(page.get("layout"))
+
+
 def register_shell_callbacks(app: dash.Dash) -> None:
-    # A page drawn by the router (a navigation, Back/Forward): no view of it is on screen
-    # yet; its first view then replaces the address instead of pushing an entry.
-    app.clientside_callback(
-        "function(children) { return null; }",
-        Output(ids.SHOWN_VIEW, "data", allow_duplicate=True),
-        Input(PAGE_CONTENT, "children"),
-        prevent_initial_call=True,
-    )
     app.clientside_callback(
         HISTORY_JS,
         Output(ids.URL_SYNC, "children"),

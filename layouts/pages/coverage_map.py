@@ -26,6 +26,7 @@ from layouts.map_callbacks import (
     resolve_state,
     store_facts,
 )
+from layouts.shell import REPLACE_MARK
 from layouts.url_state import LAYERS, ViewState, parse_query, target_from_controls, to_query
 
 dash.register_page(__name__, path="/", name="Peta cakupan", title="Cakupan · Peta cakupan")
@@ -257,17 +258,22 @@ def register_callbacks(app: dash.Dash) -> None:
         Input(ids.MAP_TARGET_CUSTOM, "value"),
         Input(ids.MAP_SIZE, "data"),  # set once, at load (layouts/map_drawer.py)
         State(ids.MAP_LANG, "data"),
+        State(ids.TIMELINE_TICK, "disabled"),
         prevent_initial_call="initial_duplicate",
     )
-    def update_map(view, month, segment, scheme, k, layer, labels, target, custom, size, lang):  # type: ignore[no-untyped-def]
+    def update_map(  # type: ignore[no-untyped-def]
+        view, month, segment, scheme, k, layer, labels, target, custom, size, lang, paused
+    ):
         settings, store = current_settings(), current_store()
         state = state_from_controls(
             view or {}, month, segment, scheme, k, layer, labels, lang, target, custom
         )
         state = resolve_state(store, settings, state)
+        # while the timeline plays, its months replace one history entry (layouts/shell.py)
+        query = (REPLACE_MARK if paused is False else "") + to_query(state)
         if ctx.triggered_id in TARGET_INPUTS:  # only the projection changes
             kpis = kpi_update(store, settings, state)
-            return (*[no_update] * 2, kpis, *[no_update] * 3, to_query(state))
+            return (*[no_update] * 2, kpis, *[no_update] * 3, query)
         full = ctx.triggered_id not in HOT_INPUTS
         out = map_update(store, settings, state, full=full, size=map_drawer.map_size(size))
         return (
@@ -277,7 +283,7 @@ def register_callbacks(app: dash.Dash) -> None:
             out["rows"],
             out["title"],
             out.get("breadcrumb", no_update),
-            to_query(state),
+            query,
         )
 
     @app.callback(

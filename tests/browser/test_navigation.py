@@ -182,6 +182,7 @@ def test_filter_change_is_a_history_entry(as_user: Any, app_url: str, areas: pd.
     page, watch = as_user("admin")
     page.goto(f"{app_url}/?segment=BPU")
     wait_map(page)
+    page.wait_for_function("() => window.location.search.includes('level=')")  # canonical
     before = page.url
     page.locator("#segment").get_by_text("PU (penerima upah)").click()
     page.wait_for_function("() => window.location.search.includes('segment=PU&')")
@@ -200,12 +201,13 @@ def test_back_from_another_page_draws_the_map_again(
     page, watch = as_user("admin")
     page.goto(f"{app_url}/?segment=PU")
     wait_map(page)
-    page.locator("#nav-quality").click()
-    page.wait_for_function("() => window.location.pathname === '/kualitas'")
+    page.locator("#nav-trends").click()
+    page.wait_for_function("() => window.location.pathname === '/tren'")
+    page.wait_for_function(f"() => {TREND}?.data?.length > 0", timeout=60000)
     page.locator("#nav-method").click()
     page.wait_for_function("() => window.location.pathname === '/metode'")
     page.go_back()
-    page.wait_for_function("() => window.location.pathname === '/kualitas'")
+    page.wait_for_function("() => window.location.pathname === '/tren'")
     page.go_back()
     page.wait_for_function("() => window.location.pathname === '/'")
     assert sorted(wait_map(page)) == kabupaten(areas)
@@ -259,4 +261,32 @@ def test_police_outreach_address_for_another_polres_says_so(as_user: Any, app_ur
     page.goto(f"{app_url}/penjangkauan?polres=Polres%20Tidak%20Ada")
     text = page.locator("#view-notice").inner_text(timeout=30000)
     assert "Polres Tidak Ada" in text and "Ditampilkan:" in text
+    watch.assert_clean()
+
+
+def test_timeline_playback_is_not_one_history_entry_per_month(
+    as_user: Any, app_url: str, areas: pd.DataFrame
+) -> None:
+    page, watch = as_user("admin")
+    page.goto(f"{app_url}/")
+    wait_map(page)
+    page.wait_for_timeout(500)
+    before = page.evaluate("() => window.history.length")
+    label = page.locator("#timeline-label")
+    page.click("#timeline-play")
+    seen = [label.inner_text()]
+    for _ in range(4):  # four months played
+        page.wait_for_function(
+            "(last) => document.getElementById('timeline-label').innerText !== last",
+            arg=seen[-1],
+            timeout=15000,
+        )
+        seen.append(label.inner_text())
+    page.click("#timeline-play")  # pause
+    page.wait_for_timeout(1500)
+    grown = page.evaluate("() => window.history.length") - before
+    assert grown <= 2, f"{grown} history entries for {len(seen) - 1} months played"
+    # Back leaves the played months for the view before them
+    page.go_back()
+    wait_map(page)
     watch.assert_clean()

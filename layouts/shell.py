@@ -70,8 +70,9 @@ function(query, shown) {
         window.history.replaceState(window.history.state, "", target + loc.hash);
     }
     if (!replace) {
-        // after the view on screen is stored: the router then finds it and draws nothing
-        window.setTimeout(() => window.dispatchEvent(new CustomEvent("_dashprivate_pushstate")), 0);
+        // Location props follow the address; the router finds the view on screen (stored
+        // just above) and draws nothing
+        window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
     }
     return dc.no_update;
 }

@@ -396,8 +396,12 @@ def report(
         bool, typer.Option("--suppress/--no-suppress", help="Small-count protection.")
     ] = True,
     threshold: Annotated[int, typer.Option(min=2, help="Hide counts 1..threshold-1.")] = 5,
+    lang: Annotated[
+        str, typer.Option(help="Language of the report: id (Bahasa Indonesia) or en.")
+    ] = "id",
 ) -> None:
-    """Write the area report (PDF, Bahasa Indonesia): KPIs, map, trend, gaps, plan, quality."""
+    """Write the area report (PDF, Bahasa Indonesia or English): KPIs, map, trend, gaps,
+    plan, quality."""
     import time
 
     from analytics.schemas import COVERAGE_SEGMENTS
@@ -405,6 +409,8 @@ def report(
 
     if segment not in COVERAGE_SEGMENTS:
         _fail(f"--segment must be one of {', '.join(COVERAGE_SEGMENTS)}, not {segment!r}")
+    if lang not in ("id", "en"):
+        _fail(f"--lang must be id or en, not {lang!r}")
     if month is not None:
         _month_option(month, "--month")
     try:
@@ -425,6 +431,7 @@ def report(
             progress=lambda _step, done, total: console.print(
                 f"  {done}/{total} written", highlight=False
             ),
+            lang=lang,
         )
     except (InputError, SettingsError, StoreError, KeyError) as exc:
         _fail(str(exc).strip("'\""))

@@ -5,6 +5,8 @@ The CLI and the app show these messages as they are; anything else is a bug.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class InputError(ValueError):
     """An input file cannot be used at all.
@@ -19,7 +21,13 @@ class InputError(ValueError):
         file: str | None = None,
         row: int | None = None,
         column: str | None = None,
+        code: str | None = None,
+        params: Mapping[str, object] | None = None,
     ) -> None:
+        # ``code`` + ``params``: the same message for a catalog (the app words it in the
+        # reader's language, e.g. layouts.upload_messages "upload.err.<code>"); the English
+        # ``message`` stays for the CLI, logs and the audit trail.
+        self.code, self.params = code, dict(params or {})
         where = []
         if file is not None:
             where.append(f"file {file}")

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.codes import code_mask
-from analytics.trends import pace_per_month, projected_month
+from analytics.trends import pace_per_month, project
 
 #: Data-quality flags attached to areas in view (the UI translates them).
 FLAG_OVER_100: Final = "over_100"
@@ -161,8 +161,10 @@ def area_kpis(
         raise KeyError(f"no coverage for {area_code} {segment} {month:%Y-%m}")
     row = rows.iloc[0]
     pct = _opt(row["coverage_pct"])
+    # The same projection as the trend page's (analytics.trends.project), from this month.
+    projection = None if pct is None else project(series, target_pct, as_of=month)
     pace = pace_per_month(series[series.index <= month])
-    projected = None if pct is None else projected_month(month, pct, pace, target_pct)
+    projected = None if projection is None else projection.month
     gap = _opt(row["gap"])
     return AreaKpis(
         area_code=area_code,

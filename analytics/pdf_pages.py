@@ -18,11 +18,18 @@ def pdf_text(value: object, limit: int = PDF_TEXT_MAX) -> str:
     return escape(text)
 
 
-def numbered_canvas(footer: str, *, font_size: float = 8.0, gray: float = 0.2) -> type:
+def numbered_canvas(
+    footer: str,
+    *,
+    font_size: float = 8.0,
+    gray: float = 0.2,
+    page_of: str = "Halaman {page} dari {pages}",
+) -> type:
     """A reportlab canvas class that draws ``footer`` and "Halaman i dari n" on every page.
 
     The total page count is only known when the document is saved, so pages are kept and
-    drawn at the end (the classic two-pass reportlab recipe).
+    drawn at the end (the classic two-pass reportlab recipe). ``page_of`` is the page
+    number's words (``Page {page} of {pages}`` in English).
     """
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
@@ -47,7 +54,9 @@ def numbered_canvas(footer: str, *, font_size: float = 8.0, gray: float = 0.2) -
                 self.setFillGray(gray)
                 self.drawString(15 * mm, 9.5 * mm, footer)
                 self.drawRightString(
-                    A4[0] - 15 * mm, 9.5 * mm, f"Halaman {self._pageNumber} dari {total}"
+                    A4[0] - 15 * mm,
+                    9.5 * mm,
+                    page_of.format(page=self._pageNumber, pages=total),
                 )
                 super().showPage()
             super().save()

@@ -5,6 +5,9 @@
   wrong village; never a success to celebrate.
 * ``missing_eligible``: a village has no usable denominator in a month for a coverage
   segment (no workforce row at all, or an eligible count of 0), so its coverage is empty.
+
+Each flag keeps the numbers behind it (active, eligible, coverage), not a sentence: the
+page words them in the reader's language.
 * The share of registry rows that could not be placed in a village, by kabupaten/kota (from
   the reconciliation), shows where the location data needs fixing at the source.
 """
@@ -14,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-import numpy as np
 import pandas as pd
 
 from analytics.schemas import COVERAGE_SEGMENTS
@@ -31,40 +33,24 @@ def quality_flags(coverage: pd.DataFrame) -> pd.DataFrame:
     """
     villages = coverage[coverage["level"].eq("desa") & coverage["segment"].isin(COVERAGE_SEGMENTS)]
     over = villages[villages["coverage_pct"].gt(100.0)]
-    over_detail = [
-        f"{a} active > {e:.0f} eligible ({p:.1f}%)"
-        for a, e, p in zip(over["active"], over["eligible"], over["coverage_pct"], strict=True)
-    ]
     no_denominator = villages[villages["eligible"].isna() | villages["eligible"].eq(0)]
-    missing_detail = np.where(
-        no_denominator["eligible"].isna(),
-        "no workforce figure for this village",
-        "eligible workers is 0",
+    parts = [
+        rows.loc[:, ["area_code", "month", "segment", "active", "eligible", "coverage_pct"]]
+        .rename(columns={"area_code": "village_code"})
+        .assign(flag=flag)
+        for flag, rows in ((OVER_100, over), (MISSING_ELIGIBLE, no_denominator))
+    ]
+    flags = pd.concat(parts, ignore_index=True)
+    flags = flags.astype(
+        {
+            "village_code": "str",
+            "flag": "str",
+            "segment": "str",
+            "active": "Int64",
+            "eligible": "float64",
+            "coverage_pct": "float64",
+        }
     )
-    flags = pd.concat(
-        [
-            pd.DataFrame(
-                {
-                    "village_code": over["area_code"].to_numpy(),
-                    "month": over["month"].to_numpy(),
-                    "flag": OVER_100,
-                    "segment": over["segment"].to_numpy(),
-                    "detail": pd.array(over_detail, dtype="str"),
-                }
-            ),
-            pd.DataFrame(
-                {
-                    "village_code": no_denominator["area_code"].to_numpy(),
-                    "month": no_denominator["month"].to_numpy(),
-                    "flag": MISSING_ELIGIBLE,
-                    "segment": no_denominator["segment"].to_numpy(),
-                    "detail": pd.array(missing_detail, dtype="str"),
-                }
-            ),
-        ],
-        ignore_index=True,
-    )
-    flags = flags.astype({"village_code": "str", "flag": "str", "segment": "str"})
     flags["month"] = pd.to_datetime(flags["month"])
     return flags.sort_values(["village_code", "month", "flag", "segment"], ignore_index=True)[
         list(QUALITY_COLUMNS)

@@ -77,7 +77,12 @@ QUALITY_COLUMNS: Final = (
     "month",
     "flag",  # over_100 | missing_eligible
     "segment",
-    "detail",
+    # The values behind the flag; the page words them in the reader's language
+    # (layouts.quality_views.flag_detail). Stores built before these columns carry an
+    # English ``detail`` text instead, shown as it is.
+    "active",  # active memberships (Int64)
+    "eligible",  # eligible workers; empty when the village has no workforce figure
+    "coverage_pct",  # empty for missing_eligible
 )
 STORE_META_KEYS: Final = (
     "built_at",  # ISO timestamp of the build

@@ -31,8 +31,13 @@ DEFAULT_THRESHOLD: Final = 5
 MARK: Final = "s"
 
 
-def footnote(threshold: int) -> str:
-    """The footnote printed under every table with suppressed cells (Bahasa Indonesia)."""
+def footnote(threshold: int, lang: str = "id") -> str:
+    """The footnote printed under every table with suppressed cells, in ``lang``."""
+    if lang == "en":
+        return (
+            f"{MARK} = hidden to protect confidentiality: counts of 1 to {threshold - 1} "
+            "people, or complementary cells that could reveal such a small count from a total."
+        )
     return (
         f"{MARK} = disembunyikan untuk melindungi kerahasiaan: jumlah 1 sampai {threshold - 1} "
         "orang, atau sel pelengkap yang dapat membuka nilai kecil tersebut dari jumlah total."

@@ -64,6 +64,27 @@ WITHHELD_NOTE: Final = (
     "Jumlah peserta {area} tidak boleh dipublikasikan bersama tabel ini: "
     "bersama tabel ini jumlah tersebut dapat membuka jumlah kecil."
 )
+#: The headers of :data:`AREA_COLUMNS` in English (the screen's own words).
+AREA_HEADERS_EN: Final = {
+    "rank": "Rank",
+    "area_code": "Area code",
+    "area_name": "Area name",
+    "uncovered": "Workers not covered",
+    "coverage_pct": "Coverage (%)",
+    "active": "Active members",
+    "eligible": "Workers (denominator)",
+    "change_yoy_pp": "12-month change (pp)",
+    "flags_text": "Data notes",
+}
+
+
+def area_columns(lang: str) -> tuple[Column, ...]:
+    """:data:`AREA_COLUMNS` with the headers in ``lang`` (``id`` as defined, or ``en``)."""
+    if formatting.lang_of(lang) != "en":
+        return AREA_COLUMNS
+    return tuple(Column(c.field, AREA_HEADERS_EN[c.field], c.kind) for c in AREA_COLUMNS)
+
+
 #: Values computed from the members count: hidden with it.
 DERIVED_FROM_ACTIVE: Final = ("uncovered", "coverage_pct", "change_yoy_pp", "rank")
 
@@ -105,16 +126,53 @@ def table_rows(frame: pd.DataFrame, columns: Sequence[Column]) -> list[list[Any]
     ]
 
 
+#: CSV dialect per language: Indonesian Excel splits on ``;`` and reads ``,`` as the
+#: decimal mark; English Excel (and most programs) ``,`` and ``.`` (RFC 4180).
+CSV_MARKS: Final[dict[str, tuple[str, str]]] = {"id": (";", ","), "en": (",", ".")}
+#: Digits a CSV writes per column kind (as :func:`_typed` rounded them).
+_CSV_DIGITS: Final[dict[str, int]] = {
+    "pct": formatting.PERCENT_DIGITS,
+    "pp": formatting.PP_DIGITS,
+    "float": 2,
+}
+
+
+def _csv_cell(value: Any, kind: Kind, decimal_mark: str) -> Any:
+    """A typed cell as CSV text: numbers with the language's decimal mark and no group
+    marks (``1234567``, ``12,3``), rounded to the column's digits; text as it is."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    if isinstance(value, int) or kind == "int":
+        return str(int(value))
+    d = formatting.rounded_decimal(value, _CSV_DIGITS.get(kind, 2))
+    return "" if d is None else f"{d:f}".replace(".", decimal_mark)
+
+
 def to_csv_bytes(
-    frame: pd.DataFrame, columns: Sequence[Column], notes: Sequence[str] = ()
+    frame: pd.DataFrame,
+    columns: Sequence[Column],
+    notes: Sequence[str] = (),
+    *,
+    lang: str = "en",
+    metadata: Sequence[tuple[str, str]] = (),
 ) -> bytes:
-    """RFC 4180 CSV (comma separated, dot decimal mark, so every program reads the numbers
-    as numbers) in UTF-8 with a byte-order mark so Excel shows the accents. For people
-    opening the file in an Indonesian Excel, the XLSX is the better choice."""
+    """CSV in UTF-8 with a byte-order mark (so Excel shows the accents), one header row.
+
+    ``lang`` ``id``: ``;`` between fields and ``,`` as decimal mark, which an Indonesian
+    Excel opens in columns with numbers as numbers; ``en``: RFC 4180's ``,`` and ``.``.
+    ``metadata`` (label, value) pairs become trailing columns repeated on every row (area,
+    month, source, data date...), so each row says what it is and the file stays one
+    rectangular table any program reads; ``notes`` (legacy) are rows under the table.
+    """
+    separator, decimal_mark = CSV_MARKS.get(lang, CSV_MARKS["en"])
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([c.header for c in columns])
-    writer.writerows(table_rows(frame, columns))
+    writer = csv.writer(buffer, delimiter=separator, lineterminator="\r\n")
+    extra = [neutralise(value) for _, value in metadata]
+    writer.writerow([c.header for c in columns] + [neutralise(k) for k, _ in metadata])
+    kinds = [c.kind for c in columns]
+    for row in table_rows(frame, columns):
+        cells = [_csv_cell(v, k, decimal_mark) for v, k in zip(row, kinds, strict=True)]
+        writer.writerow(cells + extra)
     for note in notes:
         writer.writerow([neutralise(note)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -127,8 +185,12 @@ def to_xlsx_bytes(
     sheet: str = "Tabel",
     title: str = "",
     notes: Sequence[str] = (),
+    metadata: Sequence[tuple[str, str]] = (),
+    metadata_sheet: str = "Keterangan",
 ) -> bytes:
-    """An XLSX workbook: optional title row, bold header, typed cells, notes below."""
+    """An XLSX workbook: optional title row, bold header, typed cells, notes below; with
+    ``metadata``, a second sheet ``metadata_sheet`` of (label, value) rows (area, month,
+    segment, source, data date, export date, synthetic data...)."""
     import openpyxl
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -167,6 +229,14 @@ def to_xlsx_bytes(
         for note in notes:
             ws.append([neutralise(note)])
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    if metadata:
+        about = book.create_sheet(metadata_sheet[:31])
+        for key, value in metadata:
+            about.append([neutralise(key), neutralise(value)])
+            about.cell(row=about.max_row, column=1).font = Font(bold=True)
+            about.cell(row=about.max_row, column=2).data_type = "s"
+        about.column_dimensions["A"].width = 28
+        about.column_dimensions["B"].width = 90
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -192,6 +262,7 @@ def protect_area_rows(
     parent: str | None = None,
     segment: str = "ALL",
     month: pd.Timestamp | None = None,
+    lang: str = "id",
 ) -> ProtectedTable:
     """Hide small ``active`` counts (and complements, and values derived from them).
 
@@ -235,7 +306,7 @@ def protect_area_rows(
         order = pd.to_numeric(out["rank"].where(shown), errors="coerce")
         out.loc[shown, "rank"] = order[shown].rank(method="first").astype(int)
     n = int(pd.Series(hidden["active"]).sum())
-    notes: tuple[str, ...] = (footnote(threshold),) if (out == MARK).to_numpy().any() else ()
+    notes: tuple[str, ...] = (footnote(threshold, lang),) if (out == MARK).to_numpy().any() else ()
     if withheld:
         notes += (WITHHELD_NOTE.format(area=parent),)
     return ProtectedTable(out, notes, n, withheld)

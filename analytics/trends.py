@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
@@ -95,6 +96,55 @@ def projected_month(
     if months > MAX_PROJECTION_MONTHS:
         return None
     return pd.Timestamp(latest_month).to_period("M").to_timestamp() + pd.DateOffset(months=months)
+
+
+@dataclass(frozen=True)
+class Projection:
+    """Where one coverage series is heading: what the map's KPI card and the trend page
+    both say ("reached", the projected month, or "not at the current pace")."""
+
+    latest_month: pd.Timestamp
+    latest_pct: float
+    pace: float | None  # pp per month over the last 12 months; None when unknown
+    target_pct: float
+    month: pd.Timestamp | None  # the month the target is reached; None: not at this pace
+
+    @property
+    def reached(self) -> bool:
+        """The target is reached already (in the latest month)."""
+        return self.latest_pct >= self.target_pct
+
+    @property
+    def months_ahead(self) -> int | None:
+        """Months from the latest month to :attr:`month`; ``None`` when not reached."""
+        if self.month is None:
+            return None
+        stamps = pd.DatetimeIndex([self.month, self.latest_month])
+        ahead, latest = _month_number(stamps)
+        return int(ahead - latest)
+
+
+def project(
+    series: pd.Series, target_pct: float, as_of: pd.Timestamp | None = None
+) -> Projection | None:
+    """The projection of ``series`` (coverage_pct by month) to ``target_pct`` from its latest
+    month with a value up to ``as_of`` (all months when ``None``): the 12-month pace
+    (:func:`pace_per_month`) and the month of reaching the target
+    (:func:`projected_month`). ``None`` when no month up to ``as_of`` has a value."""
+    values = series.dropna()
+    if as_of is not None:
+        values = values[pd.DatetimeIndex(values.index) <= pd.Timestamp(as_of)]
+    if values.empty:
+        return None
+    latest_month, latest = pd.Timestamp(values.index[-1]), float(values.iloc[-1])
+    pace = pace_per_month(values)
+    return Projection(
+        latest_month=latest_month,
+        latest_pct=latest,
+        pace=pace,
+        target_pct=float(target_pct),
+        month=projected_month(latest_month, latest, pace, target_pct),
+    )
 
 
 def combined_coverage(rows: pd.DataFrame, area_code: str = "") -> pd.DataFrame:

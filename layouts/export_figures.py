@@ -29,15 +29,26 @@ from analytics.codes import LEVEL_CODE_LENGTH, level_of, parent_level
 from analytics.settings import Settings
 from analytics.suppression import primary_cells
 from layouts.data_access import geojson_bounds
-from layouts.figure_export import SIZES, ExportHeader, LegendEntry, Size, decorate, legend_panel
+from layouts.figure_export import (
+    NARROW_PX,
+    SIZES,
+    ExportHeader,
+    LegendEntry,
+    Size,
+    decorate,
+    legend_panel,
+)
 from layouts.figures import HIGHLIGHT, fit_view, map_figure, map_values
 from layouts.i18n import fmt_month, t
 from layouts.map_callbacks import StoreLike, _view_rows, store_facts
+from layouts.print_map import vector_map
 from layouts.trend_views import trend_main, trend_rows
 from layouts.url_state import ViewState, geo_parent
 
-#: Share of the plot width the map takes; the legend panel sits to its right.
+#: Share of the plot width the map takes; the legend panel sits to its right (wider on the
+#: report's narrow figure, so the class labels fit).
 MAP_SHARE: Final = 0.72
+MAP_SHARE_NARROW: Final = 0.6
 _GEO: Final = "geo:{level}/{parent}"
 
 MESSAGES: Final[dict[str, dict[str, str]]] = {
@@ -156,9 +167,12 @@ def map_export(
     exported_on: date,
     size: Size = "screen",
     title: str | None = None,
+    vector: bool = False,
 ) -> dict[str, Any]:
     """The map of ``state`` (already resolved) with title, legend and footer, as a figure
-    dict with the boundaries embedded (ready for :func:`layouts.figure_export.render`)."""
+    dict with the boundaries embedded (ready for :func:`layouts.figure_export.render`).
+    ``vector``: drawn with SVG geo traces (:func:`layouts.print_map.vector_map`) so an SVG
+    or PDF holds the polygons as paths, not a raster."""
     facts = store_facts(store, settings)
     lang = state.lang
     view, points = _view_rows(store, state)
@@ -169,9 +183,10 @@ def map_export(
     values = map_values(published, shown, lang, state.layer, labels=False)
     parent = geo_parent(state.level, state.area, facts.root_codes)
     page = SIZES[size]
+    share = MAP_SHARE if page.width >= NARROW_PX else MAP_SHARE_NARROW
     center, zoom = fit_view(
         geojson_bounds(store.geojson_path(state.level, parent)),
-        width_px=(page.width - 80) * MAP_SHARE,
+        width_px=(page.width - 80) * share,
         height_px=page.height - 180,
     )
     outline_key, outline_codes = _outline(store, state, facts.root_codes)
@@ -190,7 +205,7 @@ def map_export(
     )
     # The highlight outlines a row clicked on screen: an export has none, so no geometry.
     fig["data"][HIGHLIGHT]["geojson"] = {"type": "FeatureCollection", "features": []}
-    fig["layout"]["map"]["domain"] = {"x": [0, MAP_SHARE], "y": [0, 1]}
+    fig["layout"]["map"]["domain"] = {"x": [0, share], "y": [0, 1]}
     notes = (msg("hidden_note", lang, n=threshold - 1),) if threshold and hidden.any() else ()
     header = export_header(
         store,
@@ -212,10 +227,11 @@ def map_export(
         no_data += " / " + msg("hidden", lang).lower()
     entries.append(LegendEntry(NO_DATA_COLOR, no_data, counts[NO_DATA_CLASS]))
     title_text = f"{t('legend', lang)} (%) · {t(f'scheme.{state.scheme}', lang)}"
-    framed = legend_panel(out, title_text, entries, x0=MAP_SHARE + 0.03).to_dict()
+    framed = legend_panel(out, title_text, entries, x0=share + 0.03).to_dict()
     # The geometry goes in last, into the plain dict: a go.Figure deep-copies it on every
     # step (3 s for the country's 514 kabupaten) and Kaleido would copy it once more.
-    return embed_geojson(framed, store)
+    embedded = embed_geojson(framed, store)
+    return vector_map(embedded) if vector else embedded
 
 
 def trend_export(

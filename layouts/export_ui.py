@@ -18,17 +18,18 @@ import dash
 import pandas as pd
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
+from analytics import formatting
 from analytics.access import Action
 from analytics.settings import Settings
 from analytics.suppression import DEFAULT_THRESHOLD, MARK
 from analytics.tables_export import (
-    AREA_COLUMNS,
     ProtectedTable,
+    area_columns,
     protect_area_rows,
     to_csv_bytes,
     to_xlsx_bytes,
 )
-from layouts import ids
+from layouts import components, ids
 from layouts.data_access import audit_event, current_settings, current_store, require
 from layouts.export_figures import map_export, trend_export
 from layouts.export_jobs import (
@@ -41,6 +42,7 @@ from layouts.figure_export import MEDIA_TYPES, ExportError, export_figure
 from layouts.map_callbacks import StoreLike, _row_data, _view_rows, resolve_state
 from layouts.report_job import (
     STEP_LABELS,
+    STEP_LABELS_EN,
     ReportRequest,
     area_coverage,
     build_area_report,
@@ -71,6 +73,38 @@ LABELS: Final[dict[str, dict[str, str]]] = {
         "en": "an error on the server (logged); try again or ask the admin",
     },
     "failed": {"id": "Ekspor gagal: {msg}", "en": "Export failed: {msg}"},
+    # the table files' title and metadata (XLSX "Keterangan" sheet, CSV trailing columns)
+    "table.title": {"id": "Wilayah menurut {sort}", "en": "Areas by {sort}"},
+    "table.default_sort": {
+        "id": "pekerja belum terlindungi (peringkat)",
+        "en": "uncovered workers (rank)",
+    },
+    "table.asc": {"id": "naik", "en": "ascending"},
+    "table.desc": {"id": "turun", "en": "descending"},
+    "table.filtered": {
+        "id": "{n} dari {total} wilayah (difilter)",
+        "en": "{n} of {total} areas (filtered)",
+    },
+    "meta.sheet": {"id": "Keterangan", "en": "About"},
+    "meta.title": {"id": "Judul", "en": "Title"},
+    "meta.area": {"id": "Wilayah", "en": "Area"},
+    "meta.month": {"id": "Bulan", "en": "Month"},
+    "meta.segment": {"id": "Segmen", "en": "Segment"},
+    "meta.sort": {"id": "Urutan", "en": "Sort"},
+    "meta.rows": {"id": "Baris", "en": "Rows"},
+    "meta.source": {"id": "Sumber", "en": "Source"},
+    "meta.data_until": {"id": "Data sampai", "en": "Data until"},
+    "meta.exported": {"id": "Diekspor", "en": "Exported"},
+    "meta.synthetic": {"id": "Data sintetis (demo)", "en": "Synthetic data (demo)"},
+    "meta.protection": {"id": "Perlindungan jumlah kecil", "en": "Small-count protection"},
+    "meta.notes": {"id": "Catatan", "en": "Notes"},
+    "yes": {"id": "ya", "en": "yes"},
+    "no": {"id": "tidak", "en": "no"},
+    "protection.on": {
+        "id": "aktif, ambang {n} (jumlah 1-{m} disembunyikan)",
+        "en": "on, threshold {n} (counts 1-{m} hidden)",
+    },
+    "protection.off": {"id": "tidak aktif", "en": "off"},
 }
 
 
@@ -160,7 +194,15 @@ def figure_file(
     file_fmt, _, size = fmt.partition("-")
     size = "print" if size == "print" else "screen"
     if kind == "map":
-        fig = map_export(store, settings, state, threshold=threshold, exported_on=today, size=size)
+        fig = map_export(
+            store,
+            settings,
+            state,
+            threshold=threshold,
+            exported_on=today,
+            size=size,
+            vector=file_fmt in ("svg", "pdf"),
+        )
     else:
         fig = trend_export(
             store,
@@ -193,7 +235,71 @@ def protected_area_table(
         parent=state.area or None,
         segment=state.segment,
         month=pd.Timestamp(f"{state.month}-01"),
+        lang=state.lang,
     )
+
+
+def sort_label(column_state: list[dict[str, Any]] | None, lang: str) -> str:
+    """The grid's sort in words ("Cakupan (%) (turun)"), from its ``columnState``; the
+    default ranking when no column is sorted."""
+    sorted_columns = [
+        c for c in column_state or [] if isinstance(c, dict) and c.get("sort") in ("asc", "desc")
+    ]
+    if not sorted_columns:
+        return label("table.default_sort", lang)
+    first = min(sorted_columns, key=lambda c: c.get("sortIndex") or 0)
+    headers = {c["field"]: c["headerName"] for c in components.table_columns(lang)}
+    name = headers.get(str(first.get("colId")), str(first.get("colId")))
+    return f"{name} ({label('table.' + first['sort'], lang)})"
+
+
+def table_metadata(
+    store: StoreLike,
+    state: ViewState,
+    *,
+    title: str,
+    sort: str,
+    rows: str,
+    threshold: int | None,
+    notes: tuple[str, ...],
+    today: date,
+) -> dict[str, str]:
+    """What a table file holds, keyed ``meta.*`` (see :data:`LABELS`): title, area, month,
+    segment, sort, rows, source, data date, export date, synthetic-data flag, protection
+    and notes, as text in the state's language."""
+    from layouts.export_figures import export_header
+
+    lang = state.lang
+    header = export_header(
+        store,
+        title=title,
+        area_code=state.area,
+        month=state.month,
+        segment=state.segment,
+        lang=lang,
+        exported_on=today,
+    )
+    meta = store.meta()
+    until = meta.get("data_until")
+    protection = (
+        label("protection.off", lang)
+        if threshold is None
+        else label("protection.on", lang, n=threshold, m=threshold - 1)
+    )
+    return {
+        "meta.title": title,
+        "meta.area": header.area,
+        "meta.month": header.month,
+        "meta.segment": header.segment,
+        "meta.sort": sort,
+        "meta.rows": rows,
+        "meta.source": header.source,
+        "meta.data_until": formatting.day(until, lang) if until else formatting.MISSING,
+        "meta.exported": formatting.day(today, lang),
+        "meta.synthetic": label("yes" if meta.get("demo") else "no", lang),
+        "meta.protection": protection,
+        "meta.notes": " ".join(notes),
+    }
 
 
 def table_file(
@@ -202,23 +308,55 @@ def table_file(
     fmt: str,
     threshold: int | None,
     shown_codes: list[str] | None,
+    column_state: list[dict[str, Any]] | None = None,
+    today: date | None = None,
 ) -> dict[str, Any]:
     """The area table of ``state`` as CSV or XLSX, in the order and filter of the screen
-    (``shown_codes``; ``None`` = all rows in ranking order)."""
+    (``shown_codes``; ``None`` = all rows in ranking order), titled with the screen's sort
+    (``column_state``, the grid's) and carrying what it is (:func:`table_metadata`): XLSX
+    in a "Keterangan"/"About" sheet, CSV in trailing columns. The CSV follows the language:
+    ``;`` and decimal ``,`` in Indonesian, ``,`` and ``.`` in English."""
+    today = today or date.today()
+    lang = state.lang
     protected = protected_area_table(store, state, threshold)
     frame = protected.frame
+    total = len(frame)
     if shown_codes is not None:
         by_code = frame.set_index("area_code", drop=False)
         frame = by_code.loc[[c for c in shown_codes if c in by_code.index]].reset_index(drop=True)
     # a hidden row's place in the ranking would bound its count: hidden rows go last
     frame = pd.concat([frame[frame["rank"].ne(MARK)], frame[frame["rank"].eq(MARK)]])
-    title = f"Wilayah menurut pekerja belum terlindungi · {state.area or 'semua'} · {state.month}"
-    notes = (*protected.notes, f"Segmen {state.segment}; diekspor {date.today():%d-%m-%Y}")
+    sort = sort_label(column_state, lang)
+    n, of = formatting.count(len(frame), lang), formatting.count(total, lang)
+    info = table_metadata(
+        store,
+        state,
+        title=label("table.title", lang, sort=sort),
+        sort=sort,
+        rows=of if len(frame) == total else label("table.filtered", lang, n=n, total=of),
+        threshold=threshold,
+        notes=protected.notes,
+        today=today,
+    )
+    metadata = [(label(key, lang), value) for key, value in info.items()]
     name = _file_stem("tabel", state)
     if fmt == "csv":
-        data = to_csv_bytes(frame, AREA_COLUMNS, notes)
+        data = to_csv_bytes(frame, area_columns(lang), lang=lang, metadata=metadata)
         return dcc.send_bytes(data, f"{name}.csv", type="text/csv")
-    data = to_xlsx_bytes(frame, AREA_COLUMNS, title=title, notes=notes, sheet="Wilayah")
+    title = " · ".join(v for v in (info["meta.title"], info["meta.area"], info["meta.month"]) if v)
+    dates = (
+        f"{label('meta.data_until', lang)} {info['meta.data_until']} · "
+        f"{label('meta.exported', lang)} {info['meta.exported']}"
+    )
+    data = to_xlsx_bytes(
+        frame,
+        area_columns(lang),
+        title=title,
+        notes=(*protected.notes, f"{info['meta.source']} · {dates}"),
+        sheet="Wilayah" if lang == "id" else "Areas",
+        metadata=metadata,
+        metadata_sheet=label("meta.sheet", lang),
+    )
     media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return dcc.send_bytes(data, f"{name}.xlsx", type=media)
 
@@ -310,11 +448,12 @@ def register_export_callbacks(app: dash.Dash) -> None:
         Input({"type": ids.EXPORT_BUTTON, "target": "table", "fmt": ALL}, "n_clicks"),
         *MAP_STATES,
         State(ids.TABLE, "virtualRowData"),
+        State(ids.TABLE, "columnState"),
         *protection("table"),
         prevent_initial_call=True,
     )
     def download_table(
-        _c, view, month, segment, scheme, k, layer, labels, lang, shown, protect, thr
+        _c, view, month, segment, scheme, k, layer, labels, lang, shown, columns, protect, thr
     ):  # type: ignore[no-untyped-def]
         fmt = _clicked()
         if fmt is None:
@@ -326,7 +465,7 @@ def register_export_callbacks(app: dash.Dash) -> None:
         )
         codes = None if shown is None else [str(r.get("area_code")) for r in shown]
         threshold = threshold_of(protect, thr)
-        data = table_file(store, state, fmt, threshold, codes)
+        data = table_file(store, state, fmt, threshold, codes, columns)
         audit_event(
             "export", "ok", {"what": f"table.{fmt}", "area": state.area, "threshold": threshold}
         )
@@ -395,7 +534,9 @@ def register_export_callbacks(app: dash.Dash) -> None:
         busy = current_jobs().wait_text(state.lang)  # the user's own jobs first (limit)
         if busy:
             return no_update, True, busy, True
-        request = ReportRequest(state.area, state.month, state.segment, threshold_of(protect, thr))
+        request = ReportRequest(
+            state.area, state.month, state.segment, threshold_of(protect, thr), state.lang
+        )
         name = report_file_name(state.area or "semua", state.month, state.segment)
 
         def work(progress):  # type: ignore[no-untyped-def]
@@ -444,5 +585,5 @@ def report_progress(job: str | None, lang: str) -> tuple[Any, Any, Any, Any]:
         return 100, label("report_done", lang), download, True
     if st.state in ("failed", "unknown"):
         return 0, failure_text(st.message or st.state, lang), no_update, True
-    step = STEP_LABELS.get(st.step, "") if lang == "id" else st.step
+    step = (STEP_LABELS if lang == "id" else STEP_LABELS_EN).get(st.step, "")
     return st.percent, f"{label('report_running', lang)} {step}".strip(), no_update, False

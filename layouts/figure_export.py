@@ -16,7 +16,12 @@ serialised with a lock; callers run exports off the request thread when they are
 
 from __future__ import annotations
 
+import html
+import io
+import re
+import struct
 import threading
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -27,7 +32,7 @@ from analytics.formatting import markup_text
 from layouts import theme
 
 Format = Literal["png", "svg", "pdf"]
-Size = Literal["screen", "print"]
+Size = Literal["screen", "print", "report"]
 FORMATS: Final[tuple[Format, ...]] = ("png", "svg", "pdf")
 MEDIA_TYPES: Final[dict[str, str]] = {
     "png": "image/png",
@@ -51,11 +56,16 @@ class PageSize:
         return round(self.width * self.scale), round(self.height * self.scale)
 
 
-#: A4 landscape at 96 px/inch (297 x 210 mm); print is the same page at 300 dpi.
+#: A4 landscape at 96 px/inch (297 x 210 mm); print is the same page at 300 dpi. The area
+#: report's figures are laid out at the size they print (180 mm = 680 CSS px, the A4
+#: portrait text width) at 300 dpi, so a 11 px label prints at 8.25 pt, never shrunk.
 SIZES: Final[dict[str, PageSize]] = {
     "screen": PageSize(1123, 794, 1.0),
     "print": PageSize(1123, 794, 300 / 96),
+    "report": PageSize(680, 400, 300 / 96),
 }
+#: The smallest text an exported figure writes (footer lines), in CSS px (1 px = 0.75 pt).
+MIN_FONT_PX: Final = 11
 
 
 class ExportError(RuntimeError):
@@ -96,13 +106,80 @@ def render(fig: go.Figure | dict[str, Any], fmt: Format, page: PageSize) -> byte
         raise ValueError(f"unknown format {fmt!r}; use one of {FORMATS}")
     opts = {"format": fmt, "width": page.width, "height": page.height}
     opts["scale"] = page.scale if fmt == "png" else 1  # type: ignore[assignment]
+    # Kaleido takes the base map's address as an argument, not from the figure's config
+    # (layouts.print_map sets an offline one for geo maps).
+    config = fig.get("config") if isinstance(fig, dict) else None
+    topojson = (config or {}).get("topojsonURL")
     with _KALEIDO_LOCK:
         _start_kaleido()
         try:
-            data = kaleido.calc_fig_sync(fig, opts=opts)
+            data = kaleido.calc_fig_sync(fig, opts=opts, topojson=topojson)
         except Exception as exc:  # kaleido raises its own and choreographer's errors
             raise ExportError(f"the figure could not be rendered as {fmt}: {exc}") from exc
+    if fmt == "png":
+        return png_with_dpi(bytes(data), CSS_DPI * page.scale)
+    if fmt == "pdf":
+        return pdf_with_metadata(bytes(data), *figure_titles(fig))
     return bytes(data)
+
+
+#: CSS pixels per inch: a layout pixel at scale 1 is 1/96 inch.
+CSS_DPI: Final = 96
+_PNG_SIGNATURE: Final = b"\x89PNG\r\n\x1a\n"
+
+
+def png_with_dpi(png: bytes, dpi: float) -> bytes:
+    """``png`` with a ``pHYs`` chunk saying ``dpi`` (in pixels per metre, as PNG stores it),
+    so Word or LibreOffice place a 300 dpi print file at its printed size. The chunk goes
+    right after ``IHDR`` (the PNG spec wants it before the image data); an existing
+    ``pHYs`` is replaced. The pixels are not re-encoded."""
+    if png[:8] != _PNG_SIGNATURE or png[12:16] != b"IHDR":
+        raise ExportError("the renderer returned something that is not a PNG")
+    per_metre = round(dpi / 0.0254)
+    payload = struct.pack(">IIB", per_metre, per_metre, 1)  # unit 1 = metre
+    chunk = struct.pack(">I", len(payload)) + b"pHYs" + payload
+    chunk += struct.pack(">I", zlib.crc32(b"pHYs" + payload))
+    head_end = 8 + 12 + struct.unpack(">I", png[8:12])[0]  # signature + IHDR chunk
+    rest, pos, kept = png[head_end:], 0, []
+    while pos < len(rest):  # drop any pHYs already there
+        length = struct.unpack(">I", rest[pos : pos + 4])[0]
+        end = pos + 12 + length
+        if rest[pos + 4 : pos + 8] != b"pHYs":
+            kept.append(rest[pos:end])
+        pos = end
+    return png[:head_end] + chunk + b"".join(kept)
+
+
+def figure_titles(fig: go.Figure | dict[str, Any]) -> tuple[str, str]:
+    """(title, subtitle) as plain text from the title block :func:`decorate` writes
+    (``<b>title</b><br><span>subtitle</span>``); empty strings when there is none."""
+    layout = fig.get("layout", {}) if isinstance(fig, dict) else fig.layout.to_plotly_json()
+    title = layout.get("title") or {}
+    text = title.get("text", "") if isinstance(title, dict) else str(title)
+    first, _, rest = (text or "").partition("<br>")
+
+    def plain(markup: str) -> str:
+        return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", markup)).split())
+
+    return plain(first), plain(rest)
+
+
+def pdf_with_metadata(pdf: bytes, title: str, subject: str) -> bytes:
+    """``pdf`` with its document information set: the figure's title and subtitle, author
+    and creator "Cakupan" (Kaleido's Chromium writes "Kaleido-fier" and its user agent)."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    writer.metadata = {
+        "/Title": title or "Cakupan",
+        "/Subject": subject,
+        "/Author": "Cakupan",
+        "/Creator": "Cakupan",
+        "/Producer": "Cakupan (Plotly, Kaleido, pypdf)",
+    }
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def export_figure(fig: go.Figure | dict[str, Any], fmt: Format, size: Size = "screen") -> bytes:
@@ -134,8 +211,16 @@ class ExportHeader:
         first = " · ".join(p for p in (self.source, self.data_date, self.exported) if p)
         return [first, *self.notes]
 
+    @property
+    def footer_narrow(self) -> list[str]:
+        """The footer on a narrow page (the report's figures): source on its own line."""
+        dates = " · ".join(p for p in (self.data_date, self.exported) if p)
+        return [line for line in (self.source, dates) if line] + list(self.notes)
+
 
 TITLE_PX: Final = 92
+#: Pages narrower than this (CSS px) print the footer's source and dates on two lines.
+NARROW_PX: Final = 1000
 FOOTER_LINE_PX: Final = 16
 
 
@@ -153,7 +238,7 @@ def decorate(
     """
     page = SIZES[size]
     out = go.Figure(fig)
-    footer = header.footer
+    footer = header.footer if page.width >= NARROW_PX else header.footer_narrow
     bottom = 14 + FOOTER_LINE_PX * len(footer) + legend_below_px
     plot_h = page.height - TITLE_PX - bottom
     out.update_layout(
@@ -195,7 +280,7 @@ def decorate(
             yanchor="bottom",
             showarrow=False,
             align="left",
-            font={"size": 11, "color": theme.MUTED},
+            font={"size": MIN_FONT_PX, "color": theme.MUTED},
         )
     return out
 

@@ -232,32 +232,37 @@ def trend_figure(
     lang: str,
 ) -> go.Figure:
     """Coverage over time: one line per ``label`` (columns label, month, coverage_pct), the
-    target as a horizontal line and each projection as a dotted line."""
+    target as a horizontal line and each projection as a dotted line.
+
+    Every hover text is written by :mod:`analytics.formatting` with the line's full name
+    (``Kabupaten Gianyar · BPU: 12,2% (Des 2025)``): no d3 number or month formats and no
+    name cut to 15 characters."""
     fig = go.Figure(layout={"template": theme.TEMPLATE, "separators": theme.separators(lang)})
     for label, part in lines.groupby("label", sort=False):
+        name = markup_text(label)
         fig.add_scatter(
             x=part["month"],
             y=part["coverage_pct"],
-            name=markup_text(label),
+            name=name,
             mode="lines+markers",
             marker={"size": 4},
-            customdata=point_texts(part, lang),
-            hovertemplate="%{customdata[0]}: %{customdata[1]}<extra>"
-            + markup_text(label)
-            + "</extra>",
+            customdata=[[name, *texts] for texts in point_texts(part, lang)],
+            hovertemplate="%{customdata[0]}: %{customdata[2]} (%{customdata[1]})<extra></extra>",
         )
+    projection = t("trend.projection", lang).lower()
     for label, months, values in projections:
+        name = f"{markup_text(label)}: {projection}"
         fig.add_scatter(
             x=months,
             y=values,
-            name=f"{markup_text(label)}: {t('trend.projection', lang).lower()}",
+            name=name,
             mode="lines",
             line={"dash": "dot"},
             customdata=[
-                [fmt.month(m, lang), fmt.percent(v, lang)]
+                [name, fmt.month(m, lang), fmt.percent(v, lang)]
                 for m, v in zip(months, values, strict=True)
             ],
-            hovertemplate="%{customdata[0]}: %{customdata[1]}<extra></extra>",
+            hovertemplate="%{customdata[0]}: %{customdata[2]} (%{customdata[1]})<extra></extra>",
         )
     fig.add_hline(
         y=target_pct,
@@ -270,7 +275,7 @@ def trend_figure(
     # The unified hover's header is Plotly's own (d3, English month names): numeric month
     # there; each line below it carries the formatter's month ("Des 2025: 15,2%").
     fig.update_xaxes(**month_ticks(all_months, lang), hoverformat="%m/%Y")
-    fig.update_layout(height=420, hovermode="x unified")
+    fig.update_layout(height=420, hovermode="x unified", hoverlabel={"namelength": -1})
     return fig
 
 
@@ -291,7 +296,7 @@ def small_multiples(
     fig = make_subplots(
         rows=rows,
         cols=cols,
-        shared_yaxes=True,
+        shared_yaxes="all",  # True shares within a row only: every row its own ticks
         subplot_titles=[markup_text(n) for n in names["area_name"].tolist()] or [""],
         vertical_spacing=0.12 / max(rows - 1, 1) * 2 if rows > 1 else 0.1,
     )
@@ -302,10 +307,14 @@ def small_multiples(
             mode="lines",
             line={"color": theme.ACCENT, "width": 2},
             showlegend=False,
-            customdata=point_texts(part, lang),
-            hovertemplate="%{customdata[0]}: %{customdata[1]}<extra></extra>",
+            name=markup_text(name),
+            customdata=[[markup_text(name), *texts] for texts in point_texts(part, lang)],
+            hovertemplate="%{customdata[0]}: %{customdata[2]} (%{customdata[1]})<extra></extra>",
         )
-        for part in (sub[sub["area_code"] == code] for code in names["area_code"])
+        for name, part in (
+            (name, sub[sub["area_code"] == code])
+            for code, name in zip(names["area_code"], names["area_name"], strict=True)
+        )
     ]
     if traces:
         fig.add_traces(
@@ -336,6 +345,13 @@ def small_multiples(
     )
     fig.update_annotations(font_size=12)
     fig.update_xaxes(**month_ticks(sub["month"].tolist(), lang))
+    # One y range for every panel (the target line included), so every row has the same
+    # ticks and panels compare at a glance.
+    drawn = sub.loc[sub["area_code"].isin(names["area_code"]), "coverage_pct"].astype("float64")
+    highest = float(drawn.max()) if drawn.notna().any() else 0.0
+    top = max(float(target_pct), highest, 1.0)
+    fig.update_yaxes(range=[0, top * 1.05], matches="y")
+    fig.update_layout(hoverlabel={"namelength": -1})
     return fig
 
 

@@ -15,6 +15,7 @@ from layouts.nav_messages import NAV_MESSAGES
 from layouts.outreach_messages import OUTREACH_MESSAGES
 from layouts.profile_messages import PROFILE_MESSAGES
 from layouts.quality_messages import QUALITY_MESSAGES
+from layouts.trend_messages import TREND_MESSAGES
 from layouts.upload_messages import UPLOAD_MESSAGES
 
 LANGS: Final = ("id", "en")
@@ -95,7 +96,10 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "projection": {"id": "Proyeksi capai target", "en": "Projected to reach target"},
     "target": {"id": "Target", "en": "Target"},
     "reached": {"id": "Sudah tercapai", "en": "Already reached"},
-    "not_reached": {"id": "Tidak tercapai dengan laju ini", "en": "Not reached at this pace"},
+    "not_reached": {
+        "id": "Tidak tercapai dengan laju sekarang",
+        "en": "Not at the current pace",
+    },
     "pace": {"id": "Laju 12 bulan", "en": "12-month pace"},
     "target.control": {"id": "Target cakupan", "en": "Coverage target"},
     "target.full": {"id": "100%", "en": "100%"},
@@ -244,6 +248,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     **UPLOAD_MESSAGES,
     **NAV_MESSAGES,
     **PROFILE_MESSAGES,
+    **TREND_MESSAGES,
 }
 
 

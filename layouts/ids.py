@@ -66,6 +66,7 @@ TREND_SMALL: Final = "trend-small"
 TREND_LANG: Final = "trend-lang"
 TREND_TARGET: Final = "trend-target"
 TREND_TARGET_CUSTOM: Final = "trend-target-custom"
+TREND_PROJECTIONS: Final = "trend-projections"
 
 # Village profile page (/desa) and the map's links to it
 PROFILE_LINK: Final = "profile-link"  # map page: dcc.Location the village click navigates

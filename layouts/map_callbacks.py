@@ -196,7 +196,7 @@ def _row_data(view: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
     return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
 
-def kpi_update(store: Store, settings: Settings, state: ViewState) -> list[Any]:
+def kpi_update(store: StoreLike, settings: Settings, state: ViewState) -> list[Any]:
     """The KPI cards of ``state`` (already resolved); none for the whole store."""
     if not state.area:
         return []

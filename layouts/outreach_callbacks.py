@@ -19,7 +19,13 @@ from dash import dcc, html
 from analytics import formatting as fmt
 from analytics.access import Action
 from analytics.errors import InputError
-from analytics.outreach.files import briefing_pdf, plan_to_xlsx
+from analytics.outreach.files import (
+    briefing_pdf,
+    plan_to_xlsx,
+    polres_briefing_pdf,
+    polres_plan_to_xlsx,
+)
+from analytics.outreach.plan import conversion_text
 from analytics.outreach.plan_job import next_monday, slug
 from analytics.outreach.priority import PriorityWeights
 from layouts import ids
@@ -28,6 +34,7 @@ from layouts.i18n import fmt_int, lang_or_default, t
 from layouts.outreach_data import (
     map_frame,
     polres_kabupaten,
+    read_officers,
     read_outreach,
     store_impact,
     store_plan,
@@ -38,7 +45,13 @@ from layouts.outreach_impact import (
     group_rows,
     impact_sentences,
 )
-from layouts.outreach_map import legend_items, map_villages, officer_colours, outreach_map_figure
+from layouts.outreach_map import (
+    colour_key,
+    legend_items,
+    map_villages,
+    officer_colours,
+    outreach_map_figure,
+)
 from layouts.outreach_views import (
     CAPACITY_RANGE,
     DEFAULT_CAPACITY,
@@ -132,8 +145,18 @@ def compute_plan(
     )
 
 
-def _legend(items: list[dict[str, Any]]) -> list[Any]:
-    return [
+def polsek_of(store: Any, result: OutreachPlan) -> dict[str, str]:
+    """NRP -> Polsek of every officer on the map: the plan's own, then the roster's (the
+    map also shows neighbouring villages' officers from outside the scope)."""
+    roster = read_officers(store)
+    pairs = [] if roster is None else list(zip(roster["nrp"], roster["polsek"], strict=True))
+    pairs += list(zip(result.plan.summary["nrp"], result.plan.summary["polsek"], strict=True))
+    return {str(n): str(p) for n, p in pairs}
+
+
+def _legend(items: list[dict[str, Any]], key: str = "nrp", lang: str = "id") -> list[Any]:
+    note = [html.P(t("out.map_by_polsek", lang), className="hint")] if key == "polsek" else []
+    return note + [
         html.Div(
             [
                 html.Span(className="swatch", style={"backgroundColor": i["colour"]}),
@@ -181,10 +204,11 @@ def update_plan(
         error = t("out.error", lang, error=str(exc))
         return empty, [], note, error, [], [], [], error, True, True, query
     villages = map_villages(result.priority, result.village_officers, store.areas())
-    colours = officer_colours(villages["nrp"].dropna().tolist())
+    villages, key = colour_key(villages, lambda: polsek_of(store, result))
+    colours = officer_colours(villages[key].dropna().tolist())
     url, center, zoom = map_frame(store, set(villages["village_code"]))
     figure = outreach_map_figure(
-        villages, colours, geojson_url=url, center=center, zoom=zoom, lang=lang
+        villages, colours, geojson_url=url, center=center, zoom=zoom, lang=lang, key=key
     )
     totals = plan_totals(result.plan)
     summary = t(
@@ -195,25 +219,23 @@ def update_plan(
         weeks=totals["weeks"],
         start=fmt.day(totals["start"], lang),
         expected=fmt.count(totals["expected"], lang),
-        conversion=totals["conversion"],
+        conversion=conversion_text(totals["conversion"], lang),
     )
     basis = {b: t(f"out.basis.{b}", lang) for b in ("adjacent", "distance", "capacity")}
-    hint = (
-        t("out.ready", lang, polsek=polsek, weeks=weeks, capacity=capacity)
-        if polsek
-        else t("out.pick_polsek", lang)
-    )
+    hint = t("out.ready", lang, polsek=polsek or polres, weeks=weeks, capacity=capacity)
+    if not polsek:
+        hint += " " + t("out.all_polsek_files", lang)
     return (
         figure,
-        _legend(legend_items(villages, colours, lang)),
+        _legend(legend_items(villages, colours, lang, key=key), key, lang),
         note,
         summary,
         priority_rows(result, lang),
         schedule_rows(result.plan, lang),
         unassigned_rows(result.plan, basis, lang),
         hint,
-        not polsek,
-        not polsek,
+        False,
+        False,
         query,
     )
 
@@ -271,9 +293,13 @@ def download(
     capacity: int,
     weights: Sequence[float | None],
 ) -> Any:
-    """``dcc.Download`` data of the Polsek's plan (``kind``: ``xlsx`` or ``pdf``)."""
+    """``dcc.Download`` data of the plan on screen (``kind``: ``xlsx`` or ``pdf``): one
+    Polsek's files, or with "(semua Polsek)" the Polres plan as one workbook with a sheet
+    per Polsek and one PDF with every Polsek's briefing. The plan is computed from the
+    user's own store view, so a Polres outside the territory gives nothing."""
     require(Action.OUTREACH)
-    if not polsek or polsek == "all":
+    polsek = "" if polsek in (None, "all") else polsek
+    if not polres and not polsek:
         return dash.no_update
     chosen, _ = weights_from(list(weights))
     store = current_store()
@@ -281,14 +307,28 @@ def download(
         result = compute_plan(store, polres, polsek, weeks, capacity, chosen)
     except InputError:
         return dash.no_update  # the page already says why there is no plan
+    unit = polsek or polres or ""
     # Officers' names and phones leave the app in these files: record who took which.
-    audit_event("export", "ok", {"what": f"outreach plan {kind}", "polsek": polsek[:80]})
+    audit_event(
+        "export",
+        "ok",
+        {"what": f"outreach plan {kind}", "polsek": polsek[:80] or "all", "polres": unit[:80]},
+    )
+    name = slug(unit) + ("" if polsek else "_semua_polsek")
     if kind == "xlsx":
-        return dcc.send_bytes(plan_to_xlsx(result.plan, polsek), f"rencana_{slug(polsek)}.xlsx")
+        data = (
+            plan_to_xlsx(result.plan, polsek)
+            if polsek
+            else polres_plan_to_xlsx(result.plan, polres or "")
+        )
+        return dcc.send_bytes(data, f"rencana_{name}.xlsx")
     meta = store.meta()
     file_meta = {"data_until": meta.get("data_until"), "demo": bool(meta.get("demo"))}
-    pdf = briefing_pdf(result.plan, polsek, file_meta)
-    return dcc.send_bytes(pdf, f"briefing_{slug(polsek)}.pdf")
+    if polsek:
+        pdf = briefing_pdf(result.plan, polsek, file_meta)
+    else:
+        pdf = polres_briefing_pdf(result.plan, polres or "", file_meta)
+    return dcc.send_bytes(pdf, f"briefing_{name}.pdf")
 
 
 def download_callback(kind: str) -> Callable[..., Any]:

@@ -1,5 +1,10 @@
 """The outreach map: villages coloured by their officer, top-priority villages emphasised.
 
+With more officers than distinct colours (a whole Polres, "(semua Polsek)"), villages are
+coloured by their officer's Polsek instead (:func:`colour_key`): a Polres has about as
+many Polsek as there are colours, so each colour names one Polsek in the legend, and the
+hover still names the village's officer.
+
 A pure figure builder (plain dict, like :func:`layouts.figures.map_figure`): the geometry
 is the store's ``geo/desa/<parent>.geojson`` URL, which the browser fetches once and
 caches. Traces: villages coloured by officer (grey when none), a thick outline round the
@@ -8,6 +13,7 @@ top-N priority villages, and numbered markers with their rank.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Final
 
 import pandas as pd
@@ -52,6 +58,7 @@ MAP_VILLAGE_COLUMNS: Final = (
     "uncovered",
     "coverage_pct",
     "explanation",
+    "explanation_en",
     "nrp",
     "officers",
 )
@@ -86,9 +93,20 @@ def map_villages(
 
 
 def officer_colours(nrps: list[str]) -> dict[str, str]:
-    """A colour per officer, by NRP order."""
+    """A colour per officer (or per Polsek), by sorted order."""
     ordered = sorted(set(nrps))
     return {nrp: OFFICER_COLOURS[i % len(OFFICER_COLOURS)] for i, nrp in enumerate(ordered)}
+
+
+def colour_key(
+    villages: pd.DataFrame, polsek_of: Callable[[], dict[str, str]]
+) -> tuple[pd.DataFrame, str]:
+    """(villages, column the colours follow): ``nrp`` while each officer can have a colour
+    of his own, else ``polsek`` (added from ``polsek_of()``, NRP -> Polsek, called only
+    then)."""
+    if villages["nrp"].nunique() <= MAX_LEGEND_OFFICERS:
+        return villages, "nrp"
+    return villages.assign(polsek=villages["nrp"].map(polsek_of())), "polsek"
 
 
 def _stepped_scale(colours: list[str]) -> list[list[Any]]:
@@ -107,6 +125,9 @@ def _hover(v: pd.DataFrame, lang: str) -> list[str]:
         officer = (
             markup_text(r.officers) if isinstance(r.officers, str) else t("out.no_officer", lang)
         )
+        unit = getattr(r, "polsek", None)
+        if isinstance(unit, str):
+            officer += f" · {markup_text(unit)}"
         rank = "" if pd.isna(r.rank) else f"<br>{t('rank', lang)}: {int(r.rank)}"
         score = (
             "" if pd.isna(r.score) else f" · {t('out.col.score', lang)} {fmt.score(r.score, lang)}"
@@ -129,11 +150,13 @@ def outreach_map_figure(
     zoom: float,
     lang: str,
     top_n: int = TOP_N,
+    key: str = "nrp",
 ) -> dict[str, Any]:
-    """The map as a plain figure dict (``villages`` from :func:`map_villages`)."""
+    """The map as a plain figure dict (``villages`` from :func:`map_villages`; ``colours``
+    keyed by the ``key`` column, see :func:`colour_key`)."""
     order = sorted(colours)
     index = {nrp: i + 1 for i, nrp in enumerate(order)}
-    z = [index.get(n, 0) if isinstance(n, str) else 0 for n in villages["nrp"]]
+    z = [index.get(n, 0) if isinstance(n, str) else 0 for n in villages[key]]
     codes = villages["village_code"].tolist()
     hover = _hover(villages, lang)
     top = villages[villages["rank"].notna() & (villages["rank"] <= top_n)]
@@ -141,7 +164,10 @@ def outreach_map_figure(
     top_hover = [
         f"<b>#{fmt.count(rank, lang)} {markup_text(name)}</b><br>{markup_text(why)}"
         for rank, name, why in zip(
-            top_points["rank"], top_points["village_name"], top_points["explanation"], strict=True
+            top_points["rank"],
+            top_points["village_name"],
+            top_points["explanation_en" if lang == "en" else "explanation"],
+            strict=True,
         )
     ]
     data = [
@@ -200,16 +226,31 @@ def outreach_map_figure(
 
 
 def legend_items(
-    villages: pd.DataFrame, colours: dict[str, str], lang: str, top_n: int = TOP_N
+    villages: pd.DataFrame,
+    colours: dict[str, str],
+    lang: str,
+    top_n: int = TOP_N,
+    key: str = "nrp",
 ) -> list[dict[str, Any]]:
-    """(colour, label, villages) per officer, then "no officer"; the map's key."""
-    with_officer = villages.dropna(subset=["nrp"])
-    counts = with_officer["nrp"].value_counts()
-    names = (
-        with_officer.assign(first=with_officer["officers"].str.split("; ").str[0])
-        .drop_duplicates("nrp")
-        .set_index("nrp")["first"]
-    )
+    """(colour, label, villages) per officer (or per Polsek, ``key="polsek"``), then
+    "no officer"; the map's key."""
+    with_officer = villages.dropna(subset=[key])
+    counts = with_officer[key].value_counts()
+    if key == "nrp":
+        names = (
+            with_officer.assign(first=with_officer["officers"].str.split("; ").str[0])
+            .drop_duplicates("nrp")
+            .set_index("nrp")["first"]
+        )
+    else:
+        officers = with_officer.groupby(key)["nrp"].nunique()
+        names = pd.Series(
+            {
+                unit: t("out.polsek_officers", lang, polsek=unit, n=fmt.count(n, lang))
+                for unit, n in officers.items()
+            },
+            dtype="object",
+        )
     if len(colours) <= MAX_LEGEND_OFFICERS:
         items = [
             {"colour": colours[n], "label": str(names.get(n, n)), "count": int(counts.get(n, 0))}
@@ -221,7 +262,11 @@ def legend_items(
         items = [
             {
                 "colour": OFFICER_COLOURS[0],
-                "label": t("out.many_officers", lang, n=fmt.count(len(colours), lang)),
+                "label": t(
+                    "out.many_officers" if key == "nrp" else "out.many_polsek",
+                    lang,
+                    n=fmt.count(len(colours), lang),
+                ),
                 "count": int(counts.sum()),
             }
         ]
@@ -229,7 +274,7 @@ def legend_items(
         {
             "colour": NO_OFFICER_COLOUR,
             "label": t("out.no_officer", lang),
-            "count": int(villages["nrp"].isna().sum()),
+            "count": int(villages[key].isna().sum()),
         }
     )
     ranked = int((villages["rank"].notna() & (villages["rank"] <= top_n)).sum())

@@ -60,6 +60,20 @@ OUTREACH_MESSAGES: Final[dict[str, dict[str, str]]] = {
         "id": "{n} Bhabinkamtibmas (warna berulang; arahkan kursor ke desa untuk namanya)",
         "en": "{n} officers (colours repeat; hover a village for its officer)",
     },
+    "out.polsek_officers": {
+        "id": "{polsek} ({n} Bhabinkamtibmas)",
+        "en": "{polsek} ({n} officers)",
+    },
+    "out.many_polsek": {
+        "id": "{n} Polsek (warna berulang; arahkan kursor ke desa untuk Polseknya)",
+        "en": "{n} Polsek (colours repeat; hover a village for its Polsek)",
+    },
+    "out.map_by_polsek": {
+        "id": "Warna = Polsek (terlalu banyak Bhabinkamtibmas untuk satu warna per orang; "
+        "arahkan kursor ke desa untuk nama petugasnya).",
+        "en": "Colour = Polsek (too many officers for a colour each; hover a village for "
+        "its officer).",
+    },
     "out.top_n": {
         "id": "{n} desa prioritas teratas (angka = peringkat)",
         "en": "Top {n} priority villages (number = rank)",
@@ -93,13 +107,15 @@ OUTREACH_MESSAGES: Final[dict[str, dict[str, str]]] = {
     "out.impact_officer": {"id": "Per Bhabinkamtibmas", "en": "Per officer"},
     "out.all_areas": {"id": "Seluruh wilayah", "en": "All areas"},
     "out.polres_area": {"id": "Wilayah {polres}", "en": "Area of {polres}"},
-    "out.downloads": {"id": "Unduh untuk Polsek", "en": "Downloads for the Polsek"},
+    "out.downloads": {"id": "Unduh rencana", "en": "Downloads"},
+    "out.all_polsek_files": {
+        "id": "Semua Polsek: satu XLSX dengan lembar per Polsek dan satu PDF berisi briefing "
+        "setiap Polsek.",
+        "en": "All Polsek: one XLSX with a sheet per Polsek and one PDF with every Polsek's "
+        "briefing.",
+    },
     "out.xlsx": {"id": "Unduh rencana (XLSX)", "en": "Download plan (XLSX)"},
     "out.pdf": {"id": "Unduh lembar briefing (PDF)", "en": "Download briefing sheet (PDF)"},
-    "out.pick_polsek": {
-        "id": "Pilih satu Polsek untuk mengunduh rencana dan lembar briefing.",
-        "en": "Pick one Polsek to download its plan and briefing sheet.",
-    },
     "out.ready": {
         "id": "Rencana {polsek}: {weeks} minggu, {capacity} kunjungan per petugas per minggu.",
         "en": "Plan of {polsek}: {weeks} weeks, {capacity} visits per officer per week.",

@@ -98,7 +98,13 @@ def _date(value: Any) -> str:
     return fmt.day(value, "id")
 
 
-def _priority_row(r: Any) -> dict[str, Any]:
+def explanation(r: Any, lang: str) -> str:
+    """Why a village ranks where it does, in ``lang`` (``explanation`` / ``explanation_en``)."""
+    text = getattr(r, "explanation_en", None) if lang == "en" else r.explanation
+    return text if isinstance(text, str) else str(r.explanation)
+
+
+def _priority_row(r: Any, lang: str = "id") -> dict[str, Any]:
     return {
         "rank": int(r.rank),
         "village_name": str(r.village_name),
@@ -114,7 +120,7 @@ def _priority_row(r: Any) -> dict[str, Any]:
         "months_since_event": _num(r.months_since_event),
         "recency_norm": _num(r.recency_norm),
         "officers": r.officers if isinstance(r.officers, str) else "",
-        "explanation": str(r.explanation),
+        "explanation": explanation(r, lang),
     }
 
 
@@ -126,7 +132,7 @@ def priority_rows(result: OutreachPlan, lang: str = "id") -> list[dict[str, Any]
         how="left",
         validate="one_to_one",
     )
-    return [with_texts(_priority_row(r), lang) for r in merged.itertuples(index=False)]
+    return [with_texts(_priority_row(r, lang), lang) for r in merged.itertuples(index=False)]
 
 
 def _visit_row(v: Any) -> dict[str, Any]:
@@ -174,11 +180,16 @@ def unassigned_rows(
             "proposed": proposed,
             "basis": basis_labels.get(u.basis, "") if isinstance(u.basis, str) else "",
             "distance_km": _num(u.distance_km),
-            "alternatives": u.alternatives if isinstance(u.alternatives, str) else "",
-            "explanation": str(u.explanation),
+            "alternatives": _alternatives(u, lang),
+            "explanation": explanation(u, lang),
         }
         rows.append(with_texts(row, lang))
     return rows
+
+
+def _alternatives(u: Any, lang: str) -> str:
+    text = getattr(u, "alternatives_en", None) if lang == "en" else u.alternatives
+    return text if isinstance(text, str) else ""
 
 
 def plan_totals(plan: Plan) -> dict[str, Any]:
@@ -190,7 +201,7 @@ def plan_totals(plan: Plan) -> dict[str, Any]:
         "expected": float(schedule["expected_registrations"].sum()) if len(schedule) else 0.0,
         "weeks": plan.weeks,
         "start": plan.start,
-        "conversion": plan.conversion.label,
+        "conversion": plan.conversion,
     }
 
 

@@ -207,7 +207,22 @@ def _entries(prefix: str, table: dict[str, tuple[str, str]]) -> dict[str, dict[s
     return {f"{prefix}{key}": {"id": id_, "en": en} for key, (id_, en) in table.items()}
 
 
+#: The detail of a village flag, worded from its numbers (analytics.quality keeps numbers).
+_FLAG_DETAIL: Final[dict[str, tuple[str, str]]] = {
+    "over_100": (
+        "{active} peserta aktif > {eligible} pekerja ({pct})",
+        "{active} active > {eligible} eligible ({pct})",
+    ),
+    "no_workforce": (
+        "tidak ada angka pekerja untuk desa ini",
+        "no workforce figure for this village",
+    ),
+    "zero_eligible": ("jumlah pekerja 0", "eligible workers is 0"),
+    "header": ("Rincian", "Detail"),
+}
+
 QUALITY_MESSAGES: Final[dict[str, dict[str, str]]] = {
+    **_entries("quality.detail.", _FLAG_DETAIL),
     **_entries("fix.", _FIX),
     **_entries("reason.", _REASON),
     **_entries("quality.", _PAGE),

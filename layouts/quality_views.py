@@ -8,6 +8,7 @@ from typing import Any, Final
 import pandas as pd
 
 from analytics.codes import normalize_village_code
+from analytics.formatting import is_missing
 from analytics.intake_loss import LOSS_WARN_SHARE, file_losses
 from analytics.store import ROW_REPORT_FILES
 from analytics.tables_export import Column
@@ -81,23 +82,49 @@ def kabupaten_rows(
     return sorted(rows, key=lambda r: (-(r["share"] or 0), r["code"]))
 
 
+def flag_detail(flag: str, active: Any, eligible: Any, pct: Any, lang: str) -> str:
+    """The detail of one village flag in ``lang``, from its numbers:
+    ``341 peserta aktif > 96 pekerja (355,2%)`` / ``341 active > 96 eligible (355.2%)``."""
+    if flag == "over_100":
+        return t(
+            "quality.detail.over_100",
+            lang,
+            active=fmt_int(active, lang),
+            eligible=fmt_int(eligible, lang),
+            pct=fmt_pct(pct, lang),
+        )
+    if is_missing(eligible):
+        return t("quality.detail.no_workforce", lang)
+    return t("quality.detail.zero_eligible", lang)
+
+
+_FLAG_COLUMNS: Final = [
+    "village_code",
+    "name",
+    "kabupaten",
+    "flag",
+    "months",
+    "segments",
+    "latest",
+    "detail",
+]
+
+
 def flagged_villages(quality: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
     """Villages flagged (over 100 %, missing denominator): months flagged, segments,
-    latest month flagged and its detail."""
+    latest month flagged and its detail in ``lang`` (:func:`flag_detail`; a store built
+    before the flags kept their numbers shows its stored ``detail`` text)."""
     if quality.empty:
-        return pd.DataFrame(
-            columns=[
-                "village_code",
-                "name",
-                "kabupaten",
-                "flag",
-                "months",
-                "segments",
-                "latest",
-                "detail",
-            ]
-        )
-    q = quality.sort_values(["village_code", "flag", "month"])
+        return pd.DataFrame(columns=_FLAG_COLUMNS)
+    q = quality.sort_values(["village_code", "flag", "month", "segment"])
+    if "coverage_pct" in q.columns:
+        detail = [
+            flag_detail(f, a, e, p, lang)
+            for f, a, e, p in zip(
+                q["flag"], q["active"], q["eligible"], q["coverage_pct"], strict=True
+            )
+        ]
+        q = q.assign(detail=detail)
     grouped = q.groupby(["village_code", "flag"], as_index=False).agg(
         months=("month", "nunique"),
         segments=("segment", lambda s: ", ".join(sorted(set(s)))),
@@ -109,9 +136,7 @@ def flagged_villages(quality: pd.DataFrame, names: dict[str, str], lang: str) ->
         kabupaten=grouped["village_code"].str.slice(0, 5).map(names).fillna(""),
         flag=[t(f"flag.{f}", lang) for f in grouped["flag"]],
         latest=[fmt_month(m, lang) for m in grouped["latest"]],
-    ).loc[
-        :, ["village_code", "name", "kabupaten", "flag", "months", "segments", "latest", "detail"]
-    ]
+    ).loc[:, _FLAG_COLUMNS]
 
 
 def loss_warnings(reconciliation: dict[str, Any], lang: str) -> list[dict[str, Any]]:

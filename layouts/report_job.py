@@ -23,18 +23,24 @@ from analytics.settings import Settings
 from analytics.store import Store, StoreError
 from analytics.territory_store import limit_to
 from layouts.export_figures import map_export, trend_export
-from layouts.figure_export import PageSize, render
+from layouts.figure_export import SIZES, render
 from layouts.map_callbacks import StoreLike, store_facts
 from layouts.url_state import ViewState, resolve
 
-#: The figures in the report: A4-landscape layout at 2x (about 300 dpi at 180 mm wide).
-REPORT_FIGURE: Final = PageSize(1123, 794, 2.0)
+#: The figures in the report: laid out at their printed size (180 mm wide), 300 dpi.
+REPORT_FIGURE: Final = SIZES["report"]
 STEPS: Final = ("data", "map", "trend", "pdf")
 STEP_LABELS: Final = {
     "data": "Menyusun data",
     "map": "Menggambar peta",
     "trend": "Menggambar tren",
     "pdf": "Menyusun PDF",
+}
+STEP_LABELS_EN: Final = {
+    "data": "Assembling the data",
+    "map": "Drawing the map",
+    "trend": "Drawing the trend",
+    "pdf": "Laying out the PDF",
 }
 
 Progress = Callable[[str, int, int], None]
@@ -46,6 +52,7 @@ class ReportRequest:
     month: str  # YYYY-MM, "" for the latest month
     segment: str = "BPU"
     threshold: int | None = 5
+    lang: str = "id"  # the report's language: words, numbers, months, figures
 
 
 def area_coverage(coverage: pd.DataFrame, areas: pd.DataFrame, area: str) -> pd.DataFrame:
@@ -89,7 +96,13 @@ def build_area_report(
     # resolve (not resolve_state): the app checks the territory in the request before it
     # starts this job in a worker thread, where there is no request to check against.
     state = resolve(
-        ViewState(level=level, area=request.area, month=request.month, segment=request.segment),
+        ViewState(
+            level=level,
+            area=request.area,
+            month=request.month,
+            segment=request.segment,
+            lang=request.lang,
+        ),
         set(facts.names),
         facts.months,
         facts.root_codes,
@@ -112,12 +125,17 @@ def build_area_report(
         threshold=request.threshold,
         officers=_optional(store.officers),
         events=_optional(store.events),
+        lang=request.lang,
     )
     step("map", 1, total)
-    fig = map_export(store, settings, state, threshold=request.threshold, exported_on=today)
+    fig = map_export(
+        store, settings, state, threshold=request.threshold, exported_on=today, size="report"
+    )
     map_png = render(fig, "png", REPORT_FIGURE)
     step("trend", 2, total)
-    fig = trend_export(store, settings, state, threshold=request.threshold, exported_on=today)
+    fig = trend_export(
+        store, settings, state, threshold=request.threshold, exported_on=today, size="report"
+    )
     trend_png = render(fig, "png", REPORT_FIGURE)
     step("pdf", 3, total)
     pdf = render_report(content, map_png, trend_png, generated=f"{today:%d-%m-%Y}")
@@ -144,6 +162,7 @@ def write_reports(
     segment: str,
     threshold: int | None,
     progress: Progress | None = None,
+    lang: str = "id",
 ) -> list[Path]:
     """One PDF per area into ``out`` (a folder when several areas, else the file)."""
     store = Store(Path(store_dir))
@@ -151,7 +170,8 @@ def write_reports(
         raise StoreError(f"{store_dir} holds no store: run `cakupan build ... --out {store_dir}`")
     written = []
     for i, area in enumerate(areas):
-        pdf = build_area_report(store, settings, ReportRequest(area, month, segment, threshold))
+        request = ReportRequest(area, month, segment, threshold, lang)
+        pdf = build_area_report(store, settings, request)
         target = out
         if len(areas) > 1 or out.suffix.lower() != ".pdf":
             month_text = month or store_facts(store, settings).months[-1]

@@ -16,16 +16,18 @@ from typing import Final
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics import formatting as fmt
 from analytics.codes import LEVEL_CODE_LENGTH, Level, child_level, level_of
 from analytics.formatting import markup_text
 from analytics.indicators import area_series, sub_area_series
-from analytics.trends import combined_coverage, lowest_latest, pace_per_month, projected_month
+from analytics.trends import combined_coverage, lowest_latest, project
 from layouts.figures import small_multiples, trend_figure
 from layouts.i18n import fmt_month, fmt_target, t
 from layouts.map_callbacks import StoreLike, level_coverage
 
-#: Longest projection drawn (months after the latest month).
-PROJECTION_HORIZON: Final = 36
+#: Longest projection drawn (months after the latest month): 10 years, stated under the
+#: chart (``trend.proj.horizon``) and in the legend of a line cut there.
+PROJECTION_HORIZON: Final = 120
 #: Sub-area panels drawn at most (the lowest coverage first when there are more).
 MAX_PANELS: Final = 12
 #: Stores with more areas than this list only provinces and kabupaten in the dropdowns
@@ -42,22 +44,60 @@ def projection_line(
     series: pd.Series, target_pct: float, horizon: int = PROJECTION_HORIZON
 ) -> tuple[list[pd.Timestamp], list[float]]:
     """Months and values of the straight line at the 12-month pace from the latest value,
-    up to the projected month (or ``horizon`` months); empty when there is no pace."""
-    values = series.dropna()
-    if values.empty:
+    up to the projected month (:func:`analytics.trends.project`, the KPI card's own), or
+    ``horizon`` months when that is further; empty when there is no pace or the target is
+    reached already."""
+    p = project(series, target_pct)
+    if p is None or p.pace is None or p.reached:
         return [], []
-    pace = pace_per_month(values)
-    latest_month, latest = pd.Timestamp(values.index[-1]), float(values.iloc[-1])
-    if pace is None or latest >= target_pct:
-        return [], []
-    reached = projected_month(latest_month, latest, pace, target_pct)
-    months_ahead = horizon
-    if reached is not None:
-        months_ahead = min(
-            horizon, (reached.year - latest_month.year) * 12 + reached.month - latest_month.month
+    ahead = p.months_ahead
+    months_ahead = horizon if ahead is None else min(horizon, ahead)
+    months = [p.latest_month + pd.DateOffset(months=m) for m in range(months_ahead + 1)]
+    return months, [p.latest_pct + p.pace * m for m in range(months_ahead + 1)]
+
+
+def projection_statement(series: pd.Series, label: str, target_pct: float, lang: str) -> str:
+    """One sentence on where ``series`` is heading, in ``lang``: the projected month of
+    reaching the target, "already reached" or "not at the current pace", with the latest
+    coverage and the pace. The same projection as the map's KPI card."""
+    p = project(series, target_pct)
+    if p is None:
+        return t("trend.proj.unknown", lang, label=label)
+    values = {
+        "label": label,
+        "target": fmt.target(target_pct, lang),
+        "pct": fmt.percent(p.latest_pct, lang),
+        "latest": fmt.month(p.latest_month, lang, long=True),
+        "pace": fmt.pp_per_month(p.pace, lang),
+    }
+    if p.reached:
+        return t("trend.proj.reached", lang, **values)
+    if p.month is None:
+        return t("trend.proj.not", lang, **values)
+    return t("trend.proj.month", lang, month=fmt.month(p.month, lang, long=True), **values)
+
+
+def _line_label(code: str, seg: str, names: dict[str, str], lang: str) -> str:
+    return f"{area_label(code, names, lang)} · {seg}"
+
+
+def trend_statements(
+    coverage: pd.DataFrame,
+    names: dict[str, str],
+    area: str,
+    segment: str,
+    compare_area: str | None,
+    compare_segment: str | None,
+    target_pct: float,
+    lang: str,
+) -> list[str]:
+    """:func:`projection_statement` of every line :func:`trend_main` draws, in its order."""
+    return [
+        projection_statement(
+            area_series(coverage, code, seg), _line_label(code, seg, names, lang), target_pct, lang
         )
-    months = [latest_month + pd.DateOffset(months=m) for m in range(months_ahead + 1)]
-    return months, [latest + pace * m for m in range(months_ahead + 1)]
+        for code, seg in _wanted(area, segment, compare_area, compare_segment)
+    ]
 
 
 def area_label(code: str, names: dict[str, str], lang: str) -> str:
@@ -131,7 +171,7 @@ def trend_main(
     frames, projections = [], []
     for code, seg in _wanted(area, segment, compare_area, compare_segment):
         series = area_series(coverage, code, seg)
-        label = f"{area_label(code, names, lang)} · {seg}"
+        label = _line_label(code, seg, names, lang)
         frames.append(
             pd.DataFrame({"label": label, "month": series.index, "coverage_pct": series.to_numpy()})
         )
@@ -140,6 +180,15 @@ def trend_main(
             projections.append((label, months, values))
     lines = pd.concat(frames, ignore_index=True)
     fig = trend_figure(lines, target_pct, projections, lang)
+    years = PROJECTION_HORIZON // 12
+    cut = {
+        f"{markup_text(label)}: "
+        for label, months, values in projections
+        if len(months) > PROJECTION_HORIZON and values[-1] < target_pct - 1e-9
+    }
+    for trace in fig.data:  # a line stopped at the horizon says so in the legend
+        if any(str(trace.name).startswith(c) for c in cut) and trace.line.dash == "dot":
+            trace.name += f" ({t('trend.proj.legend_horizon', lang, years=years)})"
     # the target line's label with the target's own precision (52,15%, not 52,2%)
     fig.update_annotations(text=f"{t('target', lang)} {fmt_target(target_pct, lang)}")
     title = f"{t('trend.title', lang)}: {markup_text(area_label(area, names, lang))}"

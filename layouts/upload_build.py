@@ -140,7 +140,9 @@ def _require_complete(inputs: InputSet) -> None:
         raise InputError(
             f"select a file of each kind first: {', '.join(inputs.missing())} "
             "(the current store gives the boundaries and workforce; a registry must be "
-            "selected, or kept from the last commit)"
+            "selected, or kept from the last commit)",
+            code="missing_kinds",
+            params={"kinds": inputs.missing()},
         )
 
 

@@ -81,6 +81,90 @@ _M: Final[dict[str, tuple[str, str]]] = {
     ),
 }
 
+#: The upload checks' refusals (analytics.io.upload_checks: InputError ``code`` + ``params``).
+_ERR: Final[dict[str, tuple[str, str]]] = {
+    "unknown_kind": ("{name}: jenis unggahan tidak dikenal", "{name}: unknown kind of upload"),
+    "too_large": (
+        "{name}: {size_mb} MB, lebih besar dari batas {limit_mb} MB",
+        "{name}: {size_mb} MB, more than the limit of {limit_mb} MB",
+    ),
+    "empty": ("{name}: berkas kosong", "{name}: the file is empty"),
+    "wrong_type": (
+        "{name}: berkas jenis ini harus salah satu dari {types}",
+        "{name}: a file of this kind must be one of {types}",
+    ),
+    "wrong_content": (
+        "{name}: isinya bukan berkas {suffix} (jenis lain yang diganti namanya?)",
+        "{name}: the content is not a {suffix} file (wrong type renamed?)",
+    ),
+    "binary": ("{name}: bukan berkas teks (isi biner)", "{name}: not a text file (binary content)"),
+    "not_utf8": ("{name}: GeoJSON harus teks UTF-8", "{name}: GeoJSON must be UTF-8 text"),
+    "unreadable_table": (
+        "{name}: berkas tidak dapat dibaca sebagai tabel CSV/XLSX",
+        "{name}: the file cannot be read as a CSV/XLSX table",
+    ),
+    "no_header": ("{name}: baris judul kolom tidak ditemukan", "{name}: no header row found"),
+    "no_content": (
+        "unggahan tiba tanpa isi; coba lagi",
+        "the upload arrived without content; try again",
+    ),
+    "damaged": (
+        "unggahan tiba rusak (bukan base64); coba lagi",
+        "the upload arrived damaged (not base64); try again",
+    ),
+    "unsafe_zip": (
+        "{name}: arsip zip ditolak (jalur tidak aman, tautan, atau terlalu besar saat dibuka)",
+        "{name}: zip archive refused (unsafe paths, links, or too large once unpacked)",
+    ),
+    "zip_entries": (
+        "{name}: {n} isi arsip, lebih dari {most}",
+        "{name}: {n} entries, more than {most}",
+    ),
+    "zip_absolute": (
+        "{name}: isi {entry!r} memakai jalur absolut",
+        "{name}: entry {entry!r} has an absolute path",
+    ),
+    "zip_leaves": (
+        "{name}: isi {entry!r} keluar dari folder arsip",
+        "{name}: entry {entry!r} leaves the archive folder",
+    ),
+    "zip_link": (
+        "{name}: isi {entry!r} adalah tautan atau berkas khusus",
+        "{name}: entry {entry!r} is a link or special file",
+    ),
+    "zip_type": (
+        "{name}: isi {entry!r} bukan jenis berkas yang diharapkan ({types})",
+        "{name}: entry {entry!r} is not an expected file type ({types})",
+    ),
+    "zip_total": (
+        "{name}: lebih dari {limit_mb} MB setelah dibuka",
+        "{name}: more than {limit_mb} MB once unpacked",
+    ),
+    "zip_ratio": (
+        "{name}: isi {entry!r} terkompresi terlalu rapat (dicurigai bom zip)",
+        "{name}: entry {entry!r} is compressed suspiciously well",
+    ),
+    "zip_unreadable": (
+        "{name}: bukan arsip zip yang dapat dibaca",
+        "{name}: not a readable zip archive",
+    ),
+    "zip_more_data": (
+        "{name}: isi arsip lebih besar dari yang tertulis",
+        "{name}: more data than declared",
+    ),
+    "zip_damaged": (
+        "{name}: isi {entry!r} rusak; buat ulang zip-nya lalu unggah lagi",
+        "{name}: entry {entry!r} is damaged; make the zip again and upload it again",
+    ),
+    "missing_kinds": (
+        "pilih dulu berkas setiap jenis: {kinds} (batas wilayah dan tenaga kerja diambil dari "
+        "data saat ini; registri harus dipilih atau dipakai dari penerapan terakhir)",
+        "select a file of each kind first: {kinds} (the current data gives the boundaries "
+        "and workforce; a registry must be selected, or kept from the last commit)",
+    ),
+}
+
 UPLOAD_MESSAGES: Final[dict[str, dict[str, str]]] = {
-    key: {"id": id_text, "en": en_text} for key, (id_text, en_text) in _M.items()
+    **{key: {"id": id_text, "en": en_text} for key, (id_text, en_text) in _M.items()},
+    **{f"upload.err.{key}": {"id": i, "en": e} for key, (i, e) in _ERR.items()},
 }

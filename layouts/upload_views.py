@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
+from analytics import formatting as fmt
 from analytics.errors import InputError
 from analytics.io.safe_zip import safe_extract
 from analytics.io.upload_checks import (
@@ -32,6 +33,7 @@ from analytics.io.upload_checks import (
     check_table,
 )
 from analytics.settings import Settings
+from layouts.i18n import MESSAGES, t
 
 MANIFEST: Final = "manifest.json"
 #: Kinds in page order; registries may be several files, the others one each.
@@ -82,11 +84,34 @@ def decode_contents(contents: str) -> bytes:
     """The bytes of a ``dcc.Upload`` value (``data:<type>;base64,<data>``)."""
     _, sep, payload = (contents or "").partition(",")
     if not sep:
-        raise InputError("the upload arrived without content; try again")
+        raise InputError("the upload arrived without content; try again", code="no_content")
     try:
         return base64.b64decode(payload, validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise InputError("the upload arrived damaged (not base64); try again") from exc
+        raise InputError(
+            "the upload arrived damaged (not base64); try again", code="damaged"
+        ) from exc
+
+
+def error_text(exc: InputError, lang: str) -> str:
+    """The refusal in ``lang``: the catalog's ``upload.err.<code>`` worded from the error's
+    params (sizes by :mod:`analytics.formatting`, kinds by their names); an error without a
+    code (a reader's own message) as it is."""
+    if exc.code is None or f"upload.err.{exc.code}" not in MESSAGES:
+        return str(exc)
+    values: dict[str, object] = {}
+    for key, value in exc.params.items():
+        if key.endswith("_mb"):  # 1 MB, 1,2 MB (id) / 1.2 MB (en)
+            whole = fmt.rounded_decimal(value, 1) == fmt.rounded_decimal(value, 0)
+            values[key] = fmt.number(value, lang, 0 if whole else 1)
+        elif key == "kinds":
+            values[key] = ", ".join(t(f"upload.kind.{k}", lang) for k in value)  # type: ignore[attr-defined]
+        else:
+            values[key] = value
+    try:
+        return t(f"upload.err.{exc.code}", lang).format(**values)
+    except (KeyError, IndexError):  # a param missing: the English message, never a crash
+        return str(exc)
 
 
 def valid_stored_name(kind: str, file: str) -> bool:
@@ -168,7 +193,12 @@ def keep_upload(name: str, data: bytes, kind: str, settings: Settings) -> SavedU
             try:
                 safe_extract(source, Path(tmp) / "out")
             except InputError as exc:
-                raise InputError(str(exc).replace("upload.zip", Path(name).name)) from exc
+                params = {**exc.params, "name": Path(name).name}
+                raise InputError(
+                    str(exc).replace("upload.zip", Path(name).name),
+                    code=exc.code or "unsafe_zip",
+                    params=params,
+                ) from exc
     saved = accept_upload(name, data, kind, settings.uploads_dir, max_bytes)
     manifest = read_manifest(settings.uploads_dir)
     write_manifest(settings.uploads_dir, with_upload(manifest, saved))

@@ -232,7 +232,9 @@ def quality_frame(cov: pd.DataFrame) -> pd.DataFrame:
                     "month": over["month"],
                     "flag": "over_100",
                     "segment": over["segment"],
-                    "detail": [f"coverage {p:.1f}%" for p in over["coverage_pct"]],
+                    "active": over["active"],
+                    "eligible": over["eligible"],
+                    "coverage_pct": over["coverage_pct"],
                 }
             ),
             pd.DataFrame(
@@ -241,7 +243,9 @@ def quality_frame(cov: pd.DataFrame) -> pd.DataFrame:
                     "month": missing["month"],
                     "flag": "missing_eligible",
                     "segment": missing["segment"],
-                    "detail": "no workforce row",
+                    "active": missing["active"],
+                    "eligible": missing["eligible"],
+                    "coverage_pct": missing["coverage_pct"],
                 }
             ),
         ],

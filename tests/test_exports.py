@@ -11,6 +11,7 @@ import base64
 import csv
 import io
 import os
+import re
 import struct
 from datetime import date
 from pathlib import Path
@@ -28,6 +29,7 @@ from analytics.suppression import MARK
 from analytics.tables_export import (
     AREA_COLUMNS,
     Column,
+    area_columns,
     neutralise,
     protect_area_rows,
     to_csv_bytes,
@@ -187,7 +189,8 @@ def test_table_file_keeps_screen_order_filter_and_protects(
     assert eligible["99.01.02.2001"] == 800
     csv_rows = list(
         csv.reader(
-            io.StringIO(_decode(table_file(store, state, "csv", None, None)).decode("utf-8-sig"))
+            io.StringIO(_decode(table_file(store, state, "csv", None, None)).decode("utf-8-sig")),
+            delimiter=";",  # Indonesian CSV (state.lang "id")
         )
     )
     # protection off, all four villages in ranking order (uncovered: 854, 790, 427, 177)
@@ -198,6 +201,32 @@ def test_table_file_keeps_screen_order_filter_and_protects(
         "99.01.02.2002",
     ]
     assert [int(r[3]) for r in csv_rows[1:5]] == [854, 790, 427, 177]
+
+
+def test_table_file_follows_the_language(store: Store, settings: Settings) -> None:
+    import openpyxl
+
+    from layouts.export_ui import table_file
+
+    state = resolve_state(
+        store, settings, ViewState(level="desa", area="99.01", segment="BPU", lang="en")
+    )
+    book = openpyxl.load_workbook(io.BytesIO(_decode(table_file(store, state, "xlsx", 15, None))))
+    ws = book.active
+    assert ws.title == "Areas"
+    assert ws.cell(1, 1).value.startswith("Areas by uncovered workers (rank) · Kabupaten Satu")
+    header = [c.value for c in ws[3]]
+    assert header[:5] == ["Rank", "Area code", "Area name", "Workers not covered", "Coverage (%)"]
+    assert header == [c.header for c in area_columns("en")]
+    cells = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
+    assert "s = hidden to protect confidentiality" in cells  # the small-count note too
+    for word in ("Peringkat", "Wilayah", "Segmen", "diekspor", "Cakupan", "disembunyikan"):
+        assert not re.search(rf"\b{word}\b", cells), word
+    id_state = resolve_state(store, settings, ViewState(level="desa", area="99.01", segment="BPU"))
+    id_book = openpyxl.load_workbook(
+        io.BytesIO(_decode(table_file(store, id_state, "xlsx", 15, None)))
+    )
+    assert next(c.value for c in id_book.active[3]) == "Peringkat"
 
 
 # --- figures (Kaleido) ------------------------------------------------------------
@@ -283,5 +312,158 @@ def test_trend_print_png_is_300_dpi_a4(
     data = export_figure(fig, "png", "print")
     (artifacts_dir / "export-trend-print.png").write_bytes(data)
     assert png_size(data) == SIZES["print"].pixels == (3509, 2481)
+    assert phys_chunk(data) == (11811, 11811, 1)  # 300 dpi: A4 at its printed size
+    assert phys_chunk(export_figure(fig, "png", "screen")) == (3780, 3780, 1)  # 96 dpi
     svg = export_figure(fig, "svg").decode("utf-8")
     assert "Tren cakupan" in svg and "Target 100%" in svg and "Kabupaten Satu" in svg
+    from pypdf import PdfReader
+
+    meta = PdfReader(io.BytesIO(export_figure(fig, "pdf"))).metadata
+    assert meta.title == "Tren cakupan" and meta.subject.startswith("Kabupaten Satu (99.01)")
+
+
+# --- print files: vector maps, DPI, metadata ----------------------------------------
+
+
+def phys_chunk(png: bytes) -> tuple[int, int, int] | None:
+    """The (x, y, unit) of the PNG's pHYs chunk, read from the bytes (None: no chunk)."""
+    pos = 8
+    while pos < len(png):
+        length = struct.unpack(">I", png[pos : pos + 4])[0]
+        if png[pos + 4 : pos + 8] == b"pHYs":
+            return struct.unpack(">IIB", png[pos + 8 : pos + 17])
+        pos += 12 + length
+    return None
+
+
+def test_png_with_dpi_writes_and_replaces_the_phys_chunk() -> None:
+    from PIL import Image
+
+    from layouts.figure_export import png_with_dpi
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (3, 2), "white").save(buffer, format="PNG", dpi=(72, 72))
+    plain = buffer.getvalue()
+    assert phys_chunk(plain) == (2835, 2835, 1)  # Pillow's 72 dpi
+    out = png_with_dpi(plain, 300)
+    assert phys_chunk(out) == (11811, 11811, 1)  # 300 / 0.0254 = 11811.02 px per metre
+    assert out.count(b"pHYs") == 1  # replaced, not added twice
+    image = Image.open(io.BytesIO(out))
+    assert image.size == (3, 2) and image.info["dpi"] == pytest.approx((300, 300), abs=0.01)
+    assert np.asarray(image.convert("RGB")).min() == 255  # pixels untouched
+
+
+def test_figure_titles_read_the_title_block() -> None:
+    from layouts.figure_export import figure_titles
+
+    fig = {"layout": {"title": {"text": "<b>Peta &amp; cakupan</b><br><span>A · B</span>"}}}
+    assert figure_titles(fig) == ("Peta & cakupan", "A · B")
+    assert figure_titles({"layout": {}}) == ("", "")
+
+
+@needs_chromium
+def test_map_svg_and_pdf_are_vectors_with_metadata(
+    store: Store, settings: Settings, map_state: ViewState, map_fig: Any, artifacts_dir: Path
+) -> None:
+    from pypdf import PdfReader
+
+    from layouts.export_figures import map_export
+    from layouts.map_callbacks import _view_rows
+
+    fig = map_export(store, settings, map_state, threshold=5, exported_on=TODAY, vector=True)
+    view, _ = _view_rows(store, map_state)
+    outline = fig["data"][1]["locations"]
+    svg = export_figure(fig, "svg").decode("utf-8")
+    (artifacts_dir / "export-map-vector.svg").write_text(svg, encoding="utf-8")
+    # one <path> per village drawn and per outlined parent area; no raster anywhere
+    assert svg.count('class="choroplethlocation"') == len(view) + len(outline)
+    assert "<image" not in svg
+    # the WebGL map of the screen is a raster in an SVG: the check above can fail
+    assert "<image" in export_figure(map_fig, "svg").decode("utf-8")
+    c = classify(view["coverage_pct"], map_state.scheme, map_state.k)
+    rgb = ", ".join(str(int(c.colors[1][i : i + 2], 16)) for i in (1, 3, 5))
+    assert f"fill: rgb({rgb})" in svg  # class [10; 25) keeps its screen colour
+    for text in ("Peta cakupan", "[10; 25) %", "Tidak ada data", "Sumber"):
+        assert text in svg
+    reader = PdfReader(io.BytesIO(export_figure(fig, "pdf")))
+    page = reader.pages[0]
+    assert len(page.images) == 0  # no image XObject: the polygons are vector paths
+    assert "Pita target" in page.extract_text()
+    meta = reader.metadata
+    assert meta.title == "Peta cakupan · Desa/kelurahan"
+    assert meta.subject == "Provinsi Uji (99) · Desember 2024 · BPU (bukan penerima upah)"
+    assert meta.author == "Cakupan" and meta.creator == "Cakupan"
+    assert "Kaleido-fier" not in str(dict(meta)) and "HeadlessChrome" not in str(dict(meta))
+
+
+def test_table_files_say_what_they_hold_and_follow_the_locale(
+    store: Store, settings: Settings
+) -> None:
+    """Area, month, segment, sort, source, data date, export date and the synthetic-data
+    flag in the XLSX (a "Keterangan"/"About" sheet) and the CSV (trailing columns); the
+    CSV in Indonesian with ``;`` and decimal ``,``, in English with ``,`` and ``.``."""
+    import openpyxl
+
+    from layouts.export_ui import table_file
+
+    state = resolve_state(store, settings, ViewState(level="desa", area="99.01", segment="BPU"))
+    by_coverage = [{"colId": "coverage_pct", "sort": "desc", "sortIndex": 0}, {"colId": "rank"}]
+    shown = ["99.01.02.2002", "99.01.01.2001"]
+    xlsx = _decode(table_file(store, state, "xlsx", None, shown, by_coverage, TODAY))
+    book = openpyxl.load_workbook(io.BytesIO(xlsx))
+    assert book.sheetnames == ["Wilayah", "Keterangan"]
+    assert book["Wilayah"]["A1"].value == (
+        "Wilayah menurut Cakupan (turun) · Kabupaten Satu (99.01) · Desember 2024"
+    )
+    about = {r[0]: r[1] for r in book["Keterangan"].iter_rows(values_only=True)}
+    assert about == {
+        "Judul": "Wilayah menurut Cakupan (turun)",
+        "Wilayah": "Kabupaten Satu (99.01)",
+        "Bulan": "Desember 2024",
+        "Segmen": "BPU (bukan penerima upah)",
+        "Urutan": "Cakupan (turun)",
+        "Baris": "2 dari 4 wilayah (difilter)",
+        "Sumber": "Sumber: registri kepesertaan BPJS Ketenagakerjaan; penyebut: "
+        "Data uji (tenaga kerja per desa)",
+        "Data sampai": "20/12/2024",
+        "Diekspor": "31/01/2025",
+        "Data sintetis (demo)": "ya",
+        "Perlindungan jumlah kecil": "tidak aktif",
+        "Catatan": None,
+    }
+    # no sort on screen: the default ranking is named
+    default = openpyxl.load_workbook(
+        io.BytesIO(_decode(table_file(store, state, "xlsx", 5, None, None, TODAY)))
+    )
+    assert default["Wilayah"]["A1"].value.startswith(
+        "Wilayah menurut pekerja belum terlindungi (peringkat) · "
+    )
+    assert dict(default["Keterangan"].iter_rows(values_only=True))["Perlindungan jumlah kecil"] == (
+        "aktif, ambang 5 (jumlah 1-4 disembunyikan)"
+    )
+
+    id_csv = _decode(table_file(store, state, "csv", None, shown, by_coverage, TODAY))
+    assert id_csv.startswith("\ufeff".encode())
+    text = id_csv.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    header = rows[0]
+    assert header[: len(AREA_COLUMNS)] == [c.header for c in AREA_COLUMNS]
+    assert header[len(AREA_COLUMNS) :] == list(about)
+    desa_empat = dict(zip(header, rows[1], strict=True))
+    # Desa Empat: 223 of 400 = 55.75 % -> 55,8 (one digit, decimal comma); no group marks
+    assert desa_empat["Cakupan (%)"] == "55,8" and desa_empat["Peserta aktif"] == "223"
+    assert desa_empat["Bulan"] == "Desember 2024" and desa_empat["Data sintetis (demo)"] == "ya"
+    assert desa_empat["Data sampai"] == "20/12/2024" and desa_empat["Diekspor"] == "31/01/2025"
+    assert len(rows) == 3  # header and the two rows shown, no trailing note rows
+
+    en_state = state.with_(lang="en")
+    en_csv = _decode(table_file(store, en_state, "csv", None, shown, by_coverage, TODAY))
+    en_rows = list(csv.reader(io.StringIO(en_csv.decode("utf-8-sig"))))
+    en = dict(zip(en_rows[0], en_rows[1], strict=True))
+    assert en["Coverage (%)"] == "55.8" and en["Month"] == "December 2024"
+    assert en["Sort"] == "Coverage (descending)" and en["Synthetic data (demo)"] == "yes"
+    en_book = openpyxl.load_workbook(
+        io.BytesIO(_decode(table_file(store, en_state, "xlsx", None, None, None, TODAY)))
+    )
+    assert en_book.sheetnames == ["Areas", "About"]
+    assert en_book["Areas"]["A1"].value.startswith("Areas by uncovered workers (rank) · ")

@@ -227,7 +227,12 @@ def test_plotly_trend_hovers_use_the_formatter_not_d3() -> None:
     )
     fig = trend_figure(lines, 100.0, [], "id")
     trace = fig.data[0]
-    assert [list(c) for c in trace.customdata] == [["Nov 2025", "15,2%"], ["Des 2025", "0,3%"]]
+    # [name (escaped, in full), month, value] per point
+    assert [list(c)[1:] for c in trace.customdata] == [
+        ["Nov 2025", "15,2%"],
+        ["Des 2025", "0,3%"],
+    ]
+    assert trace.customdata[0][0] == "&lt;i&gt;A&lt;/i&gt;"
     assert "%{y" not in trace.hovertemplate and "%{x|" not in trace.hovertemplate
     assert trace.name == "&lt;i&gt;A&lt;/i&gt;"
     assert list(fig.layout.xaxis.ticktext) == ["Nov 2025", "Des 2025"]
@@ -235,7 +240,11 @@ def test_plotly_trend_hovers_use_the_formatter_not_d3() -> None:
     sub = lines.assign(area_code="99.01", area_name="<b>X</b>")
     small = small_multiples(sub, 100.0, "id")
     assert small.layout.annotations[0].text == "&lt;b&gt;X&lt;/b&gt;"
-    assert [list(c) for c in small.data[0].customdata][1] == ["Des 2025", "0,3%"]
+    assert [list(c) for c in small.data[0].customdata][1] == [
+        "&lt;b&gt;X&lt;/b&gt;",
+        "Des 2025",
+        "0,3%",
+    ]
 
 
 def test_store_fixture_really_has_the_half_way_case(store: Store) -> None:

@@ -9,6 +9,8 @@ import math
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from analytics import formatting
@@ -165,12 +167,16 @@ def test_cli_plan_writes_files_per_polsek(tmp_path) -> None:  # type: ignore[no-
     assert "events: 2 rows = 1 accepted + 1 rejected + 0 duplicates" in result.output
     names = sorted(p.name for p in out.iterdir())
     assert names == [
+        "briefing_polres-satu_semua_polsek.pdf",
         "briefing_polsek-dua.pdf",
         "briefing_polsek-satu.pdf",
         "prioritas.csv",
+        "rencana_polres-satu_semua_polsek.xlsx",
         "rencana_polsek-dua.xlsx",
         "rencana_polsek-satu.xlsx",
     ]
+    whole = openpyxl.load_workbook(out / "rencana_polres-satu_semua_polsek.xlsx")
+    assert whole.sheetnames[:3] == ["Ringkasan", "Polsek Dua", "Polsek Satu"]
     priority = pd.read_csv(out / "prioritas.csv", dtype={"village_code": str})
     # The Polres works in kecamatan 99.01.01 and 99.01.02: four villages ranked.
     assert sorted(priority["village_code"]) == [
@@ -204,3 +210,85 @@ def test_briefing_survives_a_10000_character_village_name(plan: Plan) -> None:
     text = text.replace("\n", "")
     assert "Desa <b>xxx" in text  # markup in a name is printed as text
     assert "x" * 300 not in text
+
+
+def test_sheet_names_are_excel_safe_unique_and_short() -> None:
+    from analytics.outreach.files import POLRES_SHEETS, sheet_names
+
+    long = "Polsek Kecamatan Sangat Panjang Sekali Namanya"
+    names = sheet_names(
+        [long, long + " Dua", "Polsek A/B [x]?", "'Kutip'", "ringkasan", "POLSEK A_B _X__"],
+        POLRES_SHEETS,
+    )
+    assert names[long] == long[:31] == "Polsek Kecamatan Sangat Panjang"
+    assert names[long + " Dua"] == "Polsek Kecamatan Sangat Panja~2"  # 29 + 2
+    assert names["Polsek A/B [x]?"] == "Polsek A_B _x__"
+    assert names["'Kutip'"] == "Kutip"
+    assert names["ringkasan"] == "ringkasan~2"  # "Ringkasan" is the summary sheet
+    assert names["POLSEK A_B _X__"] == "POLSEK A_B _X__~2"  # Excel ignores case
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(min_size=0, max_size=60), min_size=1, max_size=30, unique=True))
+def test_sheet_names_property(raw: list[str]) -> None:
+    import re
+
+    from analytics.outreach.files import POLRES_SHEETS, sheet_names
+
+    names = sheet_names(raw, POLRES_SHEETS)
+    values = list(names.values())
+    assert len(values) == len(raw)
+    assert len({v.casefold() for v in values} | {r.casefold() for r in POLRES_SHEETS}) == len(
+        values
+    ) + len(POLRES_SHEETS)
+    for v in values:
+        assert 1 <= len(v) <= 31 and not re.search(r"[\[\]:*?/\\]", v)
+        assert not v.startswith("'") and not v.endswith("'") and v.casefold() != "history"
+    # openpyxl accepts every name (it raises on forbidden characters)
+    book = openpyxl.Workbook()
+    for v in values:
+        book.create_sheet(v)
+
+
+def test_polres_files_split_the_plan_by_polsek(plan: Plan) -> None:
+    """The single-Polsek fixture plan, its officers spread over two Polsek (one with a
+    33-character name): a summary row each that adds up, a schedule sheet each."""
+    from analytics.outreach.files import polres_briefing_pdf, polres_plan_to_xlsx
+
+    other = "Polsek Nama Yang Panjang: Sekali!"
+    moved = plan.summary["nrp"] == "80010003"
+    two = dataclasses.replace(
+        plan,
+        summary=plan.summary.assign(polsek=plan.summary["polsek"].mask(moved, other)),
+        schedule=plan.schedule.assign(
+            polsek=plan.schedule["polsek"].mask(plan.schedule["nrp"] == "80010003", other)
+        ),
+    )
+    book = openpyxl.load_workbook(io.BytesIO(polres_plan_to_xlsx(two, "Polres Uji")))
+    sheet = "Polsek Nama Yang Panjang_ Sekal"
+    assert book.sheetnames == [
+        "Ringkasan",
+        "Polsek Contoh",
+        sheet,
+        "Petugas",
+        "Desa tanpa Bhabin",
+        "Keterangan",
+    ]
+    summary = sheet_rows(book, "Ringkasan")
+    # Siti (80010003): one village, 4 visits (the plan above); Budi 7 (one slot kept for
+    # Karanganyar) and the second officer 4 stay in Polsek Contoh
+    assert [(r["Polsek"], r["Lembar"], r["Kunjungan direncanakan"]) for r in summary] == [
+        ("Polsek Contoh", "Polsek Contoh", 11),
+        (other, sheet, 4),
+        ("Jumlah", None, 15),
+    ]
+    assert len(sheet_rows(book, sheet)) == 4 and len(sheet_rows(book, "Polsek Contoh")) == 11
+    assert summary[-1]["Perkiraan pendaftaran"] == pytest.approx(
+        float(formatting.rounded(plan.schedule["expected_registrations"].sum(), "rate"))
+    )
+    reader = PdfReader(io.BytesIO(polres_briefing_pdf(two, "Polres Uji", {"demo": True})))
+    first = reader.pages[0].extract_text()
+    assert "Polres Uji" in first and "Polsek Contoh" in first and "Jumlah" in first
+    assert reader.metadata.title == "Lembar pengarahan Polres Uji (semua Polsek)"
+    assert reader.metadata.author == "Cakupan" and reader.metadata.creator == "Cakupan"
+    assert "DATA SINTETIS" in reader.pages[-1].extract_text()

@@ -320,3 +320,53 @@ def test_legend_names_officers_up_to_the_colours_then_one_line() -> None:
     items = legend_items(many, officer_colours(many["nrp"].dropna().tolist()), "en")
     assert [i["count"] for i in items] == [MAX_LEGEND_OFFICERS + 1, 1, MAX_LEGEND_OFFICERS + 2]
     assert items[0]["label"].startswith(f"{MAX_LEGEND_OFFICERS + 1} officers")
+
+
+def test_many_officers_colour_the_map_by_polsek() -> None:
+    """20 officers (more than the 16 colours) in 3 Polsek: one colour per Polsek, the
+    legend names each Polsek with its officers and villages, hovers name both."""
+    from layouts.outreach_map import (
+        MAX_LEGEND_OFFICERS,
+        colour_key,
+        legend_items,
+        officer_colours,
+        outreach_map_figure,
+    )
+
+    nrps = [f"800000{i:02d}" for i in range(20)]
+    units = {n: ("Polsek A", "Polsek B", "Polsek C")[i % 3] for i, n in enumerate(nrps)}
+    villages = pd.DataFrame(
+        {
+            "village_code": [f"99.01.01.{2000 + i}" for i in range(21)],
+            "village_name": [f"Desa {i}" for i in range(21)],
+            "lon": 110.0,
+            "lat": -7.0,
+            "rank": [float(i + 1) for i in range(21)],
+            "score": 0.5,
+            "uncovered": 10,
+            "coverage_pct": 50.0,
+            "explanation": "x",
+            "nrp": [*nrps, None],
+            "officers": [f"Nama {n} ({n})" for n in nrps] + [None],
+        }
+    )
+    few, key = colour_key(villages.iloc[:MAX_LEGEND_OFFICERS], lambda: units)
+    assert key == "nrp" and "polsek" not in few.columns
+    many, key = colour_key(villages, lambda: units)
+    assert key == "polsek"
+    colours = officer_colours(many["polsek"].dropna().tolist())
+    assert len(colours) == 3 and len(set(colours.values())) == 3
+    items = legend_items(many, colours, "id", key="polsek")
+    # 20 officers: A gets indexes 0,3,...,18 (7), B 7, C 6; one village without officer
+    assert [(i["label"], i["count"]) for i in items[:4]] == [
+        ("Polsek A (7 Bhabinkamtibmas)", 7),
+        ("Polsek B (7 Bhabinkamtibmas)", 7),
+        ("Polsek C (6 Bhabinkamtibmas)", 6),
+        ("Tanpa Bhabinkamtibmas", 1),
+    ]
+    fig = outreach_map_figure(
+        many, colours, geojson_url="/g", center={"lon": 0, "lat": 0}, zoom=8, lang="id", key=key
+    )
+    z = fig["data"][0]["z"]
+    assert z[:4] == [1, 2, 3, 1] and z[-1] == 0
+    assert "Polsek B" in fig["data"][0]["hovertext"][1]

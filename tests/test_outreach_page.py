@@ -171,7 +171,10 @@ def test_update_plan_fills_map_tables_and_enables_downloads(app_ctx: Store) -> N
     }
 
 
-def test_whole_polres_plans_every_officer_but_downloads_need_a_polsek(app_ctx: Store) -> None:
+def test_whole_polres_plans_every_officer_and_downloads_every_polsek(app_ctx: Store) -> None:
+    import openpyxl
+    from pypdf import PdfReader
+
     out = plan_outputs("Polres Uji", "all", weeks=8, capacity=1)
     # Budi: 2 villages, 1 a week, 8 weeks = 8 visits; Siti: 1 village, 8 slots, one kept
     # for Desa Tiga (no officer, proposed to her): 7 visits
@@ -186,10 +189,47 @@ def test_whole_polres_plans_every_officer_but_downloads_need_a_polsek(app_ctx: S
         "99.01.02.2001",
         "99.01.02.2002",
     ]
-    assert (out["xlsx_off"], out["pdf_off"]) == (True, True)
-    assert out["hint"] == "Pilih satu Polsek untuk mengunduh rencana dan lembar briefing."
-    assert cb.download("xlsx", "Polres Uji", "all", 4, 2, DEFAULT_W) is dash.no_update
-    # a Polsek of another Polres has no plan here, so nothing to download
+    assert (out["xlsx_off"], out["pdf_off"]) == (False, False)
+    assert out["hint"].startswith("Rencana Polres Uji: 8 minggu")
+    assert "satu XLSX dengan lembar per Polsek" in out["hint"]
+    xlsx = cb.download("xlsx", "Polres Uji", "all", 8, 1, DEFAULT_W)
+    assert xlsx["filename"] == "rencana_polres-uji_semua_polsek.xlsx"
+    book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(xlsx["content"])))
+    assert book.sheetnames == [
+        "Ringkasan",
+        "Polsek Dua",
+        "Polsek Satu",
+        "Petugas",
+        "Desa tanpa Bhabin",
+        "Keterangan",
+    ]
+    summary = list(book["Ringkasan"].iter_rows(values_only=True))
+    assert summary[0][:5] == (
+        "Polsek",
+        "Lembar",
+        "Bhabinkamtibmas",
+        "Desa binaan",
+        "Kunjungan direncanakan",
+    )
+    # the Polres plan split by Polsek: Siti 7 visits, Budi 8, 15 in all
+    assert [r[:5] for r in summary[1:]] == [
+        ("Polsek Dua", "Polsek Dua", 1, 1, 7),
+        ("Polsek Satu", "Polsek Satu", 1, 2, 8),
+        ("Jumlah", None, 2, 3, 15),
+    ]
+    satu = [r[5] for r in book["Polsek Satu"].iter_rows(min_row=2, values_only=True)]
+    assert sorted(set(satu)) == ["Desa Dua", "Desa Satu"] and len(satu) == 8
+    pdf = cb.download("pdf", "Polres Uji", "all", 8, 1, DEFAULT_W)
+    assert pdf["filename"] == "briefing_polres-uji_semua_polsek.pdf"
+    reader = PdfReader(io.BytesIO(base64.b64decode(pdf["content"])))
+    text = [p.extract_text() for p in reader.pages]
+    # a cover, Siti's page, Polsek Dua's village without an officer, Budi's page
+    assert "Polres Uji" in text[0] and "Polsek Dua" in text[0] and "Polsek Satu" in text[0]
+    assert any("Siti Aminah" in t for t in text) and any("Budi Santoso" in t for t in text)
+    assert any("Desa tanpa Bhabinkamtibmas" in t and "Desa Tiga" in t for t in text)
+    assert reader.metadata.title == "Lembar pengarahan Polres Uji (semua Polsek)"
+    # a Polres outside the roster the user sees (or a Polsek of another Polres): nothing
+    assert cb.download("xlsx", "Polres Lain", "all", 4, 2, DEFAULT_W) is dash.no_update
     assert cb.download("pdf", "Polres Uji", "Polsek Tiga", 4, 2, DEFAULT_W) is dash.no_update
 
 
@@ -231,6 +271,10 @@ def test_layout_preselects_a_plan_and_reads_the_url(app_ctx: Store) -> None:
     assert [find(layout, i).value for i in cb.WEIGHT_IDS] == list(DEFAULT_W)
     assert find(layout, ids.OUT_XLSX_BUTTON).children == "Unduh rencana (XLSX)"
     assert find(layout, ids.OUT_PDF_BUTTON).children == "Unduh lembar briefing (PDF)"
+    # AG Grid warnings #94/#95 (blank page-size box) unless the selector holds the size
+    for grid_id in (ids.OUT_PLAN, ids.OUT_PRIORITY, ids.OUT_UNASSIGNED, ids.OUT_IMPACT_POLSEK):
+        options = find(layout, grid_id).dashGridOptions
+        assert options["paginationPageSize"] in options["paginationPageSizeSelector"]
     chosen = page().layout(
         polres="Polres Uji", polsek="Polsek Dua", weeks="8", capacity="3", lang="en"
     )
@@ -315,6 +359,15 @@ def test_police_user_plans_only_inside_their_territory(built: tuple[dash.Dash, S
         assert out["figure"]["data"][0]["locations"] == ["99.01.02.2001", "99.01.02.2002"]
         # another Polsek's officers are not in this user's roster
         assert plan_outputs("Polres Uji", "Polsek Satu")["plan"] == []
+        # "(semua Polsek)" files hold only the Polsek this user sees (the server plans
+        # from the user's store view); another Polres gives nothing
+        import openpyxl
+
+        xlsx = cb.download("xlsx", "Polres Uji", "all", 4, 2, DEFAULT_W)
+        book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(xlsx["content"])))
+        assert "Polsek Satu" not in book.sheetnames and "Polsek Dua" in book.sheetnames
+        assert "Budi Santoso" not in str(list(book["Petugas"].iter_rows(values_only=True)))
+        assert cb.download("pdf", "Polres Kota", "all", 4, 2, DEFAULT_W) is dash.no_update
 
 
 def test_same_polsek_same_plan_for_police_user_and_admin(built: tuple[dash.Dash, Store]) -> None:

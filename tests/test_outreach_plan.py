@@ -10,7 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analytics.errors import InputError
-from analytics.outreach.plan import ConversionEstimate, build_plan, estimate_conversion
+from analytics.outreach.plan import (
+    ConversionEstimate,
+    alternatives_text,
+    build_plan,
+    conversion_text,
+    estimate_conversion,
+)
 
 K1, K2 = "99.01.01", "99.01.02"
 V = {i: f"{K1}.200{i}" for i in range(1, 6)}
@@ -180,6 +186,24 @@ def test_conversion_estimate() -> None:
     default = estimate_conversion(pd.DataFrame({"registrations": []}))
     assert (default.per_visit, default.is_default) == (5.0, True)
     assert "default (tidak ada data kegiatan)" in default.label
+    # the basis sentence in the reader's language (4 +/- 2.26: 1.74-6.26)
+    assert (
+        conversion_text(est, "id")
+        == est.label
+        == ("4,0 pendaftaran per kunjungan (rata-rata 3 kegiatan, 95%: 1,7–6,3)")
+    )
+    assert conversion_text(est, "en") == (
+        "4.0 registrations per visit (mean of 3 events, 95%: 1.7–6.3)"
+    )
+    assert conversion_text(default, "en") == (
+        "5.0 registrations per visit — default (no outreach event data)"
+    )
+
+
+def test_alternatives_follow_the_language() -> None:
+    others = [("Budi", "80000001", 5.24), ("Sari", "80000002", math.nan)]
+    assert alternatives_text(others, "id") == "Budi (80000001), 5,2 km; Sari (80000002)"
+    assert alternatives_text(others, "en") == "Budi (80000001), 5.2 km; Sari (80000002)"
 
 
 @settings(max_examples=25, deadline=None)

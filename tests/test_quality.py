@@ -32,11 +32,15 @@ def test_flags_over_100_and_missing_denominator() -> None:
         ("34.71.01.1002", jan, "missing_eligible", "ALL"),
         ("34.71.01.1002", jan, "missing_eligible", "PU"),
     ]  # JAKON has no denominator by design; kecamatan rows are not village flags
-    assert flags["detail"].tolist() == [
-        "120 active > 100 eligible (120.0%)",
-        "no workforce figure for this village",
-        "eligible workers is 0",
+    # the numbers behind each flag, worded by the page in the reader's language
+    assert flags["active"].tolist() == [120, 5, 5]
+    assert flags["eligible"].tolist()[0] == 100.0 and flags["eligible"].isna().tolist() == [
+        False,
+        True,
+        False,
     ]
+    assert flags["eligible"].tolist()[2] == 0.0
+    assert flags["coverage_pct"].tolist()[0] == 120.0
 
 
 def test_unmatched_share_by_kabupaten() -> None:

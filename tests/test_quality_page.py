@@ -310,3 +310,45 @@ def test_no_warning_when_no_file_loses_more_than_five_percent() -> None:
     (warning,) = loss_warnings(rec, "en")
     assert warning["title"] == "Warning: a.csv loses 6.0% of its rows"
     assert warning["reasons"] == []
+
+
+# --- village flags worded in the reader's language ----------------------------------------
+
+
+def test_flag_detail_follows_the_language() -> None:
+    import numpy as np
+    import pandas as pd
+
+    from layouts.quality_views import flag_detail, flagged_villages
+
+    assert flag_detail("over_100", 341, 96.0, 355.2083, "id") == (
+        "341 peserta aktif > 96 pekerja (355,2%)"
+    )
+    assert flag_detail("over_100", 1341, 96.0, 1396.875, "en") == (
+        "1,341 active > 96 eligible (1,396.9%)"
+    )
+    assert flag_detail("missing_eligible", 5, np.nan, np.nan, "id") == (
+        "tidak ada angka pekerja untuk desa ini"
+    )
+    assert flag_detail("missing_eligible", 5, 0.0, np.nan, "en") == "eligible workers is 0"
+    jan, feb = pd.Timestamp("2024-01-01"), pd.Timestamp("2024-02-01")
+    quality = pd.DataFrame(
+        {
+            "village_code": ["99.01.01.1001"] * 2,
+            "month": [jan, feb],
+            "flag": "over_100",
+            "segment": "BPU",
+            "active": pd.array([120, 341], dtype="Int64"),
+            "eligible": [100.0, 96.0],
+            "coverage_pct": [120.0, 341 / 96 * 100],
+        }
+    )
+    names = {"99.01.01.1001": "Desa Satu", "99.01": "Kabupaten Satu"}
+    id_rows = flagged_villages(quality, names, "id")
+    assert id_rows["detail"].tolist() == ["341 peserta aktif > 96 pekerja (355,2%)"]
+    assert id_rows["latest"].tolist() == ["Feb 2024"]
+    en_rows = flagged_villages(quality, names, "en")
+    assert en_rows["detail"].tolist() == ["341 active > 96 eligible (355.2%)"]
+    # a store built before the numbers were kept shows its stored text
+    old = quality.drop(columns=["active", "eligible", "coverage_pct"]).assign(detail="as stored")
+    assert flagged_villages(old, names, "id")["detail"].tolist() == ["as stored"]

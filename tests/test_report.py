@@ -7,7 +7,9 @@ figures for a demo kabupaten is built in tests/browser/test_downloads.py.
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -28,7 +30,9 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
     return Store(write_outreach(root))
 
 
-def content(store: Store, threshold: int | None, segment: str = "BPU") -> ReportContent:
+def content(
+    store: Store, threshold: int | None, segment: str = "BPU", lang: str = "id"
+) -> ReportContent:
     return assemble_report(
         coverage=store.coverage(),
         areas=store.areas(),
@@ -42,6 +46,7 @@ def content(store: Store, threshold: int | None, segment: str = "BPU") -> Report
         threshold=threshold,
         officers=store.officers(),
         events=store.events(),
+        lang=lang,
     )
 
 
@@ -154,3 +159,182 @@ def test_number_formats() -> None:
     assert pp(-0.26) == "-0,3 pp" and pp(1.5) == "+1,5 pp"
     assert num(MARK) == MARK and pct(MARK) == MARK
     assert num(float("nan")) == "—"  # formatting.MISSING, as on screen
+
+
+#: Words of the Indonesian report that must not appear in the English one (and back).
+INDONESIAN = (
+    "Laporan Cakupan",
+    "Ringkasan",
+    "Peta cakupan",
+    "Rencana penjangkauan",
+    "Kualitas data",
+    "Catatan metode",
+    "Halaman",
+    "disembunyikan",
+    "Desember",
+    "Peserta aktif",
+    "belum terlindungi",
+    "tanpa data",
+    "DATA SINTETIS",
+)
+ENGLISH = (
+    "Coverage Report",
+    "Summary",
+    "Village coverage map",
+    "Outreach plan",
+    "Data quality",
+    "Method notes",
+    "Page 1 of",
+    "hidden to protect",
+    "December 2024",
+    "Active members",
+    "not covered",
+    "SYNTHETIC DATA",
+)
+
+
+def _pdf_text(pdf: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_report_in_english_has_no_indonesian_words(store: Store) -> None:
+    c = content(store, 15, lang="en")
+    assert c.lang == "en" and c.footnotes[0].startswith("s = hidden to protect")
+    text = _pdf_text(render_report(c, _png(1123, 794), _png(1123, 794), "31-01-2025"))
+    for word in ENGLISH:
+        assert word in text, word
+    for word in INDONESIAN:
+        assert word not in text, word
+    # numbers in the English locale: 16.7% coverage (452 / 2,700), not 16,7%
+    assert "16.7%" in text and "16,7%" not in text
+    id_text = _pdf_text(
+        render_report(content(store, 15), _png(1123, 794), _png(1123, 794), "31-01-2025")
+    )
+    for word in ENGLISH:
+        assert word not in id_text, word
+
+
+def test_cli_report_lang(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    import layouts.report_job
+    from analytics.cli import app
+
+    # The figures are drawn by Kaleido (Chromium) in tests/browser; here a plain PNG.
+    monkeypatch.setattr(layouts.report_job, "render", lambda *_a, **_k: _png(1123, 794))
+    out = tmp_path / "report.pdf"
+    args = ["report", "--area", "99.01", "--out", str(out), "--store", str(store.root)]
+    result = CliRunner().invoke(app, [*args, "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    text = _pdf_text(out.read_bytes())
+    assert "Coverage Report" in text and "Laporan Cakupan" not in text
+    result = CliRunner().invoke(app, args)  # default: Bahasa Indonesia
+    assert result.exit_code == 0, result.output
+    assert "Laporan Cakupan" in _pdf_text(out.read_bytes())
+    bad = CliRunner().invoke(app, [*args, "--lang", "fr"])
+    assert bad.exit_code != 0 and "--lang must be id or en" in bad.output
+
+
+# --- print layout: type size and page fill (pypdf's content-stream visitor) ---------
+
+
+def _times(a: list[float], b: list[float]) -> list[float]:
+    """The product of two PDF matrices [a b c d e f]."""
+    return [
+        a[0] * b[0] + a[1] * b[2],
+        a[0] * b[1] + a[1] * b[3],
+        a[2] * b[0] + a[3] * b[2],
+        a[2] * b[1] + a[3] * b[3],
+        a[4] * b[0] + a[5] * b[2] + b[4],
+        a[4] * b[1] + a[5] * b[3] + b[5],
+    ]
+
+
+def page_layout(page: Any) -> tuple[list[float], list[float], list[tuple[float, float, int]]]:
+    """(printed size of every text run in pt, baseline y of every run, (drawn width in pt,
+    bottom y, pixel width) of every image) of one PDF page."""
+    sizes: list[float] = []
+    ys: list[float] = []
+    images: list[tuple[float, float, int]] = []
+    xobjects = page["/Resources"].get("/XObject", {})
+
+    def text(t: str, cm: list[float], tm: list[float], _font: Any, size: float) -> None:
+        if t.strip():
+            m = _times(tm, cm)
+            sizes.append(size * abs(m[3]))
+            ys.append(m[5])
+
+    def before(op: bytes, args: list[Any], cm: list[float], _tm: list[float]) -> None:
+        if op == b"Do":
+            xobject = xobjects[args[0]].get_object()
+            if xobject.get("/Subtype") == "/Image":
+                images.append((cm[0], cm[5], int(xobject["/Width"])))
+
+    page.extract_text(visitor_text=text, visitor_operand_before=before)
+    return sizes, ys, images
+
+
+#: Below this (pt from the bottom) is the footer band: 18 mm bottom margin.
+FOOTER_TOP_PT = 18 * 72 / 25.4
+
+
+def assert_print_layout(pdf: bytes, figure_scale: float | None) -> int:
+    """Every text ≥ 7 pt; every page but the cover and the last filled below its middle
+    (no near-empty page); figures drawn so their smallest label (11 CSS px) prints ≥ 7 pt
+    (``figure_scale``: the figures' pixels per CSS px). Returns the page count."""
+    from pypdf import PdfReader
+
+    from layouts.figure_export import MIN_FONT_PX
+
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = reader.pages
+    for number, page in enumerate(pages, start=1):
+        sizes, ys, images = page_layout(page)
+        assert min(sizes) >= 7, f"page {number}: text at {min(sizes):.1f} pt"
+        lowest = min([y for y in ys if y > FOOTER_TOP_PT] + [bottom for _, bottom, _ in images])
+        if 1 < number < len(pages):
+            assert lowest < float(page.mediabox.height) / 2, f"page {number} is mostly empty"
+        for drawn_pt, _, pixels in images:
+            if figure_scale is not None:
+                pt_per_css_px = drawn_pt / (pixels / figure_scale)
+                assert MIN_FONT_PX * pt_per_css_px >= 7, f"page {number}: figure text shrunk"
+    return len(pages)
+
+
+def test_report_layout_on_the_tiny_store(store: Store) -> None:
+    """Stand-in figures at the report's figure size: text ≥ 7 pt, pages filled."""
+    from layouts.figure_export import SIZES
+
+    size = SIZES["report"]
+    png = _png(*size.pixels)
+    pdf = render_report(content(store, 15), png, png, "31-01-2025")
+    assert assert_print_layout(pdf, size.scale) >= 3
+
+
+def test_demo_report_prints_readably(demo_store: Path) -> None:
+    """The real report of a demo kabupaten with Kaleido's figures: every text and figure
+    label ≥ 7 pt, no near-empty page, metadata set (the issue: ~4 pt legends, page 5
+    holding 4 rows)."""
+    from pypdf import PdfReader
+
+    from analytics.settings import Settings
+    from layouts.figure_export import CHROMIUM, SIZES, stop_kaleido
+    from layouts.report_job import ReportRequest, build_area_report
+
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is required in CI but missing")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    demo = Store(demo_store)
+    settings = Settings().with_(store_dir=demo_store)
+    try:
+        pdf = build_area_report(demo, settings, ReportRequest("99.01", "", "BPU", 5))
+    finally:
+        stop_kaleido()
+    pages = assert_print_layout(pdf, SIZES["report"].scale)
+    assert pages <= 6
+    meta = PdfReader(io.BytesIO(pdf)).metadata
+    assert meta.title.startswith("Laporan cakupan ") and meta.author == "Cakupan"
+    assert meta.creator == "Cakupan" and "99.01" in meta.subject

@@ -159,9 +159,11 @@ def test_trend_projection_stops_at_the_chosen_target(
     fig = trend_main(store.coverage(), names, KEC, "BPU", None, None, UCJ_TARGET_PCT, "id")
     projection = next(tr for tr in fig.data if "proyeksi" in tr.name)
     assert pd.Timestamp(projection.x[0]) == pd.Timestamp("2024-12-01")
-    # 188 months away: drawn up to the 36-month horizon only (trend_views.PROJECTION_HORIZON)
-    assert pd.Timestamp(projection.x[-1]) == pd.Timestamp("2027-12-01")
-    assert projection.y[-1] == pytest.approx(14.6 + 36 * 0.2)
+    # 188 months away: drawn up to the 10-year horizon only (trend_views.PROJECTION_HORIZON),
+    # and the legend says so
+    assert pd.Timestamp(projection.x[-1]) == pd.Timestamp("2034-12-01")
+    assert projection.y[-1] == pytest.approx(14.6 + 120 * 0.2)
+    assert projection.name.endswith("(10 tahun pertama)")
     assert fig.layout.shapes[0].y0 == UCJ_TARGET_PCT
     assert fig.layout.annotations[0].text == "Target 52,15%"
     fig20 = trend_main(store.coverage(), names, KEC, "BPU", None, None, 20.0, "en")
@@ -201,7 +203,7 @@ def test_target_change_only_redraws_the_kpi_cards(env: tuple[dash.Dash, Store, S
     view = {"level": "desa", "area": KEC}
     args = (view, "2024-12", "BPU", "targets", 5, "coverage", [])
     _triggered(f"{ids.MAP_TARGET}.value")
-    out = update_map(*args, "ucj", None, "id")
+    out = update_map(*args, "ucj", None, None, "id")
     figure, legend, kpis, rows, title, crumbs, query = out
     assert all(x is dash.no_update for x in (figure, legend, rows, title, crumbs))
     assert _projection_card(kpis)[0] == "Agustus 2040"
@@ -210,7 +212,7 @@ def test_target_change_only_redraws_the_kpi_cards(env: tuple[dash.Dash, Store, S
     )
     # a hot change still patches values only, and keeps the chosen target
     _triggered(f"{ids.MONTH}.value")
-    out = update_map(*args, "custom", 20, "id")
+    out = update_map(*args, "custom", 20, None, "id")
     assert isinstance(out[0], dash.Patch)
     assert _projection_card(out[2])[0] == "Maret 2027"
     assert "target=20.0" in out[-1]
@@ -220,9 +222,11 @@ def test_trend_callback_uses_the_target(env: tuple[dash.Dash, Store, Settings]) 
     app, _, _ = env
     update_trends = _callback(app, f"{ids.TREND_MAIN}.figure")
     _triggered(f"{ids.TREND_TARGET}.value")
-    main, small, query = update_trends(KEC, "BPU", None, None, "ucj", None, "?lang=id")
+    main, small, words, query = update_trends(KEC, "BPU", None, None, "ucj", None, "?lang=id")
     assert main.layout.shapes[0].y0 == UCJ_TARGET_PCT
     assert small.layout.shapes[0].y0 == UCJ_TARGET_PCT
+    # the projected month in words, as on the map's KPI card (Agustus 2040)
+    assert "tercapai Agustus 2040" in str(words)
     assert "target=52.15" in query
 
 

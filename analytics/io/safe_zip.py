@@ -47,30 +47,56 @@ def check_entries(archive: zipfile.ZipFile, name: str, limits: ZipLimits) -> lis
     """The file entries of ``archive`` when all are safe; else an :class:`InputError`."""
     infos = archive.infolist()
     if len(infos) > limits.max_entries:
-        raise InputError(f"{name}: {len(infos)} entries, more than {limits.max_entries}")
+        raise InputError(
+            f"{name}: {len(infos)} entries, more than {limits.max_entries}",
+            code="zip_entries",
+            params={"name": name, "n": len(infos), "most": limits.max_entries},
+        )
     total = 0
     files = []
     for info in infos:
         path = PurePosixPath(info.filename.replace("\\", "/"))
         if info.filename.startswith(("/", "\\")) or path.is_absolute() or ":" in path.parts[0]:
-            raise InputError(f"{name}: entry {info.filename!r} has an absolute path")
+            raise InputError(
+                f"{name}: entry {info.filename!r} has an absolute path",
+                code="zip_absolute",
+                params={"name": name, "entry": info.filename},
+            )
         if ".." in path.parts:
-            raise InputError(f"{name}: entry {info.filename!r} leaves the archive folder")
+            raise InputError(
+                f"{name}: entry {info.filename!r} leaves the archive folder",
+                code="zip_leaves",
+                params={"name": name, "entry": info.filename},
+            )
         mode = info.external_attr >> 16
         if stat.S_IFMT(mode) not in {0, stat.S_IFREG, stat.S_IFDIR}:  # 0: no Unix mode
-            raise InputError(f"{name}: entry {info.filename!r} is a link or special file")
+            raise InputError(
+                f"{name}: entry {info.filename!r} is a link or special file",
+                code="zip_link",
+                params={"name": name, "entry": info.filename},
+            )
         if info.is_dir():
             continue
         if path.suffix.lower() not in limits.allowed_suffixes:
+            types = ", ".join(sorted(limits.allowed_suffixes))
             raise InputError(
-                f"{name}: entry {info.filename!r} is not an expected file type "
-                f"({', '.join(sorted(limits.allowed_suffixes))})"
+                f"{name}: entry {info.filename!r} is not an expected file type ({types})",
+                code="zip_type",
+                params={"name": name, "entry": info.filename, "types": types},
             )
         total += info.file_size
         if total > limits.max_total_bytes:
-            raise InputError(f"{name}: more than {limits.max_total_bytes} bytes uncompressed")
+            raise InputError(
+                f"{name}: more than {limits.max_total_bytes} bytes uncompressed",
+                code="zip_total",
+                params={"name": name, "limit_mb": limits.max_total_bytes / 2**20},
+            )
         if info.file_size > limits.max_ratio * max(info.compress_size, 1):
-            raise InputError(f"{name}: entry {info.filename!r} is compressed suspiciously well")
+            raise InputError(
+                f"{name}: entry {info.filename!r} is compressed suspiciously well",
+                code="zip_ratio",
+                params={"name": name, "entry": info.filename},
+            )
         files.append(info)
     return files
 
@@ -86,7 +112,11 @@ def safe_extract(source: Path, dest: Path, limits: ZipLimits | None = None) -> l
     try:
         archive = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise InputError(f"{source.name}: not a readable zip archive ({exc})") from exc
+        raise InputError(
+            f"{source.name}: not a readable zip archive ({exc})",
+            code="zip_unreadable",
+            params={"name": source.name},
+        ) from exc
     work = Path(tempfile.mkdtemp(prefix=".extract-", dir=dest.parent))
     try:
         with archive:
@@ -100,12 +130,18 @@ def safe_extract(source: Path, dest: Path, limits: ZipLimits | None = None) -> l
                         while chunk := src.read(_CHUNK):
                             written += len(chunk)
                             if written > limits.max_total_bytes:  # the directory lied
-                                raise InputError(f"{source.name}: more data than declared")
+                                raise InputError(
+                                    f"{source.name}: more data than declared",
+                                    code="zip_more_data",
+                                    params={"name": source.name},
+                                )
                             dst.write(chunk)
                 except DAMAGED as exc:
                     raise InputError(
                         f"{source.name}: entry {info.filename!r} is damaged ({exc}); "
-                        "make the zip again and upload it again"
+                        "make the zip again and upload it again",
+                        code="zip_damaged",
+                        params={"name": source.name, "entry": info.filename},
                     ) from exc
                 out.append(dest / target.relative_to(work))
         work.rename(dest)

@@ -59,26 +59,45 @@ class SavedUpload:
 def check_content(name: str, data: bytes, kind: str, max_bytes: int) -> str:
     """The lower-case suffix of ``name`` when ``data`` is acceptable for ``kind``."""
     if kind not in KINDS:
-        raise InputError(f"{name}: unknown kind of upload {kind!r}")
+        raise InputError(
+            f"{name}: unknown kind of upload {kind!r}",
+            code="unknown_kind",
+            params={"name": name, "kind": kind},
+        )
     if len(data) > max_bytes:
         raise InputError(
-            f"{name}: {_mib(len(data))} MB, more than the limit of {_mib(max_bytes)} MB"
+            f"{name}: {_mib(len(data))} MB, more than the limit of {_mib(max_bytes)} MB",
+            code="too_large",
+            params={"name": name, "size_mb": len(data) / 2**20, "limit_mb": max_bytes / 2**20},
         )
     if not data:
-        raise InputError(f"{name}: the file is empty")
+        raise InputError(f"{name}: the file is empty", code="empty", params={"name": name})
     suffix = Path(name).suffix.lower()
     if suffix not in KINDS[kind]:
-        raise InputError(f"{name}: a {kind} file must be one of {', '.join(sorted(KINDS[kind]))}")
+        types = ", ".join(sorted(KINDS[kind]))
+        raise InputError(
+            f"{name}: a {kind} file must be one of {types}",
+            code="wrong_type",
+            params={"name": name, "kind": kind, "types": types},
+        )
     if suffix in MAGIC and not data.startswith(MAGIC[suffix]):
-        raise InputError(f"{name}: the content is not a {suffix} file (wrong type renamed?)")
+        raise InputError(
+            f"{name}: the content is not a {suffix} file (wrong type renamed?)",
+            code="wrong_content",
+            params={"name": name, "suffix": suffix},
+        )
     if suffix in TEXT_SUFFIXES:
         if b"\x00" in data[:65536] or data.startswith((b"MZ", b"\x7fELF", b"\x89PNG", b"PK")):
-            raise InputError(f"{name}: not a text file (binary content)")
+            raise InputError(
+                f"{name}: not a text file (binary content)", code="binary", params={"name": name}
+            )
         if suffix == ".geojson":
             try:
                 data.decode("utf-8-sig")
             except UnicodeDecodeError as exc:
-                raise InputError(f"{name}: GeoJSON must be UTF-8 text") from exc
+                raise InputError(
+                    f"{name}: GeoJSON must be UTF-8 text", code="not_utf8", params={"name": name}
+                ) from exc
         # A CSV may be in any encoding and delimiter the build reads: see check_table.
     return suffix
 
@@ -97,9 +116,13 @@ def check_table(name: str, data: bytes, suffix: str) -> None:
         try:
             source = inspect_table(path)
         except InputError as exc:
-            raise InputError(str(exc).replace(f"file {path.name}", name)) from exc
+            raise InputError(
+                str(exc).replace(f"file {path.name}", name),
+                code="unreadable_table",
+                params={"name": name, "what": str(exc).replace(f"file {path.name}: ", "")},
+            ) from exc
     if not any(h.strip() for h in source.headers):
-        raise InputError(f"{name}: no header row found")
+        raise InputError(f"{name}: no header row found", code="no_header", params={"name": name})
 
 
 def accept_upload(

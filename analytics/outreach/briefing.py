@@ -56,27 +56,11 @@ def _footer_text(meta: dict[str, Any]) -> str:
     return " · ".join(parts) or "Cakupan"
 
 
-def render_briefing(
-    plan: Plan,
-    polsek: str,
-    schedule: pd.DataFrame,
-    summary: pd.DataFrame,
-    unassigned: pd.DataFrame,
-    meta: dict[str, Any],
-) -> bytes:
-    """The PDF bytes (see the module docstring)."""
+def _styles() -> tuple[Any, Any, Any, Any]:
+    """(sample styles, body, small, table style) shared by every briefing."""
     from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import getSampleStyleSheet
-    from reportlab.lib.units import mm
-    from reportlab.platypus import (
-        PageBreak,
-        Paragraph,
-        SimpleDocTemplate,
-        Spacer,
-        Table,
-        TableStyle,
-    )
+    from reportlab.platypus import TableStyle
 
     styles = getSampleStyleSheet()
     body, small = styles["BodyText"], styles["BodyText"].clone("small", fontSize=8, leading=10)
@@ -90,6 +74,22 @@ def render_briefing(
             ("ALIGN", (3, 1), (-1, -1), "RIGHT"),
         ]
     )
+    return styles, body, small, table_style
+
+
+def polsek_story(
+    plan: Plan,
+    polsek: str,
+    schedule: pd.DataFrame,
+    summary: pd.DataFrame,
+    unassigned: pd.DataFrame,
+) -> list[Any]:
+    """The flowables of one Polsek's briefing (a page per officer, then the villages
+    without an officer); no trailing page break."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import PageBreak, Paragraph, Spacer, Table
+
+    styles, body, small, table_style = _styles()
     story: list[Any] = []
     header = (
         f"{plan.weeks} minggu mulai {_date(plan.start)}, "
@@ -164,6 +164,14 @@ def render_briefing(
         story.pop()  # no trailing empty page
     if not story:
         story.append(Paragraph(f"Tidak ada rencana untuk {esc(polsek)}.", body))
+    return story
+
+
+def _build(story: list[Any], meta: dict[str, Any], title: str, subject: str) -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import SimpleDocTemplate
+
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -172,8 +180,79 @@ def render_briefing(
         rightMargin=15 * mm,
         topMargin=15 * mm,
         bottomMargin=18 * mm,
-        title=f"Lembar pengarahan {polsek}",
+        title=title,
         author="Cakupan",
+        creator="Cakupan",
+        subject=subject,
     )
     doc.build(story, canvasmaker=numbered_canvas(_footer_text(meta)))
     return buffer.getvalue()
+
+
+def render_briefing(
+    plan: Plan,
+    polsek: str,
+    schedule: pd.DataFrame,
+    summary: pd.DataFrame,
+    unassigned: pd.DataFrame,
+    meta: dict[str, Any],
+) -> bytes:
+    """The PDF bytes (see the module docstring)."""
+    story = polsek_story(plan, polsek, schedule, summary, unassigned)
+    subject = f"Rencana penjangkauan {plan.scope}, {plan.weeks} minggu mulai {_date(plan.start)}"
+    return _build(story, meta, f"Lembar pengarahan {polsek}", subject)
+
+
+def render_polres_briefing(
+    plan: Plan,
+    polres: str,
+    parts: list[tuple[str, pd.DataFrame, pd.DataFrame, pd.DataFrame]],
+    totals: pd.DataFrame,
+    meta: dict[str, Any],
+) -> bytes:
+    """Every Polsek's briefing in one PDF: a cover listing the Polsek (officers, visits,
+    expected registrations), then each Polsek from a new page."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import PageBreak, Paragraph, Spacer, Table
+
+    styles, body, small, table_style = _styles()
+    story: list[Any] = [
+        Paragraph(f"Lembar Pengarahan Bhabinkamtibmas — {esc(polres)}", styles["Title"]),
+        Paragraph(
+            esc(
+                f"{len(parts)} Polsek. {plan.weeks} minggu mulai {_date(plan.start)}, "
+                f"{plan.visits_per_week} kunjungan per minggu. "
+                f"Perkiraan: {plan.conversion.label}."
+            ),
+            body,
+        ),
+        Spacer(1, 4 * mm),
+    ]
+    rows: list[list[Any]] = [
+        ["Polsek", "Bhabin-\nkamtibmas", "Desa\nbinaan", "Kunjungan", "Perkiraan\npendaftaran"]
+    ]
+    rows += [
+        [
+            Paragraph(esc(r.polsek), small),
+            _num(r.officers),
+            _num(r.villages),
+            _num(r.visits_planned),
+            _num(r.expected_registrations, 1),
+        ]
+        for r in totals.itertuples(index=False)
+    ]
+    rows.append(
+        [
+            "Jumlah",
+            _num(totals["officers"].sum()),
+            _num(totals["villages"].sum()),
+            _num(totals["visits_planned"].sum()),
+            _num(totals["expected_registrations"].sum(), 1),
+        ]
+    )
+    widths = [70 * mm, 26 * mm, 22 * mm, 26 * mm, 30 * mm]
+    story.append(Table(rows, colWidths=widths, repeatRows=1, style=table_style))
+    for polsek, schedule, summary, unassigned in parts:
+        story += [PageBreak(), *polsek_story(plan, polsek, schedule, summary, unassigned)]
+    subject = f"Rencana penjangkauan {plan.scope}, {plan.weeks} minggu mulai {_date(plan.start)}"
+    return _build(story, meta, f"Lembar pengarahan {polres} (semua Polsek)", subject)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from datetime import date
 from typing import Any, Final
 
@@ -169,6 +170,137 @@ def plan_to_xlsx(plan: Plan, polsek: str) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+#: Characters Excel refuses in a sheet name, and its length limit.
+_SHEET_FORBIDDEN: Final = re.compile(r"[\[\]:*?/\\]")
+SHEET_NAME_MAX: Final = 31
+POLRES_SHEETS: Final = ("Ringkasan", "Petugas", "Desa tanpa Bhabin", "Keterangan")
+POLSEK_SUMMARY_HEADERS: Final = {
+    "polsek": "Polsek",
+    "sheet": "Lembar",
+    "officers": "Bhabinkamtibmas",
+    "villages": "Desa binaan",
+    "visits_planned": "Kunjungan direncanakan",
+    "first_visits": "Kunjungan pertama",
+    "expected_registrations": "Perkiraan pendaftaran",
+    "unassigned": "Desa tanpa Bhabin (di kecamatan Polsek)",
+}
+
+
+def sheet_names(names: list[str], reserved: tuple[str, ...] = ()) -> dict[str, str]:
+    """An Excel-safe sheet name per name: forbidden characters (``[]:*?/\\``) replaced,
+    no leading or trailing apostrophe, at most 31 characters, unique ignoring case (Excel
+    compares sheet names case-insensitively) and distinct from ``reserved``; a clash gets
+    a ``~2``, ``~3`` suffix within the 31 characters."""
+    taken = {r.casefold() for r in reserved} | {"history"}  # "History" is Excel's own
+    out: dict[str, str] = {}
+    for name in names:
+        base = _SHEET_FORBIDDEN.sub("_", " ".join(str(name).split())).strip("'").strip()
+        base = base or "Polsek"
+        candidate, n = base[:SHEET_NAME_MAX], 1
+        while candidate.casefold() in taken:
+            n += 1
+            suffix = f"~{n}"
+            candidate = base[: SHEET_NAME_MAX - len(suffix)].rstrip() + suffix
+        taken.add(candidate.casefold())
+        out[name] = candidate
+    return out
+
+
+def plan_polseks(plan: Plan) -> list[str]:
+    """The Polsek of the plan's officers, sorted."""
+    return sorted(set(plan.summary["polsek"].dropna().astype(str)), key=str.casefold)
+
+
+def polsek_totals(plan: Plan, sheets: dict[str, str]) -> pd.DataFrame:
+    """One row per Polsek of the plan: officers, villages, visits, expected registrations,
+    and unassigned villages in its kecamatan (each from :func:`plan_for_polsek`)."""
+    rows = []
+    for polsek in plan_polseks(plan):
+        schedule, summary, unassigned = plan_for_polsek(plan, polsek)
+        rows.append(
+            {
+                "polsek": polsek,
+                "sheet": sheets[polsek],
+                "officers": summary["nrp"].nunique(),
+                "villages": int(summary["villages"].sum()),
+                "visits_planned": int(summary["visits_planned"].sum()),
+                "first_visits": int(summary["first_visits"].sum()),
+                "expected_registrations": float(schedule["expected_registrations"].sum()),
+                "unassigned": len(unassigned),
+            }
+        )
+    return pd.DataFrame(rows, columns=list(POLSEK_SUMMARY_HEADERS))
+
+
+def polres_plan_to_xlsx(plan: Plan, polres: str) -> bytes:
+    """The plan of a whole Polres as one workbook: Ringkasan (a row per Polsek and the
+    total), one sheet per Polsek with its schedule (as the Jadwal of
+    :func:`plan_to_xlsx`), Petugas, Desa tanpa Bhabin and Keterangan."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    polseks = plan_polseks(plan)
+    sheets = sheet_names(polseks, POLRES_SHEETS)
+    totals = polsek_totals(plan, sheets)
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    _write_sheet(book, "Ringkasan", totals, POLSEK_SUMMARY_HEADERS)
+    summary_sheet = book["Ringkasan"]
+    summary_sheet.append(
+        [
+            "Jumlah",
+            None,
+            int(totals["officers"].sum()),
+            int(totals["villages"].sum()),
+            int(totals["visits_planned"].sum()),
+            int(totals["first_visits"].sum()),
+            formatting.rounded(plan.schedule["expected_registrations"].sum(), "rate"),
+            len(plan.unassigned),
+        ]
+    )
+    for cell in summary_sheet[summary_sheet.max_row]:
+        cell.font = Font(bold=True)
+    summary_sheet.cell(row=summary_sheet.max_row, column=7).number_format = "0.0"
+    for polsek in polseks:
+        schedule, _, _ = plan_for_polsek(plan, polsek)
+        _write_sheet(book, sheets[polsek], schedule, SCHEDULE_HEADERS)
+    _write_sheet(book, "Petugas", plan.summary, SUMMARY_HEADERS)
+    unassigned = plan.unassigned.assign(basis=plan.unassigned["basis"].map(BASIS_LABELS))
+    _write_sheet(book, "Desa tanpa Bhabin", unassigned, UNASSIGNED_HEADERS)
+    notes = book.create_sheet("Keterangan")
+    for key, value in (
+        ("Polres", polres),
+        ("Cakupan rencana", plan.scope),
+        ("Mulai", plan.start.date()),
+        ("Jumlah minggu", plan.weeks),
+        ("Kunjungan per Bhabinkamtibmas per minggu", plan.visits_per_week),
+        ("Perkiraan pendaftaran per kunjungan", plan.conversion.label),
+        (
+            "Lembar per Polsek",
+            "Bagian Polsek itu dari rencana Polres (peringkat prioritas di seluruh Polres), "
+            "sama dengan tabel halaman Penjangkauan untuk (semua Polsek).",
+        ),
+        ("Metode", "Lihat docs/outreach.md: skor prioritas, aturan jadwal, perkiraan dampak."),
+    ):
+        notes.append([key, _safe_cell(value)])
+    notes.column_dimensions["A"].width = 42
+    notes.column_dimensions["B"].width = 80
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def polres_briefing_pdf(plan: Plan, polres: str, meta: dict[str, Any]) -> bytes:
+    """Every Polsek's briefing in one PDF: a cover page listing the Polsek, then each
+    Polsek's pages as :func:`briefing_pdf` prints them."""
+    from analytics.outreach.briefing import render_polres_briefing
+
+    polseks = plan_polseks(plan)
+    parts = [(p, *plan_for_polsek(plan, p)) for p in polseks]
+    totals = polsek_totals(plan, {p: p for p in polseks})
+    return render_polres_briefing(plan, polres, parts, totals, meta)
 
 
 def briefing_pdf(plan: Plan, polsek: str, meta: dict[str, Any]) -> bytes:

@@ -28,7 +28,7 @@ Rules (``docs/outreach.md``, "Rencana kunjungan"):
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
 import numpy as np
@@ -81,12 +81,14 @@ UNASSIGNED_COLUMNS: Final = (
     "uncovered",
     "coverage_pct",
     "explanation",
+    "explanation_en",
     "high_priority",
     "proposed_nrp",
     "proposed_name",
     "basis",
     "distance_km",
-    "alternatives",
+    "alternatives",  # Bahasa Indonesia (plan files, briefings)
+    "alternatives_en",  # the same in English, for the English page
 )
 
 
@@ -99,7 +101,7 @@ class ConversionEstimate:
     high: float
     n_events: int
     is_default: bool
-    label: str
+    label: str  # conversion_text(..., "id"): the plan files and briefings are Indonesian
 
 
 @dataclass(frozen=True)
@@ -131,24 +133,46 @@ def estimate_conversion(
     )
     n = len(regs)
     if n == 0:
-        label = (
-            f"{formatting.decimal(default, 'id')} pendaftaran per kunjungan — default "
-            "(tidak ada data kegiatan)"
-        )
-        return ConversionEstimate(default, math.nan, math.nan, 0, True, label)
-    mean = float(regs.mean())
-    if n >= 2:
-        half = Z_95 * float(regs.std(ddof=1)) / math.sqrt(n)
-        low, high = max(mean - half, 0.0), mean + half
-        interval = f", 95%: {formatting.decimal(low, 'id')}–{formatting.decimal(high, 'id')}"
+        estimate = ConversionEstimate(default, math.nan, math.nan, 0, True, "")
     else:
-        low = high = math.nan
-        interval = ""
-    label = (
-        f"{formatting.decimal(mean, 'id')} pendaftaran per kunjungan "
-        f"(rata-rata {formatting.count(n, 'id')} kegiatan{interval})"
-    )
-    return ConversionEstimate(mean, low, high, n, False, label)
+        mean = float(regs.mean())
+        if n >= 2:
+            half = Z_95 * float(regs.std(ddof=1)) / math.sqrt(n)
+            low, high = max(mean - half, 0.0), mean + half
+        else:
+            low = high = math.nan
+        estimate = ConversionEstimate(mean, low, high, n, False, "")
+    return replace(estimate, label=conversion_text(estimate, "id"))
+
+
+#: The words of :func:`conversion_text` (Bahasa Indonesia, English).
+_CONVERSION_WORDS: Final[dict[str, dict[str, str]]] = {
+    "id": {
+        "default": "{mean} pendaftaran per kunjungan — default (tidak ada data kegiatan)",
+        "mean": "{mean} pendaftaran per kunjungan (rata-rata {n} kegiatan{interval})",
+    },
+    "en": {
+        "default": "{mean} registrations per visit — default (no outreach event data)",
+        "mean": "{mean} registrations per visit (mean of {n} events{interval})",
+    },
+}
+
+
+def conversion_text(estimate: ConversionEstimate, lang: str) -> str:
+    """The basis of the expected registrations in ``lang``: ``7,7 pendaftaran per
+    kunjungan (rata-rata 12 kegiatan, 95%: 5,1-10,3)`` / ``7.7 registrations per visit
+    (mean of 12 events, 95%: 5.1-10.3)``."""
+    lang = formatting.lang_of(lang)
+    words = _CONVERSION_WORDS[lang]
+    mean = formatting.decimal(estimate.per_visit, lang)
+    if estimate.is_default:
+        return words["default"].format(mean=mean)
+    interval = ""
+    if not (math.isnan(estimate.low) or math.isnan(estimate.high)):
+        low, high = formatting.decimal(estimate.low, lang), formatting.decimal(estimate.high, lang)
+        interval = f", 95%: {low}–{high}"
+    n = formatting.count(estimate.n_events, lang)
+    return words["mean"].format(mean=mean, n=n, interval=interval)
 
 
 def expected_visit(per_visit: float, uncovered: float, left: float) -> tuple[float, float]:
@@ -283,17 +307,37 @@ def _proposals(
                 if touch[best]
                 else ("distance" if not unknown[best] else "capacity"),
                 distance_km=round(float(dist[best]), 2) if not unknown[best] else math.nan,
-                alternatives="; ".join(
-                    f"{names[str(nrps[c])]} ({nrps[c]})"
-                    + ("" if unknown[c] else f", {formatting.decimal(dist[c], 'id')} km")
-                    for c in order[1 : 1 + n_alternatives]
-                ),
+            )
+            others = [
+                (names[str(nrps[c])], str(nrps[c]), math.nan if unknown[c] else float(dist[c]))
+                for c in order[1 : 1 + n_alternatives]
+            ]
+            row.update(
+                alternatives=alternatives_text(others, "id"),
+                alternatives_en=alternatives_text(others, "en"),
             )
         rows.append(row)
     reserved_by_nrp = {str(n): int(r) for n, r in zip(nrps, reserved, strict=True)}
-    cols = ["village_code", "proposed_nrp", "proposed_name", "basis", "distance_km", "alternatives"]
+    cols = [
+        "village_code",
+        "proposed_nrp",
+        "proposed_name",
+        "basis",
+        "distance_km",
+        "alternatives",
+        "alternatives_en",
+    ]
     frame = pd.DataFrame(rows).reindex(columns=cols).astype({"village_code": "str"})
     return frame, reserved_by_nrp
+
+
+def alternatives_text(others: list[tuple[str, str, float]], lang: str) -> str:
+    """``Nama (NRP), 5,2 km; ...`` (id) / ``Name (NRP), 5.2 km; ...`` (en): the other
+    officers that could take a village, nearest first (distance left out when unknown)."""
+    return "; ".join(
+        f"{name} ({nrp})" + ("" if math.isnan(km) else f", {formatting.decimal(km, lang)} km")
+        for name, nrp, km in others
+    )
 
 
 def build_plan(

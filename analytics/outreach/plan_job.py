@@ -3,7 +3,9 @@
 Reads the roster and events (given files, else ``officers.parquet``/``events.parquet``
 written by the build), plans the scope with :func:`analytics.outreach.scope.plan_scope`
 (the same function the outreach page uses) and writes, per Polsek in scope,
-``rencana_<polsek>.xlsx`` and ``briefing_<polsek>.pdf``, plus ``prioritas.csv``.
+``rencana_<polsek>.xlsx`` and ``briefing_<polsek>.pdf``, plus ``prioritas.csv``; for a
+whole Polres (``--polres`` without ``--polsek``) also ``rencana_<polres>_semua_polsek.xlsx``
+and ``briefing_<polres>_semua_polsek.pdf`` (every Polsek in one workbook and one PDF).
 """
 
 from __future__ import annotations
@@ -17,7 +19,12 @@ from typing import Any
 import pandas as pd
 
 from analytics.errors import InputError
-from analytics.outreach.files import briefing_pdf, plan_to_xlsx
+from analytics.outreach.files import (
+    briefing_pdf,
+    plan_to_xlsx,
+    polres_briefing_pdf,
+    polres_plan_to_xlsx,
+)
 from analytics.outreach.intake import ingest_events, ingest_roster
 from analytics.outreach.plan import Plan
 from analytics.outreach.priority import PriorityWeights
@@ -126,5 +133,11 @@ def run_plan_job(
         xlsx, pdf = out_dir / f"rencana_{slug(name)}.xlsx", out_dir / f"briefing_{slug(name)}.pdf"
         xlsx.write_bytes(plan_to_xlsx(plan, name))
         pdf.write_bytes(briefing_pdf(plan, name, file_meta))
+        written += [xlsx, pdf]
+    if polres and not polsek:  # the whole Polres in two files, as the page's "all Polsek"
+        stem = f"{slug(polres)}_semua_polsek"
+        xlsx, pdf = out_dir / f"rencana_{stem}.xlsx", out_dir / f"briefing_{stem}.pdf"
+        xlsx.write_bytes(polres_plan_to_xlsx(plan, polres))
+        pdf.write_bytes(polres_briefing_pdf(plan, polres, file_meta))
         written += [xlsx, pdf]
     return PlanJobResult(plan, priority, written, recon)

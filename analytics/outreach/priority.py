@@ -56,7 +56,8 @@ PRIORITY_COLUMNS: Final[tuple[str, ...]] = (
     "recency_norm",
     "score",
     "rank",
-    "explanation",
+    "explanation",  # Bahasa Indonesia (plan files, briefings, report)
+    "explanation_en",  # the same in English, for the English page
 )
 
 
@@ -123,33 +124,66 @@ def _last_events(events: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
     return past.groupby("village_code")["event_date"].max().rename("last_event")
 
 
-def _factor_phrase(row: pd.Series, factor: str) -> str:
+#: The explanation's phrases: key -> (Bahasa Indonesia, English).
+_PHRASES: Final[dict[str, tuple[str, str]]] = {
+    "gap_unknown": (
+        "jumlah pekerja informal tidak diketahui",
+        "number of informal workers unknown",
+    ),
+    "gap": (
+        "{n} pekerja informal belum terlindungi",
+        "{n} informal workers not covered",
+    ),
+    "coverage_unknown": ("cakupan BPU tidak diketahui", "BPU coverage unknown"),
+    "coverage": ("cakupan BPU {pct}", "BPU coverage {pct}"),
+    "pace_unknown": ("laju 12 bulan belum diketahui", "12-month pace not known yet"),
+    "pace_flat": (
+        "kepesertaan tidak bertambah dalam 12 bulan",
+        "membership did not grow in 12 months",
+    ),
+    "pace_beyond": (
+        "dengan laju sekarang butuh lebih dari {years} tahun",
+        "more than {years} years at the current pace",
+    ),
+    "pace": ("dengan laju sekarang butuh {years} tahun", "{years} years at the current pace"),
+    "never": ("belum pernah ada sosialisasi", "no outreach event yet"),
+    "recency": ("sosialisasi terakhir {n} bulan lalu", "last outreach event {n} months ago"),
+    "score": ("Skor {score}: ", "Score {score}: "),
+}
+
+
+def _phrase(key: str, lang: str, **values: object) -> str:
+    return _PHRASES[key][1 if lang == "en" else 0].format(**values)
+
+
+def _factor_phrase(row: pd.Series, factor: str, lang: str = "id") -> str:
     if factor == "gap":
         if pd.isna(row["uncovered"]):
-            return "jumlah pekerja informal tidak diketahui"
-        return f"{formatting.count(row['uncovered'], 'id')} pekerja informal belum terlindungi"
+            return _phrase("gap_unknown", lang)
+        return _phrase("gap", lang, n=formatting.count(row["uncovered"], lang))
     if factor == "coverage":
         if pd.isna(row["coverage_pct"]):
-            return "cakupan BPU tidak diketahui"
-        return f"cakupan BPU {formatting.percent(row['coverage_pct'], 'id')}"
+            return _phrase("coverage_unknown", lang)
+        return _phrase("coverage", lang, pct=formatting.percent(row["coverage_pct"], lang))
     if factor == "pace":
         if pd.isna(row["pace_raw_known"]) or not row["pace_raw_known"]:
-            return "laju 12 bulan belum diketahui"
+            return _phrase("pace_unknown", lang)
         if pd.isna(row["years_to_close"]):
-            return "kepesertaan tidak bertambah dalam 12 bulan"
+            return _phrase("pace_flat", lang)
         if row["years_to_close"] >= PACE_HORIZON_YEARS:
-            return f"dengan laju sekarang butuh lebih dari {PACE_HORIZON_YEARS:.0f} tahun"
-        return f"dengan laju sekarang butuh {formatting.decimal(row['years_to_close'], 'id')} tahun"
+            return _phrase("pace_beyond", lang, years=f"{PACE_HORIZON_YEARS:.0f}")
+        return _phrase("pace", lang, years=formatting.decimal(row["years_to_close"], lang))
     if pd.isna(row["last_event"]):
-        return "belum pernah ada sosialisasi"
-    return f"sosialisasi terakhir {formatting.count(row['months_since_event'], 'id')} bulan lalu"
+        return _phrase("never", lang)
+    return _phrase("recency", lang, n=formatting.count(row["months_since_event"], lang))
 
 
-def _explain(row: pd.Series, weights: PriorityWeights) -> str:
+def _explain(row: pd.Series, weights: PriorityWeights, lang: str = "id") -> str:
     contributions = {f: weights.as_dict()[f] * row[f"{f}_norm"] for f in FACTORS}
     top = sorted(FACTORS, key=lambda f: (-contributions[f], FACTORS.index(f)))[:2]
-    phrases = [_factor_phrase(row, f) for f in top if contributions[f] > 0]
-    return f"Skor {formatting.score(row['score'], 'id')}: " + "; ".join(phrases)
+    phrases = [_factor_phrase(row, f, lang) for f in top if contributions[f] > 0]
+    score = _phrase("score", lang, score=formatting.score(row["score"], lang))
+    return score + "; ".join(phrases)
 
 
 def village_priority(
@@ -217,4 +251,5 @@ def village_priority(
     df = df.sort_values(["score", "village_code"], ascending=[False, True], kind="stable")
     df["rank"] = np.arange(1, len(df) + 1)
     df["explanation"] = df.apply(_explain, axis=1, weights=weights)
+    df["explanation_en"] = df.apply(_explain, axis=1, weights=weights, lang="en")
     return df[list(PRIORITY_COLUMNS)].reset_index(drop=True)

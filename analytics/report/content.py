@@ -23,6 +23,7 @@ from analytics.disclosure import FigureKey, protect
 from analytics.disclosure.coverage import CoverageFigures
 from analytics.indicators import AreaKpis, area_kpis, areas_in_view, rank_by_uncovered
 from analytics.outreach.priority import PriorityWeights, village_priority
+from analytics.report.text import lang_of, words
 from analytics.suppression import MARK, footnote
 
 TOP_VILLAGES: Final = 15
@@ -69,6 +70,7 @@ class ReportContent:
     meta: dict[str, Any]
     threshold: int | None
     footnotes: tuple[str, ...] = field(default_factory=tuple)
+    lang: str = "id"  # the report's language (analytics.report.text)
 
 
 #: What hiding a figure blanks in its row: a members count takes every value computed from
@@ -242,8 +244,9 @@ def assemble_report(
     threshold: int | None,
     officers: pd.DataFrame | None = None,
     events: pd.DataFrame | None = None,
+    lang: str = "id",
 ) -> ReportContent:
-    """Everything the report shows for one area, month and segment.
+    """Everything the report shows for one area, month and segment, its labels in ``lang``.
 
     Raises ``KeyError`` when the store has no such area or month.
     """
@@ -261,9 +264,11 @@ def assemble_report(
 
     villages = areas_in_view(seg_cov, "desa", area_code, month, segment)
     classes = classify(villages["coverage_pct"], "targets", 5)
-    labels = classes.labels("id")
+    lang = lang_of(lang)
+    labels = classes.labels(lang)
+    no_data = words("vil.no_data", lang)
     class_label = [
-        labels[c] if c >= 0 else ("> 100%" if c == -2 else "tanpa data") for c in classes.classes
+        labels[c] if c >= 0 else ("> 100%" if c == -2 else no_data) for c in classes.classes
     ]
     villages = villages.assign(
         kecamatan_code=villages["area_code"].str.slice(0, 8),
@@ -310,7 +315,7 @@ def assemble_report(
             plan = replace(plan, priority=figs.blank(plan.priority, plan_top))
         del plan_figures  # registered for the protection; the table shows the top rows
     top = listable[listable["uncovered"].ne(MARK)].head(TOP_VILLAGES)
-    notes = (footnote(threshold),) if threshold is not None else ()
+    notes = (footnote(threshold, lang),) if threshold is not None else ()
     return ReportContent(
         area_code=area_code,
         area_name=names[area_code],
@@ -330,4 +335,5 @@ def assemble_report(
         meta=meta,
         threshold=threshold,
         footnotes=notes,
+        lang=lang,
     )

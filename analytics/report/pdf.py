@@ -1,9 +1,10 @@
-"""The area report as an A4 PDF in Bahasa Indonesia (reportlab).
+"""The area report as an A4 PDF in Bahasa Indonesia or English (reportlab).
 
 :func:`render_report` lays out a :class:`~analytics.report.content.ReportContent` and the
 two figures (PNG bytes rendered by the caller): cover, KPIs, map, trend, villages with the
 largest gaps, sub-areas, outreach plan summary, data quality and method notes. Every page
-has a footer with the area, the data date and "Halaman i dari n". It prints readably in
+has a footer with the area, the data date and "Halaman i dari n". Every word comes from
+:mod:`analytics.report.text` in the content's ``lang``. It prints readably in
 grayscale: values are in tables next to the figures, class labels are written out, and the
 trend's target and projection differ by line style, not colour alone.
 """
@@ -16,20 +17,45 @@ from typing import Any, Final
 from analytics.formatting import MISSING
 from analytics.pdf_pages import numbered_canvas
 from analytics.pdf_pages import pdf_text as esc
+from analytics.report import text
 from analytics.report.content import ReportContent
-from analytics.report.text import (
-    LEVEL_NAMES,
-    METHOD_NOTES,
-    SEGMENT_NAMES,
-    month_long,
-    num,
-    pct,
-    pp,
-)
-from analytics.report.text import pace as pp_per_month
+from analytics.report.text import level_name, method_notes, segment_name, words
 from analytics.suppression import MARK
 
 GRAY: Final = 0.86
+#: The text width of the A4 page (210 mm less two 15 mm margins): figures are drawn at
+#: this width, the width they were laid out for (layouts.figure_export ``report`` size),
+#: so their labels print at the size they were set (11 px = 8.25 pt).
+TEXT_WIDTH_MM: Final = 180
+#: A section starts on a new page only when less than this is left on the current one
+#: (a heading with a few rows); never a forced break that leaves a page mostly empty.
+SECTION_MIN_MM: Final = 45
+
+
+class _Formats:
+    """The number and month writers of :mod:`analytics.report.text` in one language."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def num(self, value: Any, digits: int = 0) -> str:
+        return text.num(value, digits, self.lang)
+
+    def pct(self, value: Any) -> str:
+        return text.pct(value, lang=self.lang)
+
+    def pp(self, value: Any) -> str:
+        return text.pp(value, self.lang)
+
+    def pace(self, value: Any) -> str:
+        return text.pace(value, self.lang)
+
+    def month(self, value: Any) -> str:
+        return text.month_long(value, self.lang)
+
+
+def _formats(lang: str) -> _Formats:
+    return _Formats(lang)
 
 
 def _styles() -> dict[str, Any]:
@@ -71,38 +97,62 @@ def _cover(c: ReportContent, s: dict[str, Any], generated: str) -> list[Any]:
 
     meta = c.meta
     k = c.kpis
+    lang = c.lang
+    fmt = _formats(lang)
     lines = [
         Spacer(1, 40 * mm),
-        Paragraph("Laporan Cakupan Jaminan Sosial Ketenagakerjaan", s["h2"]),
+        Paragraph(words("cover.kicker", lang), s["h2"]),
         Paragraph(esc(c.area_name), s["title"]),
-        Paragraph(f"{LEVEL_NAMES.get(c.level, c.level)} · kode {c.area_code}", s["big"]),
+        Paragraph(
+            words("cover.level_code", lang, level=level_name(c.level, lang), code=c.area_code),
+            s["big"],
+        ),
         Spacer(1, 6 * mm),
-        Paragraph(f"Periode: <b>{month_long(c.month)}</b>", s["big"]),
-        Paragraph(f"Segmen: <b>{esc(SEGMENT_NAMES.get(c.segment, c.segment))}</b>", s["big"]),
+        Paragraph(words("cover.period", lang, month=fmt.month(c.month)), s["big"]),
+        Paragraph(
+            words("cover.segment", lang, segment=esc(segment_name(c.segment, lang))), s["big"]
+        ),
         Spacer(1, 10 * mm),
         Paragraph(
-            f"Cakupan <b>{pct(MARK if c.kpis_hidden else k.coverage_pct)}</b> dari target "
-            f"{pct(c.target_pct)}; <b>{num(MARK if c.kpis_hidden else k.uncovered)}</b> pekerja "
-            "belum terlindungi.",
+            words(
+                "cover.headline",
+                lang,
+                pct=fmt.pct(MARK if c.kpis_hidden else k.coverage_pct),
+                target=fmt.pct(c.target_pct),
+                uncovered=fmt.num(MARK if c.kpis_hidden else k.uncovered),
+            ),
             s["big"],
         ),
         Spacer(1, 30 * mm),
-        Paragraph(f"Data sampai: {esc(str(meta.get('data_until') or MISSING))}", s["body"]),
-        Paragraph(f"Penyebut: {esc(str(meta.get('workforce_source') or MISSING))}", s["body"]),
-        Paragraph(f"Dibuat: {generated} dengan Cakupan", s["body"]),
+        Paragraph(
+            words("cover.data_until", lang, value=esc(str(meta.get("data_until") or MISSING))),
+            s["body"],
+        ),
+        Paragraph(
+            words(
+                "cover.denominator", lang, value=esc(str(meta.get("workforce_source") or MISSING))
+            ),
+            s["body"],
+        ),
+        Paragraph(words("cover.generated", lang, day=generated), s["body"]),
     ]
     if c.threshold is not None:
         lines.append(
             Paragraph(
-                f"Perlindungan jumlah kecil aktif (ambang {c.threshold}): jumlah 1-"
-                f"{c.threshold - 1} orang ditandai '{MARK}'.",
+                words(
+                    "cover.protection",
+                    lang,
+                    threshold=c.threshold,
+                    below=c.threshold - 1,
+                    mark=MARK,
+                ),
                 s["body"],
             )
         )
     if meta.get("demo"):
         lines += [
             Spacer(1, 6 * mm),
-            Paragraph("<b>DATA SINTETIS (demo): bukan data sebenarnya.</b>", s["big"]),
+            Paragraph(words("cover.synthetic", lang), s["big"]),
         ]
     return [*lines, PageBreak()]
 
@@ -113,49 +163,62 @@ def _kpis(c: ReportContent, s: dict[str, Any]) -> list[Any]:
 
     k = c.kpis
     hide = c.kpis_hidden
+    lang = c.lang
+    fmt = _formats(lang)
     if k.coverage_pct is None:
         projection = MISSING
     elif k.target_reached:
-        projection = "sudah tercapai"
+        projection = words("kpi.reached", lang)
     elif k.projected_month is None:
-        projection = "tidak tercapai dengan laju ini"
+        projection = words("kpi.not_reached", lang)
     else:
-        projection = month_long(k.projected_month)
-    pace = pp_per_month(k.pace_pp_per_month)
+        projection = fmt.month(k.projected_month)
+    pace = fmt.pace(k.pace_pp_per_month)
     rows = [
-        ["Indikator", "Nilai"],
-        ["Cakupan", pct(MARK if hide else k.coverage_pct)],
-        ["Peserta aktif", num(MARK if hide else k.active)],
-        ["Pekerja (penyebut)", num(k.eligible)],
-        ["Belum terlindungi", num(MARK if hide else k.uncovered)],
-        ["Perubahan 1 bulan", pp(MARK if hide else k.change_mom_pp)],
-        ["Perubahan 12 bulan", pp(MARK if hide else k.change_yoy_pp)],
-        ["Laju 12 bulan", MARK if hide else pace],
-        [f"Proyeksi capai target {pct(c.target_pct)}", MARK if hide else projection],
-        ["Desa dengan penyebut", f"{k.villages_with_eligible} dari {k.villages}"],
+        [words("kpi.indicator", lang), words("kpi.value", lang)],
+        [words("kpi.coverage", lang), fmt.pct(MARK if hide else k.coverage_pct)],
+        [words("kpi.active", lang), fmt.num(MARK if hide else k.active)],
+        [words("kpi.eligible", lang), fmt.num(k.eligible)],
+        [words("kpi.uncovered", lang), fmt.num(MARK if hide else k.uncovered)],
+        [words("kpi.mom", lang), fmt.pp(MARK if hide else k.change_mom_pp)],
+        [words("kpi.yoy", lang), fmt.pp(MARK if hide else k.change_yoy_pp)],
+        [words("kpi.pace", lang), MARK if hide else pace],
+        [
+            words("kpi.projection", lang, target=fmt.pct(c.target_pct)),
+            MARK if hide else projection,
+        ],
+        [
+            words("kpi.villages", lang),
+            words("kpi.of", lang, n=fmt.num(k.villages_with_eligible), total=fmt.num(k.villages)),
+        ],
     ]
-    seg_rows = [["Segmen", "Peserta aktif", "Pekerja (penyebut)", "Cakupan"]]
+    seg_rows = [
+        [
+            words("kpi.segment", lang),
+            words("kpi.active", lang),
+            words("kpi.eligible", lang),
+            words("kpi.coverage", lang),
+        ]
+    ]
     seg_rows += [
         [
-            SEGMENT_NAMES.get(str(r.segment), str(r.segment)),
-            num(r.active),
-            num(r.eligible),
-            pct(r.coverage_pct),
+            segment_name(str(r.segment), lang),
+            fmt.num(r.active),
+            fmt.num(r.eligible),
+            fmt.pct(r.coverage_pct),
         ]
         for r in c.segments.itertuples(index=False)
     ]
     return [
-        Paragraph(f"Ringkasan · {esc(c.area_name)} · {month_long(c.month)}", s["h1"]),
+        Paragraph(
+            words("kpi.summary", lang, area=esc(c.area_name), month=fmt.month(c.month)), s["h1"]
+        ),
         _table(rows, [90 * mm, 60 * mm], 1),
         Spacer(1, 5 * mm),
-        Paragraph("Peserta per segmen", s["h2"]),
+        Paragraph(words("kpi.by_segment", lang), s["h2"]),
         _table(seg_rows, [60 * mm, 35 * mm, 40 * mm, 30 * mm], 1),
         Spacer(1, 3 * mm),
-        Paragraph(
-            "PU = penerima upah; BPU = bukan penerima upah (pekerja informal). Segmen tanpa "
-            "penyebut tidak punya angka cakupan.",
-            s["small"],
-        ),
+        Paragraph(words("kpi.segment_note", lang), s["small"]),
     ]
 
 
@@ -166,7 +229,7 @@ def _figure(png: bytes, title: str, note: str, s: dict[str, Any]) -> list[Any]:
 
     reader = ImageReader(io.BytesIO(png))
     w, h = reader.getSize()
-    width = 150 * mm
+    width = TEXT_WIDTH_MM * mm
     image = Image(io.BytesIO(png), width=width, height=width * h / w)
     return [
         KeepTogether([Paragraph(title, s["h1"]), image, Paragraph(note, s["small"])]),
@@ -178,16 +241,18 @@ def _villages(c: ReportContent, s: dict[str, Any]) -> list[Any]:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, Spacer
 
+    lang = c.lang
+    fmt = _formats(lang)
     rows: list[list[Any]] = [
         [
             "#",
-            "Desa/kelurahan",
-            "Kecamatan",
-            "Belum\nterlindungi",
-            "Cakupan",
-            "Aktif",
-            "Penyebut",
-            "Kelas",
+            words("vil.village", lang),
+            words("vil.kecamatan", lang),
+            words("vil.uncovered", lang),
+            words("vil.coverage", lang),
+            words("vil.active", lang),
+            words("vil.eligible", lang),
+            words("vil.class", lang),
         ]
     ]
     for i, r in enumerate(c.top_villages.itertuples(index=False), start=1):
@@ -195,22 +260,21 @@ def _villages(c: ReportContent, s: dict[str, Any]) -> list[Any]:
             [
                 str(i),
                 Paragraph(
-                    f"{esc(str(r.area_name))}<br/><font size=6.5>{r.area_code}</font>", s["cell"]
+                    f"{esc(str(r.area_name))}<br/><font size=7>{r.area_code}</font>", s["cell"]
                 ),
                 Paragraph(esc(str(r.kecamatan)), s["cell"]),
-                num(r.uncovered),
-                pct(r.coverage_pct),
-                num(r.active),
-                num(r.eligible),
+                fmt.num(r.uncovered),
+                fmt.pct(r.coverage_pct),
+                fmt.num(r.active),
+                fmt.num(r.eligible),
                 r.class_label,
             ]
         )
     widths = [8 * mm, 42 * mm, 32 * mm, 20 * mm, 17 * mm, 16 * mm, 18 * mm, 27 * mm]
     out: list[Any] = [
-        Paragraph(f"{len(c.top_villages)} desa dengan kesenjangan terbesar", s["h1"]),
+        Paragraph(words("vil.title", lang, n=len(c.top_villages)), s["h1"]),
         Paragraph(
-            f"Dari {c.villages_total} desa/kelurahan di {esc(c.area_name)}, diurutkan menurut "
-            "jumlah pekerja belum terlindungi (penyebut dikurangi peserta aktif).",
+            words("vil.intro", lang, total=fmt.num(c.villages_total), area=esc(c.area_name)),
             s["body"],
         ),
         Spacer(1, 2 * mm),
@@ -218,7 +282,7 @@ def _villages(c: ReportContent, s: dict[str, Any]) -> list[Any]:
     if len(c.top_villages):
         out.append(_table(rows, widths, 3))
     else:
-        out.append(Paragraph("Tidak ada desa dengan penyebut pada bulan ini.", s["body"]))
+        out.append(Paragraph(words("vil.none", lang), s["body"]))
     return out
 
 
@@ -226,26 +290,36 @@ def _sub_areas(c: ReportContent, s: dict[str, Any]) -> list[Any]:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, Spacer
 
-    name = LEVEL_NAMES.get(c.sub_level, c.sub_level)
+    lang = c.lang
+    fmt = _formats(lang)
+    name = level_name(c.sub_level, lang)
     rows: list[list[Any]] = [
-        [name, "Kode", "Aktif", "Penyebut", "Cakupan", "Belum\nterlindungi", "Perubahan\n12 bulan"]
+        [
+            name,
+            words("sub.code", lang),
+            words("vil.active", lang),
+            words("vil.eligible", lang),
+            words("vil.coverage", lang),
+            words("vil.uncovered", lang),
+            words("sub.change", lang),
+        ]
     ]
     rows += [
         [
             Paragraph(esc(str(r.area_name)), s["cell"]),
             r.area_code,
-            num(r.active),
-            num(r.eligible),
-            pct(r.coverage_pct),
-            num(r.uncovered),
-            pp(r.change_yoy_pp),
+            fmt.num(r.active),
+            fmt.num(r.eligible),
+            fmt.pct(r.coverage_pct),
+            fmt.num(r.uncovered),
+            fmt.pp(r.change_yoy_pp),
         ]
         for r in c.sub_areas.itertuples(index=False)
     ]
     widths = [50 * mm, 22 * mm, 18 * mm, 20 * mm, 18 * mm, 24 * mm, 24 * mm]
     return [
         Spacer(1, 5 * mm),
-        Paragraph(f"Menurut {name.lower()}", s["h1"]),
+        Paragraph(words("sub.title", lang, level=name.lower()), s["h1"]),
         _table(rows, widths, 2),
     ]
 
@@ -254,30 +328,46 @@ def _plan(c: ReportContent, s: dict[str, Any]) -> list[Any]:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, Spacer
 
-    out: list[Any] = [Paragraph("Rencana penjangkauan (Bhabinkamtibmas)", s["h1"])]
+    lang = c.lang
+    fmt = _formats(lang)
+    out: list[Any] = [Paragraph(words("plan.title", lang), s["h1"])]
     p = c.plan
     if p is None:
-        return [*out, Paragraph("Tidak ada data petugas untuk wilayah ini.", s["body"])]
+        return [*out, Paragraph(words("plan.none", lang), s["body"])]
     out.append(
         Paragraph(
-            f"{p.officers} Bhabinkamtibmas dari {p.polsek} Polsek membina "
-            f"{p.villages_with_officer} dari {p.villages} desa. Sejak {month_long(p.since)}: "
-            f"{p.events_recent} kegiatan sosialisasi, {num(p.attendees_recent)} peserta hadir, "
-            f"{num(p.registrations_recent)} pendaftaran tercatat.",
+            words(
+                "plan.summary",
+                lang,
+                officers=fmt.num(p.officers),
+                polsek=fmt.num(p.polsek),
+                with_officer=fmt.num(p.villages_with_officer),
+                villages=fmt.num(p.villages),
+                since=fmt.month(p.since),
+                events=fmt.num(p.events_recent),
+                attendees=fmt.num(p.attendees_recent),
+                registrations=fmt.num(p.registrations_recent),
+            ),
             s["body"],
         )
     )
     rows: list[list[Any]] = [
-        ["Peringkat", "Desa/kelurahan", "Belum terlindungi\n(BPU)", "Cakupan BPU", "Polsek"]
+        [
+            words("plan.rank", lang),
+            words("vil.village", lang),
+            words("plan.uncovered", lang),
+            words("plan.coverage", lang),
+            "Polsek",
+        ]
     ]
     rows += [
         [
             str(r.rank),
             Paragraph(
-                f"{esc(str(r.village_name))}<br/><font size=6.5>{r.village_code}</font>", s["cell"]
+                f"{esc(str(r.village_name))}<br/><font size=7>{r.village_code}</font>", s["cell"]
             ),
-            num(r.uncovered),
-            pct(r.coverage_pct),
+            fmt.num(r.uncovered),
+            fmt.pct(r.coverage_pct),
             Paragraph(esc(str(r.polsek)), s["cell"]),
         ]
         for r in p.priority.itertuples(index=False)
@@ -285,9 +375,9 @@ def _plan(c: ReportContent, s: dict[str, Any]) -> list[Any]:
     return [
         *out,
         Spacer(1, 2 * mm),
-        Paragraph("Desa prioritas kunjungan", s["h2"]),
+        Paragraph(words("plan.priority", lang), s["h2"]),
         _table(rows, [20 * mm, 55 * mm, 32 * mm, 25 * mm, 48 * mm], 2),
-        Paragraph("Polsek '—': desa belum punya Bhabinkamtibmas.", s["small"]),
+        Paragraph(words("plan.no_officer", lang), s["small"]),
     ]
 
 
@@ -297,30 +387,24 @@ def _quality(c: ReportContent, s: dict[str, Any]) -> list[Any]:
 
     q = c.quality
     totals = q["totals"]
+    lang = c.lang
+    fmt = _formats(lang)
     rows = [
-        ["Pemeriksaan", "Jumlah"],
-        ["Desa dengan cakupan > 100% (periksa data)", num(q["over_100"])],
-        ["Desa tanpa penyebut", num(q["missing_eligible"])],
-        ["Baris registri cocok ke desa (kabupaten ini)", num(q["matched_kabupaten"])],
-        ["Baris registri tidak cocok (kabupaten ini)", num(q["unmatched_kabupaten"])],
+        [words("q.check", lang), words("q.count", lang)],
+        [words("q.over_100", lang), fmt.num(q["over_100"])],
+        [words("q.missing", lang), fmt.num(q["missing_eligible"])],
+        [words("q.matched_kab", lang), fmt.num(q["matched_kabupaten"])],
+        [words("q.unmatched_kab", lang), fmt.num(q["unmatched_kabupaten"])],
     ]
     if totals is not None:
         rows += [
-            ["Baris registri masuk (seluruh build)", num(totals["rows_in"])],
-            ["  cocok", num(totals["matched"])],
-            ["  tidak cocok", num(totals["unmatched"])],
-            ["  ditolak", num(totals["rejected"])],
-            ["  duplikat", num(totals["duplicates"])],
+            [words(f"q.{key}", lang), fmt.num(totals[key])]
+            for key in ("rows_in", "matched", "unmatched", "rejected", "duplicates")
         ]
     return [
         Spacer(1, 5 * mm),
-        Paragraph("Kualitas data", s["h1"]),
-        Paragraph(
-            "Setiap baris registri tercatat: cocok, tidak cocok, ditolak atau duplikat "
-            "(baris masuk = cocok + tidak cocok + ditolak + duplikat). Rincian alasan ada di "
-            "halaman Kualitas data pada dasbor.",
-            s["body"],
-        ),
+        Paragraph(words("q.title", lang), s["h1"]),
+        Paragraph(words("q.intro", lang), s["body"]),
         _table(rows, [110 * mm, 40 * mm], 1),
     ]
 
@@ -328,52 +412,55 @@ def _quality(c: ReportContent, s: dict[str, Any]) -> list[Any]:
 def _method(c: ReportContent, s: dict[str, Any]) -> list[Any]:
     from reportlab.platypus import Paragraph
 
-    out: list[Any] = [Paragraph("Catatan metode", s["h1"])]
-    out += [Paragraph(f"<b>{esc(term)}.</b> {esc(text)}", s["body"]) for term, text in METHOD_NOTES]
+    lang = c.lang
+    out: list[Any] = [Paragraph(words("method.title", lang), s["h1"])]
+    out += [
+        Paragraph(f"<b>{esc(term)}.</b> {esc(note)}", s["body"])
+        for term, note in method_notes(lang)
+    ]
     sources = ", ".join(
         f"{src.get('file')} ({src.get('kind')})" for src in c.meta.get("sources") or []
     )
-    out.append(Paragraph(f"<b>Sumber data.</b> {esc(sources or MISSING)}", s["body"]))
+    out.append(
+        Paragraph(f"<b>{words('method.sources', lang)}</b> {esc(sources or MISSING)}", s["body"])
+    )
     out += [Paragraph(esc(note), s["small"]) for note in c.footnotes]
     return out
+
+
+def _section(flowables: list[Any]) -> list[Any]:
+    """``flowables`` starting on a new page only when the current one has too little room
+    left (:data:`SECTION_MIN_MM`)."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import CondPageBreak
+
+    return [CondPageBreak(SECTION_MIN_MM * mm), *flowables]
 
 
 def render_report(c: ReportContent, map_png: bytes, trend_png: bytes, generated: str) -> bytes:
     """The report PDF (A4 portrait) as bytes; ``generated`` is the date written on it."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.platypus import PageBreak, SimpleDocTemplate
+    from reportlab.platypus import SimpleDocTemplate, Spacer
 
     s = _styles()
+    lang = c.lang
+    month = text.month_long(c.month, lang)
     story: list[Any] = _cover(c, s, generated)
     story += _kpis(c, s)
-    story.append(PageBreak())
-    story += _figure(
-        map_png,
-        f"Peta cakupan desa · {month_long(c.month)}",
-        "Warna lebih gelap = cakupan lebih tinggi; nilai setiap desa ada di tabel berikut.",
-        s,
-    )
-    story += _figure(
-        trend_png,
-        "Tren cakupan, target dan proyeksi",
-        "Garis utuh: cakupan bulanan; garis titik-titik: proyeksi pada laju 12 bulan "
-        "terakhir; garis putus-putus: target.",
-        s,
-    )
-    story.append(PageBreak())
-    story += _villages(c, s)
-    story += _sub_areas(c, s)
-    story.append(PageBreak())
-    story += _plan(c, s)
-    story += _quality(c, s)
-    story.append(PageBreak())
-    story += _method(c, s)
-    footer = f"Cakupan · {c.area_name} ({c.area_code}) · {month_long(c.month)}"
+    story += [Spacer(1, 5 * mm)]
+    story += _figure(map_png, words("fig.map", lang, month=month), words("fig.map_note", lang), s)
+    story += _figure(trend_png, words("fig.trend", lang), words("fig.trend_note", lang), s)
+    story += _section(_villages(c, s))
+    story += _section(_sub_areas(c, s))
+    story += _section(_plan(c, s))
+    story += _section(_quality(c, s))
+    story += _section(_method(c, s))
+    footer = f"Cakupan · {c.area_name} ({c.area_code}) · {month}"
     if c.meta.get("data_until"):
-        footer += f" · data sampai {c.meta['data_until']}"
+        footer += f" · {words('footer.data_until', lang, value=c.meta['data_until'])}"
     if c.meta.get("demo"):
-        footer += " · DATA SINTETIS"
+        footer += f" · {words('footer.synthetic', lang)}"
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
@@ -382,8 +469,10 @@ def render_report(c: ReportContent, map_png: bytes, trend_png: bytes, generated:
         rightMargin=15 * mm,
         topMargin=15 * mm,
         bottomMargin=18 * mm,
-        title=f"Laporan cakupan {c.area_name} {month_long(c.month)}",
+        title=words("doc.title", lang, area=c.area_name, month=month),
         author="Cakupan",
+        creator="Cakupan",
+        subject=f"Cakupan {c.segment}, {c.area_name} ({c.area_code}), {month}",
     )
-    doc.build(story, canvasmaker=numbered_canvas(footer))
+    doc.build(story, canvasmaker=numbered_canvas(footer, page_of=words("footer.page_of", lang)))
     return buffer.getvalue()

@@ -26,10 +26,11 @@ from layouts.map_callbacks import (
     resolve_state,
     store_facts,
 )
+from layouts.page_titles import page_title
 from layouts.shell import REPLACE_MARK
 from layouts.url_state import LAYERS, ViewState, parse_query, target_from_controls, to_query
 
-dash.register_page(__name__, path="/", name="Peta cakupan", title="Cakupan · Peta cakupan")
+dash.register_page(__name__, path="/", name="Peta cakupan", title=page_title("nav.map"))
 
 
 def _control(label: str, child: Any, anchor: str | None = None, lang: str = "id") -> html.Div:

@@ -10,9 +10,10 @@ from dash import Input, Output, dcc, html
 from analytics.store import StoreError
 from layouts.data_access import current_settings, current_store
 from layouts.i18n import fmt_month, fmt_pct, t
+from layouts.page_titles import page_title
 from layouts.url_state import parse_query
 
-dash.register_page(__name__, path="/metode", name="Metode", title="Cakupan · Metode")
+dash.register_page(__name__, path="/metode", name="Metode", title=page_title("nav.method"))
 
 METHOD_READY = "method-ready"
 METHOD_SCROLLED = "method-scrolled"

@@ -39,9 +39,10 @@ from layouts.outreach_columns import (
 )
 from layouts.outreach_data import read_outreach
 from layouts.outreach_views import CAPACITY_RANGE, WEEK_CHOICES, polres_options
+from layouts.page_titles import page_title
 
 dash.register_page(
-    __name__, path="/penjangkauan", name="Penjangkauan", title="Cakupan · Penjangkauan"
+    __name__, path="/penjangkauan", name="Penjangkauan", title=page_title("nav.outreach")
 )
 
 
@@ -49,7 +50,9 @@ def _control(label: str, child: Any) -> html.Div:
     return html.Div([html.Label(label, className="control-label"), child], className="control")
 
 
-def _grid(grid_id: str, columns: list[dict[str, Any]], page_size: int = 15) -> dag.AgGrid:
+def _grid(
+    grid_id: str, columns: list[dict[str, Any]], lang: str, page_size: int = 15
+) -> dag.AgGrid:
     return dag.AgGrid(
         id=grid_id,
         columnDefs=columns,
@@ -60,6 +63,10 @@ def _grid(grid_id: str, columns: list[dict[str, Any]], page_size: int = 15) -> d
             "domLayout": "autoHeight",
             "pagination": True,
             "paginationPageSize": page_size,
+            **components.grid_locale(lang),
+            # AG Grid warns (#94/#95) and leaves the size box blank unless the selector
+            # offers the page size in force.
+            "paginationPageSizeSelector": sorted({page_size, 20, 50, 100}),
         },
         className="ag-theme-alpine",
         style={"width": "100%"},
@@ -185,19 +192,19 @@ def layout(shown: object = None, **query: object) -> Any:
             ),
             html.H3(t("out.plan_title", lang), className="table-title"),
             html.Div(id=ids.OUT_SUMMARY, className="table-notes"),
-            _grid(ids.OUT_PLAN, plan_columns(lang), 20),
+            _grid(ids.OUT_PLAN, plan_columns(lang), lang, 20),
             html.H3(t("out.priority_title", lang), className="table-title"),
             html.Div(t("out.priority_note", lang), className="table-notes"),
-            _grid(ids.OUT_PRIORITY, priority_columns(lang)),
+            _grid(ids.OUT_PRIORITY, priority_columns(lang), lang),
             html.H3(t("out.unassigned_title", lang), className="table-title"),
             html.Div(t("out.unassigned_note", lang), className="table-notes"),
-            _grid(ids.OUT_UNASSIGNED, unassigned_columns(lang), 10),
+            _grid(ids.OUT_UNASSIGNED, unassigned_columns(lang), lang, 10),
             html.H3(t("out.impact_title", lang), className="table-title"),
             html.Div(id=ids.OUT_IMPACT_TEXT, className="panel impact-text"),
             html.H4(t("out.impact_polsek", lang)),
-            _grid(ids.OUT_IMPACT_POLSEK, impact_columns(lang, "polsek"), 10),
+            _grid(ids.OUT_IMPACT_POLSEK, impact_columns(lang, "polsek"), lang, 10),
             html.H4(t("out.impact_officer", lang)),
-            _grid(ids.OUT_IMPACT_OFFICER, impact_columns(lang, "officer"), 10),
+            _grid(ids.OUT_IMPACT_OFFICER, impact_columns(lang, "officer"), lang, 10),
         ],
         className="outreach-page",
     )

@@ -17,6 +17,7 @@ from analytics.tables_export import to_csv_bytes, to_xlsx_bytes
 from layouts import components, export_ui, ids, store_notice
 from layouts.data_access import audit_event, current_settings, current_store, current_user, require
 from layouts.i18n import fmt_int, t
+from layouts.page_titles import page_title
 from layouts.quality_views import (
     COUNT_KEYS,
     ROW_LISTS,
@@ -34,7 +35,9 @@ from layouts.url_state import parse_query
 
 XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-dash.register_page(__name__, path="/kualitas", name="Kualitas data", title="Cakupan · Kualitas")
+dash.register_page(
+    __name__, path="/kualitas", name="Kualitas data", title=page_title("nav.quality")
+)
 
 
 def _table(
@@ -299,7 +302,7 @@ def layout(**query: object) -> html.Div:
                         },
                         {"field": "segments", "headerName": t("segments", lang)},
                         {"field": "latest", "headerName": t("month", lang)},
-                        {"field": "detail", "headerName": "Detail"},
+                        {"field": "detail", "headerName": t("quality.detail.header", lang)},
                     ],
                     defaultColDef={"sortable": True, "filter": True, "resizable": True},
                     dashGridOptions={

@@ -7,12 +7,15 @@ from typing import Any
 import dash
 from dash import Input, Output, State, dcc, html, no_update
 
+from analytics import formatting as fmt
 from analytics.schemas import COVERAGE_SEGMENTS
 from layouts import components, export_ui, ids, view_notice
 from layouts.data_access import current_settings, current_store, require_area
 from layouts.i18n import t
 from layouts.map_callbacks import resolve_state, store_facts
+from layouts.page_titles import page_title
 from layouts.trend_views import (
+    PROJECTION_HORIZON,
     area_options,
     lists_every_area,
     search_options,
@@ -20,10 +23,11 @@ from layouts.trend_views import (
     trend_main,
     trend_rows,
     trend_small,
+    trend_statements,
 )
 from layouts.url_state import effective_target, parse_query, target_from_controls, to_query
 
-dash.register_page(__name__, path="/tren", name="Tren", title="Cakupan · Tren")
+dash.register_page(__name__, path="/tren", name="Tren", title=page_title("nav.trends"))
 
 
 def layout(shown: object = None, **query: object) -> Any:
@@ -121,6 +125,7 @@ def layout(shown: object = None, **query: object) -> Any:
                 [
                     export_ui.export_menu("trend", lang, export_ui.FIGURE_FORMATS),
                     dcc.Graph(id=ids.TREND_MAIN),
+                    html.Div(id=ids.TREND_PROJECTIONS, className="trend-projections"),
                 ],
                 className="panel",
             ),
@@ -133,6 +138,7 @@ def register_callbacks(app: dash.Dash) -> None:
     @app.callback(
         Output(ids.TREND_MAIN, "figure"),
         Output(ids.TREND_SMALL, "figure"),
+        Output(ids.TREND_PROJECTIONS, "children"),
         Output(ids.VIEW_QUERY, "data", allow_duplicate=True),
         Input(ids.TREND_AREA, "value"),
         Input(ids.TREND_SEGMENT, "value"),
@@ -166,9 +172,19 @@ def register_callbacks(app: dash.Dash) -> None:
             target_pct,
             state.lang,
         )
+        statements = trend_statements(
+            rows,
+            facts.names,
+            state.area,
+            state.segment,
+            compare,
+            compare_segment,
+            target_pct,
+            state.lang,
+        )
         level, sub = sub_area_rows(store, state.area, state.segment, facts.root_codes)
         small = trend_small(sub, level, target_pct, state.lang)
-        return main, small, to_query(state)
+        return main, small, projection_block(statements, target_pct, state.lang), to_query(state)
 
     for dropdown in (ids.TREND_AREA, ids.TREND_COMPARE):
         _register_search(app, dropdown)
@@ -192,6 +208,17 @@ def _register_search(app: dash.Dash, dropdown: str) -> None:
         if not search:
             return area_options(areas, lang, keep=[value])
         return search_options(areas, str(search)[:80], lang, keep=[value])
+
+
+def projection_block(statements: list[str], target_pct: float, lang: str) -> list[Any]:
+    """The projected month of every line in words, and the horizon of the drawn lines."""
+    heading = t("trend.proj.heading", lang, target=fmt.target(target_pct, lang))
+    note = t("trend.proj.horizon", lang, years=PROJECTION_HORIZON // 12)
+    return [
+        html.H4(heading),
+        html.Ul([html.Li(s) for s in statements]),
+        html.Small(note, className="control-hint"),
+    ]
 
 
 def _pairs(query: str | None) -> list[tuple[str, str]]:

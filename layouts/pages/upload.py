@@ -24,6 +24,7 @@ from layouts import ids
 from layouts.data_access import audit_event, current_settings, current_user, require
 from layouts.export_jobs import current_jobs, setup_export_jobs
 from layouts.i18n import fmt_int, lang_or_default, t
+from layouts.page_titles import page_title
 from layouts.upload_build import dry_run, rebuild_store
 from layouts.upload_diff import diff_view, dry_run_view, loss_lines, version_options
 from layouts.upload_views import (
@@ -31,6 +32,7 @@ from layouts.upload_views import (
     MULTIPLE,
     StoredFile,
     decode_contents,
+    error_text,
     human_size,
     keep_upload,
     read_manifest,
@@ -40,7 +42,7 @@ from layouts.upload_views import (
 )
 from layouts.url_state import parse_query
 
-dash.register_page(__name__, path="/unggah", name="Unggah data", title="Cakupan · Unggah")
+dash.register_page(__name__, path="/unggah", name="Unggah data", title=page_title("nav.upload"))
 
 POLL_MS = 1000
 #: The browser does not even read a file this many times over the limit (dcc.Upload
@@ -192,7 +194,7 @@ def handle_upload(
                 saved = keep_upload(name, decode_contents(data_url), kind, settings)
             except InputError as exc:
                 audit_event("upload", "refused", {"kind": kind, "file": name, "reason": str(exc)})
-                lines.append(t("upload.refused", lang, reason=str(exc)))
+                lines.append(t("upload.refused", lang, reason=error_text(exc, lang)))
                 continue
             except Exception as exc:  # any reader's own error: a message, never a 500
                 what = type(exc).__name__
@@ -254,7 +256,8 @@ def handle_dry_run(n_clicks: int | None, lang: str | None) -> Any:
         result = dry_run(settings.uploads_dir, settings)
     except (InputError, SettingsError, OSError) as exc:
         audit_event("intake_dry_run", "failed", {"reason": str(exc)})
-        return html.Div(t("upload.failed", lang, reason=str(exc)), className="upload-error")
+        reason = error_text(exc, lang) if isinstance(exc, InputError) else str(exc)
+        return html.Div(t("upload.failed", lang, reason=reason), className="upload-error")
     except Exception as exc:  # a reader's own error on a hostile file: a message, not a 500
         what = type(exc).__name__
         logger.warning("dry run failed: %s", what)

@@ -223,7 +223,7 @@ def test_dry_run_without_a_registry_says_what_is_missing(
         _upload("boundaries", "desa.geojson", _boundaries())
         text = _text(_page().handle_dry_run(1, "id"))
     # boundaries and workforce may come from the live store; registries never do
-    assert "Gagal" in text and "registry" in text
+    assert "Gagal" in text and "Kepesertaan" in text and "registry" not in text
 
 
 def test_commit_rebuilds_the_store_in_the_background(
@@ -311,9 +311,9 @@ def _zip(entries: dict[str, bytes]) -> bytes:
 @pytest.mark.parametrize(
     ("entries", "reason"),
     [
-        ({"../../evil.geojson": b"{}"}, "leaves the archive"),
-        ({"bomb.geojson": b"0" * (5 * 1024 * 1024)}, "compressed suspiciously well"),
-        ({"run.exe": b"MZ"}, "not an expected file type"),
+        ({"../../evil.geojson": b"{}"}, "keluar dari folder arsip"),
+        ({"bomb.geojson": b"0" * (5 * 1024 * 1024)}, "terkompresi terlalu rapat"),
+        ({"run.exe": b"MZ"}, "bukan jenis berkas yang diharapkan"),
     ],
 )
 def test_unsafe_zips_and_wrong_types_are_refused_and_leave_nothing(
@@ -323,7 +323,7 @@ def test_unsafe_zips_and_wrong_types_are_refused_and_leave_nothing(
         message, _ = _upload("boundaries", "batas.zip", _zip(entries))
         assert reason in _text(message) and "Ditolak" in _text(message)
         message, _ = _upload("registry", "program.csv", b"MZ\x90\x00binary")
-        assert "not a text file" in _text(message)
+        assert "bukan berkas teks" in _text(message)  # the Indonesian page, in Indonesian
     assert _tree(settings.uploads_dir) == []
     assert not (settings.uploads_dir.parent / "evil.geojson").exists()
     refused = [e for e in _audit(settings) if e["action"] == "upload"]

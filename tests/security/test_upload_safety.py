@@ -304,7 +304,7 @@ def test_the_limit_is_the_file_size_the_user_sees(
     assert "disimpan" in _message(post_upload(admin, app, "workforce", "a.csv", under))
     over = _csv_of(int(1.2 * MB))  # the request passes, the decoded file is refused
     message = _message(post_upload(admin, app, "workforce", "b.csv", over))
-    assert "Ditolak" in message and "more than the limit of 1 MB" in message, message
+    assert "Ditolak" in message and "lebih besar dari batas 1 MB" in message, message
     huge = _csv_of(3 * MB)  # the request itself is too large: a message, not an HTML 413
     response = post_upload(admin, app, "workforce", "c.csv", huge)
     assert response.status_code == 200 and response.is_json
@@ -356,7 +356,7 @@ def test_a_damaged_zip_is_a_message_and_an_audit_entry(
     app: dash.Dash, admin: FlaskClient, settings: Settings, archive: bytes
 ) -> None:
     message = _message(post_upload(admin, app, "boundaries", "batas.zip", archive))
-    assert "Ditolak: batas.zip: entry 'batas/desa.geojson' is damaged" in message, message
+    assert "Ditolak: batas.zip: isi 'batas/desa.geojson' rusak" in message, message
     assert _files(settings, "boundaries") == []
     (event,) = [e for e in _audit(settings) if e["action"] == "upload"]
     assert event["outcome"] == "refused" and "damaged" in event["detail"]["reason"]

@@ -71,8 +71,8 @@ function(query, shown) {
     }
     if (!replace) {
         // Location props follow the address; the router finds the view on screen (stored
-        // just above) and draws nothing
-        window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));
+        // just above, read once this task is done) and draws nothing
+        window.setTimeout(() => window.dispatchEvent(new CustomEvent("_dashprivate_pushstate")), 0);
     }
     return dc.no_update;
 }

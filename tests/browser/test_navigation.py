@@ -186,6 +186,7 @@ def test_filter_change_is_a_history_entry(as_user: Any, app_url: str, areas: pd.
     before = page.url
     page.locator("#segment").get_by_text("PU (penerima upah)").click()
     page.wait_for_function("() => window.location.search.includes('segment=PU&')")
+    page.wait_for_timeout(300)  # a person's Back comes later than the address update
     page.go_back()
     page.wait_for_function("(u) => window.location.href === u", arg=before)
     page.wait_for_function(

@@ -1,11 +1,17 @@
 # Two commands (see README):
 #   make run   - set up, generate the synthetic demo when missing, build the store, serve http://127.0.0.1:8050
+#                with gunicorn (WORKERS, THREADS, CAKUPAN_HOST, CAKUPAN_PORT; see docs/deploy.md)
+#   make dev   - the same with Dash's debug server (python app.py: reloads on code changes)
 #   make test  - set up with the dev extras and run the whole test suite (browser tests included)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STORE  ?= data/processed
 DEMO   := data/demo
+CAKUPAN_HOST ?= 127.0.0.1
+CAKUPAN_PORT ?= 8050
+WORKERS ?= 2
+THREADS ?= 4
 
 DEMO_INPUTS := --boundaries shapefiles/demo/provinsi_contoh.gpkg \
 	--registry $(DEMO)/registry/kepesertaan_penerima_upah.csv \
@@ -15,7 +21,7 @@ DEMO_INPUTS := --boundaries shapefiles/demo/provinsi_contoh.gpkg \
 	--roster $(DEMO)/outreach/bhabinkamtibmas.csv \
 	--events $(DEMO)/outreach/kegiatan_sosialisasi.csv
 
-.PHONY: run test setup setup-dev demo-data store lint bench clean
+.PHONY: run dev test setup setup-dev demo-data store lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 is required"'
@@ -44,7 +50,12 @@ $(STORE)/meta.json: $(DEMO)/README.txt | $(VENV)/.installed
 store: $(STORE)/meta.json
 
 run: $(VENV)/.installed $(STORE)/meta.json
-	$(BIN)/python app.py
+	CAKUPAN_STORE=$${CAKUPAN_STORE:-$(STORE)} CAKUPAN_WARM=$${CAKUPAN_WARM:-1} \
+	$(BIN)/gunicorn --workers $(WORKERS) --threads $(THREADS) --timeout 120 \
+		--bind $(CAKUPAN_HOST):$(CAKUPAN_PORT) app:server
+
+dev: $(VENV)/.installed $(STORE)/meta.json
+	CAKUPAN_STORE=$${CAKUPAN_STORE:-$(STORE)} CAKUPAN_DEBUG=$${CAKUPAN_DEBUG:-1} $(BIN)/python app.py
 
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -14,7 +14,7 @@ from typing import Final
 
 import dash
 import flask
-from dash import Dash
+from dash import Dash, State
 from flask_compress import Compress
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -24,11 +24,13 @@ from analytics.io.upload_checks import request_limit
 from analytics.io.user_store import UserStoreError
 from analytics.settings import Settings, SettingsError
 from analytics.store.reader import StoreDamaged, StoreError
+from layouts.core import ids
 from layouts.core.auth import setup_auth
 from layouts.core.data_access import SETTINGS_KEY, current_store, refuse, warm_store
 from layouts.core.i18n import lang_or_default, t
 from layouts.core.ids import UP_MESSAGE
-from layouts.core.shell import register_shell_callbacks, shell_layout
+from layouts.core.shell import register_shell_callbacks, shell_layout, track_page_renders
+from layouts.core.static_assets import register_static_bundles
 from layouts.core.store_notice import on_callback_error
 from layouts.exports.ui import register_export_callbacks
 
@@ -114,6 +116,8 @@ def create_app(settings: Settings | None = None) -> Dash:
         title="Cakupan",
         update_title=None,  # type: ignore[arg-type]  # Dash documents None: title kept
         on_error=on_callback_error,  # a missing/damaged store: a notice, not a 500
+        # the view on screen, so a page's layout skips re-rendering it (layouts/core/shell.py)
+        routing_callback_inputs={"shown": State(ids.SHOWN_VIEW, "data")},
     )
     server = app.server
     server.config[SETTINGS_KEY] = settings
@@ -126,11 +130,14 @@ def create_app(settings: Settings | None = None) -> Dash:
     server.config["COMPRESS_LEVEL"] = 6
     server.config["COMPRESS_MIN_SIZE"] = 500
     Compress(server)
+    # after Compress: bundles get their best (cached) compression and long caching
+    register_static_bundles(server, settings.state_dir / "compressed")
     setup_auth(app, settings)  # log-in for every route and callback; refuses unsafe production
     _register_upload_limit(server, settings)
     _register_geo_route(server)
     app.layout = shell_layout
     register_shell_callbacks(app)
+    track_page_renders()  # a page drawn by the router: its first view replaces the address
     register_export_callbacks(app)  # downloads of figures, tables and area reports
     # Page callbacks are registered per app (not with the global @callback), so several
     # apps in one process (tests, workers) never share or duplicate callbacks.

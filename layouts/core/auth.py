@@ -181,6 +181,11 @@ def _csrf_token() -> str:
     return str(token)
 
 
+def csrf_token() -> str:
+    """The session's CSRF token (made when missing), for a form posted to this app."""
+    return _csrf_token()
+
+
 def csrf_ok(form_token: str | None) -> bool:
     expected = flask.session.get("csrf")
     return bool(expected and form_token and hmac.compare_digest(str(expected), form_token))
@@ -427,6 +432,32 @@ def _readable(path: Path) -> bool:
     return os.access(path, mode)
 
 
+DEMO_SECRET_FILE: Final = "demo-secret.key"
+
+
+def demo_secret(state_dir: Path) -> str:
+    """The demo mode's session key: made once (random, owner-only file) in ``state_dir``
+    and read by every worker after; several workers starting at once agree on the first
+    one written (``O_EXCL``). Production never uses it (``CAKUPAN_SECRET_KEY`` is required)."""
+    import os
+
+    path = state_dir / DEMO_SECRET_FILE
+    state_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):  # another worker is writing it: wait for the whole key
+            key = path.read_text(encoding="ascii").strip()
+            if len(key) >= MIN_SECRET_CHARS:
+                return key
+            time.sleep(0.02)
+        raise RuntimeError(f"unreadable demo session key {path}") from None
+    key = secrets.token_urlsafe(48)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key + "\n")
+    return key
+
+
 def setup_auth(app: dash.Dash, settings: Settings) -> None:
     """Log-in, throttling, security headers and session settings on ``app``'s server."""
     server = app.server
@@ -437,8 +468,9 @@ def setup_auth(app: dash.Dash, settings: Settings) -> None:
             server.config[USERS_KEY] = demo_users(settings.store_dir)
         except (StoreError, StoreDamaged):  # the pages show the store notice
             server.config[USERS_KEY] = demo_users(Path("/nonexistent"))
-    # demo: a fresh key per process (sessions end on restart); production: the given key
-    server.secret_key = settings.secret_key or secrets.token_hex(32)
+    # production: the given key; demo: one random key kept in the state folder, so the
+    # workers of `make run` (gunicorn) share it and a session is valid in every worker
+    server.secret_key = settings.secret_key or demo_secret(settings.state_dir)
     server.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",

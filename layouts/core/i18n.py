@@ -11,6 +11,7 @@ from typing import Final
 
 from analytics import formatting
 from layouts.core.catalogs.map import MAP_MESSAGES
+from layouts.core.catalogs.nav import NAV_MESSAGES
 from layouts.core.catalogs.outreach import OUTREACH_MESSAGES
 from layouts.core.catalogs.profile import PROFILE_MESSAGES
 from layouts.core.catalogs.quality import QUALITY_MESSAGES
@@ -245,6 +246,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     **OUTREACH_MESSAGES,
     **QUALITY_MESSAGES,
     **UPLOAD_MESSAGES,
+    **NAV_MESSAGES,
     **PROFILE_MESSAGES,
     **TREND_MESSAGES,
 }

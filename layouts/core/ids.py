@@ -7,7 +7,15 @@ from typing import Final
 # Shell
 URL: Final = "url"
 VIEW_QUERY: Final = "view-query"  # the page's state as a query string, mirrored into the URL
-URL_SYNC: Final = "url-sync"  # dummy output of the clientside history.replaceState
+URL_SYNC: Final = "url-sync"  # dummy output of the clientside history push/replace
+SHOWN_VIEW: Final = "shown-view"  # path + query of the view on screen (layouts/core/shell.py)
+VIEW_NOTICE: Final = "view-notice"  # an address the page could not show as asked
+USER_BOX: Final = "user-box"  # header: who is logged in, role, territory, log-out
+USER_NAME: Final = "user-name"
+USER_LABEL: Final = "user-label"
+USER_ROLE: Final = "user-role"
+LOGOUT_FORM: Final = "logout-form"
+LOGOUT_BUTTON: Final = "logout-button"
 NAV_MAP: Final = "nav-map"
 NAV_TRENDS: Final = "nav-trends"
 NAV_QUALITY: Final = "nav-quality"

@@ -11,10 +11,11 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
 from analytics.engine.classify import K_RANGE, PALETTE, SCHEMES
 from analytics.schemas import COVERAGE_SEGMENTS
-from layouts.core import components, ids
+from layouts.core import components, ids, view_notice
 from layouts.core.data_access import current_settings, current_store
 from layouts.core.i18n import fmt_month, t
 from layouts.core.page_titles import page_title
+from layouts.core.shell import REPLACE_MARK
 from layouts.core.url_state import LAYERS, parse_query, to_query
 from layouts.exports import ui as export_ui
 from layouts.exports.gis import gis_menu, register_gis_callbacks
@@ -43,14 +44,17 @@ def _control(label: str, child: Any, anchor: str | None = None, lang: str = "id"
     return html.Div([html.Label(title, className="control-label"), child], className="control")
 
 
-def layout(**query: object) -> html.Div:
+def layout(shown: object = None, **query: object) -> Any:
     settings, store = current_settings(), current_store()
-    state = parse_query(query)
-    lang = state.lang
+    lang = parse_query(query).lang
     if not store.exists():
         return components.store_missing(str(settings.store_dir), lang)
-    state = resolve_state(store, settings, state)
     facts = store_facts(store, settings)
+    # an area outside the territory, unknown or malformed values: the nearest view + notice
+    state, reasons = view_notice.fit_address(query, facts.names, facts.months, facts.root_codes)
+    state = resolve_state(store, settings, state)
+    if view_notice.already_shown("/", state, shown):
+        return no_update  # Back/Forward or our own address update: this view is on screen
     months = [
         {"label": fmt_month(pd.Timestamp(f"{m}-01"), lang), "value": m}
         for m in reversed(facts.months)
@@ -137,6 +141,9 @@ def layout(**query: object) -> html.Div:
         [
             dcc.Store(id=ids.MAP_VIEW, data={"level": state.level, "area": state.area}),
             dcc.Store(id=ids.MAP_LANG, data=lang),
+            view_notice.notice(
+                reasons, view_notice.area_label(state.area, facts.names, lang), lang
+            ),
             dcc.Location(id=ids.PROFILE_LINK, refresh="callback-nav"),  # village -> /desa
             dcc.Store(id=ids.MAP_SIZE),
             html.Div(id=ids.BREADCRUMB, className="breadcrumb"),
@@ -226,17 +233,22 @@ def register_callbacks(app: dash.Dash) -> None:
         Input(ids.MAP_TARGET_CUSTOM, "value"),
         Input(ids.MAP_SIZE, "data"),  # set once, at load (layouts/map/drawer.py)
         State(ids.MAP_LANG, "data"),
+        State(ids.TIMELINE_TICK, "disabled"),
         prevent_initial_call="initial_duplicate",
     )
-    def update_map(view, month, segment, scheme, k, layer, labels, target, custom, size, lang):
+    def update_map(
+        view, month, segment, scheme, k, layer, labels, target, custom, size, lang, paused
+    ):
         settings, store = current_settings(), current_store()
         state = state_from_controls(
             view or {}, month, segment, scheme, k, layer, labels, lang, target, custom
         )
         state = resolve_state(store, settings, state)
+        # while the timeline plays, its months replace one history entry (layouts/core/shell.py)
+        query = (REPLACE_MARK if paused is False else "") + to_query(state)
         if ctx.triggered_id in TARGET_INPUTS:  # only the projection changes
             kpis = kpi_update(store, settings, state)
-            return (*[no_update] * 2, kpis, *[no_update] * 3, to_query(state))
+            return (*[no_update] * 2, kpis, *[no_update] * 3, query)
         full = ctx.triggered_id not in HOT_INPUTS
         out = map_update(store, settings, state, full=full, size=map_drawer.map_size(size))
         return (
@@ -246,7 +258,7 @@ def register_callbacks(app: dash.Dash) -> None:
             out["rows"],
             out["title"],
             out.get("breadcrumb", no_update),
-            to_query(state),
+            query,
         )
 
     @app.callback(

@@ -16,7 +16,7 @@ from dash import Input, Output, State, dcc, html
 
 from analytics.access import Action, may
 from analytics.outreach.priority import FACTORS, PriorityWeights
-from layouts.core import components, ids
+from layouts.core import components, ids, view_notice
 from layouts.core.data_access import current_settings, current_store, current_user
 from layouts.core.i18n import lang_or_default, t
 from layouts.core.page_titles import page_title
@@ -30,6 +30,7 @@ from layouts.outreach.callbacks import (
     polsek_choices,
     update_impact,
     update_plan,
+    view_query,
 )
 from layouts.outreach.columns import (
     impact_columns,
@@ -137,7 +138,7 @@ def _controls(state: dict[str, Any], officers: pd.DataFrame, lang: str) -> html.
     )
 
 
-def layout(**query: object) -> html.Div:
+def layout(shown: object = None, **query: object) -> Any:
     settings, store = current_settings(), current_store()
     lang = lang_or_default(first_value(query.get("lang")))
     if not may(current_user(), Action.OUTREACH):
@@ -148,6 +149,12 @@ def layout(**query: object) -> html.Div:
     if data is None:
         return html.Div(t("out.no_roster", lang), id=ids.OUT_MESSAGE, className="store-missing")
     state = page_state(dict(query), data.officers)
+    here = view_query(state["polres"], state["polsek"], state["weeks"], state["capacity"], lang)
+    if shown == dash.get_relative_path("/penjangkauan") + here:
+        return dash.no_update  # Back/Forward or our own address update: this view is on screen
+    notice = view_notice.notice(
+        _address_reasons(query, state, lang), _unit_label(state, lang), lang
+    )
     downloads = html.Div(
         [
             html.Div(t("out.downloads", lang), className="legend-title"),
@@ -162,6 +169,7 @@ def layout(**query: object) -> html.Div:
     return html.Div(
         [
             dcc.Store(id=ids.OUT_LANG, data=lang),
+            notice,
             html.H2(t("out.title", lang), className="page-title"),
             html.P(t("out.intro", lang), className="table-notes"),
             html.Div(
@@ -200,6 +208,22 @@ def layout(**query: object) -> html.Div:
         ],
         className="outreach-page",
     )
+
+
+def _address_reasons(query: dict[str, object], state: dict[str, Any], lang: str) -> list[str]:
+    """Why the page shows another Polres or Polsek than its address named."""
+    asked_polres = first_value(query.get("polres"))[:60]
+    asked_polsek = first_value(query.get("polsek"))[:60]
+    if asked_polres and asked_polres != state["polres"]:
+        return [t("view.unknown_polres", lang, name=asked_polres)]
+    if asked_polsek and asked_polsek not in {"all", state["polsek"]}:
+        return [t("view.unknown_polsek", lang, name=asked_polsek, polres=state["polres"])]
+    return []
+
+
+def _unit_label(state: dict[str, Any], lang: str) -> str:
+    polsek = state["polsek"] or t("out.all_polsek", lang)
+    return f"{state['polres']} · {polsek}" if state["polres"] else polsek
 
 
 def register_callbacks(app: dash.Dash) -> None:

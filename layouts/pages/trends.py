@@ -9,7 +9,7 @@ from dash import Input, Output, State, dcc, html, no_update
 
 from analytics import formatting as fmt
 from analytics.schemas import COVERAGE_SEGMENTS
-from layouts.core import components, ids
+from layouts.core import components, ids, view_notice
 from layouts.core.data_access import current_settings, current_store, require_area
 from layouts.core.i18n import t
 from layouts.core.page_titles import page_title
@@ -31,13 +31,17 @@ from layouts.trends.views import (
 dash.register_page(__name__, path="/tren", name="Tren", title=page_title("nav.trends"))
 
 
-def layout(**query: object) -> html.Div:
+def layout(shown: object = None, **query: object) -> Any:
     settings, store = current_settings(), current_store()
-    state = parse_query(query)
-    lang = state.lang
+    lang = parse_query(query).lang
     if not store.exists():
         return components.store_missing(str(settings.store_dir), lang)
+    facts = store_facts(store, settings)
+    # an area outside the territory, unknown or malformed values: the nearest view + notice
+    state, reasons = view_notice.fit_address(query, facts.names, facts.months, facts.root_codes)
     state = resolve_state(store, settings, state)
+    if view_notice.already_shown("/tren", state, shown):
+        return no_update  # Back/Forward or our own address update: this view is on screen
     areas = store.areas()
     options = area_options(areas, lang, keep=[state.area])
     hint = (
@@ -50,6 +54,9 @@ def layout(**query: object) -> html.Div:
     return html.Div(
         [
             dcc.Store(id=ids.TREND_LANG, data=to_query(state)),
+            view_notice.notice(
+                reasons, view_notice.area_label(state.area, facts.names, lang), lang
+            ),
             html.H2(
                 [t("trend.title", lang), " ", components.info_link("proyeksi", lang)],
                 className="page-title",

@@ -203,7 +203,7 @@ def test_target_change_only_redraws_the_kpi_cards(env: tuple[dash.Dash, Store, S
     view = {"level": "desa", "area": KEC}
     args = (view, "2024-12", "BPU", "targets", 5, "coverage", [])
     _triggered(f"{ids.MAP_TARGET}.value")
-    out = update_map(*args, "ucj", None, None, "id")
+    out = update_map(*args, "ucj", None, None, "id", None)
     figure, legend, kpis, rows, title, crumbs, query = out
     assert all(x is dash.no_update for x in (figure, legend, rows, title, crumbs))
     assert _projection_card(kpis)[0] == "Agustus 2040"
@@ -212,7 +212,7 @@ def test_target_change_only_redraws_the_kpi_cards(env: tuple[dash.Dash, Store, S
     )
     # a hot change still patches values only, and keeps the chosen target
     _triggered(f"{ids.MONTH}.value")
-    out = update_map(*args, "custom", 20, None, "id")
+    out = update_map(*args, "custom", 20, None, "id", None)
     assert isinstance(out[0], dash.Patch)
     assert _projection_card(out[2])[0] == "Maret 2027"
     assert "target=20.0" in out[-1]

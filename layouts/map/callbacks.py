@@ -45,7 +45,7 @@ from layouts.core.url_state import (
 )
 
 #: Inputs whose change only needs new values (a Patch), not a new figure.
-HOT_INPUTS = frozenset({"month", "segment", "scheme", "k", "layer", "labels"})
+HOT_INPUTS = frozenset({ids.MONTH, ids.SEGMENT, ids.SCHEME, ids.K, ids.LAYER, ids.LABELS})
 #: Inputs whose change only needs new KPI cards (the projection), nothing on the map.
 TARGET_INPUTS = frozenset({ids.MAP_TARGET, ids.MAP_TARGET_CUSTOM})
 

@@ -15,6 +15,7 @@ from analytics.engine.classify import (
     Classification,
 )
 from analytics.engine.indicators import AreaKpis
+from analytics.exports.suppression import DEFAULT_THRESHOLD
 from analytics.settings import UCJ_TARGET_PCT
 from layouts.core import ids
 from layouts.core.i18n import t
@@ -330,3 +331,28 @@ DROPDOWN_LABELS_ID: Final[dcc.Dropdown.Labels] = {
 def dropdown_labels(lang: str) -> dcc.Dropdown.Labels:
     """``labels=`` for a ``dcc.Dropdown`` in ``lang`` (English: Dash's defaults)."""
     return DROPDOWN_LABELS_ID.copy() if lang == "id" else {}
+
+
+def protection_controls(protect_id: Any, threshold_id: Any, lang: str) -> html.Div:
+    """The small-count protection switch and threshold of every download menu."""
+    return html.Div(
+        [
+            dcc.Checklist(
+                id=protect_id,
+                options=[{"label": t("protect.small_counts", lang), "value": "on"}],
+                value=["on"],
+                inline=True,
+            ),
+            html.Span(f" {t('protect.threshold', lang)} "),
+            dcc.Input(
+                id=threshold_id,
+                type="number",
+                min=2,
+                max=100,
+                step=1,
+                value=DEFAULT_THRESHOLD,
+                style={"width": "4em"},
+            ),
+        ],
+        className="export-protect",
+    )

@@ -18,9 +18,8 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from analytics.access import Action
 from analytics.engine.classify import NO_DATA_CLASS, OVER_100_CLASS, classify
 from analytics.exports.gis import coverage_layer, metadata, to_geojson, to_geopackage
-from analytics.exports.suppression import DEFAULT_THRESHOLD
 from analytics.settings import Settings
-from layouts.core import ids
+from layouts.core import components, ids
 from layouts.core.data_access import (
     StoreLike,
     audit_event,
@@ -54,27 +53,7 @@ def gis_menu(lang: str) -> html.Details:
                 ],
                 className="export-buttons",
             ),
-            html.Div(
-                [
-                    dcc.Checklist(
-                        id=ids.GIS_PROTECT,
-                        options=[{"label": t("gis.protect", lang), "value": "on"}],
-                        value=["on"],
-                        inline=True,
-                    ),
-                    html.Span(f" {t('gis.threshold', lang)} "),
-                    dcc.Input(
-                        id=ids.GIS_THRESHOLD,
-                        type="number",
-                        min=2,
-                        max=100,
-                        step=1,
-                        value=DEFAULT_THRESHOLD,
-                        style={"width": "4em"},
-                    ),
-                ],
-                className="export-protect",
-            ),
+            components.protection_controls(ids.GIS_PROTECT, ids.GIS_THRESHOLD, lang),
             html.Div(id=ids.GIS_MESSAGE, className="export-message"),
             dcc.Download(id=ids.GIS_DOWNLOAD),
         ],

@@ -68,8 +68,6 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     "pdf": {"id": "PDF", "en": "PDF"},
     "csv": {"id": "CSV", "en": "CSV"},
     "xlsx": {"id": "XLSX (Excel)", "en": "XLSX (Excel)"},
-    "protect": {"id": "Lindungi jumlah kecil", "en": "Protect small counts"},
-    "threshold": {"id": "ambang", "en": "threshold"},
     "report": {"id": "Laporan PDF wilayah ini", "en": "PDF report of this area"},
     "report_running": {"id": "Menyusun laporan…", "en": "Preparing the report…"},
     "report_done": {"id": "Laporan siap diunduh.", "en": "The report is ready."},
@@ -130,26 +128,10 @@ def export_menu(target: str, lang: str, formats: tuple[str, ...], report: bool =
         )
         for fmt in formats
     ]
-    protection = html.Div(
-        [
-            dcc.Checklist(
-                id={"type": ids.EXPORT_PROTECT, "target": target},
-                options=[{"label": label("protect", lang), "value": "on"}],
-                value=["on"],
-                inline=True,
-            ),
-            html.Span(f" {label('threshold', lang)} "),
-            dcc.Input(
-                id={"type": ids.EXPORT_THRESHOLD, "target": target},
-                type="number",
-                min=2,
-                max=100,
-                step=1,
-                value=DEFAULT_THRESHOLD,
-                style={"width": "4em"},
-            ),
-        ],
-        className="export-protect",
+    protection = components.protection_controls(
+        {"type": ids.EXPORT_PROTECT, "target": target},
+        {"type": ids.EXPORT_THRESHOLD, "target": target},
+        lang,
     )
     children: list[Any] = [
         html.Summary(label("download", lang)),

@@ -21,7 +21,6 @@ from dash import dcc, html
 from analytics import formatting
 from analytics.access import AccessDenied
 from analytics.codes import level_of
-from analytics.exports.suppression import DEFAULT_THRESHOLD
 from analytics.exports.tables import Column, to_csv_bytes
 from analytics.report.village_profile import (
     Sheet,
@@ -300,27 +299,7 @@ def download_menu(lang: str) -> html.Details:
         [
             html.Summary(t("profile.download", lang)),
             html.Div(buttons, className="export-buttons"),
-            html.Div(
-                [
-                    dcc.Checklist(
-                        id=ids.PROFILE_PROTECT,
-                        options=[{"label": t("gis.protect", lang), "value": "on"}],
-                        value=["on"],
-                        inline=True,
-                    ),
-                    html.Span(f" {t('gis.threshold', lang)} "),
-                    dcc.Input(
-                        id=ids.PROFILE_THRESHOLD,
-                        type="number",
-                        min=2,
-                        max=100,
-                        step=1,
-                        value=DEFAULT_THRESHOLD,
-                        style={"width": "4em"},
-                    ),
-                ],
-                className="export-protect",
-            ),
+            components.protection_controls(ids.PROFILE_PROTECT, ids.PROFILE_THRESHOLD, lang),
             html.Div(id=ids.PROFILE_MESSAGE, className="export-message"),
             dcc.Download(id=ids.PROFILE_DOWNLOAD),
         ],
@@ -415,7 +394,7 @@ def _header_lines(
         (t("method.data_date", lang), profile.data_until),
         (t("profile.exported", lang), today.isoformat()),
         (t("profile.synthetic", lang), yes if profile.demo else no),
-        (t("gis.threshold", lang), "" if threshold is None else threshold),
+        (t("protect.threshold", lang), "" if threshold is None else threshold),
     )
 
 

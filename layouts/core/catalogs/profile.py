@@ -129,6 +129,6 @@ PROFILE_MESSAGES: Final[dict[str, dict[str, str]]] = {
     "gis.gpkg": {"id": "GeoPackage (QGIS)", "en": "GeoPackage (QGIS)"},
     "gis.geojson": {"id": "GeoJSON", "en": "GeoJSON"},
     "gis.failed": {"id": "Ekspor GIS gagal: {msg}", "en": "GIS export failed: {msg}"},
-    "gis.protect": {"id": "Lindungi jumlah kecil", "en": "Protect small counts"},
-    "gis.threshold": {"id": "ambang", "en": "threshold"},
+    "protect.small_counts": {"id": "Lindungi jumlah kecil", "en": "Protect small counts"},
+    "protect.threshold": {"id": "ambang", "en": "threshold"},
 }

@@ -8,6 +8,7 @@ downloaded.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -39,6 +40,33 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@contextlib.contextmanager
+def serve_app(env: dict[str, str], port: int, ready_path: str = "/") -> Iterator[str]:
+    """``python app.py`` with ``env`` on ``port``, until the block ends."""
+    proc = subprocess.Popen(
+        [sys.executable, "app.py"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url + ready_path, timeout=2):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("the app did not start")
+                time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
 @pytest.fixture(scope="session")
 def app_url(demo_store: Path) -> Iterator[str]:
     """The app served by ``python app.py`` on a free localhost port."""
@@ -54,28 +82,8 @@ def app_url(demo_store: Path) -> Iterator[str]:
         "CAKUPAN_USERS": str(demo_store.parent / "no-users.json"),
         "CAKUPAN_AUDIT_LOG": str(demo_store.parent / "audit.jsonl"),
     }
-    proc = subprocess.Popen(
-        [sys.executable, "app.py"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/", timeout=2):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("the app did not start")
-                time.sleep(0.3)
+    with serve_app(env, port) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")

@@ -5,16 +5,12 @@ kept, and a dry run with only that registry runs against the live store."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PROJECT_ROOT, _free_port
+from conftest import _free_port, serve_app
 from store_factory import write_store
 
 pytestmark = pytest.mark.browser
@@ -42,28 +38,8 @@ def small_limit_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "CAKUPAN_UPLOADS": str(root / "uploads"),
         "CAKUPAN_MAX_UPLOAD_MB": "1",
     }
-    proc = subprocess.Popen(
-        [sys.executable, "app.py"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/_health", timeout=2):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("the app did not start")
-                time.sleep(0.3)
+    with serve_app(env, port, ready_path="/_health") as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_upload_limits_parity_and_a_registry_alone_dry_run(

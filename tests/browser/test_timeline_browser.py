@@ -43,8 +43,11 @@ def test_play_shows_the_months_and_pause_keeps_one(
     )
     assert now in cards
     page.click("#timeline-play")  # pause
+    page.wait_for_function(  # the button turns back to "Putar" once the pause is applied
+        "() => document.getElementById('timeline-play').innerText.endsWith('Putar')",
+        timeout=15000,
+    )
     shown = label.inner_text()
-    assert page.locator("#timeline-play").inner_text().endswith("Putar")
     names = [fmt.month(m, "id") for m in months]
     # from the first month on, in order, one a step (under load the first frame may already
     # have replaced the latest month when the label is first read)

@@ -133,7 +133,7 @@ def test_xlsx_round_trips_numbers_and_neutralises_formulas() -> None:
 
 
 def test_csv_is_parseable_with_numbers_as_numbers() -> None:
-    data = to_csv_bytes(FRAME, COLUMNS, notes=("=catatan",))
+    data = to_csv_bytes(FRAME, COLUMNS, notes=("=catatan",), lang="en")
     assert data.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0] == ["Kode wilayah", "Nama wilayah", "Peserta aktif", "Cakupan (%)"]

@@ -117,7 +117,7 @@ def _check_every_surface(store: Store, cfg: Settings, expected: dict[str, str]) 
     )
     rows = pd.DataFrame(map_update(store, cfg, view_state, full=False)["rows"])
     header = [c.header for c in AREA_COLUMNS]
-    table = list(csv.reader(io.StringIO(to_csv_bytes(rows, AREA_COLUMNS).decode("utf-8-sig"))))
+    table = list(csv.reader(io.StringIO(to_csv_bytes(rows, AREA_COLUMNS, lang="en").decode("utf-8-sig"))))
     assert table[0] == header
     cell = next(r for r in table[1:] if r[1] == KEC)[header.index("Cakupan (%)")]
     assert cell == "15.2"
@@ -189,7 +189,7 @@ def test_every_surface_prints_formatting_percent_of_the_exact_value(
     (row,) = row_data(view, lang)
     assert row["coverage_pct_text"] == shown
     # CSV export: the number rounded once, which formats back to the same string
-    exported = to_csv_bytes(pd.DataFrame([row]), AREA_COLUMNS).decode("utf-8-sig")
+    exported = to_csv_bytes(pd.DataFrame([row]), AREA_COLUMNS, lang="en").decode("utf-8-sig")
     (record,) = list(csv.reader(io.StringIO(exported)))[1:]
     assert fmt.percent(float(record[4]), lang) == shown
     assert float(record[4]) == fmt.rounded(exact, "percent")

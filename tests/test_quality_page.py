@@ -28,6 +28,7 @@ from analytics.settings import Settings
 from analytics.store.reader import Store
 from layouts.core import components, ids
 from layouts.core.data_access import current_store
+from layouts.core.i18n import t
 from layouts.quality.views import ROW_COLUMNS, fix_text, other_input_rows, rows_to_fix
 
 ADMIN = User("admin", Role.ADMIN)
@@ -235,6 +236,20 @@ def test_downloads_follow_the_screen_filter_and_order(admin: dash.Dash) -> None:
     assert [r[2] for r in rows[1:3]] == ["3", "5"]
     assert rows[1][0] == "Officer roster: rejected"
     assert rows[3][0].startswith("Rows to fix;")  # the note, then nothing else
+    assert len(rows) == 4
+
+
+def test_indonesian_csv_uses_semicolons_like_every_other_csv(admin: dash.Dash) -> None:
+    import base64
+
+    module = _module()
+    keys = ["roster_rejected|bhabinkamtibmas.csv|3", "unmatched|registry_a.csv|5"]
+    sent = module.rows_file(current_store(), "csv", "id", keys)
+    text = base64.b64decode(sent["content"]).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[0][:3] == ["Daftar", "Berkas", "Baris"]
+    assert [r[2] for r in rows[1:3]] == ["3", "5"]
+    assert rows[3][0].startswith(f"{t('quality.rows.title', 'id')};")  # one cell, quoted
     assert len(rows) == 4
 
 

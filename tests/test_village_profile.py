@@ -245,6 +245,16 @@ def test_profile_csv_and_xlsx_in_english(store: Store) -> None:
     assert "Budi" not in text and "11111111" not in text
 
 
+def test_profile_csv_in_indonesian_uses_semicolons_and_decimal_commas(store: Store) -> None:
+    p = profile_of(store, "99.01.01.2001")
+    data, _, _ = profile_file(p, "csv", 5, "id", date(2025, 1, 31), outreach=True)
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:2] == ["Segmen", "Peserta aktif"]
+    assert rows[3][:2] == ["BPU", "146"]
+    coverage = [r for r in rows[1:6] if len(r) > 3]
+    assert all("." not in cell for r in coverage for cell in r[1:] if cell not in ("", MARK))
+
+
 def test_map_click_opens_the_profile_only_at_village_level() -> None:
     click = {"points": [{"location": "99.01.01.2001"}]}
     view = {"level": "desa", "area": "99.01.01"}

@@ -153,12 +153,12 @@ def to_csv_bytes(
     columns: Sequence[Column],
     notes: Sequence[str] = (),
     *,
-    lang: str = "en",
+    lang: str,
     metadata: Sequence[tuple[str, str]] = (),
 ) -> bytes:
     """CSV in UTF-8 with a byte-order mark (so Excel shows the accents), one header row.
 
-    ``lang`` ``id``: ``;`` between fields and ``,`` as decimal mark, which an Indonesian
+    ``lang`` (required, so no caller forgets it) ``id``: ``;`` between fields and ``,`` as decimal mark, which an Indonesian
     Excel opens in columns with numbers as numbers; ``en``: RFC 4180's ``,`` and ``.``.
     ``metadata`` (label, value) pairs become trailing columns repeated on every row (area,
     month, source, data date...), so each row says what it is and the file stays one

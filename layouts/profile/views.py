@@ -418,7 +418,7 @@ def profile_file(
     header = _header_lines(profile, lang, today, threshold)
     if fmt == "csv":
         notes = tuple(f"{k}: {v}" for k, v in header) + tables.notes
-        data = to_csv_bytes(segments, _segment_columns(lang), notes)
+        data = to_csv_bytes(segments, _segment_columns(lang), notes, lang=lang)
         return data, f"{stem}.csv", "text/csv"
     trend = tables.trend.assign(month=[f"{m:%Y-%m}" for m in tables.trend["month"]])
     notes = tuple(note_lines(profile, lang))

@@ -117,7 +117,9 @@ def _check_every_surface(store: Store, cfg: Settings, expected: dict[str, str]) 
     )
     rows = pd.DataFrame(map_update(store, cfg, view_state, full=False)["rows"])
     header = [c.header for c in AREA_COLUMNS]
-    table = list(csv.reader(io.StringIO(to_csv_bytes(rows, AREA_COLUMNS, lang="en").decode("utf-8-sig"))))
+    table = list(
+        csv.reader(io.StringIO(to_csv_bytes(rows, AREA_COLUMNS, lang="en").decode("utf-8-sig")))
+    )
     assert table[0] == header
     cell = next(r for r in table[1:] if r[1] == KEC)[header.index("Cakupan (%)")]
     assert cell == "15.2"

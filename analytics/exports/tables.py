@@ -158,8 +158,9 @@ def to_csv_bytes(
 ) -> bytes:
     """CSV in UTF-8 with a byte-order mark (so Excel shows the accents), one header row.
 
-    ``lang`` (required, so no caller forgets it) ``id``: ``;`` between fields and ``,`` as decimal mark, which an Indonesian
-    Excel opens in columns with numbers as numbers; ``en``: RFC 4180's ``,`` and ``.``.
+    ``lang`` (required, so no caller forgets it) ``id``: ``;`` between fields and ``,`` as
+    decimal mark, which an Indonesian Excel opens in columns with numbers as numbers;
+    ``en``: RFC 4180's ``,`` and ``.``.
     ``metadata`` (label, value) pairs become trailing columns repeated on every row (area,
     month, source, data date...), so each row says what it is and the file stays one
     rectangular table any program reads; ``notes`` (legacy) are rows under the table.

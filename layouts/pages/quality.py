@@ -339,7 +339,9 @@ def rows_file(store: Any, fmt: str, lang: str, shown_keys: list[str] | None) -> 
     notes = (f"{t('quality.rows.title', lang)}; {date.today():%d-%m-%Y}",)
     name = f"baris-perlu-diperbaiki-{date.today():%Y%m%d}"
     if fmt == "csv":
-        return dcc.send_bytes(to_csv_bytes(frame, columns, notes, lang=lang), f"{name}.csv", type="text/csv")
+        return dcc.send_bytes(
+            to_csv_bytes(frame, columns, notes, lang=lang), f"{name}.csv", type="text/csv"
+        )
     data = to_xlsx_bytes(
         frame, columns, sheet="Baris", title=t("quality.rows.title", lang), notes=notes
     )

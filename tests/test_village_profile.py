@@ -255,6 +255,28 @@ def test_profile_csv_in_indonesian_uses_semicolons_and_decimal_commas(store: Sto
     assert all("." not in cell for r in coverage for cell in r[1:] if cell not in ("", MARK))
 
 
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_profile_pdf_carries_the_same_figures_in_the_language(store: Store, lang: str) -> None:
+    from pypdf import PdfReader
+
+    p = profile_of(store, "99.01.01.2001")
+    data, name, media = profile_file(p, "pdf", 5, lang, date(2025, 1, 31), outreach=False)
+    assert name == "cakupan_profil_99-01-01-2001_2024-12_BPU.pdf"
+    assert media == "application/pdf" and data.startswith(b"%PDF")
+    reader = PdfReader(io.BytesIO(data))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert p.name in text and "146" in text  # the BPU members of the segment table
+    assert t("profile.sheet.trend", lang) in text or t("profile.trend", lang) in text
+    page_of = "Halaman 1 dari" if lang == "id" else "Page 1 of"
+    assert page_of in text
+    assert reader.metadata is not None and reader.metadata.title.endswith(p.name)
+    assert reader.metadata.author == "Cakupan"
+    # the trend chart is vector drawing, not an image
+    assert not any(page.images for page in reader.pages)
+    # the officer (personal data) stays out when the role has no outreach right
+    assert "Budi" not in text and "11111111" not in text
+
+
 def test_map_click_opens_the_profile_only_at_village_level() -> None:
     click = {"points": [{"location": "99.01.01.2001"}]}
     view = {"level": "desa", "area": "99.01.01"}

@@ -22,6 +22,7 @@ from analytics import formatting
 from analytics.access import AccessDenied
 from analytics.codes import level_of
 from analytics.exports.tables import Column, to_csv_bytes
+from analytics.report.sheets_pdf import LineChart, sheets_pdf
 from analytics.report.village_profile import (
     Sheet,
     VillageProfile,
@@ -37,7 +38,7 @@ from layouts.core.i18n import fmt_int, fmt_month, fmt_pct, fmt_pp, fmt_target, t
 from layouts.trends.views import trend_main
 
 #: Formats of the profile download.
-PROFILE_FORMATS: Final = ("xlsx", "csv")
+PROFILE_FORMATS: Final = ("xlsx", "csv", "pdf")
 #: Height of the trend chart (px), the figure's and its box's.
 TREND_HEIGHT: Final = 380
 
@@ -375,7 +376,7 @@ def _segment_columns(lang: str) -> tuple[Column, ...]:
         Column("eligible", t("eligible", lang), "int"),
         Column("coverage_pct", f"{t('coverage', lang)} (%)", "pct"),
         Column("gap", t("uncovered", lang), "int"),
-        Column("change_yoy_pp", f"{t('change_yoy', lang)} (pp)", "float"),
+        Column("change_yoy_pp", f"{t('change_yoy', lang)} (pp)", "pp"),
     )
 
 
@@ -466,5 +467,21 @@ def profile_file(
             notes,
         ),
     ]
+    if fmt == "pdf":
+        title = f"{t('profile.title', lang, kind=_kind(profile, lang))}: {profile.name}"
+        chart = LineChart(
+            "month",
+            "coverage_pct",
+            f"{t('coverage', lang)} (%) · {profile.segment}",
+            reference=profile.target_pct,
+            reference_label=(
+                f"{t('profile.target', lang)} {formatting.percent(profile.target_pct, lang)}"
+            ),
+        )
+        footer = f"Cakupan · {profile.name} ({profile.code}) · {today.isoformat()}"
+        pdf = sheets_pdf(
+            title, sheets, lang, footer=footer, charts={t("profile.sheet.trend", lang): chart}
+        )
+        return pdf, f"{stem}.pdf", "application/pdf"
     media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return workbook_bytes(sheets), f"{stem}.xlsx", media

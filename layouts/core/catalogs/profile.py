@@ -96,6 +96,8 @@ PROFILE_MESSAGES: Final[dict[str, dict[str, str]]] = {
     "profile.download": {"id": "Unduh profil", "en": "Download the profile"},
     "profile.xlsx": {"id": "XLSX (Excel)", "en": "XLSX (Excel)"},
     "profile.csv": {"id": "CSV (tabel segmen)", "en": "CSV (segment table)"},
+    "profile.pdf": {"id": "PDF (untuk dicetak)", "en": "PDF (for printing)"},
+    "profile.target": {"id": "Target", "en": "Target"},
     "profile.sheet.profile": {"id": "Profil", "en": "Profile"},
     "profile.sheet.trend": {"id": "Tren", "en": "Trend"},
     "profile.sheet.notes": {"id": "Catatan", "en": "Notes"},

@@ -3,7 +3,7 @@ reconciliation, commit a rebuild in the background.
 
 Every callback starts with ``require(Action.UPLOAD)``: a request from another role gets a
 logged 403, whatever the browser sends. The callbacks are module-level functions (thin glue
-over :mod:`layouts.upload.views`) registered per app, so tests can call them directly.
+over the service :mod:`analytics.uploads`) registered per app, so tests can call them directly.
 Nothing a user typed (file names, refusal reasons) is rendered as HTML: it is Dash text.
 """
 
@@ -20,27 +20,25 @@ from analytics.access import Action, may
 from analytics.errors import InputError
 from analytics.io.upload_checks import KINDS
 from analytics.settings import SettingsError
-from layouts.core import ids
-from layouts.core.data_access import audit_event, current_settings, current_user, require
-from layouts.core.i18n import fmt_int, lang_or_default, t
-from layouts.core.jobs import current_jobs, setup_export_jobs
-from layouts.core.page_titles import page_title
-from layouts.core.url_state import parse_query
-from layouts.upload.build import dry_run, rebuild_store
-from layouts.upload.diff import diff_view, dry_run_view, loss_lines, version_options
-from layouts.upload.views import (
+from analytics.uploads.manifest import (
     KIND_ORDER,
     MULTIPLE,
     StoredFile,
-    decode_contents,
-    error_text,
-    human_size,
     keep_upload,
     read_manifest,
     remove_upload,
     save_selection,
     stored_files,
 )
+from analytics.uploads.rebuild import dry_run, rebuild_store
+from layouts.core import ids
+from layouts.core.data_access import audit_event, current_settings, current_user, require
+from layouts.core.i18n import fmt_int, lang_or_default, t
+from layouts.core.jobs import current_jobs, setup_export_jobs
+from layouts.core.page_titles import page_title
+from layouts.core.url_state import parse_query
+from layouts.upload.diff import diff_view, dry_run_view, loss_lines, version_options
+from layouts.upload.views import decode_contents, error_text, human_size
 
 dash.register_page(__name__, path="/unggah", name="Unggah data", title=page_title("nav.upload"))
 

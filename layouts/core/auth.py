@@ -113,11 +113,11 @@ def demo_users(store_dir: Path) -> dict[str, User]:
         kecs = sorted(areas.loc[areas["level"] == "kecamatan", "area_code"])
         kec = next((k for k in kecs if k.startswith(kab[-1] + ".")), kec)
     polres, police_areas = "Polres Demo", frozenset({kab[-1]})
-    officers = store_dir / "officers.parquet"
-    if officers.is_file():
-        import pandas as pd
-
-        off = pd.read_parquet(officers, columns=["polres", "village_code"])
+    try:
+        off = store.officers()
+    except StoreError:  # the demo store was built without a roster
+        off = None
+    if off is not None:
         polres = sorted(off["polres"].unique())[0]
         villages = off.loc[off["polres"] == polres, "village_code"].astype("str")
         police_areas = frozenset(villages.str[:5])

@@ -422,7 +422,8 @@ def report(
     try:
         settings = Settings.from_env()
         store_dir = store or settings.store_dir
-        from layouts.exports.report_job import kabupaten_codes, write_reports
+        from analytics.report.job import kabupaten_codes
+        from layouts.exports.report_job import write_reports
 
         areas = kabupaten_codes(Store(store_dir)) if area == "all-kabupaten" else [area.strip()]
         started = time.perf_counter()

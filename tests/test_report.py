@@ -319,9 +319,10 @@ def test_demo_report_prints_readably(demo_store: Path) -> None:
     holding 4 rows)."""
     from pypdf import PdfReader
 
+    from analytics.report.job import ReportRequest
     from analytics.settings import Settings
     from layouts.exports.rendering import CHROMIUM, SIZES, stop_kaleido
-    from layouts.exports.report_job import ReportRequest, build_area_report
+    from layouts.exports.report_job import build_area_report
 
     if not CHROMIUM.exists():
         if os.environ.get("CI"):

@@ -28,6 +28,13 @@ from analytics.exports.tables import (
     to_csv_bytes,
     to_xlsx_bytes,
 )
+from analytics.report.job import (
+    STEP_LABELS,
+    STEP_LABELS_EN,
+    ReportRequest,
+    area_coverage,
+    report_file_name,
+)
 from analytics.settings import Settings
 from layouts.core import components, ids
 from layouts.core.data_access import (
@@ -47,14 +54,7 @@ from layouts.core.store_notice import notice_text
 from layouts.core.url_state import ViewState, parse_query
 from layouts.exports.figures import map_export, trend_export
 from layouts.exports.rendering import MEDIA_TYPES, ExportError, Size, export_figure
-from layouts.exports.report_job import (
-    STEP_LABELS,
-    STEP_LABELS_EN,
-    ReportRequest,
-    area_coverage,
-    build_area_report,
-    report_file_name,
-)
+from layouts.exports.report_job import build_area_report
 from layouts.map.callbacks import resolve_state, row_data, view_rows
 
 FIGURE_FORMATS: Final = ("png-screen", "png-print", "svg", "pdf")

@@ -422,14 +422,13 @@ def report(
     try:
         settings = Settings.from_env()
         store_dir = store or settings.store_dir
-        from analytics.report.job import kabupaten_codes
-        from layouts.exports.report_job import write_reports
+        from analytics.report.job import kabupaten_codes, write_reports
+        from layouts.exports.report_job import report_builder
 
         areas = kabupaten_codes(Store(store_dir)) if area == "all-kabupaten" else [area.strip()]
         started = time.perf_counter()
         written = write_reports(
-            store_dir,
-            settings,
+            report_builder(store_dir, settings),
             areas,
             (month or "").strip(),
             out,

@@ -64,6 +64,7 @@ class ReportRequest:
     segment: str = "BPU"
     threshold: int | None = 5
     lang: str = "id"  # the report's language: words, numbers, months, figures
+    target: float | None = None  # coverage target in percent; None: the store's configured one
 
 
 @dataclass(frozen=True)

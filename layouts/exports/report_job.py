@@ -9,6 +9,7 @@ Used by ``cakupan report`` and by the dashboard's background export job
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Final
@@ -20,11 +21,10 @@ from analytics.report.job import (
     ReportView,
     report_pdf,
 )
-from analytics.report.job import write_reports as write_report_files
 from analytics.settings import Settings
 from analytics.store.reader import Store, StoreError
 from layouts.core.data_access import StoreLike
-from layouts.core.url_state import ViewState, resolve
+from layouts.core.url_state import ViewState, effective_target, resolve
 from layouts.exports.figures import map_export, trend_export
 from layouts.exports.rendering import SIZES, render
 from layouts.map.callbacks import store_facts
@@ -53,6 +53,7 @@ def report_state(store: StoreLike, settings: Settings, request: ReportRequest) -
             month=request.month,
             segment=request.segment,
             lang=request.lang,
+            target=request.target,
         ),
         set(facts.names),
         facts.months,
@@ -74,9 +75,8 @@ def area_report(
     """The view and the report PDF of one area. ``KeyError`` for an unknown area or month."""
     today = today or date.today()
     state = report_state(store, settings, request)
-    view = ReportView(
-        state.area, state.month, state.segment, store_facts(store, settings).target_pct
-    )
+    target = effective_target(state, store_facts(store, settings).target_pct)
+    view = ReportView(state.area, state.month, state.segment, target)
 
     def draw(kind: str) -> bytes:
         export = map_export if kind == "map" else trend_export
@@ -100,29 +100,12 @@ def build_area_report(
     return area_report(store, settings, request, today=today, progress=progress)[1]
 
 
-def write_reports(
-    store_dir: Path,
-    settings: Settings,
-    areas: list[str],
-    month: str,
-    out: Path,
-    *,
-    segment: str,
-    threshold: int | None,
-    progress: Progress | None = None,
-    lang: str = "id",
-) -> list[Path]:
-    """One PDF per area into ``out`` (a folder when several areas, else the file)."""
+def report_builder(
+    store_dir: Path, settings: Settings
+) -> Callable[[ReportRequest], tuple[ReportView, bytes]]:
+    """:func:`area_report` on the store at ``store_dir``, for
+    :func:`analytics.report.job.write_reports` (``cakupan report``)."""
     store = Store(Path(store_dir))
     if not store.exists():
         raise StoreError(f"{store_dir} holds no store: run `cakupan build ... --out {store_dir}`")
-    return write_report_files(
-        lambda request: area_report(store, settings, request),
-        areas,
-        month,
-        out,
-        segment=segment,
-        threshold=threshold,
-        progress=progress,
-        lang=lang,
-    )
+    return lambda request: area_report(store, settings, request)

@@ -7,6 +7,10 @@ has a footer with the area, the data date and "Halaman i dari n". Every word com
 :mod:`analytics.report.text` in the content's ``lang``. It prints readably in
 grayscale: values are in tables next to the figures, class labels are written out, and the
 trend's target and projection differ by line style, not colour alone.
+
+Why one module of ~470 lines: the report's sections (cover, KPIs, figures, villages,
+sub-areas, plan, quality, method) are laid out with one set of styles and formats; the
+page furniture shared with the briefing is in :mod:`analytics.report.pdf_pages`.
 """
 
 from __future__ import annotations

@@ -10,6 +10,11 @@ worker): the cookie holds a random session id, checked on every request, so log-
 password, role or territory change, removing the user and the idle and absolute timeouts
 end a session everywhere. Failed log-ins are throttled per account and per account at one
 address (never per address alone) with a doubling wait, and written to the audit log.
+
+Why one module of ~500 lines: login, sessions, CSRF, throttling and the role guard
+are one Flask integration whose pieces share the ``AuthState`` and the request hooks;
+the Flask-free parts (users, hashing, state) are in ``analytics.access`` and
+``analytics.io.user_store``/``auth_state``.
 """
 
 from __future__ import annotations

@@ -1,14 +1,26 @@
-"""What the intake page shows of the upload service (:mod:`analytics.uploads`): the bytes
-of a ``dcc.Upload`` value, a refusal worded in the user's language, a file size."""
+"""What the intake page shows of the upload service (:mod:`analytics.uploads`): the kept
+files per kind with their drop zones, selection and remove buttons; the bytes of a
+``dcc.Upload`` value, a refusal worded in the user's language, a file size."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+from typing import Any
+
+from dash import dcc, html
 
 from analytics import formatting as fmt
 from analytics.errors import InputError
+from analytics.io.upload_checks import KINDS
+from analytics.settings import Settings
+from analytics.uploads.manifest import KIND_ORDER, MULTIPLE, StoredFile
+from layouts.core import ids
 from layouts.core.i18n import MESSAGES, t
+
+#: The browser does not even read a file this many times over the limit (dcc.Upload
+#: ``max_size``); up to it, the server refuses with a message in the page.
+BROWSER_SIZE_FACTOR = 4
 
 
 def decode_contents(contents: str) -> bytes:
@@ -52,3 +64,60 @@ def human_size(size: int) -> str:
             return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
         value /= 1024
     return f"{size} B"  # pragma: no cover - the loop always returns
+
+
+def kind_list(kind: str, files: list[StoredFile], lang: str) -> html.Div:
+    if not files:
+        return html.Div(t("upload.none", lang), className="upload-empty")
+    options = [
+        {
+            "label": (
+                f"{f.name} · {f.sha_prefix} · {human_size(f.size)} · "
+                f"{f.uploaded:%Y-%m-%d %H:%M} UTC"
+            ),
+            "value": f.file,
+        }
+        for f in files
+    ]
+    chosen = [f.file for f in files if f.selected]
+    select_id = {"type": ids.UP_SELECT, "kind": kind}
+    selector = (
+        dcc.Checklist(id=select_id, options=options, value=chosen)
+        if kind in MULTIPLE
+        else dcc.RadioItems(id=select_id, options=options, value=chosen[-1] if chosen else None)
+    )
+    removes = [
+        html.Button(
+            f"{t('upload.remove', lang)} {f.name}",
+            id={"type": ids.UP_REMOVE, "kind": kind, "file": f.file},
+            className="upload-remove",
+        )
+        for f in files
+    ]
+    return html.Div([selector, html.Div(removes, className="upload-removes")])
+
+
+def upload_inputs(files: dict[str, list[StoredFile]], settings: Settings, lang: str) -> list[Any]:
+    """The kept uploads per kind (:func:`analytics.uploads.manifest.stored_files`), each
+    with its drop zone, the selection and remove buttons."""
+    limit = t("upload.limit", lang, mb=settings.max_upload_mb)
+    return [
+        html.Section(
+            [
+                html.H3(t(f"upload.kind.{kind}", lang)),
+                dcc.Upload(
+                    html.Div(
+                        f"{t('upload.drop', lang, types=', '.join(sorted(KINDS[kind])))} · {limit}"
+                    ),
+                    id={"type": ids.UP_INPUT, "kind": kind},
+                    multiple=kind in MULTIPLE,
+                    max_size=BROWSER_SIZE_FACTOR * settings.max_upload_bytes,
+                    accept=",".join(sorted(KINDS[kind])),
+                    className="upload-drop",
+                ),
+                kind_list(kind, files[kind], lang),
+            ],
+            className="upload-kind",
+        )
+        for kind in KIND_ORDER
+    ]

@@ -29,8 +29,6 @@ from layouts.exports.figures import map_export, trend_export
 from layouts.exports.rendering import MEDIA_TYPES, Size, export_figure
 from layouts.map.callbacks import row_data, view_rows
 
-FIGURE_FORMATS: Final = ("png-screen", "png-print", "svg", "pdf")
-TABLE_FORMATS: Final = ("csv", "xlsx")
 LABELS: Final[dict[str, dict[str, str]]] = {
     "download": {"id": "Unduh", "en": "Download"},
     "png-screen": {"id": "PNG (layar)", "en": "PNG (screen)"},

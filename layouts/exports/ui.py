@@ -51,6 +51,8 @@ from layouts.exports.rendering import ExportError
 from layouts.exports.report_job import build_area_report
 from layouts.map.callbacks import resolve_state, state_from_controls
 
+FIGURE_FORMATS: Final = ("png-screen", "png-print", "svg", "pdf")
+TABLE_FORMATS: Final = ("csv", "xlsx")
 POLL_MS: Final = 700
 
 

@@ -36,6 +36,21 @@ QUALITY_COLUMNS: Final = (
     "coverage_pct",  # empty for missing_eligible
 )
 
+#: The privacy allow-list of a registry row report (``unmatched.csv``, ``rejected.csv``):
+#: file, row, reason, location, segment and date fields only, never NIK, KPJ or names.
+#: The intake builds its outcomes with these columns and the store writes no other.
+ROW_REPORT_COLUMNS: Final[tuple[str, ...]] = (
+    "source_file",
+    "source_row",
+    "reason",
+    "village_code_raw",
+    "desa",
+    "kecamatan",
+    "kabupaten",
+    "segment",
+    "registered_on_raw",
+    "offending_value",
+)
 VILLAGE_CODE_RE: Final = r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"
 KECAMATAN_CODE_RE: Final = r"^\d{2}\.\d{2}\.\d{2}$"
 KABUPATEN_CODE_RE: Final = r"^\d{2}\.\d{2}$"

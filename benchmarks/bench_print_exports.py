@@ -31,12 +31,12 @@ def main() -> None:
 
     from pypdf import PdfReader
 
+    from analytics.report.job import kabupaten_codes
     from analytics.settings import Settings
     from analytics.store.reader import Store
     from layouts.core.url_state import ViewState
     from layouts.exports.figures import map_export
     from layouts.exports.rendering import export_figure, stop_kaleido
-    from layouts.exports.report_job import kabupaten_codes
     from layouts.map.callbacks import resolve_state, view_rows
 
     store = Store(args.store)

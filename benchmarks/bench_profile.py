@@ -57,8 +57,8 @@ def main() -> None:
     from analytics.store.reader import Store
     from app import create_app
     from layouts.core.url_state import ViewState
+    from layouts.exports.files import table_file
     from layouts.exports.gis import gis_file
-    from layouts.exports.ui import table_file
     from layouts.profile.views import profile_file, profile_layout, read_profile
 
     store = Store(args.store)

@@ -30,9 +30,10 @@ def main() -> None:
     parser.add_argument("--segment", default="BPU")
     args = parser.parse_args()
 
+    from analytics.report.job import ReportRequest, kabupaten_codes
     from analytics.settings import Settings
     from analytics.store.reader import Store
-    from layouts.exports.report_job import ReportRequest, build_area_report, kabupaten_codes
+    from layouts.exports.report_job import build_area_report
 
     store = Store(args.store)
     codes = kabupaten_codes(store)

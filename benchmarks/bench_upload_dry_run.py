@@ -6,7 +6,7 @@ intake. Measured in one run, on the demo's inputs uploaded through ``keep_upload
 
 * ``intake_only``: ``read_villages`` + ``ingest_registries`` + ``ingest_workforce`` on the
   full selection (what the dry run did before: the peer);
-* ``dry_run_full``: :func:`layouts.upload.views.dry_run` on the same selection;
+* ``dry_run_full``: :func:`analytics.uploads.rebuild.dry_run` on the same selection;
 * ``dry_run_registry_alone``: the dry run with only the cp1252 ``;`` registry
   ``kepesertaan_manual_kecamatan.csv`` selected, boundaries and workforce written back from
   the live store.
@@ -50,8 +50,8 @@ def main() -> None:
     from analytics.intake.workforce import ingest_workforce
     from analytics.io.boundaries import read_villages
     from analytics.settings import Settings
-    from layouts.upload.build import dry_run
-    from layouts.upload.views import keep_upload, save_selection
+    from analytics.uploads.manifest import keep_upload, save_selection
+    from analytics.uploads.rebuild import dry_run
 
     work = Path(tempfile.mkdtemp(prefix="bench-upload-"))
     try:

@@ -192,7 +192,7 @@ CHILD_LEVEL = {"provinsi": "kabupaten", "kabupaten": "kecamatan", "kecamatan": "
 
 
 def test_area_table_export_passes_the_audit(demo) -> None:  # type: ignore[no-untyped-def]
-    # The CSV/XLSX of the coverage map's table (layouts.exports.ui.table_file): every
+    # The CSV/XLSX of the coverage map's table (layouts.exports.files.table_file): every
     # sub-area of the area in view, with the area's own KPI cards on the same page.
     store, coverage, month = demo
     from analytics.codes import level_of

@@ -169,7 +169,7 @@ def test_table_file_keeps_screen_order_filter_and_protects(
 ) -> None:
     import openpyxl
 
-    from layouts.exports.ui import table_file
+    from layouts.exports.files import table_file
 
     state = resolve_state(store, settings, ViewState(level="desa", area="99.01", segment="BPU"))
     # On screen: sorted by name descending and filtered to three villages.
@@ -206,7 +206,7 @@ def test_table_file_keeps_screen_order_filter_and_protects(
 def test_table_file_follows_the_language(store: Store, settings: Settings) -> None:
     import openpyxl
 
-    from layouts.exports.ui import table_file
+    from layouts.exports.files import table_file
 
     state = resolve_state(
         store, settings, ViewState(level="desa", area="99.01", segment="BPU", lang="en")
@@ -404,7 +404,7 @@ def test_table_files_say_what_they_hold_and_follow_the_locale(
     CSV in Indonesian with ``;`` and decimal ``,``, in English with ``,`` and ``.``."""
     import openpyxl
 
-    from layouts.exports.ui import table_file
+    from layouts.exports.files import table_file
 
     state = resolve_state(store, settings, ViewState(level="desa", area="99.01", segment="BPU"))
     by_coverage = [{"colId": "coverage_pct", "sort": "desc", "sortIndex": 0}, {"colId": "rank"}]

@@ -23,8 +23,8 @@ from analytics.exports.tables import protect_area_rows
 from analytics.settings import Settings
 from analytics.store.reader import Store
 from layouts.core.url_state import ViewState
+from layouts.exports.files import table_file
 from layouts.exports.gis import gis_file
-from layouts.exports.ui import table_file
 
 TODAY = date(2025, 1, 31)
 

@@ -319,9 +319,10 @@ def test_demo_report_prints_readably(demo_store: Path) -> None:
     holding 4 rows)."""
     from pypdf import PdfReader
 
+    from analytics.report.job import ReportRequest
     from analytics.settings import Settings
     from layouts.exports.rendering import CHROMIUM, SIZES, stop_kaleido
-    from layouts.exports.report_job import ReportRequest, build_area_report
+    from layouts.exports.report_job import build_area_report
 
     if not CHROMIUM.exists():
         if os.environ.get("CI"):
@@ -338,3 +339,29 @@ def test_demo_report_prints_readably(demo_store: Path) -> None:
     meta = PdfReader(io.BytesIO(pdf)).metadata
     assert meta.title.startswith("Laporan cakupan ") and meta.author == "Cakupan"
     assert meta.creator == "Cakupan" and "99.01" in meta.subject
+
+
+def test_report_of_the_map_view_keeps_its_target(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The map page's report button sends the page's view state, target included (it was
+    dropped before): the KPI target and the projection are those of the screen."""
+    import layouts.exports.report_job as job
+    from analytics.report.job import ReportRequest
+    from analytics.settings import Settings
+    from layouts.core import ids
+    from layouts.exports.ui import MAP_STATES
+
+    # the exports read the map's controls in state_from_controls's order, target last
+    assert [(s.component_id, s.component_property) for s in MAP_STATES][-2:] == [
+        (ids.MAP_TARGET, "value"),
+        (ids.MAP_TARGET_CUSTOM, "value"),
+    ]
+    monkeypatch.setattr(job, "render", lambda *_a, **_k: _png(1123, 794))
+    settings = Settings().with_(store_dir=store.root)
+    view, pdf = job.area_report(store, settings, ReportRequest("99.01", "", "BPU", 5, "en", 52.15))
+    assert view.target_pct == 52.15
+    text = _pdf_text(pdf)
+    assert "against a target of 52.2%" in text and "Projected to reach 52.2%" in text
+    view, _ = job.area_report(store, settings, ReportRequest("99.01", "", "BPU", 5, "en"))
+    assert view.target_pct == float(store.meta().get("target_pct") or settings.target_pct)

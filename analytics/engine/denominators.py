@@ -22,7 +22,7 @@ import pandas as pd
 
 from analytics.codes import normalize_village_codes
 from analytics.errors import InputError
-from analytics.io.values import without_placeholders
+from analytics.io.tables import inspect_table, read_columns
 from analytics.schemas import WorkforceSchema
 
 TOTALS_COLUMNS: Final = ("kabupaten_code", "year", "workers", "informal_workers")
@@ -92,32 +92,42 @@ def allocate_workforce(
     return WorkforceSchema.validate(pd.concat(rows, ignore_index=True))
 
 
-def _read_table(path: Path) -> pd.DataFrame:
-    """The file as text; placeholder cells (``-``, ``N/A``, ...) are missing."""
-    if not path.is_file():
-        raise InputError("file not found", file=str(path))
-    try:
-        if path.suffix.lower() in {".xlsx", ".xls"}:
-            # calamine reads the cached values; formulas are never evaluated.
-            frame = pd.read_excel(path, dtype=str, engine="calamine")
-        else:
-            frame = pd.read_csv(path, dtype=str, sep=None, engine="python", encoding="utf-8-sig")
-    except Exception as exc:  # pandas, calamine and the csv module raise many types
-        raise InputError(f"cannot be read as a table ({exc})", file=path.name) from exc
-    return frame.apply(without_placeholders)
+def _read_table(path: Path, columns: tuple[str, ...]) -> tuple[pd.DataFrame, np.ndarray]:
+    """The ``columns`` of the file (headers matched trimmed and in any case) as text, read
+    by :mod:`analytics.io.tables` (CSV with its encoding and delimiter, XLSX via calamine,
+    Parquet; placeholder cells such as ``-`` or ``N/A`` empty), and the spreadsheet row
+    number of each frame row."""
+    source = inspect_table(path)
+    headers: dict[str, str] = {}
+    for header in source.headers:
+        headers.setdefault(str(header).strip().lower(), header)
+    missing = [c for c in columns if c not in headers]
+    if missing:
+        raise InputError(
+            f"missing column(s) {', '.join(missing)}; the file needs {', '.join(columns)}",
+            file=path.name,
+        )
+    table = read_columns(source, {c: headers[c] for c in columns})
+    frame = table.frame.reset_index(drop=True)
+    return frame, table.source_row.to_numpy()
 
 
-def _numbers(frame: pd.DataFrame, column: str, file: str) -> pd.Series:
+def _first(bad: pd.Series, rows: np.ndarray) -> int:
+    """The spreadsheet row of the first ``bad`` frame row."""
+    return int(rows[int(np.flatnonzero(bad.to_numpy())[0])])
+
+
+def _numbers(frame: pd.DataFrame, column: str, file: str, rows: np.ndarray) -> pd.Series:
     values = pd.to_numeric(frame[column].str.strip(), errors="coerce")
     bad = values.isna() | (values < 0)
     if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0]) + 2
-        raw = frame[column].iloc[row - 2]
+        at = int(np.flatnonzero(bad.to_numpy())[0])
+        raw = frame[column].iloc[at]
         said = "the cell is empty (or a placeholder such as '-')" if pd.isna(raw) else repr(raw)
         raise InputError(
             f"{said}: not a number of 0 or more",
             file=file,
-            row=row,
+            row=int(rows[at]),
             column=column,
         )
     return values
@@ -125,68 +135,55 @@ def _numbers(frame: pd.DataFrame, column: str, file: str) -> pd.Series:
 
 def read_totals(path: Path) -> pd.DataFrame:
     """Read kabupaten totals (CSV or Excel) with columns :data:`TOTALS_COLUMNS`."""
-    raw = _read_table(path)
-    raw.columns = [str(c).strip().lower() for c in raw.columns]
-    _require(raw, TOTALS_COLUMNS, path.name)
+    raw, rows = _read_table(path, TOTALS_COLUMNS)
     codes = (
         raw["kabupaten_code"].str.strip().str.replace(r"^(\d{2})\.?(\d{2})$", r"\1.\2", regex=True)
     )
     bad = ~codes.str.fullmatch(r"\d{2}\.\d{2}").fillna(False)
     if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0]) + 2
+        row = _first(bad, rows)
         raise InputError(
             "not a kabupaten code like 34.71", file=path.name, row=row, column="kabupaten_code"
         )
     frame = pd.DataFrame(
         {
             "kabupaten_code": codes.astype("str"),
-            "year": _numbers(raw, "year", path.name).astype("int64"),
-            "workers": _numbers(raw, "workers", path.name).round().astype("int64"),
-            "informal_workers": _numbers(raw, "informal_workers", path.name)
+            "year": _numbers(raw, "year", path.name, rows).astype("int64"),
+            "workers": _numbers(raw, "workers", path.name, rows).round().astype("int64"),
+            "informal_workers": _numbers(raw, "informal_workers", path.name, rows)
             .round()
             .astype("int64"),
         }
     )
     over = frame["informal_workers"] > frame["workers"]
     if over.any():
-        row = int(np.flatnonzero(over.to_numpy())[0]) + 2
+        row = _first(over, rows)
         raise InputError(
             "informal_workers exceeds workers", file=path.name, row=row, column="informal_workers"
         )
     dup = frame.duplicated(["kabupaten_code", "year"])
     if dup.any():
-        row = int(np.flatnonzero(dup.to_numpy())[0]) + 2
+        row = _first(dup, rows)
         raise InputError("a second row for the same kabupaten and year", file=path.name, row=row)
     return frame
 
 
 def read_weights(path: Path) -> pd.DataFrame:
     """Read village weights (CSV or Excel) with columns :data:`WEIGHTS_COLUMNS`."""
-    raw = _read_table(path)
-    raw.columns = [str(c).strip().lower() for c in raw.columns]
-    _require(raw, WEIGHTS_COLUMNS, path.name)
+    raw, rows = _read_table(path, WEIGHTS_COLUMNS)
     codes = normalize_village_codes(raw["village_code"])
     if codes.isna().any():
-        row = int(np.flatnonzero(codes.isna().to_numpy())[0]) + 2
+        row = _first(codes.isna(), rows)
         raise InputError(
             "not a village code like 34.71.01.1001", file=path.name, row=row, column="village_code"
         )
     frame = pd.DataFrame(
-        {"village_code": codes.astype("str"), "weight": _numbers(raw, "weight", path.name)}
+        {"village_code": codes.astype("str"), "weight": _numbers(raw, "weight", path.name, rows)}
     )
     dup = frame.duplicated("village_code")
     if dup.any():
-        row = int(np.flatnonzero(dup.to_numpy())[0]) + 2
+        row = _first(dup, rows)
         raise InputError(
             "a second row for the same village", file=path.name, row=row, column="village_code"
         )
     return frame
-
-
-def _require(frame: pd.DataFrame, columns: tuple[str, ...], file: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise InputError(
-            f"missing column(s) {', '.join(missing)}; the file needs {', '.join(columns)}",
-            file=file,
-        )

@@ -29,6 +29,10 @@ was given; else ``no_location``.
 Names are resolved once per distinct (desa, kecamatan, kabupaten) combination, and each
 kabupaten and kecamatan spelling once per scope, so the cost grows with the number of
 distinct spellings, not with the number of rows.
+
+Why one module of ~450 lines: the gazetteer, the fuzzy area resolution and the row
+placement are one algorithm (docs/matching.md) whose steps share ``NameKey``/``AreaPool``
+and the cache; split, each part would only be read with the others.
 """
 
 from __future__ import annotations

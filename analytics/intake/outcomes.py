@@ -1,8 +1,9 @@
 """Outcome tables and reconciliation counts of the registry intake.
 
 Rows that are rejected or not placed are reported in the outcome-table shape
-(:data:`OUTCOME_COLUMNS`: file, row, reason, location, segment and date fields only, never
-an identity); ``offending_value`` is the raw value the reason is about (the end date of an
+(:data:`OUTCOME_COLUMNS`, the privacy allow-list :data:`analytics.schemas.ROW_REPORT_COLUMNS`:
+file, row, reason, location, segment and date fields only, never an identity);
+``offending_value`` is the raw value the reason is about (the end date of an
 ``invalid_end_date``, the code of an ``unknown_code``, ...; for ``invalid_identity`` the
 identifier's shape, never its digits). The reconciliation counts every row once per file
 and in total, with up to :data:`EXAMPLES_PER_REASON` offending values per reason and file.
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.io.tables import Table
+from analytics.schemas import ROW_REPORT_COLUMNS
 
 REJECTION_REASONS: Final = (
     "no_identity",
@@ -28,18 +30,7 @@ REJECTION_REASONS: Final = (
     "invalid_end_date",
     "end_before_registration",
 )
-OUTCOME_COLUMNS: Final = (
-    "source_file",
-    "source_row",
-    "reason",
-    "village_code_raw",
-    "desa",
-    "kecamatan",
-    "kabupaten",
-    "segment",
-    "registered_on_raw",
-    "offending_value",
-)
+OUTCOME_COLUMNS: Final = ROW_REPORT_COLUMNS
 #: The field whose raw value a reason is about (the identity's shape comes from the intake;
 #: names are the raw village, kecamatan and kabupaten written in the row).
 OFFENDING_FIELD: Final[dict[str, str]] = {

@@ -28,6 +28,10 @@ intake is :mod:`analytics.intake.workforce`.
 Privacy: names and addresses are recognised and never read; KPJ and NIK become keyed
 pseudonyms (:mod:`analytics.intake.pseudonym`) right after reading and are dropped. The outcome
 tables carry file, row, location, segment and date fields only.
+
+Why one module of ~470 lines: the registry intake (read, pseudonymise, place, count
+per file and in total) keeps the reconciliation identity in one place; its steps live in
+``values``, ``pseudonym``, ``matching``, ``dedup`` and ``outcomes``.
 """
 
 from __future__ import annotations

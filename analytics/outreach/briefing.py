@@ -7,7 +7,6 @@ numbers to reach. A last page lists the Polsek's villages without an officer.
 
 from __future__ import annotations
 
-import io
 from typing import Any, Final
 
 import pandas as pd
@@ -15,7 +14,7 @@ import pandas as pd
 from analytics import formatting
 from analytics.outreach.file_text import words
 from analytics.outreach.plan import Plan, conversion_text
-from analytics.report.pdf_pages import numbered_canvas
+from analytics.report.pdf_pages import a4_pdf
 from analytics.report.pdf_pages import pdf_text as esc
 
 GRAY: Final = 0.85
@@ -179,26 +178,13 @@ def _subject(plan: Plan, lang: str) -> str:
 def _build(
     story: list[Any], meta: dict[str, Any], title: str, subject: str, lang: str = "id"
 ) -> bytes:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-    from reportlab.platypus import SimpleDocTemplate
-
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=15 * mm,
-        bottomMargin=18 * mm,
+    return a4_pdf(
+        story,
         title=title,
-        author="Cakupan",
-        creator="Cakupan",
         subject=subject,
+        footer=_footer_text(meta, lang),
+        page_of=words("footer.page_of", lang),
     )
-    canvas = numbered_canvas(_footer_text(meta, lang), page_of=words("footer.page_of", lang))
-    doc.build(story, canvasmaker=canvas)
-    return buffer.getvalue()
 
 
 def render_briefing(

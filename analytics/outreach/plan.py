@@ -23,6 +23,10 @@ Rules (``docs/outreach.md``, "Rencana kunjungan"):
   repeat visits (:func:`expected_visit`): each visit converts the same share of the
   village's uncovered informal workers still left, so a village never yields more than
   its uncovered workers, whoever visits it.
+
+Why one module of ~475 lines: the conversion estimate, the per-officer proposals and
+the weekly rotation are the one planning algorithm; its inputs (priority, scope) and its
+files are in their own modules.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
-"""The plan files from a processed store: what ``cakupan plan`` runs (an I/O edge).
+"""The plan files from a processed store: what ``cakupan plan`` runs.
 
-Reads the roster and events (given files, else ``officers.parquet``/``events.parquet``
-written by the build), plans the scope with :func:`analytics.outreach.scope.plan_scope`
-(the same function the outreach page uses) and writes, per Polsek in scope,
+Reads the roster and events (given files through the intake, else the store's officers and
+events written by the build), plans the scope with :func:`analytics.outreach.scope.plan_scope`
+(the same function the outreach page uses) and writes (:mod:`analytics.io.outputs`), per
+Polsek in scope,
 ``rencana_<polsek>.xlsx`` and ``briefing_<polsek>.pdf``, plus ``prioritas.csv``; for a
 whole Polres (``--polres`` without ``--polsek``) also ``rencana_<polres>_semua_polsek.xlsx``
 and ``briefing_<polres>_semua_polsek.pdf`` (every Polsek in one workbook and one PDF).
@@ -20,6 +21,7 @@ import pandas as pd
 
 from analytics.errors import InputError
 from analytics.intake.outreach_rosters import ingest_events, ingest_roster
+from analytics.io.outputs import write_files
 from analytics.outreach.files import (
     briefing_pdf,
     plan_to_xlsx,
@@ -29,10 +31,7 @@ from analytics.outreach.files import (
 from analytics.outreach.plan import Plan
 from analytics.outreach.priority import PriorityWeights
 from analytics.outreach.scope import plan_scope
-from analytics.store.reader import Store
-
-OFFICERS_FILE = "officers.parquet"
-EVENTS_FILE = "events.parquet"
+from analytics.store.reader import OFFICERS_FILE, Store, StoreError
 
 
 @dataclass(frozen=True)
@@ -65,22 +64,24 @@ def _load_outreach(
     if roster is not None:
         intake = ingest_roster(roster, villages, mapping.get("roster"))
         officers, recon["roster"] = intake.frame, intake.reconciliation
-    elif (store.root / OFFICERS_FILE).is_file():
-        officers = pd.read_parquet(store.root / OFFICERS_FILE)
     else:
-        raise InputError(
-            "no officer roster: pass --roster FILE, or build the store with --roster",
-            file=str(store.root / OFFICERS_FILE),
-        )
+        try:
+            officers = store.officers()
+        except StoreError:
+            raise InputError(
+                "no officer roster: pass --roster FILE, or build the store with --roster",
+                file=str(store.root / OFFICERS_FILE),
+            ) from None
     if events is not None:
         ev = ingest_events(events, villages, mapping.get("events"), officers=officers)
         event_frame, recon["events"] = ev.frame, ev.reconciliation
-    elif (store.root / EVENTS_FILE).is_file():
-        event_frame = pd.read_parquet(store.root / EVENTS_FILE)
     else:
-        event_frame = pd.DataFrame(
-            columns=["event_date", "village_code", "nrp", "attendees", "registrations"]
-        )
+        try:
+            event_frame = store.events()
+        except StoreError:  # built without --events
+            event_frame = pd.DataFrame(
+                columns=["event_date", "village_code", "nrp", "attendees", "registrations"]
+            )
     if "phone" not in officers.columns and "office_phone" in officers.columns:
         officers = officers.rename(columns={"office_phone": "phone"})
     return officers, event_frame, recon
@@ -125,20 +126,26 @@ def run_plan_job(
         events=event_frame,
     )
     plan, priority = result.plan, result.priority
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = [out_dir / "prioritas.csv"]
-    priority.to_csv(written[0], index=False, encoding="utf-8-sig")
     file_meta = {"data_until": meta.get("data_until"), "demo": bool(meta.get("demo"))}
+    files = plan_files(plan, priority, polres, polsek, file_meta, lang)
+    return PlanJobResult(plan, priority, write_files(Path(out_dir), files), recon)
+
+
+def plan_files(
+    plan: Plan,
+    priority: pd.DataFrame,
+    polres: str | None,
+    polsek: str | None,
+    file_meta: Mapping[str, Any],
+    lang: str,
+) -> dict[str, bytes]:
+    """``{file name: bytes}`` of a plan (see the module docstring), in writing order."""
+    files = {"prioritas.csv": priority.to_csv(index=False).encode("utf-8-sig")}
     for name in sorted(plan.summary["polsek"].unique()):
-        xlsx, pdf = out_dir / f"rencana_{slug(name)}.xlsx", out_dir / f"briefing_{slug(name)}.pdf"
-        xlsx.write_bytes(plan_to_xlsx(plan, name, lang))
-        pdf.write_bytes(briefing_pdf(plan, name, file_meta, lang))
-        written += [xlsx, pdf]
+        files[f"rencana_{slug(name)}.xlsx"] = plan_to_xlsx(plan, name, lang)
+        files[f"briefing_{slug(name)}.pdf"] = briefing_pdf(plan, name, dict(file_meta), lang)
     if polres and not polsek:  # the whole Polres in two files, as the page's "all Polsek"
         stem = f"{slug(polres)}_semua_polsek"
-        xlsx, pdf = out_dir / f"rencana_{stem}.xlsx", out_dir / f"briefing_{stem}.pdf"
-        xlsx.write_bytes(polres_plan_to_xlsx(plan, polres, lang))
-        pdf.write_bytes(polres_briefing_pdf(plan, polres, file_meta, lang))
-        written += [xlsx, pdf]
-    return PlanJobResult(plan, priority, written, recon)
+        files[f"rencana_{stem}.xlsx"] = polres_plan_to_xlsx(plan, polres, lang)
+        files[f"briefing_{stem}.pdf"] = polres_briefing_pdf(plan, polres, dict(file_meta), lang)
+    return files

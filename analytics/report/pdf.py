@@ -7,6 +7,10 @@ has a footer with the area, the data date and "Halaman i dari n". Every word com
 :mod:`analytics.report.text` in the content's ``lang``. It prints readably in
 grayscale: values are in tables next to the figures, class labels are written out, and the
 trend's target and projection differ by line style, not colour alone.
+
+Why one module of ~470 lines: the report's sections (cover, KPIs, figures, villages,
+sub-areas, plan, quality, method) are laid out with one set of styles and formats; the
+page furniture shared with the briefing is in :mod:`analytics.report.pdf_pages`.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from analytics.exports.suppression import MARK
 from analytics.formatting import MISSING
 from analytics.report import text
 from analytics.report.content import ReportContent
-from analytics.report.pdf_pages import numbered_canvas
+from analytics.report.pdf_pages import a4_pdf
 from analytics.report.pdf_pages import pdf_text as esc
 from analytics.report.text import (
     level_name,
@@ -444,9 +448,8 @@ def _section(flowables: list[Any]) -> list[Any]:
 
 def render_report(c: ReportContent, map_png: bytes, trend_png: bytes, generated: str) -> bytes:
     """The report PDF (A4 portrait) as bytes; ``generated`` is the date written on it."""
-    from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.platypus import SimpleDocTemplate, Spacer
+    from reportlab.platypus import Spacer
 
     s = _styles()
     lang = c.lang
@@ -466,18 +469,10 @@ def render_report(c: ReportContent, map_png: bytes, trend_png: bytes, generated:
         footer += f" · {words('footer.data_until', lang, value=c.meta['data_until'])}"
     if c.meta.get("demo"):
         footer += f" · {words('footer.synthetic', lang)}"
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=15 * mm,
-        bottomMargin=18 * mm,
+    return a4_pdf(
+        story,
         title=words("doc.title", lang, area=c.area_name, month=month),
-        author="Cakupan",
-        creator="Cakupan",
         subject=f"Cakupan {c.segment}, {c.area_name} ({c.area_code}), {month}",
+        footer=footer,
+        page_of=words("footer.page_of", lang),
     )
-    doc.build(story, canvasmaker=numbered_canvas(footer, page_of=words("footer.page_of", lang)))
-    return buffer.getvalue()

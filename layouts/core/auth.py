@@ -10,6 +10,11 @@ worker): the cookie holds a random session id, checked on every request, so log-
 password, role or territory change, removing the user and the idle and absolute timeouts
 end a session everywhere. Failed log-ins are throttled per account and per account at one
 address (never per address alone) with a doubling wait, and written to the audit log.
+
+Why one module of ~500 lines: login, sessions, CSRF, throttling and the role guard
+are one Flask integration whose pieces share the ``AuthState`` and the request hooks;
+the Flask-free parts (users, hashing, state) are in ``analytics.access`` and
+``analytics.io.user_store``/``auth_state``.
 """
 
 from __future__ import annotations
@@ -113,11 +118,11 @@ def demo_users(store_dir: Path) -> dict[str, User]:
         kecs = sorted(areas.loc[areas["level"] == "kecamatan", "area_code"])
         kec = next((k for k in kecs if k.startswith(kab[-1] + ".")), kec)
     polres, police_areas = "Polres Demo", frozenset({kab[-1]})
-    officers = store_dir / "officers.parquet"
-    if officers.is_file():
-        import pandas as pd
-
-        off = pd.read_parquet(officers, columns=["polres", "village_code"])
+    try:
+        off = store.officers()
+    except StoreError:  # the demo store was built without a roster
+        off = None
+    if off is not None:
         polres = sorted(off["polres"].unique())[0]
         villages = off.loc[off["polres"] == polres, "village_code"].astype("str")
         police_areas = frozenset(villages.str[:5])

@@ -31,7 +31,7 @@ from analytics.settings import Settings
 from layouts.core.data_access import StoreLike, geojson_bounds
 from layouts.core.figures import HIGHLIGHT, fit_view, map_figure, map_values
 from layouts.core.i18n import fmt_month, t
-from layouts.core.url_state import ViewState, geo_parent
+from layouts.core.url_state import ViewState, effective_target, geo_parent
 from layouts.exports.print_map import vector_map
 from layouts.exports.rendering import (
     NARROW_PX,
@@ -245,7 +245,7 @@ def trend_export(
         state.segment,
         compare_area,
         compare_segment,
-        facts.target_pct,
+        effective_target(state, facts.target_pct),
         lang,
     )
     header = export_header(

@@ -15,7 +15,6 @@ import dash
 import pandas as pd
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
-from analytics.access import Action
 from analytics.engine.classify import NO_DATA_CLASS, OVER_100_CLASS, classify
 from analytics.exports.gis import coverage_layer, metadata, to_geojson, to_geopackage
 from analytics.settings import Settings
@@ -23,14 +22,12 @@ from layouts.core import components, ids
 from layouts.core.data_access import (
     StoreLike,
     audit_event,
-    current_settings,
-    current_store,
-    require,
 )
 from layouts.core.i18n import t
 from layouts.core.url_state import ViewState, geo_parent
-from layouts.exports.ui import MAP_STATES, _map_state, protected_area_table, threshold_of
-from layouts.map.callbacks import resolve_state, store_facts, view_rows
+from layouts.exports.files import protected_area_table, threshold_of
+from layouts.exports.ui import MAP_STATES, map_view
+from layouts.map.callbacks import store_facts, view_rows
 
 GIS_FORMATS: Final = ("gpkg", "geojson")
 MEDIA: Final = {"gpkg": "application/geopackage+sqlite3", "geojson": "application/geo+json"}
@@ -132,17 +129,17 @@ def register_gis_callbacks(app: dash.Dash) -> None:
         State(ids.GIS_THRESHOLD, "value"),
         prevent_initial_call=True,
     )
-    def download_gis(_c, view, month, segment, scheme, k, layer, labels, lang, protect, thr):
+    def download_gis(
+        _c, view, month, segment, scheme, k, layer, labels, lang, target, custom, protect, thr
+    ):
         trigger = ctx.triggered_id
         if not isinstance(trigger, dict) or not (ctx.triggered and ctx.triggered[0]["value"]):
             return no_update, no_update
         fmt = str(trigger.get("fmt"))
         if fmt not in GIS_FORMATS:
             return no_update, no_update
-        require(Action.EXPORT)
-        settings, store = current_settings(), current_store()
-        state = resolve_state(
-            store, settings, _map_state(view, month, segment, scheme, k, layer, labels, lang)
+        settings, store, state = map_view(
+            view, month, segment, scheme, k, layer, labels, lang, target, custom
         )
         threshold = threshold_of(protect, thr)
         try:

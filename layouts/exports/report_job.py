@@ -1,90 +1,40 @@
-"""The area report from a store: content, figures (Kaleido) and PDF, with progress.
+"""The area report's figures: a request fitted to the store as the screen shows it, and the
+map and trend drawn with the screen's builders (Kaleido). The rest of the report (content,
+PDF, files) is :mod:`analytics.report.job`, Dash-free.
 
-Used by ``cakupan report`` and by the dashboard's background export job. The store passed
-in is the caller's: the app passes ``current_store()`` (the user's territory), the CLI the
-folder it was given.
+Used by ``cakupan report`` and by the dashboard's background export job
+(:mod:`layouts.exports.ui`). The store passed in is the caller's: the app passes
+``current_store()`` (the user's territory), the CLI the folder it was given.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
-import pandas as pd
-
-from analytics.access import AccessDenied
 from analytics.codes import level_of
-from analytics.report.content import assemble_report
-from analytics.report.pdf import render_report
+from analytics.report.job import (
+    Progress,
+    ReportRequest,
+    ReportView,
+    report_pdf,
+)
 from analytics.settings import Settings
 from analytics.store.reader import Store, StoreError
-from analytics.store.territory import limit_to
 from layouts.core.data_access import StoreLike
-from layouts.core.url_state import ViewState, resolve
+from layouts.core.url_state import ViewState, effective_target, resolve
 from layouts.exports.figures import map_export, trend_export
 from layouts.exports.rendering import SIZES, render
 from layouts.map.callbacks import store_facts
 
 #: The figures in the report: laid out at their printed size (180 mm wide), 300 dpi.
 REPORT_FIGURE: Final = SIZES["report"]
-STEPS: Final = ("data", "map", "trend", "pdf")
-STEP_LABELS: Final = {
-    "data": "Menyusun data",
-    "map": "Menggambar peta",
-    "trend": "Menggambar tren",
-    "pdf": "Menyusun PDF",
-}
-STEP_LABELS_EN: Final = {
-    "data": "Assembling the data",
-    "map": "Drawing the map",
-    "trend": "Drawing the trend",
-    "pdf": "Laying out the PDF",
-}
-
-Progress = Callable[[str, int, int], None]
 
 
-@dataclass(frozen=True)
-class ReportRequest:
-    area: str
-    month: str  # YYYY-MM, "" for the latest month
-    segment: str = "BPU"
-    threshold: int | None = 5
-    lang: str = "id"  # the report's language: words, numbers, months, figures
-
-
-def area_coverage(coverage: pd.DataFrame, areas: pd.DataFrame, area: str) -> pd.DataFrame:
-    """The coverage rows of ``area`` and the areas inside it (all the report reads).
-
-    On a national store the report then works on a kabupaten's ~76,000 rows, not 16 million.
-    """
-    codes = areas["area_code"].astype("str")
-    inside = codes[codes.eq(area) | codes.str.startswith(area + ".")]
-    return limit_to(coverage, frozenset(inside), "coverage")
-
-
-def _optional(read: Callable[[], Any]) -> Any:
-    """A read the store may not have (no roster) or the user may not see: ``None``."""
-    try:
-        return read()
-    except (StoreError, AccessDenied, AttributeError):
-        return None
-
-
-def build_area_report(
-    store: StoreLike,
-    settings: Settings,
-    request: ReportRequest,
-    *,
-    today: date | None = None,
-    progress: Progress | None = None,
-) -> bytes:
-    """The report PDF for one area. Raises ``KeyError`` for an unknown area or month."""
-    step = progress or (lambda _step, _done, _total: None)
-    today = today or date.today()
+def report_state(store: StoreLike, settings: Settings, request: ReportRequest) -> ViewState:
+    """The map view the report shows. Raises ``KeyError`` for an unknown area or month."""
     facts = store_facts(store, settings)
     if request.area not in facts.names:
         raise KeyError(f"area {request.area} is not in the store {store.root}")
@@ -103,6 +53,7 @@ def build_area_report(
             month=request.month,
             segment=request.segment,
             lang=request.lang,
+            target=request.target,
         ),
         set(facts.names),
         facts.months,
@@ -110,76 +61,51 @@ def build_area_report(
     )
     if state.area != request.area:  # a village: report on it inside its kecamatan's map
         state = state.with_(area=request.area[:8])
-    total = len(STEPS)
-    step("data", 0, total)
-    areas = store.areas()
-    content = assemble_report(
-        coverage=area_coverage(store.coverage(), areas, state.area),
-        areas=areas,
-        quality=store.quality(),
-        reconciliation=_optional(store.reconciliation) or {},
-        meta=store.meta(),
-        area_code=state.area,
-        month=pd.Timestamp(f"{state.month}-01"),
-        segment=state.segment,
-        target_pct=facts.target_pct,
-        threshold=request.threshold,
-        officers=_optional(store.officers),
-        events=_optional(store.events),
-        lang=request.lang,
-    )
-    step("map", 1, total)
-    fig = map_export(
-        store, settings, state, threshold=request.threshold, exported_on=today, size="report"
-    )
-    map_png = render(fig, "png", REPORT_FIGURE)
-    step("trend", 2, total)
-    fig = trend_export(
-        store, settings, state, threshold=request.threshold, exported_on=today, size="report"
-    )
-    trend_png = render(fig, "png", REPORT_FIGURE)
-    step("pdf", 3, total)
-    pdf = render_report(content, map_png, trend_png, generated=f"{today:%d-%m-%Y}")
-    step("pdf", 4, total)
-    return pdf
+    return state
 
 
-def kabupaten_codes(store: StoreLike) -> list[str]:
-    areas = store.areas()
-    return sorted(areas.loc[areas["level"] == "kabupaten", "area_code"])
-
-
-def report_file_name(area: str, month: str, segment: str) -> str:
-    return f"laporan_{area.replace('.', '-')}_{month}_{segment}.pdf"
-
-
-def write_reports(
-    store_dir: Path,
+def area_report(
+    store: StoreLike,
     settings: Settings,
-    areas: list[str],
-    month: str,
-    out: Path,
+    request: ReportRequest,
     *,
-    segment: str,
-    threshold: int | None,
+    today: date | None = None,
     progress: Progress | None = None,
-    lang: str = "id",
-) -> list[Path]:
-    """One PDF per area into ``out`` (a folder when several areas, else the file)."""
+) -> tuple[ReportView, bytes]:
+    """The view and the report PDF of one area. ``KeyError`` for an unknown area or month."""
+    today = today or date.today()
+    state = report_state(store, settings, request)
+    target = effective_target(state, store_facts(store, settings).target_pct)
+    view = ReportView(state.area, state.month, state.segment, target)
+
+    def draw(kind: str) -> bytes:
+        export = map_export if kind == "map" else trend_export
+        fig = export(
+            store, settings, state, threshold=request.threshold, exported_on=today, size="report"
+        )
+        return render(fig, "png", REPORT_FIGURE)
+
+    return view, report_pdf(store, request, view, draw, today=today, progress=progress)
+
+
+def build_area_report(
+    store: StoreLike,
+    settings: Settings,
+    request: ReportRequest,
+    *,
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> bytes:
+    """The report PDF for one area. Raises ``KeyError`` for an unknown area or month."""
+    return area_report(store, settings, request, today=today, progress=progress)[1]
+
+
+def report_builder(
+    store_dir: Path, settings: Settings
+) -> Callable[[ReportRequest], tuple[ReportView, bytes]]:
+    """:func:`area_report` on the store at ``store_dir``, for
+    :func:`analytics.report.job.write_reports` (``cakupan report``)."""
     store = Store(Path(store_dir))
     if not store.exists():
         raise StoreError(f"{store_dir} holds no store: run `cakupan build ... --out {store_dir}`")
-    written = []
-    for i, area in enumerate(areas):
-        request = ReportRequest(area, month, segment, threshold, lang)
-        pdf = build_area_report(store, settings, request)
-        target = out
-        if len(areas) > 1 or out.suffix.lower() != ".pdf":
-            month_text = month or store_facts(store, settings).months[-1]
-            target = out / report_file_name(area, month_text, segment)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(pdf)
-        written.append(target)
-        if progress:
-            progress("reports", i + 1, len(areas))
-    return written
+    return lambda request: area_report(store, settings, request)

@@ -15,18 +15,14 @@ from datetime import date
 from typing import Any, Final
 
 import dash
-import pandas as pd
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
-from analytics import formatting
 from analytics.access import Action
-from analytics.exports.suppression import DEFAULT_THRESHOLD, MARK
-from analytics.exports.tables import (
-    ProtectedTable,
-    area_columns,
-    protect_area_rows,
-    to_csv_bytes,
-    to_xlsx_bytes,
+from analytics.report.job import (
+    STEP_LABELS,
+    STEP_LABELS_EN,
+    ReportRequest,
+    report_file_name,
 )
 from analytics.settings import Settings
 from layouts.core import components, ids
@@ -45,76 +41,19 @@ from layouts.core.jobs import (
 )
 from layouts.core.store_notice import notice_text
 from layouts.core.url_state import ViewState, parse_query
-from layouts.exports.figures import map_export, trend_export
-from layouts.exports.rendering import MEDIA_TYPES, ExportError, Size, export_figure
-from layouts.exports.report_job import (
-    STEP_LABELS,
-    STEP_LABELS_EN,
-    ReportRequest,
-    area_coverage,
-    build_area_report,
-    report_file_name,
+from layouts.exports.files import (
+    figure_file,
+    label,
+    table_file,
+    threshold_of,
 )
-from layouts.map.callbacks import resolve_state, row_data, view_rows
+from layouts.exports.rendering import ExportError
+from layouts.exports.report_job import build_area_report
+from layouts.map.callbacks import resolve_state, state_from_controls
 
 FIGURE_FORMATS: Final = ("png-screen", "png-print", "svg", "pdf")
 TABLE_FORMATS: Final = ("csv", "xlsx")
 POLL_MS: Final = 700
-LABELS: Final[dict[str, dict[str, str]]] = {
-    "download": {"id": "Unduh", "en": "Download"},
-    "png-screen": {"id": "PNG (layar)", "en": "PNG (screen)"},
-    "png-print": {"id": "PNG cetak 300 dpi", "en": "PNG print 300 dpi"},
-    "svg": {"id": "SVG", "en": "SVG"},
-    "pdf": {"id": "PDF", "en": "PDF"},
-    "csv": {"id": "CSV", "en": "CSV"},
-    "xlsx": {"id": "XLSX (Excel)", "en": "XLSX (Excel)"},
-    "report": {"id": "Laporan PDF wilayah ini", "en": "PDF report of this area"},
-    "report_running": {"id": "Menyusun laporan…", "en": "Preparing the report…"},
-    "report_done": {"id": "Laporan siap diunduh.", "en": "The report is ready."},
-    "report_failed": {"id": "Laporan gagal dibuat: {msg}", "en": "The report failed: {msg}"},
-    "report_internal": {
-        "id": "kesalahan di server (sudah dicatat); coba lagi atau hubungi admin",
-        "en": "an error on the server (logged); try again or ask the admin",
-    },
-    "failed": {"id": "Ekspor gagal: {msg}", "en": "Export failed: {msg}"},
-    # the table files' title and metadata (XLSX "Keterangan" sheet, CSV trailing columns)
-    "table.title": {"id": "Wilayah menurut {sort}", "en": "Areas by {sort}"},
-    "table.default_sort": {
-        "id": "pekerja belum terlindungi (peringkat)",
-        "en": "uncovered workers (rank)",
-    },
-    "table.asc": {"id": "naik", "en": "ascending"},
-    "table.desc": {"id": "turun", "en": "descending"},
-    "table.filtered": {
-        "id": "{n} dari {total} wilayah (difilter)",
-        "en": "{n} of {total} areas (filtered)",
-    },
-    "meta.sheet": {"id": "Keterangan", "en": "About"},
-    "meta.title": {"id": "Judul", "en": "Title"},
-    "meta.area": {"id": "Wilayah", "en": "Area"},
-    "meta.month": {"id": "Bulan", "en": "Month"},
-    "meta.segment": {"id": "Segmen", "en": "Segment"},
-    "meta.sort": {"id": "Urutan", "en": "Sort"},
-    "meta.rows": {"id": "Baris", "en": "Rows"},
-    "meta.source": {"id": "Sumber", "en": "Source"},
-    "meta.data_until": {"id": "Data sampai", "en": "Data until"},
-    "meta.exported": {"id": "Diekspor", "en": "Exported"},
-    "meta.synthetic": {"id": "Data sintetis (demo)", "en": "Synthetic data (demo)"},
-    "meta.protection": {"id": "Perlindungan jumlah kecil", "en": "Small-count protection"},
-    "meta.notes": {"id": "Catatan", "en": "Notes"},
-    "yes": {"id": "ya", "en": "yes"},
-    "no": {"id": "tidak", "en": "no"},
-    "protection.on": {
-        "id": "aktif, ambang {n} (jumlah 1-{m} disembunyikan)",
-        "en": "on, threshold {n} (counts 1-{m} hidden)",
-    },
-    "protection.off": {"id": "tidak aktif", "en": "off"},
-}
-
-
-def label(key: str, lang: str, **values: object) -> str:
-    text = LABELS[key].get(lang, LABELS[key]["id"])
-    return text.format(**values) if values else text
 
 
 def export_menu(target: str, lang: str, formats: tuple[str, ...], report: bool = False) -> Any:
@@ -152,219 +91,6 @@ def export_menu(target: str, lang: str, formats: tuple[str, ...], report: bool =
     return html.Details(children, className="export-menu")
 
 
-def threshold_of(protect: list[str] | None, threshold: object) -> int | None:
-    """The threshold in force: ``None`` when protection is off; invalid input -> default."""
-    if not protect:
-        return None
-    try:
-        value = int(threshold)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        return DEFAULT_THRESHOLD
-    return value if 2 <= value <= 100 else DEFAULT_THRESHOLD
-
-
-def _file_stem(kind: str, state: ViewState) -> str:
-    area = (state.area or "semua").replace(".", "-")
-    return f"cakupan_{kind}_{area}_{state.month}_{state.segment}"
-
-
-def figure_file(
-    store: StoreLike,
-    settings: Settings,
-    kind: str,
-    fmt: str,
-    state: ViewState,
-    threshold: int | None,
-    today: date,
-    compare: tuple[str | None, str | None] = (None, None),
-) -> dict[str, Any]:
-    """The ``dcc.Download`` data of the map or trend figure of ``state`` (resolved)."""
-    file_fmt, _, wanted = fmt.partition("-")
-    size: Size = "print" if wanted == "print" else "screen"
-    if kind == "map":
-        fig = map_export(
-            store,
-            settings,
-            state,
-            threshold=threshold,
-            exported_on=today,
-            size=size,
-            vector=file_fmt in ("svg", "pdf"),
-        )
-    else:
-        fig = trend_export(
-            store,
-            settings,
-            state,
-            threshold=threshold,
-            exported_on=today,
-            size=size,
-            compare_area=compare[0],
-            compare_segment=compare[1],
-        )
-    data = export_figure(fig, file_fmt, size)  # type: ignore[arg-type]
-    suffix = "_cetak" if size == "print" else ""
-    return dcc.send_bytes(
-        data, f"{_file_stem(kind, state)}{suffix}.{file_fmt}", type=MEDIA_TYPES[file_fmt]
-    )
-
-
-def protected_area_table(
-    store: StoreLike, state: ViewState, threshold: int | None
-) -> ProtectedTable:
-    """The area table of ``state`` (all rows, ranking order) with small counts protected:
-    what the table export writes, and what the GIS download of the view writes."""
-    view, _ = view_rows(store, state)
-    rows = pd.DataFrame(row_data(view, state.lang))
-    return protect_area_rows(
-        rows,
-        threshold,
-        coverage=area_coverage(store.coverage(), store.areas(), state.area) if state.area else None,
-        parent=state.area or None,
-        segment=state.segment,
-        month=pd.Timestamp(f"{state.month}-01"),
-        lang=state.lang,
-    )
-
-
-def sort_label(column_state: list[dict[str, Any]] | None, lang: str) -> str:
-    """The grid's sort in words ("Cakupan (%) (turun)"), from its ``columnState``; the
-    default ranking when no column is sorted."""
-    sorted_columns = [
-        c for c in column_state or [] if isinstance(c, dict) and c.get("sort") in ("asc", "desc")
-    ]
-    if not sorted_columns:
-        return label("table.default_sort", lang)
-    first = min(sorted_columns, key=lambda c: c.get("sortIndex") or 0)
-    headers = {c["field"]: c["headerName"] for c in components.table_columns(lang)}
-    name = headers.get(str(first.get("colId")), str(first.get("colId")))
-    return f"{name} ({label('table.' + first['sort'], lang)})"
-
-
-def table_metadata(
-    store: StoreLike,
-    state: ViewState,
-    *,
-    title: str,
-    sort: str,
-    rows: str,
-    threshold: int | None,
-    notes: tuple[str, ...],
-    today: date,
-) -> dict[str, str]:
-    """What a table file holds, keyed ``meta.*`` (see :data:`LABELS`): title, area, month,
-    segment, sort, rows, source, data date, export date, synthetic-data flag, protection
-    and notes, as text in the state's language."""
-    from layouts.exports.figures import export_header
-
-    lang = state.lang
-    header = export_header(
-        store,
-        title=title,
-        area_code=state.area,
-        month=state.month,
-        segment=state.segment,
-        lang=lang,
-        exported_on=today,
-    )
-    meta = store.meta()
-    until = meta.get("data_until")
-    protection = (
-        label("protection.off", lang)
-        if threshold is None
-        else label("protection.on", lang, n=threshold, m=threshold - 1)
-    )
-    return {
-        "meta.title": title,
-        "meta.area": header.area,
-        "meta.month": header.month,
-        "meta.segment": header.segment,
-        "meta.sort": sort,
-        "meta.rows": rows,
-        "meta.source": header.source,
-        "meta.data_until": formatting.day(until, lang) if until else formatting.MISSING,
-        "meta.exported": formatting.day(today, lang),
-        "meta.synthetic": label("yes" if meta.get("demo") else "no", lang),
-        "meta.protection": protection,
-        "meta.notes": " ".join(notes),
-    }
-
-
-def table_file(
-    store: StoreLike,
-    state: ViewState,
-    fmt: str,
-    threshold: int | None,
-    shown_codes: list[str] | None,
-    column_state: list[dict[str, Any]] | None = None,
-    today: date | None = None,
-) -> dict[str, Any]:
-    """The area table of ``state`` as CSV or XLSX, in the order and filter of the screen
-    (``shown_codes``; ``None`` = all rows in ranking order), titled with the screen's sort
-    (``column_state``, the grid's) and carrying what it is (:func:`table_metadata`): XLSX
-    in a "Keterangan"/"About" sheet, CSV in trailing columns. The CSV follows the language:
-    ``;`` and decimal ``,`` in Indonesian, ``,`` and ``.`` in English."""
-    today = today or date.today()
-    lang = state.lang
-    protected = protected_area_table(store, state, threshold)
-    frame = protected.frame
-    total = len(frame)
-    if shown_codes is not None:
-        by_code = frame.set_index("area_code", drop=False)
-        frame = by_code.loc[[c for c in shown_codes if c in by_code.index]].reset_index(drop=True)
-    # a hidden row's place in the ranking would bound its count: hidden rows go last
-    frame = pd.concat([frame[frame["rank"].ne(MARK)], frame[frame["rank"].eq(MARK)]])
-    sort = sort_label(column_state, lang)
-    n, of = formatting.count(len(frame), lang), formatting.count(total, lang)
-    info = table_metadata(
-        store,
-        state,
-        title=label("table.title", lang, sort=sort),
-        sort=sort,
-        rows=of if len(frame) == total else label("table.filtered", lang, n=n, total=of),
-        threshold=threshold,
-        notes=protected.notes,
-        today=today,
-    )
-    metadata = [(label(key, lang), value) for key, value in info.items()]
-    name = _file_stem("tabel", state)
-    if fmt == "csv":
-        data = to_csv_bytes(frame, area_columns(lang), lang=lang, metadata=metadata)
-        return dcc.send_bytes(data, f"{name}.csv", type="text/csv")
-    title = " · ".join(v for v in (info["meta.title"], info["meta.area"], info["meta.month"]) if v)
-    dates = (
-        f"{label('meta.data_until', lang)} {info['meta.data_until']} · "
-        f"{label('meta.exported', lang)} {info['meta.exported']}"
-    )
-    data = to_xlsx_bytes(
-        frame,
-        area_columns(lang),
-        title=title,
-        notes=(*protected.notes, f"{info['meta.source']} · {dates}"),
-        sheet="Wilayah" if lang == "id" else "Areas",
-        metadata=metadata,
-        metadata_sheet=label("meta.sheet", lang),
-    )
-    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return dcc.send_bytes(data, f"{name}.xlsx", type=media)
-
-
-def _map_state(view, month, segment, scheme, k, layer, labels, lang) -> ViewState:
-    return parse_query(
-        {
-            "level": (view or {}).get("level", ""),
-            "area": (view or {}).get("area", ""),
-            "month": month or "",
-            "segment": segment or "",
-            "scheme": scheme or "",
-            "k": str(k),
-            "layer": layer or "",
-            "labels": "1" if labels else "0",
-            "lang": lang or "",
-        }
-    )
-
-
 MAP_STATES: Final = [
     State(ids.MAP_VIEW, "data"),
     State(ids.MONTH, "value"),
@@ -374,7 +100,24 @@ MAP_STATES: Final = [
     State(ids.LAYER, "value"),
     State(ids.LABELS, "value"),
     State(ids.MAP_LANG, "data"),
+    State(ids.MAP_TARGET, "value"),
+    State(ids.MAP_TARGET_CUSTOM, "value"),
 ]
+"""The map page's controls, in :func:`layouts.map.callbacks.state_from_controls`'s order:
+every export of the map reads the view state the screen shows, target included."""
+
+
+def map_view(view: dict[str, str] | None, *controls: Any) -> tuple[Settings, StoreLike, ViewState]:
+    """The map page's view state from the values of :data:`MAP_STATES`, as the screen reads
+    it (:func:`layouts.map.callbacks.state_from_controls`) and fitted to the user's
+    territory: what every export of the map reads. Requires the export right."""
+    require(Action.EXPORT)
+    settings, store = current_settings(), current_store()
+    return (
+        settings,
+        store,
+        resolve_state(store, settings, state_from_controls(view or {}, *controls)),
+    )
 
 
 def _clicked() -> str | None:
@@ -412,14 +155,14 @@ def register_export_callbacks(app: dash.Dash) -> None:
         *protection("map"),
         prevent_initial_call=True,
     )
-    def download_map(_clicks, view, month, segment, scheme, k, layer, labels, lang, protect, thr):
+    def download_map(
+        _c, view, month, segment, scheme, k, layer, labels, lang, target, custom, protect, thr
+    ):
         fmt = _clicked()
         if fmt is None:
             return no_update, no_update
-        require(Action.EXPORT)
-        settings, store = current_settings(), current_store()
-        state = resolve_state(
-            store, settings, _map_state(view, month, segment, scheme, k, layer, labels, lang)
+        settings, store, state = map_view(
+            view, month, segment, scheme, k, layer, labels, lang, target, custom
         )
         threshold = threshold_of(protect, thr)
         try:
@@ -441,15 +184,27 @@ def register_export_callbacks(app: dash.Dash) -> None:
         prevent_initial_call=True,
     )
     def download_table(
-        _c, view, month, segment, scheme, k, layer, labels, lang, shown, columns, protect, thr
+        _c,
+        view,
+        month,
+        segment,
+        scheme,
+        k,
+        layer,
+        labels,
+        lang,
+        target,
+        custom,
+        shown,
+        columns,
+        protect,
+        thr,
     ):
         fmt = _clicked()
         if fmt is None:
             return no_update, no_update
-        require(Action.EXPORT)
-        settings, store = current_settings(), current_store()
-        state = resolve_state(
-            store, settings, _map_state(view, month, segment, scheme, k, layer, labels, lang)
+        _settings, store, state = map_view(
+            view, month, segment, scheme, k, layer, labels, lang, target, custom
         )
         codes = None if shown is None else [str(r.get("area_code")) for r in shown]
         threshold = threshold_of(protect, thr)
@@ -511,19 +266,24 @@ def register_export_callbacks(app: dash.Dash) -> None:
         *protection("map"),
         prevent_initial_call=True,
     )
-    def start_report(n, view, month, segment, scheme, k, layer, labels, lang, protect, thr):
+    def start_report(
+        n, view, month, segment, scheme, k, layer, labels, lang, target, custom, protect, thr
+    ):
         if not n:
             return no_update, no_update, no_update, no_update
-        require(Action.EXPORT)
-        settings, store = current_settings(), current_store()
-        state = resolve_state(
-            store, settings, _map_state(view, month, segment, scheme, k, layer, labels, lang)
+        settings, store, state = map_view(
+            view, month, segment, scheme, k, layer, labels, lang, target, custom
         )
         busy = current_jobs().wait_text(state.lang)  # the user's own jobs first (limit)
         if busy:
             return no_update, True, busy, True
         request = ReportRequest(
-            state.area, state.month, state.segment, threshold_of(protect, thr), state.lang
+            state.area,
+            state.month,
+            state.segment,
+            threshold_of(protect, thr),
+            state.lang,
+            state.target,
         )
         name = report_file_name(state.area or "semua", state.month, state.segment)
 

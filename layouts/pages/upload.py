@@ -3,7 +3,7 @@ reconciliation, commit a rebuild in the background.
 
 Every callback starts with ``require(Action.UPLOAD)``: a request from another role gets a
 logged 403, whatever the browser sends. The callbacks are module-level functions (thin glue
-over :mod:`layouts.upload.views`) registered per app, so tests can call them directly.
+over the service :mod:`analytics.uploads`) registered per app, so tests can call them directly.
 Nothing a user typed (file names, refusal reasons) is rendered as HTML: it is Dash text.
 """
 
@@ -18,95 +18,34 @@ from dash import ALL, Input, Output, State, dcc, html
 
 from analytics.access import Action, may
 from analytics.errors import InputError
-from analytics.io.upload_checks import KINDS
 from analytics.settings import SettingsError
-from layouts.core import ids
-from layouts.core.data_access import audit_event, current_settings, current_user, require
-from layouts.core.i18n import fmt_int, lang_or_default, t
-from layouts.core.jobs import current_jobs, setup_export_jobs
-from layouts.core.page_titles import page_title
-from layouts.core.url_state import parse_query
-from layouts.upload.build import dry_run, rebuild_store
-from layouts.upload.diff import diff_view, dry_run_view, loss_lines, version_options
-from layouts.upload.views import (
-    KIND_ORDER,
-    MULTIPLE,
-    StoredFile,
-    decode_contents,
-    error_text,
-    human_size,
+from analytics.uploads.manifest import (
     keep_upload,
     read_manifest,
     remove_upload,
     save_selection,
     stored_files,
 )
+from analytics.uploads.rebuild import dry_run, rebuild_store
+from layouts.core import ids
+from layouts.core.data_access import audit_event, current_settings, current_user, require
+from layouts.core.i18n import fmt_int, lang_or_default, t
+from layouts.core.jobs import current_jobs, setup_export_jobs
+from layouts.core.page_titles import page_title
+from layouts.core.url_state import parse_query
+from layouts.upload.diff import diff_view, dry_run_view, loss_lines, version_options
+from layouts.upload.views import decode_contents, error_text, upload_inputs
 
 dash.register_page(__name__, path="/unggah", name="Unggah data", title=page_title("nav.upload"))
 
 POLL_MS = 1000
-#: The browser does not even read a file this many times over the limit (dcc.Upload
-#: ``max_size``); up to it, the server refuses with a message in the page.
-BROWSER_SIZE_FACTOR = 4
 logger = logging.getLogger(__name__)
-
-
-def _kind_list(kind: str, files: list[StoredFile], lang: str) -> html.Div:
-    if not files:
-        return html.Div(t("upload.none", lang), className="upload-empty")
-    options = [
-        {
-            "label": (
-                f"{f.name} · {f.sha_prefix} · {human_size(f.size)} · "
-                f"{f.uploaded:%Y-%m-%d %H:%M} UTC"
-            ),
-            "value": f.file,
-        }
-        for f in files
-    ]
-    chosen = [f.file for f in files if f.selected]
-    select_id = {"type": ids.UP_SELECT, "kind": kind}
-    selector = (
-        dcc.Checklist(id=select_id, options=options, value=chosen)
-        if kind in MULTIPLE
-        else dcc.RadioItems(id=select_id, options=options, value=chosen[-1] if chosen else None)
-    )
-    removes = [
-        html.Button(
-            f"{t('upload.remove', lang)} {f.name}",
-            id={"type": ids.UP_REMOVE, "kind": kind, "file": f.file},
-            className="upload-remove",
-        )
-        for f in files
-    ]
-    return html.Div([selector, html.Div(removes, className="upload-removes")])
 
 
 def input_list(lang: str) -> list[Any]:
     """The kept uploads per kind, with the selection and remove buttons."""
     settings = current_settings()
-    files = stored_files(settings.uploads_dir)
-    limit = t("upload.limit", lang, mb=settings.max_upload_mb)
-    return [
-        html.Section(
-            [
-                html.H3(t(f"upload.kind.{kind}", lang)),
-                dcc.Upload(
-                    html.Div(
-                        f"{t('upload.drop', lang, types=', '.join(sorted(KINDS[kind])))} · {limit}"
-                    ),
-                    id={"type": ids.UP_INPUT, "kind": kind},
-                    multiple=kind in MULTIPLE,
-                    max_size=BROWSER_SIZE_FACTOR * settings.max_upload_bytes,
-                    accept=",".join(sorted(KINDS[kind])),
-                    className="upload-drop",
-                ),
-                _kind_list(kind, files[kind], lang),
-            ],
-            className="upload-kind",
-        )
-        for kind in KIND_ORDER
-    ]
+    return upload_inputs(stored_files(settings.uploads_dir), settings, lang)
 
 
 def layout(**query: object) -> html.Div:

@@ -118,7 +118,7 @@ def profile_download(
 
 
 def register_callbacks(app: dash.Dash) -> None:
-    from layouts.exports.ui import threshold_of
+    from layouts.exports.files import threshold_of
     from layouts.profile.link import register_profile_link
 
     register_profile_link(app)

@@ -5,6 +5,9 @@ draw it, and write its download. Callbacks and the page's registration are in
 Officers and outreach events are shown, and exported, only to roles that see the outreach
 page (``Action.OUTREACH``), and only what that page shows: name, NRP, rank, Polsek and
 Polres (never the phone number).
+
+Why one module of ~470 lines: the village page is one view model (read, sentences,
+tables, trend, download menu) of one ``VillageProfile``; its parts are only used together.
 """
 
 from __future__ import annotations

@@ -39,9 +39,9 @@ from werkzeug.exceptions import Forbidden
 from analytics.io.user_store import load_users
 from analytics.settings import Settings
 from analytics.store.reader import Store
+from analytics.uploads.manifest import KIND_ORDER, MULTIPLE, read_manifest
 from layouts.core import ids
 from layouts.core.auth import LoginUser
-from layouts.upload.views import KIND_ORDER, MULTIPLE, read_manifest
 
 REGISTRY = (
     b"NO_KPJ,NIK,NAMA,KODE_DESA,DESA,KECAMATAN,KABUPATEN,SEGMEN,TGL_KEPESERTAAN\n"

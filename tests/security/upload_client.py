@@ -12,8 +12,8 @@ import dash
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from analytics.uploads.manifest import KIND_ORDER, MULTIPLE
 from layouts.core import ids
-from layouts.upload.views import KIND_ORDER, MULTIPLE
 
 UPDATE = "/_dash-update-component"
 

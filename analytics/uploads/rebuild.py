@@ -1,35 +1,30 @@
-"""The intake page's dry run and commit (no Dash here): the selected uploads, completed by
-the last commit's files and the live store, built with ``build_store`` (the function
-``cakupan build`` runs) into a candidate folder next to the store, compared with the live
-store (:mod:`analytics.store.diff`), then deleted (dry run) or published with the replaced
-store kept as a version (commit), and the raw registries deleted under the retention rule.
+"""The intake page's dry run and commit (Dash-free): the staged inputs
+(:mod:`analytics.uploads.staging`) built with ``build_store`` (the very function
+``cakupan build`` runs: the intake is wired once, in :mod:`analytics.build.pipeline`) into a
+candidate folder next to the store, compared with the live store
+(:mod:`analytics.store.diff`), then deleted (dry run) or published with the replaced store
+kept as a version (commit), and the raw registries deleted under the retention rule.
 See docs/security.md, "Data intake page".
 """
 
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
 
 from analytics.errors import InputError
 from analytics.settings import Settings
-from layouts.upload.views import (
-    KIND_ORDER,
+from analytics.store.reader import META_FILE
+from analytics.uploads.manifest import (
     InputSet,
-    StoredFile,
-    display_name,
     read_manifest,
-    stored_files,
     valid_stored_name,
     without_file,
     write_manifest,
 )
+from analytics.uploads.staging import StagedInputs, staged_inputs
 
 #: Steps of ``build_store`` in order, for one overall progress figure.
 BUILD_STEPS: Final = (
@@ -44,92 +39,6 @@ BUILD_STEPS: Final = (
 )
 
 Progress = Callable[[str, int, int], None]
-
-
-#: Where a kind's file(s) of a dry run or commit come from.
-FROM_SELECTION: Final = "selected"
-FROM_LAST_COMMIT: Final = "last_commit"
-FROM_STORE: Final = "store"
-
-
-@dataclass(frozen=True)
-class StagedInputs:
-    """The inputs of a dry run or commit, where each kind came from, and the kept uploads
-    used (``{kind: [stored file]}``: what a commit records and its retention deletes)."""
-
-    inputs: InputSet
-    origins: dict[str, str]
-    used: dict[str, list[str]]
-
-
-def _chosen(files: dict[str, list[StoredFile]], manifest: dict[str, Any]) -> tuple[dict, dict]:
-    """Per kind, the kept files to use and where they come from: the selection, else the
-    last commit's files that are still kept."""
-    chosen: dict[str, list[StoredFile]] = {}
-    origins: dict[str, str] = {}
-    for kind in KIND_ORDER:
-        selected = [f for f in files[kind] if f.selected]
-        if selected:
-            chosen[kind], origins[kind] = selected, FROM_SELECTION
-            continue
-        committed = set(manifest["committed"].get(kind, []))
-        kept = [f for f in files[kind] if f.file in committed]
-        if kept:
-            chosen[kind], origins[kind] = kept, FROM_LAST_COMMIT
-    return chosen, origins
-
-
-@contextmanager
-def staged_inputs(uploads_dir: Path, store_dir: Path | None = None) -> Iterator[StagedInputs]:
-    """The files of a dry run or commit as links named after the original files, in a
-    temporary folder removed afterwards (one subfolder per file: two files may share a
-    name).
-
-    A kind not selected takes the last commit's files when still kept; boundaries and
-    workforce not found so are written back from the store at ``store_dir`` (see
-    :mod:`analytics.store.inputs`)."""
-    from analytics.store.inputs import boundaries_from_store, workforce_from_store
-
-    files = stored_files(uploads_dir)
-    chosen, origins = _chosen(files, read_manifest(uploads_dir))
-    work = Path(tempfile.mkdtemp(prefix="cakupan-intake-"))
-    try:
-        linked: dict[str, list[Path]] = {}
-        n = 0
-        for kind in KIND_ORDER:
-            for f in chosen.get(kind, []):
-                source = uploads_dir / kind / f.file
-                target = work / str(n) / display_name(f.name, source)
-                target.parent.mkdir()
-                target.symlink_to(source.resolve())
-                linked.setdefault(kind, []).append(target)
-                n += 1
-        if store_dir is not None and (store_dir / "meta.json").is_file():
-            derived = {"boundaries": boundaries_from_store, "workforce": workforce_from_store}
-            for kind, write in derived.items():
-                if kind not in linked:
-                    folder = work / f"store-{kind}"
-                    folder.mkdir()
-                    name = "desa.geojson" if kind == "boundaries" else "tenaga_kerja.csv"
-                    linked[kind] = [write(store_dir, folder / name)]
-                    origins[kind] = FROM_STORE
-
-        def one(kind: str) -> Path | None:
-            return linked[kind][-1] if linked.get(kind) else None
-
-        yield StagedInputs(
-            InputSet(
-                registries=tuple(linked.get("registry", [])),
-                workforce=one("workforce"),
-                boundaries=one("boundaries"),
-                roster=one("roster"),
-                events=one("events"),
-            ),
-            origins,
-            {kind: [f.file for f in chosen[kind]] for kind in chosen},
-        )
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
 
 # --- dry run and rebuild -------------------------------------------------------------------
@@ -233,7 +142,7 @@ def rebuild_store(
 def _sources(store: Path) -> list[dict[str, Any]]:
     """The input files of a built store (name, kind, rows, sha256) from its meta.json."""
     try:
-        meta = json.loads((store / "meta.json").read_text(encoding="utf-8"))
+        meta = json.loads((store / META_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
     return [

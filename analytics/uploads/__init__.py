@@ -1,0 +1,1 @@
+"""The intake page's service: kept uploads and their manifest, staging, dry run and commit."""

@@ -177,9 +177,16 @@ def test_cli_plan_writes_files_per_polsek(tmp_path) -> None:  # type: ignore[no-
     ]
     whole = openpyxl.load_workbook(out / "rencana_polres-satu_semua_polsek.xlsx")
     assert whole.sheetnames[:3] == ["Ringkasan", "Polsek Dua", "Polsek Satu"]
-    priority = pd.read_csv(out / "prioritas.csv", dtype={"village_code": str})
+    priority = pd.read_csv(
+        out / "prioritas.csv", sep=";", decimal=",", dtype={"Kode desa": str}, encoding="utf-8-sig"
+    )
+    # Indonesian headers and explanation, ranked 1..n, numbers as numbers
+    assert list(priority.columns[:3]) == ["Peringkat prioritas", "Kode desa", "Desa/kelurahan"]
+    assert list(priority["Peringkat prioritas"]) == [1, 2, 3, 4]
+    assert priority["Skor prioritas (0-100)"].dtype.kind == "f"
+    assert priority["Alasan prioritas"].notna().all()
     # The Polres works in kecamatan 99.01.01 and 99.01.02: four villages ranked.
-    assert sorted(priority["village_code"]) == [
+    assert sorted(priority["Kode desa"]) == [
         "99.01.01.2001",
         "99.01.01.2002",
         "99.01.02.2001",
@@ -199,6 +206,9 @@ def test_cli_plan_writes_files_per_polsek(tmp_path) -> None:  # type: ignore[no-
     en_args = [*args[:-6], "--polsek", "Polsek Dua", "--start", "2025-01-06"]
     english = CliRunner().invoke(app, [*en_args, "--out", str(en_out), "--lang", "en"])
     assert english.exit_code == 0, english.output
+    english_priority = pd.read_csv(en_out / "prioritas.csv", encoding="utf-8-sig")
+    assert list(english_priority.columns[:2]) == ["Priority rank", "Village code"]
+    assert "Why this priority" in english_priority.columns
     book = openpyxl.load_workbook(en_out / "rencana_polsek-dua.xlsx")
     assert book.sheetnames == ["Schedule", "Summary", "Unassigned villages", "Notes"]
     assert [r["Village code"] for r in sheet_rows(book, "Unassigned villages")] == ["99.01.02.2002"]

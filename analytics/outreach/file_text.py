@@ -62,6 +62,27 @@ _HEADERS: Final[dict[str, dict[str, Pair]]] = {
         "alternatives": ("Alternatif", "Alternatives"),
         "explanation": ("Alasan prioritas", "Why this priority"),
     },
+    "priority": {
+        "rank": ("Peringkat prioritas", "Priority rank"),
+        "village_code": ("Kode desa", "Village code"),
+        "village_name": ("Desa/kelurahan", "Village"),
+        "kecamatan_code": ("Kode kecamatan", "District code"),
+        "month": ("Bulan", "Month"),
+        "active": ("Peserta BPU aktif", "Active BPU members"),
+        "eligible": ("Pekerja informal (penyebut)", "Informal workers (denominator)"),
+        "uncovered": ("Pekerja informal belum terlindungi", "Informal workers not covered"),
+        "coverage_pct": ("Cakupan BPU (%)", "BPU coverage (%)"),
+        "net_growth_12m": ("Pertumbuhan bersih 12 bulan", "Net growth, 12 months"),
+        "years_to_close": ("Tahun untuk menutup kesenjangan", "Years to close the gap"),
+        "last_event": ("Sosialisasi terakhir", "Last outreach event"),
+        "months_since_event": ("Bulan sejak sosialisasi", "Months since the event"),
+        "gap_norm": ("Nilai kesenjangan (0-1)", "Gap score (0-1)"),
+        "coverage_norm": ("Nilai cakupan (0-1)", "Coverage score (0-1)"),
+        "pace_norm": ("Nilai laju (0-1)", "Pace score (0-1)"),
+        "recency_norm": ("Nilai kebaruan (0-1)", "Recency score (0-1)"),
+        "score": ("Skor prioritas (0-100)", "Priority score (0-100)"),
+        "explanation": ("Alasan prioritas", "Why this priority"),
+    },
     "polsek_summary": {
         "polsek": ("Polsek", "Polsek"),
         "sheet": ("Lembar", "Sheet"),
@@ -182,7 +203,7 @@ def words(key: str, lang: str = LANG, **values: object) -> str:
 
 def headers(table: str, lang: str = LANG) -> dict[str, str]:
     """Column -> header of ``table`` (``schedule``, ``summary``, ``unassigned``,
-    ``polsek_summary``) in ``lang``."""
+    ``priority``, ``polsek_summary``) in ``lang``."""
     i = _index(lang)
     return {column: pair[i] for column, pair in _HEADERS[table].items()}
 

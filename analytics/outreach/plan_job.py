@@ -15,13 +15,15 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd
 
 from analytics.errors import InputError
+from analytics.exports.tables import Column, Kind, to_csv_bytes
 from analytics.intake.outreach_rosters import ingest_events, ingest_roster
 from analytics.io.outputs import write_files
+from analytics.outreach.file_text import headers
 from analytics.outreach.files import (
     briefing_pdf,
     plan_to_xlsx,
@@ -131,6 +133,39 @@ def run_plan_job(
     return PlanJobResult(plan, priority, write_files(Path(out_dir), files), recon)
 
 
+#: How each column of the priority table is written (analytics.exports.tables kinds).
+_PRIORITY_KINDS: Final[dict[str, Kind]] = {
+    "rank": "int",
+    "active": "int",
+    "eligible": "int",
+    "uncovered": "int",
+    "coverage_pct": "pct",
+    "net_growth_12m": "int",
+    "years_to_close": "float",
+    "months_since_event": "int",
+    "gap_norm": "float",
+    "coverage_norm": "float",
+    "pace_norm": "float",
+    "recency_norm": "float",
+    "score": "float",
+}
+
+
+def priority_csv(priority: pd.DataFrame, lang: str) -> bytes:
+    """``prioritas.csv``: every village's priority, ranked, with headers, explanation and
+    number format in ``lang`` (``;`` and decimal commas in Indonesian, as every CSV)."""
+    names = headers("priority", lang)
+    frame = priority.sort_values("rank", kind="stable").assign(
+        month=[f"{pd.Timestamp(m):%Y-%m}" if pd.notna(m) else "" for m in priority["month"]],
+        last_event=[
+            f"{pd.Timestamp(d):%Y-%m-%d}" if pd.notna(d) else "" for d in priority["last_event"]
+        ],
+        explanation=priority["explanation" if lang == "id" else "explanation_en"],
+    )
+    columns = [Column(c, h, _PRIORITY_KINDS.get(c, "text")) for c, h in names.items()]
+    return to_csv_bytes(frame, columns, lang=lang)
+
+
 def plan_files(
     plan: Plan,
     priority: pd.DataFrame,
@@ -140,7 +175,7 @@ def plan_files(
     lang: str,
 ) -> dict[str, bytes]:
     """``{file name: bytes}`` of a plan (see the module docstring), in writing order."""
-    files = {"prioritas.csv": priority.to_csv(index=False).encode("utf-8-sig")}
+    files = {"prioritas.csv": priority_csv(priority, lang)}
     for name in sorted(plan.summary["polsek"].unique()):
         files[f"rencana_{slug(name)}.xlsx"] = plan_to_xlsx(plan, name, lang)
         files[f"briefing_{slug(name)}.pdf"] = briefing_pdf(plan, name, dict(file_meta), lang)

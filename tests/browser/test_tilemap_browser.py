@@ -207,3 +207,25 @@ def test_branch_user_sees_their_territory_only(
     )
     assert rows and all(c.startswith("99.01.") for c in rows)
     page.context.close()
+
+
+def test_phone_shows_the_map_first_and_no_wider_page(
+    browser: Any, app_url: str, tiles: Path, hosts: set[str], artifacts_dir: Path
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    watch(page, hosts)
+    page.goto(f"{app_url}/masuk")
+    page.fill("#username", "admin")
+    page.fill("#password", "cakupan-admin")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    open_tilemap(page, f"{app_url}/semua-desa")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    box = page.locator("#tm-map").bounding_box()
+    assert box and box["width"] >= 300 and box["height"] >= 300
+    controls = page.locator(".tilemap-controls").bounding_box()
+    assert controls and controls["y"] > box["y"]  # the map first, the filters below it
+    assert len(rendered(page)) > 0
+    page.screenshot(path=str(artifacts_dir / "tilemap-phone.png"))
+    context.close()

@@ -175,6 +175,12 @@ def test_click_opens_the_profile_and_the_table_selects_the_village(
     x, y = screen_xy(page, float(village.lon), float(village.lat))
     clicked = code_at(page, x, y)
     assert clicked, "a village under its point"
+    # hover: name, code, coverage and class, as the server wrote them
+    page.mouse.move(x, y)
+    popup = page.locator(".maplibregl-popup-content")
+    popup.wait_for(timeout=10000)
+    text = popup.inner_text()
+    assert f"({clicked})" in text and "Coverage: " in text and "%" in text
     page.mouse.click(x, y)
     page.wait_for_selector(f"#tm-detail >> text=({clicked})")
     assert "Coverage" in page.locator("#tm-detail").inner_text()

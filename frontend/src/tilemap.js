@@ -229,6 +229,13 @@ window.cakupanTilemap = {
   },
   /** Tests and benchmarks: the MapLibre map and the last apply time. */
   debug() {
-    return current ? { map: current.map, lastApplyMs: current.lastApplyMs, applied: current.applied } : null;
+    if (!current) return null;
+    return {
+      map: current.map,
+      lastApplyMs: current.lastApplyMs,
+      applied: current.applied,
+      values: current.values,
+      codes: () => codes(current.codesUrl),
+    };
   },
 };

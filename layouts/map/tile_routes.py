@@ -31,7 +31,11 @@ from layouts.map.tilemap import TILE_LEVELS, store_version, village_codes
 
 TILES_DIR: Final = "tiles"
 STATIC_DIR: Final = Path(__file__).resolve().parent / "static"
-STATIC_FILES: Final = {"tilemap.js": "application/javascript", "maplibre-gl.css": "text/css"}
+STATIC_FILES: Final = {
+    "tilemap.js": "application/javascript",
+    "maplibre-gl.css": "text/css",
+    "tilemap.js.LEGAL.txt": "text/plain",  # the bundled libraries' licence notices
+}
 TILE_MAX_AGE: Final = 7 * 24 * 3600  # URLs carry ?v=<store version>
 
 

@@ -4,12 +4,16 @@ view model for the same villages."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from store_factory import VILLAGES, write_store
 
+from analytics import formatting as fmt
 from analytics.access import Role, Territory, User
 from analytics.engine.classify import NO_DATA_COLOR, OVER_100_COLOR, PALETTE, classify
 from analytics.settings import Settings
@@ -118,3 +122,23 @@ def test_table_rows_are_the_most_uncovered_with_their_points(store_dir: Path) ->
     assert [r["area_code"] for r in rows][:3] == ["99.01.01.2001", "99.01.02.2001", "99.01.01.2002"]
     assert rows[0]["uncovered"] == 854 and rows[0]["uncovered_text"] == "854"
     assert rows[0]["lon"] == pytest.approx(110.05) and rows[0]["lat"] == pytest.approx(-6.95)
+
+
+_BOUNDARY = st.integers(0, 20_000).map(lambda k: k / 10 + 0.05)  # x.x5: the rounding step
+_VALUES = st.one_of(
+    # coverage, even over a broken denominator (the formatter itself stops near 1e26)
+    st.floats(-1e6, 1e6),
+    st.sampled_from([math.nan, math.inf, -math.inf]),
+    st.floats(0, 200),
+    _BOUNDARY,
+    _BOUNDARY.flatmap(lambda b: st.sampled_from([b - 1e-9, b + 1e-9, b - 1e-12, b + 1e-12])),
+)
+
+
+@given(st.lists(_VALUES, max_size=60), st.sampled_from(["id", "en"]))
+@settings(max_examples=300, deadline=None)
+def test_percent_texts_are_the_formatters_value_by_value(values: list[float], lang: str) -> None:
+    texts, index = tm.percent_texts(pd.Series(values, dtype="float64"), lang)
+    expected = [fmt.percent(None if math.isnan(v) else v, lang) for v in values]
+    assert [texts[i] for i in index] == expected
+    assert len(set(texts)) == len(texts)  # each distinct text once

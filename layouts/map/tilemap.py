@@ -36,7 +36,7 @@ from analytics.engine.indicators import rank_by_uncovered
 from analytics.store.reader import COVERAGE_FILE
 from layouts.core.data_access import StoreLike
 from layouts.core.i18n import fmt_month, t
-from layouts.core.url_state import ViewState
+from layouts.core.url_state import ViewState, to_query
 from layouts.map.callbacks import row_data, view_rows
 
 #: Level the map colours (its tiles: ``tiles/desa.pmtiles``, layer ``desa``).
@@ -58,6 +58,12 @@ class VillageValues:
 def village_state(state: ViewState) -> ViewState:
     """``state`` at village level over the whole territory (what this map shows)."""
     return state.with_(level=LEVEL, area="")
+
+
+def page_query(state: ViewState) -> str:
+    """The page's address query: month, segment, classification and language (the level
+    and area are this map's own, so links to the other pages carry the default ones)."""
+    return to_query(state.with_(level=ViewState.level, area=""))
 
 
 def village_codes(store: StoreLike) -> list[str]:

@@ -21,7 +21,7 @@ from layouts.core import components, ids, view_notice
 from layouts.core.data_access import current_settings, current_store
 from layouts.core.i18n import fmt_month, t
 from layouts.core.page_titles import page_title
-from layouts.core.url_state import parse_query, to_query
+from layouts.core.url_state import parse_query
 from layouts.map import tile_routes
 from layouts.map import tilemap as tm
 from layouts.map.callbacks import resolve_state, store_facts
@@ -169,8 +169,8 @@ def layout(shown: object = None, **query: object) -> Any:
     query = {**query, "level": "desa", "area": ""}
     state, reasons = view_notice.fit_address(query, facts.names, facts.months, facts.root_codes)
     state = tm.village_state(resolve_state(store, settings, state))
-    if view_notice.already_shown(PATH, state, shown):
-        return no_update
+    if isinstance(shown, str) and shown == dash.get_relative_path(PATH) + tm.page_query(state):
+        return no_update  # Back/Forward or our own address update: this view is on screen
     config = _config(store, facts)
     missing = None if config else html.Div(t("tilemap.no_tiles", lang), className="store-missing")
     return html.Div(
@@ -260,7 +260,7 @@ def register_callbacks(app: dash.Dash) -> None:
             legend,
             tm.table_rows(store, values.view, state.lang),
             tm.table_title(state),
-            to_query(state),
+            tm.page_query(state),
         )
 
     @app.callback(

@@ -19,10 +19,15 @@ function codes(url) {
   if (!codeCache.has(url)) {
     codeCache.set(
       url,
-      fetch(url, { credentials: "same-origin" }).then((r) => {
-        if (!r.ok) throw new Error(`codes ${r.status}`);
-        return r.json();
-      }),
+      fetch(url, { credentials: "same-origin" })
+        .then((r) => {
+          if (!r.ok) throw new Error(`codes ${r.status}`);
+          return r.json();
+        })
+        .catch((err) => {
+          codeCache.delete(url); // the next change asks again
+          throw err;
+        }),
     );
   }
   return codeCache.get(url);

@@ -47,7 +47,9 @@ LEVELS: Final = ("provinsi", "kabupaten", "kecamatan", "desa")
 TM: Final = "window.cakupanTilemap"
 
 
-def prepare(store: Path = STORE, rows: int = ROWS, boundaries: Path = NATIONAL) -> dict[str, Any]:
+def prepare(
+    store: Path = STORE, rows: int = ROWS, boundaries: Path = NATIONAL, seed: int = 1
+) -> dict[str, Any]:
     """Build a national store (small registry, one year) and its tiles when missing."""
     import pandas as pd
 
@@ -59,8 +61,8 @@ def prepare(store: Path = STORE, rows: int = ROWS, boundaries: Path = NATIONAL) 
         began = time.perf_counter()
         inputs = BuildInputs(
             boundaries=boundaries,
-            registries=(make_registry(rows, 1, boundaries),),
-            workforce=make_workforce(1, boundaries),
+            registries=(make_registry(rows, seed, boundaries),),
+            workforce=make_workforce(seed, boundaries),
             out=store,
             start=pd.Timestamp(START_MONTH),
             end=pd.Timestamp(END_MONTH),
@@ -297,10 +299,15 @@ def main() -> None:
     parser.add_argument(
         "--boundaries", type=Path, default=NATIONAL, help="the national village boundaries"
     )
+    parser.add_argument("--rows", type=int, default=ROWS, help="registry rows (--prepare)")
+    parser.add_argument(
+        "--seed", type=int, default=1, help="inputs' seed; another one for other boundaries"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
+    parser.add_argument("--name", default="tilemap", help="results file: <out>/<name>.json")
     args = parser.parse_args()
     if args.prepare:
-        print(json.dumps(prepare(args.store, boundaries=args.boundaries)))
+        print(json.dumps(prepare(args.store, args.rows, args.boundaries, args.seed)))
         return
     from playwright.sync_api import sync_playwright
 
@@ -330,7 +337,7 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 proc.kill()
     args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / "tilemap.json"
+    path = args.out / f"{args.name}.json"
     path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(result, indent=2))
 

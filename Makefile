@@ -21,7 +21,10 @@ DEMO_INPUTS := --boundaries shapefiles/demo/provinsi_contoh.gpkg \
 	--roster $(DEMO)/outreach/bhabinkamtibmas.csv \
 	--events $(DEMO)/outreach/kegiatan_sosialisasi.csv
 
-.PHONY: run dev test setup setup-dev demo-data store lint bench clean
+#: The all-villages map's script (frontend/: maplibre-gl + pmtiles from npm, bundled by esbuild).
+BUNDLE := layouts/map/static/tilemap.js
+
+.PHONY: run dev test setup setup-dev demo-data store lint bench clean bundle
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 is required"'
@@ -36,8 +39,13 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
-setup: $(VENV)/.installed
-setup-dev: $(VENV)/.installed-dev
+$(BUNDLE): frontend/package.json frontend/package-lock.json frontend/build.mjs frontend/src/tilemap.js
+	@command -v npm >/dev/null 2>&1 || { echo "npm (Node.js >= 18) is required to build the map script" >&2; exit 1; }
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build
+
+bundle: $(BUNDLE)
+setup: $(VENV)/.installed $(BUNDLE)
+setup-dev: $(VENV)/.installed-dev $(BUNDLE)
 
 $(DEMO)/README.txt: | $(VENV)/.installed
 	$(BIN)/cakupan demo --seed 7
@@ -49,15 +57,15 @@ $(STORE)/meta.json: $(DEMO)/README.txt | $(VENV)/.installed
 
 store: $(STORE)/meta.json
 
-run: $(VENV)/.installed $(STORE)/meta.json
+run: $(VENV)/.installed $(BUNDLE) $(STORE)/meta.json
 	CAKUPAN_STORE=$${CAKUPAN_STORE:-$(STORE)} CAKUPAN_WARM=$${CAKUPAN_WARM:-1} \
 	$(BIN)/gunicorn --workers $(WORKERS) --threads $(THREADS) --timeout 120 \
 		--bind $(CAKUPAN_HOST):$(CAKUPAN_PORT) app:server
 
-dev: $(VENV)/.installed $(STORE)/meta.json
+dev: $(VENV)/.installed $(BUNDLE) $(STORE)/meta.json
 	CAKUPAN_STORE=$${CAKUPAN_STORE:-$(STORE)} CAKUPAN_DEBUG=$${CAKUPAN_DEBUG:-1} $(BIN)/python app.py
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev $(BUNDLE)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
@@ -72,4 +80,4 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/run_all.py
 
 clean:
-	rm -rf $(STORE) $(DEMO) shapefiles/demo tests/artifacts
+	rm -rf $(STORE) $(DEMO) shapefiles/demo tests/artifacts layouts/map/static

@@ -33,6 +33,7 @@ from layouts.core.shell import register_shell_callbacks, shell_layout, track_pag
 from layouts.core.static_assets import register_static_bundles
 from layouts.core.store_notice import on_callback_error
 from layouts.exports.ui import register_export_callbacks
+from layouts.map.tile_routes import register_tile_routes
 
 GEO_MAX_AGE: Final = 7 * 24 * 3600  # URLs carry ?v=<file version>, so a week is safe
 _PARENT_RE: Final = re.compile(r"^(all|\d{2}(\.\d{2}(\.\d{2})?)?)$")
@@ -135,6 +136,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     setup_auth(app, settings)  # log-in for every route and callback; refuses unsafe production
     _register_upload_limit(server, settings)
     _register_geo_route(server)
+    register_tile_routes(server)  # the all-villages map: tiles, codes, its script bundle
     app.layout = shell_layout
     register_shell_callbacks(app)
     track_page_renders()  # a page drawn by the router: its first view replaces the address

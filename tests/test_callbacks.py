@@ -210,10 +210,12 @@ def test_missing_store_shows_how_to_build_it(tmp_path: Path) -> None:
 
 def test_shell_links_keep_the_state_and_switch_language() -> None:
     links = shell_links("/", "?lang=en", "?level=desa&area=99.01&lang=id&segment=PU")
-    assert links["hrefs"][1].startswith("/tren?") and "area=99.01" in links["hrefs"][1]
+    assert links["hrefs"][2].startswith("/tren?") and "area=99.01" in links["hrefs"][2]
+    assert links["hrefs"][1].startswith("/semua-desa?")
     assert "lang=en" in links["hrefs"][0]
     assert links["labels"] == [
         "Coverage map",
+        "All villages",
         "Trends",
         "Data quality",
         "Outreach",

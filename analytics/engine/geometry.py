@@ -288,21 +288,40 @@ def _files(level: Level, areas: pd.DataFrame) -> Iterator[tuple[str, np.ndarray]
             yield str(code), np.asarray(rows)
 
 
-def write_geojson(levels: dict[Level, gpd.GeoDataFrame], geo_dir: Path) -> dict[str, int]:
-    """Write ``geo/<level>/<parent>.geojson`` for every level; returns bytes per file.
-
-    Files: ``provinsi/all``, ``kabupaten/all`` and per province, ``kecamatan/all`` and per
-    kabupaten, ``desa/all`` and per kabupaten and per kecamatan (no ``kecamatan/all`` or
-    ``desa/all`` with several provinces, see :func:`_files`). With several provinces,
-    ``provinsi/all`` and ``kabupaten/all`` are drawn by :func:`national_view`.
-    """
-    sizes: dict[str, int] = {}
+def web_geometry(levels: dict[Level, gpd.GeoDataFrame]) -> dict[Level, gpd.GeoDataFrame]:
+    """Each level's areas (EPSG:4326) with their polygons simplified for the web
+    (:func:`simplify_for_web` at :data:`TOLERANCE_DEG`, per :data:`SIMPLIFY_GROUP` group when
+    the coverage is large): what the GeoJSON files and the vector tiles draw."""
+    result: dict[Level, gpd.GeoDataFrame] = {}
     for level in LEVELS:
         areas = levels[level].to_crs(WGS84)
         geoms = areas.geometry.to_numpy()
         simplified = np.empty(len(geoms), dtype=object)
         for rows in _groups(geoms, areas["area_code"], SIMPLIFY_GROUP[level]):
             simplified[rows] = simplify_for_web(geoms[rows], TOLERANCE_DEG[level])
+        result[level] = areas.set_geometry(gpd.GeoSeries(simplified, crs=WGS84, index=areas.index))
+    return result
+
+
+def write_geojson(
+    levels: dict[Level, gpd.GeoDataFrame],
+    geo_dir: Path,
+    web: dict[Level, gpd.GeoDataFrame] | None = None,
+) -> dict[str, int]:
+    """Write ``geo/<level>/<parent>.geojson`` for every level; returns bytes per file.
+
+    Files: ``provinsi/all``, ``kabupaten/all`` and per province, ``kecamatan/all`` and per
+    kabupaten, ``desa/all`` and per kabupaten and per kecamatan (no ``kecamatan/all`` or
+    ``desa/all`` with several provinces, see :func:`_files`). With several provinces,
+    ``provinsi/all`` and ``kabupaten/all`` are drawn by :func:`national_view`. ``web`` is
+    :func:`web_geometry` of ``levels`` when the caller has it already.
+    """
+    web = web if web is not None else web_geometry(levels)
+    sizes: dict[str, int] = {}
+    for level in LEVELS:
+        areas = levels[level].to_crs(WGS84)
+        geoms = areas.geometry.to_numpy()
+        simplified = web[level].geometry.to_numpy()
         (geo_dir / level).mkdir(parents=True, exist_ok=True)
         national = level in NATIONAL_TOLERANCE_DEG and _provinces(areas) > 1
         for key, rows in _files(level, areas):

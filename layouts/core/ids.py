@@ -157,3 +157,21 @@ UP_CONFIRM: Final = "upload-confirm"  # checklist: commit although data is lost
 UP_VERSIONS: Final = "upload-versions"  # radio items: kept store versions
 UP_ROLLBACK: Final = "upload-rollback"
 UP_VERSION_LIST: Final = "upload-version-list"
+
+# All-villages map (/semua-desa): vector tiles drawn by MapLibre (layouts/map/tilemap.py).
+NAV_TILEMAP: Final = "nav-tilemap"
+TM_MONTH: Final = "tm-month"
+TM_SEGMENT: Final = "tm-segment"
+TM_SCHEME: Final = "tm-scheme"
+TM_K: Final = "tm-k"
+TM_LANG: Final = "tm-lang"  # dcc.Store: the page's language
+TM_MAP: Final = "tm-map"  # html.Div MapLibre draws into
+TM_CONFIG: Final = "tm-config"  # dcc.Store: bundle, tile and code URLs, bounds, territory
+TM_VALUES: Final = "tm-values"  # dcc.Store: class and percent per village (values only)
+TM_SELECTED: Final = "tm-selected"  # dcc.Store: the village clicked ({code, t})
+TM_STATUS: Final = "tm-status"  # clientside glue's output (not shown)
+TM_DETAIL: Final = "tm-detail"  # the selected village's numbers and profile link
+TM_LEGEND: Final = "tm-legend"
+TM_TABLE: Final = "tm-table"
+TM_TABLE_TITLE: Final = "tm-table-title"
+TM_PROFILE: Final = "tm-profile"  # link to the selected village's profile

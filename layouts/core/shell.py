@@ -30,6 +30,7 @@ from layouts.core.i18n import lang_or_default, t
 #: Navigation: (component id, message id, path). Outreach and exports come later.
 NAV = (
     (ids.NAV_MAP, "nav.map", "/"),
+    (ids.NAV_TILEMAP, "nav.tilemap", "/semua-desa"),
     (ids.NAV_TRENDS, "nav.trends", "/tren"),
     (ids.NAV_QUALITY, "nav.quality", "/kualitas"),
     (ids.NAV_OUTREACH, "nav.outreach", "/penjangkauan"),

@@ -115,7 +115,9 @@ def test_map_page_on_a_phone(
     assert page_width(phone) <= WIDTH
 
 
-@pytest.mark.parametrize("path", ["/", "/tren", "/kualitas", "/penjangkauan", "/metode", "/unggah"])
+@pytest.mark.parametrize(
+    "path", ["/", "/semua-desa", "/tren", "/kualitas", "/penjangkauan", "/metode", "/unggah"]
+)
 def test_no_page_is_wider_than_a_phone(phone: Any, app_url: str, path: str) -> None:
     phone.goto(f"{app_url}{path}")
     phone.wait_for_load_state("networkidle")

@@ -27,10 +27,11 @@ from analytics.store.reader import StoreDamaged, StoreError
 from layouts.core import ids
 from layouts.core.auth import setup_auth
 from layouts.core.data_access import SETTINGS_KEY, current_store, refuse, warm_store
+from layouts.core.glyphs import register_glyph_route
 from layouts.core.i18n import lang_or_default, t
 from layouts.core.ids import UP_MESSAGE
 from layouts.core.shell import register_shell_callbacks, shell_layout, track_page_renders
-from layouts.core.static_assets import register_static_bundles
+from layouts.core.static_assets import lazy_scripts, register_static_bundles
 from layouts.core.store_notice import on_callback_error
 from layouts.exports.ui import register_export_callbacks
 
@@ -44,6 +45,7 @@ COMPRESS_MIMETYPES: Final = [
     "text/javascript",
     "application/json",
     "application/geo+json",
+    "application/x-protobuf",  # map label glyphs
 ]
 
 
@@ -105,10 +107,19 @@ def _page_lang() -> str:
     return lang_or_default((query.get("lang") or [""])[0])
 
 
+class CakupanDash(Dash):
+    """Dash whose page leaves AG Grid's bundle to load when a grid is shown
+    (``layouts/core/static_assets.lazy_scripts``, ``assets/lazy_bundles.js``)."""
+
+    def interpolate_index(self, **kwargs: str) -> str:  # Dash's documented override
+        kwargs["scripts"] = lazy_scripts(kwargs.get("scripts", ""))
+        return str(super().interpolate_index(**kwargs))
+
+
 def create_app(settings: Settings | None = None) -> Dash:
     """A new Dash app serving the store in ``settings.store_dir``."""
     settings = settings or Settings.from_env()
-    app = Dash(
+    app = CakupanDash(
         __name__,
         use_pages=True,
         pages_folder="layouts/pages",
@@ -135,6 +146,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     setup_auth(app, settings)  # log-in for every route and callback; refuses unsafe production
     _register_upload_limit(server, settings)
     _register_geo_route(server)
+    register_glyph_route(server, settings.state_dir / "glyphs")  # map labels, offline
     app.layout = shell_layout
     register_shell_callbacks(app)
     track_page_renders()  # a page drawn by the router: its first view replaces the address

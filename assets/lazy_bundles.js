@@ -116,6 +116,7 @@
         AgGrid: LazyAgGrid,
         load: load,
         getApi: function (id) {
+            load(); // whoever asks for a grid's API wants the grid: load it now
             throw new Error('no grid found, AG Grid not loaded yet: ' + id);
         },
         getApiAsync: function (id) {

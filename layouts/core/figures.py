@@ -38,7 +38,9 @@ def map_style(basemap_tiles: bool, glyphs: str | None = None) -> str | dict[str,
     style: dict[str, Any] = {
         "id": "cakupan-blank",  # plotly.js re-applies a style when its id changes
         "version": 8,
-        "sources": {},
+        # one tiny source: plotly.js prunes empty objects from a figure it updates, and a
+        # style without "sources" is invalid (MapLibre: 'missing required property "sources"')
+        "sources": {"blank": {"type": "geojson", "data": {"type": "Point", "coordinates": [0, 0]}}},
         "layers": [
             {"id": "background", "type": "background", "paint": {"background-color": "#FFFFFF"}}
         ],

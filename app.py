@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import Final
+from typing import Any, Final
 
 import dash
 import flask
@@ -111,9 +111,27 @@ class CakupanDash(Dash):
     """Dash whose page leaves AG Grid's bundle to load when a grid is shown
     (``layouts/core/static_assets.lazy_scripts``, ``assets/lazy_bundles.js``)."""
 
-    def interpolate_index(self, **kwargs: str) -> str:  # Dash's documented override
-        kwargs["scripts"] = lazy_scripts(kwargs.get("scripts", ""))
-        return str(super().interpolate_index(**kwargs))
+    def interpolate_index(  # Dash's documented override
+        self,
+        metas: Any = "",
+        title: Any = "",
+        css: Any = "",
+        config: Any = "",
+        scripts: Any = "",
+        app_entry: Any = "",
+        favicon: Any = "",
+        renderer: Any = "",
+    ) -> Any:
+        return super().interpolate_index(
+            metas=metas,
+            title=title,
+            css=css,
+            config=config,
+            scripts=lazy_scripts(str(scripts)),
+            app_entry=app_entry,
+            favicon=favicon,
+            renderer=renderer,
+        )
 
 
 def create_app(settings: Settings | None = None) -> Dash:

@@ -211,4 +211,5 @@ def register_glyph_route(server: flask.Flask, cache_dir: Path) -> None:
         response.cache_control.public = True
         response.cache_control.max_age = GLYPH_MAX_AGE
         response.set_etag(f"{font_hash(font_path(face_for(fontstack)))}-{FORMAT_VERSION}-{start}")
-        return response.make_conditional(flask.request)
+        response.make_conditional(flask.request)  # 304 for a cached copy
+        return response

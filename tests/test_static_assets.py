@@ -84,7 +84,7 @@ def test_plotly_bundle_matches_the_python_plotly_version() -> None:
     head = BUNDLE.read_text(encoding="utf-8")[:300]
     found = re.search(r"plotly\.js v(\d+\.\d+\.\d+) partial bundle", head)
     assert found and found.group(1) == get_plotlyjs_version()
-    for trace in ("bar", "scattermap", "choroplethmap"):
+    for trace in ("scattermap", "choroplethmap"):
         assert trace in head
 
 

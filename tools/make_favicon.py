@@ -22,7 +22,7 @@ def main() -> None:
     draw.ellipse(box, fill=LIGHT)
     draw.pieslice(box, start=-90, end=180, fill=ACCENT)
     out = Path(__file__).resolve().parent.parent / "assets" / "favicon.ico"
-    image.save(out, format="ICO", sizes=[(16, 16), (32, 32)])
+    image.save(out, format="ICO", sizes=[(32, 32)])  # one size: browsers scale it
     print(f"{out}: {out.stat().st_size} bytes")
 
 

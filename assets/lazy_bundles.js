@@ -53,10 +53,18 @@
         var Grid = state[0];
         var setGrid = state[1];
         var waited = React.useState(false);
+        var firstRows = React.useRef(props.rowData);
+        var api = window.dash_component_api;
+        var context = api && api.useDashContext ? api.useDashContext() : null;
+        // true while a callback that fills this grid runs (Dash's loading state)
+        var loading = context && context.useLoading ? context.useLoading() : false;
         // Watch for the box only once its rows came (the callback that fills a table fills
-        // the page above it too, so the box is where it stays) or after SETTLE_MS: a box
-        // seen while the page above it is still empty would load the bundle for nothing.
-        var settled = waited[0] || (Array.isArray(props.rowData) && props.rowData.length > 0)
+        // the page above it too, so the box is where it stays), or SETTLE_MS after it was
+        // drawn with no callback for it running: a box seen while the page above it is still
+        // empty would load the bundle for nothing.
+        var rowsCame = props.rowData !== firstRows.current
+            || (Array.isArray(props.rowData) && props.rowData.length > 0);
+        var settled = rowsCame || (waited[0] && !loading)
             || (props.rowModelType && props.rowModelType !== 'clientSide');
         React.useEffect(function () {
             var timer = setTimeout(function () { waited[1](true); }, SETTLE_MS);

@@ -138,3 +138,14 @@ def test_the_map_style_points_at_the_app() -> None:
     assert style["glyphs"] == url and style["version"] == 8 and style["sources"]
     assert "glyphs" not in map_style(False)  # exports draw no labels
     assert map_style(True, url) == TILE_STYLE  # the online basemap keeps its own fonts
+
+
+def test_the_glyph_url_names_the_host_the_browser_used() -> None:
+    import flask
+
+    assert glyphs.glyphs_url() is None  # no request: no host to name
+    server = flask.Flask(__name__)
+    with server.test_request_context("/", base_url="https://cakupan.example:8443/app"):
+        assert glyphs.glyphs_url() == (
+            "https://cakupan.example:8443/app/glyphs/{fontstack}/{range}.pbf"
+        )

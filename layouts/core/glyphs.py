@@ -195,9 +195,12 @@ def cached_range(cache_dir: Path, face: str, start: int) -> bytes:
     return data
 
 
-def glyphs_url() -> str:
+def glyphs_url() -> str | None:
     """The absolute ``glyphs`` template of a MapLibre style, for the current request's host
-    (behind a trusted proxy: the address the browser used, see ProxyFix in app.py)."""
+    (behind a trusted proxy: the address the browser used, see ProxyFix in app.py); None
+    outside a request (a figure made by a script has no host to name)."""
+    if not flask.has_request_context():
+        return None
     return flask.request.host_url.rstrip("/") + flask.request.script_root + "/" + GLYPH_TEMPLATE
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import Final
+from typing import Any, Final
 
 import dash
 import flask
@@ -27,10 +27,11 @@ from analytics.store.reader import StoreDamaged, StoreError
 from layouts.core import ids
 from layouts.core.auth import setup_auth
 from layouts.core.data_access import SETTINGS_KEY, current_store, refuse, warm_store
+from layouts.core.glyphs import register_glyph_route
 from layouts.core.i18n import lang_or_default, t
 from layouts.core.ids import UP_MESSAGE
 from layouts.core.shell import register_shell_callbacks, shell_layout, track_page_renders
-from layouts.core.static_assets import register_static_bundles
+from layouts.core.static_assets import lazy_scripts, register_static_bundles
 from layouts.core.store_notice import on_callback_error
 from layouts.exports.ui import register_export_callbacks
 from layouts.map.tile_routes import register_tile_routes
@@ -45,6 +46,7 @@ COMPRESS_MIMETYPES: Final = [
     "text/javascript",
     "application/json",
     "application/geo+json",
+    "application/x-protobuf",  # map label glyphs
 ]
 
 
@@ -106,10 +108,37 @@ def _page_lang() -> str:
     return lang_or_default((query.get("lang") or [""])[0])
 
 
+class CakupanDash(Dash):
+    """Dash whose page leaves AG Grid's bundle to load when a grid is shown
+    (``layouts/core/static_assets.lazy_scripts``, ``assets/lazy_bundles.js``)."""
+
+    def interpolate_index(  # Dash's documented override
+        self,
+        metas: Any = "",
+        title: Any = "",
+        css: Any = "",
+        config: Any = "",
+        scripts: Any = "",
+        app_entry: Any = "",
+        favicon: Any = "",
+        renderer: Any = "",
+    ) -> Any:
+        return super().interpolate_index(
+            metas=metas,
+            title=title,
+            css=css,
+            config=config,
+            scripts=lazy_scripts(str(scripts)),
+            app_entry=app_entry,
+            favicon=favicon,
+            renderer=renderer,
+        )
+
+
 def create_app(settings: Settings | None = None) -> Dash:
     """A new Dash app serving the store in ``settings.store_dir``."""
     settings = settings or Settings.from_env()
-    app = Dash(
+    app = CakupanDash(
         __name__,
         use_pages=True,
         pages_folder="layouts/pages",
@@ -137,6 +166,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     _register_upload_limit(server, settings)
     _register_geo_route(server)
     register_tile_routes(server)  # the all-villages map: tiles, codes, its script bundle
+    register_glyph_route(server, settings.state_dir / "glyphs")  # map labels, offline
     app.layout = shell_layout
     register_shell_callbacks(app)
     track_page_renders()  # a page drawn by the router: its first view replaces the address

@@ -74,7 +74,10 @@ def test_full_map_of_villages_in_the_province(env: tuple[dash.Dash, Store, Setti
     # target bands: 14.6 -> [10; 25), 1.25 -> [0; 10), 55.75 -> [50; 75), 120 -> >100 (5),
     # no denominator -> no data (6)
     assert choro["z"] == [1, 1, 0, 3, 5, 6]
-    assert fig["layout"]["map"]["style"] == "white-bg"  # no tiles by default: works offline
+    # no tiles by default, and label glyphs from the app itself: works offline
+    style = fig["layout"]["map"]["style"]
+    assert style["layers"][0]["type"] == "background" and not style["sources"].keys() - {"blank"}
+    assert style["glyphs"] == "http://localhost/glyphs/{fontstack}/{range}.pbf"
     assert fig["data"][1]["geojson"].startswith("/geo/kecamatan/all.geojson")  # parent outline
     assert "Desa Satu</b> (99.01.01.2001)" in choro["hovertext"][0]
     assert "Cakupan: 14,6%" in choro["hovertext"][0]

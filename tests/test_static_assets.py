@@ -13,7 +13,13 @@ from store_factory import write_store
 
 from analytics.settings import Settings
 from layouts.core.auth import demo_secret
-from layouts.core.static_assets import EXTENSION_KEY, accepts_brotli, is_fingerprinted
+from layouts.core.static_assets import (
+    EXTENSION_KEY,
+    LAZY_SCRIPT_TYPE,
+    accepts_brotli,
+    is_fingerprinted,
+    lazy_scripts,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLE = ROOT / "assets" / "vendor" / "plotly-cakupan.min.js"
@@ -78,7 +84,7 @@ def test_plotly_bundle_matches_the_python_plotly_version() -> None:
     head = BUNDLE.read_text(encoding="utf-8")[:300]
     found = re.search(r"plotly\.js v(\d+\.\d+\.\d+) partial bundle", head)
     assert found and found.group(1) == get_plotlyjs_version()
-    for trace in ("bar", "scattermap", "choroplethmap"):
+    for trace in ("scattermap", "choroplethmap"):
         assert trace in head
 
 
@@ -109,3 +115,35 @@ def test_a_demo_log_in_holds_in_every_worker(store: Path, tmp_path: Path) -> Non
     two = two_app.server.test_client()
     two.set_cookie("cakupan_session", cookie.value)
     assert two.get("/_dash-layout").status_code == 200
+
+
+def test_ag_grid_bundle_is_left_inert_in_the_page(store: Path, tmp_path: Path) -> None:
+    """AG Grid's main bundle is not fetched with the page: its tag has a type no browser
+    runs or fetches, and assets/lazy_bundles.js loads its fingerprinted address on demand."""
+    from app import create_app
+
+    tag = '<script src="/_dash-component-suites/dash_ag_grid/dash_ag_grid.v35_3_0m17.min.js">'
+    other = '<script src="/_dash-component-suites/dash/dcc/dash_core_components.v4m1.js">'
+    scripts = f"{tag}</script>\n{other}</script>"
+    out = lazy_scripts(scripts)
+    assert out.splitlines()[0] == (
+        f'<script type="{LAZY_SCRIPT_TYPE}" data-cakupan-lazy="dash_ag_grid"'
+        ' src="/_dash-component-suites/dash_ag_grid/dash_ag_grid.v35_3_0m17.min.js"></script>'
+    )
+    assert out.splitlines()[1] == f"{other}</script>"
+    # the app's own page: the same, and the stand-in script is served with it
+    client = create_app(_settings(store, tmp_path)).server.test_client()
+    form = client.get("/masuk").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form)
+    assert token
+    login = {"username": "cabang", "password": PASSWORD, "csrf_token": token.group(1)}
+    assert client.post("/masuk", data={**login, "next": "/"}).status_code == 302
+    page = client.get("/").get_data(as_text=True)
+    lazy = re.findall(r'<script type="text/x-cakupan-lazy"[^>]*src="([^"]+)"', page)
+    assert len(lazy) == 1 and "/dash_ag_grid/dash_ag_grid.v" in lazy[0]
+    assert not re.search(r'<script src="[^"]*/dash_ag_grid/', page)
+    assert "/assets/lazy_bundles.js" in page
+    # the inert address is still served (a public, fingerprinted bundle)
+    path = lazy[0].split("?")[0]
+    response = client.get(path)
+    assert response.status_code == 200 and "immutable" in response.headers["Cache-Control"]

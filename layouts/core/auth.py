@@ -55,8 +55,9 @@ ACCOUNT_FREE_FAILURES: Final = 10
 BACKOFF_BASE_S: Final = 2.0
 BACKOFF_CAP_S: Final = 15 * 60.0
 #: Dash's own static files (JS bundles, favicon) hold no data; the log-in page needs none,
-#: but Dash's renderer loads them before any callback, and they are public code.
-PUBLIC_PREFIXES: Final = ("/_dash-component-suites/", "/assets/", "/_favicon.ico")
+#: but Dash's renderer loads them before any callback, and they are public code. The map
+#: label glyphs (layouts/core/glyphs.py) are drawn from a public font.
+PUBLIC_PREFIXES: Final = ("/_dash-component-suites/", "/assets/", "/_favicon.ico", "/glyphs/")
 PUBLIC_PATHS: Final = frozenset({LOGIN_PATH, HEALTH_PATH})
 #: Demo users (demo mode only, never written to disk): name -> (role, password).
 DEMO_PASSWORDS: Final = {

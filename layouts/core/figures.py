@@ -27,6 +27,29 @@ MAX_SYMBOL_PX = 42.0
 TILE_STYLE = "carto-positron"
 
 
+def map_style(basemap_tiles: bool, glyphs: str | None = None) -> str | dict[str, Any]:
+    """``layout.map.style``: the online basemap (``CAKUPAN_BASEMAP=1``: Carto's tiles and
+    fonts), or a blank white style whose label glyphs come from the app (``glyphs``, an
+    absolute URL template, see layouts/core/glyphs.py), so labels draw offline. Without
+    ``glyphs`` (server-side exports, which draw no labels) the style names no font source.
+    Plotly's own ``white-bg`` would fetch glyphs from the internet."""
+    if basemap_tiles:
+        return TILE_STYLE
+    style: dict[str, Any] = {
+        "id": "cakupan-blank",  # plotly.js re-applies a style when its id changes
+        "version": 8,
+        # one tiny source: plotly.js prunes empty objects from a figure it updates, and a
+        # style without "sources" is invalid (MapLibre: 'missing required property "sources"')
+        "sources": {"blank": {"type": "geojson", "data": {"type": "Point", "coordinates": [0, 0]}}},
+        "layers": [
+            {"id": "background", "type": "background", "paint": {"background-color": "#FFFFFF"}}
+        ],
+    }
+    if glyphs:
+        style["glyphs"] = glyphs
+    return style
+
+
 def hover_texts(view: pd.DataFrame, lang: str) -> list[str]:
     """One hover text per area: name, code, active, eligible, coverage, uncovered, change.
 
@@ -144,10 +167,12 @@ def map_figure(
     lang: str,
     basemap_tiles: bool,
     uirevision: str,
+    glyphs: str | None = None,
 ) -> dict[str, Any]:
     """The map figure as a plain dict (plotly.js fetches ``geojson_url`` itself).
 
-    ``points`` has ``lon``, ``lat`` and ``area_name`` in the same order as ``view``.
+    ``points`` has ``lon``, ``lat`` and ``area_name`` in the same order as ``view``;
+    ``glyphs``: the app's label glyph URL (:func:`map_style`).
     """
     codes = view["area_code"].tolist()
     choropleth = {
@@ -215,7 +240,7 @@ def map_figure(
             "showlegend": False,
             "uirevision": uirevision,
             "map": {
-                "style": TILE_STYLE if basemap_tiles else "white-bg",
+                "style": map_style(basemap_tiles, glyphs),
                 "center": center,
                 "zoom": zoom,
             },

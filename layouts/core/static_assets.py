@@ -26,7 +26,15 @@ from typing import Final
 import flask
 
 STATIC_PREFIXES: Final = ("/_dash-component-suites/", "/assets/")
-STATIC_MIMETYPES: Final = frozenset({"application/javascript", "text/javascript", "text/css"})
+STATIC_MIMETYPES: Final = frozenset(
+    {
+        "application/javascript",
+        "text/javascript",
+        "text/css",
+        "image/x-icon",
+        "image/vnd.microsoft.icon",
+    }
+)
 BROTLI_QUALITY: Final = 11
 ASSET_MAX_AGE: Final = 365 * 24 * 3600
 #: Dash's fingerprint in a component bundle's name: ``name.v4_4_1m1796217745.min.js``.
@@ -150,3 +158,25 @@ def register_static_bundles(server: flask.Flask, folder: Path) -> None:
         if etag and not weak:
             response.set_etag(f"{etag}:br")
         return response
+
+
+#: Component libraries whose bundle is fetched only when one of their components comes into
+#: view (``assets/lazy_bundles.js``), not with the page: AG Grid is 0.49 MB on the wire and the
+#: map page draws its table below the map.
+LAZY_LIBRARIES: Final = ("dash_ag_grid",)
+LAZY_SCRIPT_TYPE: Final = "text/x-cakupan-lazy"
+
+
+def lazy_scripts(scripts: str, libraries: tuple[str, ...] = LAZY_LIBRARIES) -> str:
+    """The page's script tags with each of ``libraries``' main bundle made inert: a ``<script>``
+    of an unknown type is neither fetched nor run; ``assets/lazy_bundles.js`` reads its
+    (fingerprinted) ``src`` and loads it when a component of the library is shown."""
+    for name in libraries:
+        pattern = re.compile(
+            rf'<script src="([^"]*/_dash-component-suites/{name}/{name}\.[^"/]*\.js)"></script>'
+        )
+        scripts = pattern.sub(
+            rf'<script type="{LAZY_SCRIPT_TYPE}" data-cakupan-lazy="{name}" src="\1"></script>',
+            scripts,
+        )
+    return scripts

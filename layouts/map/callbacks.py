@@ -32,6 +32,7 @@ from layouts.core.data_access import (
     require_area,
 )
 from layouts.core.figures import HIGHLIGHT, apply_map_values, fit_view, map_figure, map_values
+from layouts.core.glyphs import glyphs_url
 from layouts.core.i18n import fmt_month, t
 from layouts.core.url_state import (
     ViewState,
@@ -285,6 +286,7 @@ def map_update(
         lang=lang,
         basemap_tiles=settings.basemap_tiles,
         uirevision=f"{state.level}/{state.area}",
+        glyphs=glyphs_url(),
     )
     out["breadcrumb"] = components.breadcrumb(trail(state.area, facts, lang), lang)
     return out

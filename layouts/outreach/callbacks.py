@@ -30,6 +30,7 @@ from analytics.outreach.plan_job import next_monday, slug
 from analytics.outreach.priority import PriorityWeights
 from layouts.core import ids
 from layouts.core.data_access import audit_event, current_store, require
+from layouts.core.glyphs import glyphs_url
 from layouts.core.i18n import fmt_int, lang_or_default, t
 from layouts.outreach.data import (
     map_frame,
@@ -208,7 +209,14 @@ def update_plan(
     colours = officer_colours(villages[key].dropna().tolist())
     url, center, zoom = map_frame(store, set(villages["village_code"]))
     figure = outreach_map_figure(
-        villages, colours, geojson_url=url, center=center, zoom=zoom, lang=lang, key=key
+        villages,
+        colours,
+        geojson_url=url,
+        center=center,
+        zoom=zoom,
+        lang=lang,
+        key=key,
+        glyphs=glyphs_url(),
     )
     totals = plan_totals(result.plan)
     summary = t(

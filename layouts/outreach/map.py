@@ -21,6 +21,7 @@ import pandas as pd
 from analytics import formatting as fmt
 from analytics.formatting import markup_text
 from layouts.core import theme
+from layouts.core.figures import map_style
 from layouts.core.i18n import t
 
 #: Categorical colours of officers (Tableau 10 and Dark2 without greys); cycled when a
@@ -151,9 +152,11 @@ def outreach_map_figure(
     lang: str,
     top_n: int = TOP_N,
     key: str = "nrp",
+    glyphs: str | None = None,
 ) -> dict[str, Any]:
     """The map as a plain figure dict (``villages`` from :func:`map_villages`; ``colours``
-    keyed by the ``key`` column, see :func:`colour_key`)."""
+    keyed by the ``key`` column, see :func:`colour_key`; ``glyphs``: the app's label glyph
+    URL, for the rank numbers, see :func:`layouts.core.figures.map_style`)."""
     order = sorted(colours)
     index = {nrp: i + 1 for i, nrp in enumerate(order)}
     z = [index.get(n, 0) if isinstance(n, str) else 0 for n in villages[key]]
@@ -220,7 +223,7 @@ def outreach_map_figure(
             "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
             "showlegend": False,
             "uirevision": geojson_url,
-            "map": {"style": "white-bg", "center": center, "zoom": zoom},
+            "map": {"style": map_style(False, glyphs), "center": center, "zoom": zoom},
         },
     }
 

@@ -121,6 +121,8 @@ def test_table_files_name_the_sort_on_screen(page: Any, app_url: str) -> None:
     import openpyxl
 
     _open_map(page, f"{app_url}/?level=desa&area=99.02&segment=BPU")
+    # AG Grid loads when the table comes into view (assets/lazy_bundles.js): scroll to it
+    page.locator("#area-table").scroll_into_view_if_needed()
     page.wait_for_selector("#area-table .ag-header-cell[col-id=coverage_pct]", timeout=30000)
     header = page.locator("#area-table .ag-header-cell[col-id=coverage_pct] .ag-header-cell-label")
     header.click()  # ascending

@@ -16,7 +16,7 @@ esbuild
         minify: true,
         sourcemap: false,
         legalComments: 'inline',
-        banner: { js: `/* plotly.js v${require('plotly.js/package.json').version} partial bundle for Cakupan (tools/plotly-bundle): core, bar, scattermap, choroplethmap */` },
+        banner: { js: `/* plotly.js v${require('plotly.js/package.json').version} partial bundle for Cakupan (tools/plotly-bundle): core, scattermap, choroplethmap */` },
         plugins: [InlineCSSPlugin(), glsl({ minify: true }), environmentPlugin({ NODE_DEBUG: false })],
         alias: { regl: '@plotly/regl', stream: 'stream-browserify' },
         define: { global: 'window', 'define.amd': 'false' },

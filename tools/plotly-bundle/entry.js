@@ -4,7 +4,6 @@
 var Plotly = require('plotly.js/lib/core');
 
 Plotly.register([
-    require('plotly.js/lib/bar'),
     require('plotly.js/lib/scattermap'),
     require('plotly.js/lib/choroplethmap'),
 ]);

@@ -77,6 +77,7 @@ class TileMap {
       pitchWithRotate: false,
       style: {
         version: 8,
+        ...(config.glyphs ? { glyphs: config.glyphs } : {}),
         sources: {
           desa: { type: "vector", url: "pmtiles://" + absolute(t.desa), promoteId: { desa: "code" } },
           kabupaten: { type: "vector", url: "pmtiles://" + absolute(t.kabupaten) },
@@ -108,6 +109,24 @@ class TileMap {
             "source-layer": "kabupaten",
             paint: { "line-color": "#4a4a4a", "line-width": ["interpolate", ["linear"], ["zoom"], 4, 0.3, 9, 1.2] },
           }, filter),
+          ...(config.glyphs
+            ? [
+                withFilter({
+                  id: "desa-label",
+                  type: "symbol",
+                  source: "desa",
+                  "source-layer": "desa",
+                  minzoom: 11,
+                  layout: {
+                    "text-field": ["get", "name"],
+                    "text-font": [config.font],
+                    "text-size": 11,
+                    "text-max-width": 8,
+                  },
+                  paint: { "text-color": "#1a1a1a", "text-halo-color": "#ffffff", "text-halo-width": 1.2 },
+                }, filter),
+              ]
+            : []),
           {
             id: "highlight",
             type: "line",

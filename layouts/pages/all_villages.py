@@ -19,6 +19,7 @@ from analytics.engine.classify import K_RANGE, PALETTE, SCHEMES
 from analytics.schemas import COVERAGE_SEGMENTS
 from layouts.core import components, ids, view_notice
 from layouts.core.data_access import current_settings, current_store
+from layouts.core.glyphs import GLYPH_FONT, glyphs_url
 from layouts.core.i18n import fmt_month, t
 from layouts.core.page_titles import page_title
 from layouts.core.url_state import parse_query
@@ -157,6 +158,9 @@ def _config(store: Any, facts: Any) -> dict[str, Any] | None:
         # a branch user's villages only (the tiles hold the country's)
         "roots": list(facts.root_codes) if store.restricted else [],
         "selectedId": ids.TM_SELECTED,
+        # village names when zoomed in, drawn from the app's own glyphs (never the internet)
+        "glyphs": glyphs_url(),
+        "font": GLYPH_FONT,
     }
 
 

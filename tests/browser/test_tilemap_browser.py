@@ -235,3 +235,25 @@ def test_phone_shows_the_map_first_and_no_wider_page(
     assert len(rendered(page)) > 0
     page.screenshot(path=str(artifacts_dir / "tilemap-phone.png"))
     context.close()
+
+
+def test_village_names_draw_from_the_apps_own_glyphs(
+    browser: Any, app_url: str, tiles: Path, areas: pd.DataFrame, hosts: set[str]
+) -> None:
+    page = log_in(browser, app_url, "admin")
+    requests = watch(page, hosts)
+    open_tilemap(page, f"{app_url}/semua-desa")
+    village = areas[areas["level"] == "desa"].iloc[0]
+    page.evaluate(
+        f"([lon, lat]) => {TM}.debug().map.jumpTo({{center: [lon, lat], zoom: 13}})",
+        [float(village["lon"]), float(village["lat"])],
+    )
+    page.wait_for_function(
+        f"() => {TM}.debug().map.queryRenderedFeatures({{layers: ['desa-label']}}).length > 0",
+        timeout=60000,
+    )
+    glyphs = [r for r in requests if "/glyphs/" in r.url]
+    assert glyphs, "no glyph was asked for"
+    assert all(r.response() is not None and r.response().status == 200 for r in glyphs)
+    assert all(urlsplit(r.url).netloc == urlsplit(app_url).netloc for r in glyphs)
+    page.context.close()

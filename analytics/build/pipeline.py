@@ -278,6 +278,7 @@ class _Run:
     progress: Progress | None
     timings: dict[str, float]
     villages: Any  # GeoDataFrame (VillageSchema)
+    key: bytes  # the pseudonyms' HMAC key
     codes: np.ndarray  # village codes, sorted
     mapping: dict[str, dict[str, str]]
     placeholders: frozenset[str]
@@ -315,6 +316,7 @@ def _build(
 
     timings: dict[str, float] = {}
     store_writer.check_out_dir(inputs.out)
+    key = settings.require_hmac_key()
     with _timed(timings, "boundaries", progress):
         villages = read_villages(inputs.boundaries)
         run = _Run(
@@ -323,19 +325,23 @@ def _build(
             progress=progress,
             timings=timings,
             villages=villages,
+            key=key,
             codes=np.sort(villages["village_code"].astype("str").to_numpy(dtype=object)),
             mapping=load_mapping(inputs.mapping),
             placeholders=load_placeholders(inputs.mapping),
         )
     plan, refresh_note = _refresh_plan(inputs) if inputs.incremental else (None, "")
-    if plan is None:
-        counted = _count_all(run, map_files, count)
-    else:
-        counted = _count_new(run, plan, map_files)
+    with run.timed("registries"):
+        intake = _read_registries(run, plan, map_files)
     with run.timed("workforce"):
         workforce = ingest_workforce(
             inputs.workforce, villages, run.mapping.get("workforce"), run.placeholders
         )
+    if plan is None:
+        counted = _count_all(run, intake, count)
+    else:
+        counted = _count_new(run, intake, plan)
+    del intake  # only counts go on: the membership rows are freed before the geometry
     reconciliation = {**counted.reconciliation, "workforce": workforce.reconciliation}
     with store_writer.staging(inputs.out) as stage:
         geometry = _geometry(run, stage)
@@ -388,25 +394,28 @@ def _build(
     )
 
 
-def _intake(run: _Run, registries: Sequence[Path], map_files: Any) -> Any:
+def _read_registries(run: _Run, plan: inc.RefreshPlan | None, map_files: Any) -> Any:
+    """The registries' intake: every file, or on a refresh only the new ones (whose rows
+    must all be registered after the previous data)."""
     from analytics.intake.registries import ingest_registries
 
-    return ingest_registries(
-        list(registries),
+    intake = ingest_registries(
+        list(plan.new_registries if plan is not None else run.inputs.registries),
         run.villages,
-        run.settings.require_hmac_key(),
+        run.key,
         run.mapping.get("registry"),
         run.progress,
         map_files,
         member_ids=False,  # counting needs no identity: 16+ bytes a row saved
         placeholders=run.placeholders,
     )
+    if plan is not None:
+        inc.check_new_months(intake.memberships, plan.data_until)
+    return intake
 
 
-def _count_all(run: _Run, map_files: Any, count: Callable[..., engine.VillageCounts]) -> _Counted:
-    """A full build: every registry file read and counted from its rows."""
-    with run.timed("registries"):
-        intake = _intake(run, run.inputs.registries, map_files)
+def _count_all(run: _Run, intake: Any, count: Callable[..., engine.VillageCounts]) -> _Counted:
+    """A full build: every registry row counted."""
     months = _months(run.inputs, intake.data_until)
     with run.timed("monthly"):
         monthly = inc.monthly_counts(intake.memberships)
@@ -414,7 +423,6 @@ def _count_all(run: _Run, map_files: Any, count: Callable[..., engine.VillageCou
         counts = count(intake.memberships, run.codes, months)
     with run.timed("weekly"):
         weekly = weekly_registrations(intake.memberships, months)
-    # Only counts go on: the membership rows are freed when ``intake`` goes.
     return _Counted(
         intake.reconciliation,
         intake.unmatched,
@@ -427,12 +435,9 @@ def _count_all(run: _Run, map_files: Any, count: Callable[..., engine.VillageCou
     )
 
 
-def _count_new(run: _Run, plan: inc.RefreshPlan, map_files: Any) -> _Counted:
-    """An incremental refresh: only the new registry files read, their counts added to the
-    previous store's (see analytics.build.incremental)."""
-    with run.timed("registries"):
-        intake = _intake(run, plan.new_registries, map_files)
-        inc.check_new_months(intake.memberships, plan.data_until)
+def _count_new(run: _Run, intake: Any, plan: inc.RefreshPlan) -> _Counted:
+    """An incremental refresh: the new rows' counts added to the previous store's (see
+    analytics.build.incremental)."""
     data_until = max(plan.data_until, intake.data_until or plan.data_until)
     months = _months(run.inputs, data_until)
     with run.timed("monthly"):

@@ -14,7 +14,14 @@ memory (``VmHWM``):
 
 Writes ``benchmarks/results/bench_national_<rows>_<engine>.json``.
 
+``--rebuild`` runs the build twice into the same folder (the second finds the boundaries
+unchanged and reuses the geometry: areas, GeoJSON and vector tiles), then DuckDB, then the
+``tiles`` step (sizes of ``tiles/<level>.pmtiles``, bytes of the village tiles covering
+Indonesia at zooms 4 and 5, distinct village codes in them), each in its own process;
+writes ``benchmarks/results/bench_national_rebuild_<rows>.json``.
+
     .venv/bin/python benchmarks/bench_national.py --rows 10000000
+    .venv/bin/python benchmarks/bench_national.py --rows 45000000 --rebuild
 """
 
 from __future__ import annotations
@@ -90,8 +97,69 @@ def step_build(rows: int, seed: int, engine: str) -> dict[str, Any]:
         "coverage_rows": result.coverage_rows,
         "matched": result.reconciliation["matched"],
         "rows_in": result.reconciliation["rows_in"],
+        "geometry_reused": result.geometry_reused,
         "geo": geo_sizes(out / "geo"),
     }
+
+
+#: Tiles of Indonesia (lon 94.9..141.1, lat -11.1..6.1) at each zoom: x and y ranges.
+INDONESIA_BOUNDS = (94.9, -11.1, 141.1, 6.1)
+
+
+def _tile_range(zoom: int) -> tuple[range, range]:
+    import math
+
+    west, south, east, north = INDONESIA_BOUNDS
+    n = 2**zoom
+
+    def x(lon: float) -> int:
+        return int((lon + 180) / 360 * n)
+
+    def y(lat: float) -> int:
+        rad = math.radians(lat)
+        return int((1 - math.asinh(math.tan(rad)) / math.pi) / 2 * n)
+
+    return range(x(west), x(east) + 1), range(y(north), y(south) + 1)
+
+
+def tile_stats(store: Path, zooms: tuple[int, ...] = (4, 5)) -> dict[str, Any]:
+    """Sizes of the store's tile archives and, for the villages, the tiles covering
+    Indonesia at ``zooms`` (bytes as stored: gzip, what a browser fetches by HTTP range)
+    and how many distinct village codes they hold."""
+    import pyogrio
+    from pmtiles.reader import MmapSource, Reader
+
+    from analytics.store.reader import TILE_LEVELS, Store
+
+    stats: dict[str, Any] = {"file_bytes": {}}
+    for level in TILE_LEVELS:
+        path = Store(store).tiles_path(level)
+        stats["file_bytes"][level] = path.stat().st_size
+    path = Store(store).tiles_path("desa")
+    with path.open("rb") as handle:
+        reader = Reader(MmapSource(handle))
+        header = reader.header()
+        stats["desa_zooms"] = [header["min_zoom"], header["max_zoom"]]
+        stats["pmtiles_header_and_root_bytes"] = 127 + header["root_length"]
+        stats["pmtiles_metadata_bytes"] = header["metadata_length"]
+        for zoom in zooms:
+            xs, ys = _tile_range(zoom)
+            sizes = [len(reader.get(zoom, x, y) or b"") for x in xs for y in ys]
+            present = [s for s in sizes if s]
+            stats[f"desa_z{zoom}_tiles"] = len(present)
+            stats[f"desa_z{zoom}_bytes"] = sum(present)
+            stats[f"desa_z{zoom}_largest_tile_bytes"] = max(present, default=0)
+    stats["villages_in_boundaries"] = _national_villages()
+    for zoom in zooms:
+        read = pyogrio.read_dataframe(path, layer="desa", ZOOM_LEVEL=str(zoom), read_geometry=False)
+        stats[f"desa_z{zoom}_distinct_codes"] = int(read["code"].nunique())
+    return stats
+
+
+def _national_villages() -> int:
+    import pyarrow.parquet as pq
+
+    return int(pq.read_metadata(NATIONAL).num_rows)
 
 
 def step_geo() -> dict[str, Any]:
@@ -186,14 +254,54 @@ def run(rows: int, seed: int = 1, engine: str = "pandas") -> dict[str, Any]:
     return results
 
 
+def run_rebuild(rows: int, seed: int = 1) -> dict[str, Any]:
+    """Build twice into the same folder (geometry made, then reused), DuckDB, tile stats."""
+    make_registry(rows, seed)
+    make_workforce(seed)
+    first = _run("build", rows, seed)
+    second = _run("build", rows, seed)
+    duck = _run("duckdb", rows, seed)
+    tiles = _run("tiles", rows, seed)
+    results = {
+        "rows": rows,
+        "boundaries": NATIONAL.name,
+        "months": f"{START_MONTH}..{END_MONTH}",
+        "first_build": first,
+        "rebuild": second,
+        "duckdb_running_sum_seconds": duck["seconds"],
+        "duckdb_peak_mb": duck["peak_mb"],
+        "ratio_count_to_duckdb": round(second["timings"].get("count", 0.0) / duck["seconds"], 3),
+        "tiles": tiles,
+        "targets": {
+            "rebuild_reused_geometry": second["geometry_reused"],
+            "rebuild_within_5_min": second["seconds"] <= 300,
+            "peak_under_10gb": max(first["peak_mb"], second["peak_mb"], duck["peak_mb"])
+            < 10 * 1024,
+            "desa_z4_all_villages": tiles["desa_z4_distinct_codes"]
+            == tiles["villages_in_boundaries"],
+            "desa_z4_within_3_mb": tiles["desa_z4_bytes"] <= 3_000_000,
+        },
+    }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"bench_national_rebuild_{rows}.json"
+    path.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--engine", default="pandas", choices=["pandas", "dask"])
+    parser.add_argument("--rebuild", action="store_true", help="build twice, DuckDB, tiles")
     parser.add_argument("--step", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.step == "build":
+    if args.rebuild:
+        print(json.dumps(run_rebuild(args.rows, args.seed), indent=2))
+    elif args.step == "tiles":
+        result = tile_stats(WORK / f"store_{args.rows}_{args.engine}")
+        print(json.dumps({**result, "peak_mb": round(_peak_mb())}))
+    elif args.step == "build":
         print(json.dumps(step_build(args.rows, args.seed, args.engine)))
     elif args.step == "geo":
         result = step_geo()

@@ -24,6 +24,7 @@ over 2015-2025; about 30% of memberships have ended by the end of 2025.
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import Final
 
@@ -34,7 +35,14 @@ import pyarrow.parquet as pq
 
 ROOT: Final = Path(__file__).resolve().parent.parent
 WORK: Final = ROOT / "benchmarks" / "work"
-NATIONAL: Final = ROOT.parent / "shared" / "data" / "national" / "idn_desa_cahyadsn.parquet"
+#: The national boundaries; ``CAKUPAN_NATIONAL`` overrides the path (a git worktree's
+#: ``../shared`` is not the project's).
+NATIONAL: Final = Path(
+    os.environ.get(
+        "CAKUPAN_NATIONAL",
+        str(ROOT.parent / "shared" / "data" / "national" / "idn_desa_cahyadsn.parquet"),
+    )
+)
 ROW_GROUP: Final = 1_000_000
 SEGMENT_SHARES: Final = {"PU": 0.601, "BPU": 0.221, "JAKON": 0.177, "PMI": 0.001}
 FIRST_DAY: Final = np.datetime64("2015-01-01")

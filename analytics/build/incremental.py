@@ -10,7 +10,8 @@ registry files (:func:`plan_refresh`): same boundaries, the same registry files 
 and in the same order, the same first month. Only the new files are read; their rows must
 all be registered after the previous data's last month (:func:`check_new_months`), so they
 can repeat no earlier row and change no earlier month. Their monthly counts are added to
-the stored ones, the geometry is reused, and the reconciliation and row reports are
+the stored ones, the geometry is reused (as in any build with unchanged boundaries,
+see analytics.build.geometry_cache), and the reconciliation and row reports are
 extended. Anything else is a full rebuild, with the reason given.
 """
 
@@ -238,12 +239,3 @@ def append_row_report(previous: Path, new_report: Path, out: Path) -> None:
     )
     joined = pd.concat([before.reindex(columns=after.columns, fill_value=""), after])
     joined.to_csv(out, index=False, encoding="utf-8-sig")
-
-
-def copy_geometry(previous_geo: Path, geo: Path) -> dict[str, int]:
-    """Copy the previous store's GeoJSON files; returns bytes per file like
-    :func:`analytics.engine.geometry.write_geojson`."""
-    import shutil
-
-    shutil.copytree(previous_geo, geo)
-    return {f"{p.parent.name}/{p.stem}": p.stat().st_size for p in sorted(geo.rglob("*.geojson"))}

@@ -14,7 +14,6 @@ Everything is written to a staging folder next to ``out`` and moved into place a
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 import json
 import time
@@ -27,10 +26,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analytics.build import geometry_cache as cache
 from analytics.build import incremental as inc
+from analytics.codes import LEVELS
 from analytics.engine import coverage as engine
-from analytics.engine.geometry import area_table, clean_villages, dissolve_levels, write_geojson
+from analytics.engine.geometry import (
+    area_table,
+    clean_villages,
+    dissolve_levels,
+    web_geometry,
+    write_geojson,
+)
 from analytics.engine.quality import quality_flags
+from analytics.engine.tiles import write_level_tiles
 from analytics.engine.trends import add_changes
 from analytics.schemas import SEGMENTS
 from analytics.settings import UCJ_TARGET_PCT, Settings
@@ -45,6 +53,7 @@ from analytics.store.reader import (
     REJECTED_FILE,
     UNMATCHED_FILE,
     WEEKLY_FILE,
+    tiles_file,
 )
 
 Progress = Callable[[str, int, int], None]
@@ -81,6 +90,8 @@ class BuildResult:
     coverage_rows: int = 0
     #: With ``incremental``: "" when the refresh was applied, else why it was a full build.
     refresh_note: str = ""
+    #: The geometry files came from an earlier store with the same boundaries.
+    geometry_reused: bool = False
 
     @property
     def count_seconds(self) -> float:
@@ -258,6 +269,40 @@ def build_store(
         return _build(inputs, settings, progress, map_files, count)
 
 
+@dataclass(frozen=True)
+class _Run:
+    """What every step of one build reads: its inputs, the boundaries and the step timer."""
+
+    inputs: BuildInputs
+    settings: Settings
+    progress: Progress | None
+    timings: dict[str, float]
+    villages: Any  # GeoDataFrame (VillageSchema)
+    key: bytes  # the pseudonyms' HMAC key
+    codes: np.ndarray  # village codes, sorted
+    mapping: dict[str, dict[str, str]]
+    placeholders: frozenset[str]
+
+    def timed(self, step: str) -> Any:
+        return _timed(self.timings, step, self.progress)
+
+
+@dataclass(frozen=True)
+class _Counted:
+    """What the registries hand on once counted (no membership rows)."""
+
+    reconciliation: dict[str, Any]
+    unmatched: pd.DataFrame
+    rejected: pd.DataFrame
+    data_until: pd.Timestamp | None
+    months: pd.DatetimeIndex
+    counts: engine.VillageCounts
+    monthly: pd.DataFrame
+    weekly: pd.DataFrame
+    #: The store whose row reports these rows extend (an incremental refresh), else None.
+    extends: Path | None = None
+
+
 def _build(
     inputs: BuildInputs,
     settings: Settings,
@@ -265,7 +310,6 @@ def _build(
     map_files: Any,
     count: Callable[..., engine.VillageCounts],
 ) -> BuildResult:
-    from analytics.intake.registries import ingest_registries
     from analytics.intake.workforce import ingest_workforce
     from analytics.io.boundaries import read_villages
     from analytics.io.headers import load_mapping, load_placeholders
@@ -275,113 +319,194 @@ def _build(
     key = settings.require_hmac_key()
     with _timed(timings, "boundaries", progress):
         villages = read_villages(inputs.boundaries)
-        mapping = load_mapping(inputs.mapping)
-        placeholders = load_placeholders(inputs.mapping)
+        run = _Run(
+            inputs=inputs,
+            settings=settings,
+            progress=progress,
+            timings=timings,
+            villages=villages,
+            key=key,
+            codes=np.sort(villages["village_code"].astype("str").to_numpy(dtype=object)),
+            mapping=load_mapping(inputs.mapping),
+            placeholders=load_placeholders(inputs.mapping),
+        )
     plan, refresh_note = _refresh_plan(inputs) if inputs.incremental else (None, "")
-    with _timed(timings, "registries", progress):
-        registries = plan.new_registries if plan else tuple(inputs.registries)
-        intake = ingest_registries(
-            list(registries),
-            villages,
-            key,
-            mapping.get("registry"),
-            progress,
-            map_files,
-            member_ids=False,  # counting needs no identity: 16+ bytes a row saved
-            placeholders=placeholders,
-        )
-        if plan is not None:
-            inc.check_new_months(intake.memberships, plan.data_until)
-    with _timed(timings, "workforce", progress):
+    with run.timed("registries"):
+        intake = _read_registries(run, plan, map_files)
+    with run.timed("workforce"):
         workforce = ingest_workforce(
-            inputs.workforce, villages, mapping.get("workforce"), placeholders
+            inputs.workforce, villages, run.mapping.get("workforce"), run.placeholders
         )
-    data_until = intake.data_until
-    if plan is not None:
-        data_until = max(plan.data_until, data_until or plan.data_until)
-    months = _months(inputs, data_until)
-    codes = np.sort(villages["village_code"].astype("str").to_numpy(dtype=object))
-    with _timed(timings, "monthly", progress):
-        monthly = inc.monthly_counts(intake.memberships)
-        if plan is not None:
-            monthly = inc.add_monthly(pd.read_parquet(plan.previous / inc.COUNTS_FILE), monthly)
-    with _timed(timings, "count", progress):
-        if plan is None:
-            counts = count(intake.memberships, codes, months)
-        else:
-            counts = inc.counts_from_monthly(monthly, codes, months)
-    with _timed(timings, "weekly", progress):
-        weekly = weekly_registrations(intake.memberships, months)
-    # Only counts are needed from here: free the membership rows before geometry.
-    intake = dataclasses.replace(intake, memberships=intake.memberships.iloc[:0])
-    with _timed(timings, "geometry", progress):
-        if plan is None:
-            levels = dissolve_levels(clean_villages(villages))
-            areas = area_table(levels)
-        else:  # same boundaries: the areas and GeoJSON files are copied
-            areas = pd.read_parquet(plan.previous / AREAS_FILE)
-    with _timed(timings, "coverage", progress):
-        eligible = engine.eligible_cube(workforce.frame, codes, months)
-        table = engine.coverage_table(counts, eligible, areas, categorical=True)
-        coverage = add_changes(table)
-        del table
-        quality = quality_flags(coverage)
-    registry_reconciliation = intake.reconciliation
-    if plan is not None:
-        weekly = inc.add_weekly(pd.read_parquet(plan.previous / WEEKLY_FILE), weekly)
-        previous = json.loads((plan.previous / RECONCILIATION_FILE).read_text(encoding="utf-8"))
-        registry_reconciliation = inc.merge_reconciliation(previous, intake.reconciliation)
-    reconciliation = {**registry_reconciliation, "workforce": workforce.reconciliation}
+    if plan is None:
+        counted = _count_all(run, intake, count)
+    else:
+        counted = _count_new(run, intake, plan)
+    del intake  # only counts go on: the membership rows are freed before the geometry
+    reconciliation = {**counted.reconciliation, "workforce": workforce.reconciliation}
     with store_writer.staging(inputs.out) as stage:
+        geometry = _geometry(run, stage)
+        with run.timed("coverage"):
+            eligible = engine.eligible_cube(workforce.frame, run.codes, counted.months)
+            table = engine.coverage_table(
+                counted.counts, eligible, geometry.areas, categorical=True
+            )
+            coverage = add_changes(table)
+            del table
+            quality = quality_flags(coverage)
         if inputs.roster is not None or inputs.events is not None:
-            with _timed(timings, "outreach", progress):
+            with run.timed("outreach"):
                 reconciliation["outreach"] = _outreach(
-                    inputs, villages, mapping, stage, placeholders
+                    inputs, villages, run.mapping, stage, run.placeholders
                 )
-        with _timed(timings, "write", progress):
+        with run.timed("write"):
             store_writer.write_parquet(coverage, stage / COVERAGE_FILE)
-            store_writer.write_parquet(areas, stage / AREAS_FILE)
             store_writer.write_parquet(quality, stage / QUALITY_FILE)
-            store_writer.write_parquet(weekly, stage / WEEKLY_FILE)
+            store_writer.write_parquet(counted.weekly, stage / WEEKLY_FILE)
             store_writer.write_json(reconciliation, stage / RECONCILIATION_FILE)
-            store_writer.write_parquet(monthly, stage / inc.COUNTS_FILE)
-            for report, name in (
-                (intake.unmatched, UNMATCHED_FILE),
-                (intake.rejected, REJECTED_FILE),
-            ):
-                store_writer.write_row_report(report, stage / name)
-                if plan is not None:
-                    inc.append_row_report(plan.previous / name, stage / name, stage / name)
+            store_writer.write_parquet(counted.monthly, stage / inc.COUNTS_FILE)
+            _write_row_reports(counted, stage)
             store_writer.write_row_report(
                 workforce.rejected,
                 stage / WORKFORCE_REJECTED_FILE,
                 store_writer.WORKFORCE_REPORT_COLUMNS,
             )
-            if plan is None:
-                geo_bytes = write_geojson(levels, stage / GEO_DIR)
-            else:
-                geo_bytes = inc.copy_geometry(plan.previous / GEO_DIR, stage / GEO_DIR)
-            store_writer.write_json(
-                _meta(
-                    inputs,
-                    settings,
-                    data_until,
-                    months,
-                    workforce.frame,
-                    areas,
-                    reconciliation,
-                ),
-                stage / META_FILE,
+            meta = _meta(
+                inputs,
+                settings,
+                counted.data_until,
+                counted.months,
+                workforce.frame,
+                geometry.areas,
+                reconciliation,
             )
+            meta["boundaries_hash"] = geometry.digest
+            meta["geometry_reused"] = geometry.reused_from is not None
+            store_writer.write_json(meta, stage / META_FILE)
             store_writer.publish(stage, inputs.out, settings.store_keep)
     return BuildResult(
         reconciliation=reconciliation,
         store_dir=inputs.out,
         timings=timings,
-        geo_bytes=geo_bytes,
+        geo_bytes=geometry.geo_bytes,
         coverage_rows=len(coverage),
         refresh_note=refresh_note,
+        geometry_reused=geometry.reused_from is not None,
     )
+
+
+def _read_registries(run: _Run, plan: inc.RefreshPlan | None, map_files: Any) -> Any:
+    """The registries' intake: every file, or on a refresh only the new ones (whose rows
+    must all be registered after the previous data)."""
+    from analytics.intake.registries import ingest_registries
+
+    intake = ingest_registries(
+        list(plan.new_registries if plan is not None else run.inputs.registries),
+        run.villages,
+        run.key,
+        run.mapping.get("registry"),
+        run.progress,
+        map_files,
+        member_ids=False,  # counting needs no identity: 16+ bytes a row saved
+        placeholders=run.placeholders,
+    )
+    if plan is not None:
+        inc.check_new_months(intake.memberships, plan.data_until)
+    return intake
+
+
+def _count_all(run: _Run, intake: Any, count: Callable[..., engine.VillageCounts]) -> _Counted:
+    """A full build: every registry row counted."""
+    months = _months(run.inputs, intake.data_until)
+    with run.timed("monthly"):
+        monthly = inc.monthly_counts(intake.memberships)
+    with run.timed("count"):
+        counts = count(intake.memberships, run.codes, months)
+    with run.timed("weekly"):
+        weekly = weekly_registrations(intake.memberships, months)
+    return _Counted(
+        intake.reconciliation,
+        intake.unmatched,
+        intake.rejected,
+        intake.data_until,
+        months,
+        counts,
+        monthly,
+        weekly,
+    )
+
+
+def _count_new(run: _Run, intake: Any, plan: inc.RefreshPlan) -> _Counted:
+    """An incremental refresh: the new rows' counts added to the previous store's (see
+    analytics.build.incremental)."""
+    data_until = max(plan.data_until, intake.data_until or plan.data_until)
+    months = _months(run.inputs, data_until)
+    with run.timed("monthly"):
+        monthly = inc.monthly_counts(intake.memberships)
+        monthly = inc.add_monthly(pd.read_parquet(plan.previous / inc.COUNTS_FILE), monthly)
+    with run.timed("count"):
+        counts = inc.counts_from_monthly(monthly, run.codes, months)
+    with run.timed("weekly"):
+        weekly = weekly_registrations(intake.memberships, months)
+        weekly = inc.add_weekly(pd.read_parquet(plan.previous / WEEKLY_FILE), weekly)
+    previous = json.loads((plan.previous / RECONCILIATION_FILE).read_text(encoding="utf-8"))
+    return _Counted(
+        inc.merge_reconciliation(previous, intake.reconciliation),
+        intake.unmatched,
+        intake.rejected,
+        data_until,
+        months,
+        counts,
+        monthly,
+        weekly,
+        extends=plan.previous,
+    )
+
+
+def _write_row_reports(counted: _Counted, stage: Path) -> None:
+    """``unmatched.csv`` and ``rejected.csv``, after the previous store's rows on a refresh."""
+    for report, name in ((counted.unmatched, UNMATCHED_FILE), (counted.rejected, REJECTED_FILE)):
+        store_writer.write_row_report(report, stage / name)
+        if counted.extends is not None:
+            inc.append_row_report(counted.extends / name, stage / name, stage / name)
+
+
+@dataclass(frozen=True)
+class _Geometry:
+    areas: pd.DataFrame
+    geo_bytes: dict[str, int]
+    digest: str
+    reused_from: Path | None
+
+
+def _geometry(run: _Run, stage: Path) -> _Geometry:
+    """The area table, ``geo/`` and ``tiles/`` in ``stage``: linked from an earlier store
+    with the same boundaries when one is intact (analytics.build.geometry_cache), else made
+    from the villages (the levels are freed before the coverage step)."""
+    with run.timed("geometry_reuse"):
+        digest = cache.boundaries_hash(run.villages)
+        found = cache.reuse_geometry(cache.candidate_stores(run.inputs.out), digest, stage)
+    if found is not None:
+        areas, store = found
+        return _Geometry(areas, _geo_sizes(stage / GEO_DIR), digest, store)
+    with run.timed("geometry"):
+        levels = dissolve_levels(clean_villages(run.villages))
+        areas = area_table(levels)
+        store_writer.write_parquet(areas, stage / AREAS_FILE)
+    with run.timed("geojson"):
+        web = web_geometry(levels)
+        geo_bytes = write_geojson(levels, stage / GEO_DIR, web)
+        del levels
+    with run.timed("tiles"):
+        for level in LEVELS:
+            write_level_tiles(web[level], level, stage / tiles_file(level))
+        del web
+        cache.write_manifest(stage, digest)
+    return _Geometry(areas, geo_bytes, digest, None)
+
+
+def _geo_sizes(geo: Path) -> dict[str, int]:
+    """Bytes per GeoJSON file, keyed like :func:`analytics.engine.geometry.write_geojson`."""
+    return {f"{p.parent.name}/{p.stem}": p.stat().st_size for p in sorted(geo.rglob("*.geojson"))}
 
 
 def _refresh_plan(inputs: BuildInputs) -> tuple[inc.RefreshPlan | None, str]:

@@ -18,6 +18,10 @@ Layout of a store directory::
     workforce_rejected.csv, roster_rejected.csv, events_rejected.csv
                             rows of the optional inputs rejected, with reason (no names)
     geo/<level>/<parent>.geojson  simplified boundaries; feature ``id`` = area_code
+    tiles/<level>.pmtiles   vector tiles of each level present: one layer named as the
+                            level, properties ``code`` (area_code) and ``name``
+    geometry.json           the boundaries' content hash and every geometry file's size
+                            and SHA-256 (the next build reuses them when the hash is equal)
 
 ``<parent>`` is the dotted code of the parent area, or ``all`` for the top level of the
 store (``geo/provinsi/all.geojson``). Villages are stored per kecamatan and per
@@ -51,6 +55,19 @@ META_FILE: Final = "meta.json"
 #: Rejected-row lists of the workforce, roster and events inputs (``Store.row_report``).
 ROW_REPORT_FILES: Final = ("workforce_rejected.csv", "roster_rejected.csv", "events_rejected.csv")
 GEO_DIR: Final = "geo"
+TILES_DIR: Final = "tiles"
+TILES_SUFFIX: Final = ".pmtiles"
+GEOMETRY_MANIFEST_FILE: Final = "geometry.json"
+#: Levels that may have a tile archive (``tiles/<level>.pmtiles``).
+TILE_LEVELS: Final = ("provinsi", "kabupaten", "kecamatan", "desa")
+
+
+def tiles_file(level: str) -> str:
+    """The store-relative path of ``level``'s vector tiles: ``tiles/<level>.pmtiles``."""
+    if level not in TILE_LEVELS:
+        raise StoreError(f"no tiles for level {level!r}; levels: {', '.join(TILE_LEVELS)}")
+    return f"{TILES_DIR}/{level}{TILES_SUFFIX}"
+
 
 #: Columns of coverage.parquet beyond CoverageSchema's.
 COVERAGE_EXTRA_COLUMNS: Final = (
@@ -83,6 +100,8 @@ STORE_META_KEYS: Final = (
     "target_pct",  # default coverage target
     "root_level",  # top level present in the store (usually provinsi)
     "root_codes",  # codes of the top-level areas
+    "boundaries_hash",  # SHA-256 of the boundaries as read (codes, names, geometry)
+    "geometry_reused",  # true when the geometry files came from an earlier store
 )
 
 
@@ -218,6 +237,11 @@ class Store:
         if "/" in parent or ".." in parent or "/" in level or ".." in level:
             raise StoreError(f"invalid geometry key {level}/{parent}")
         return self._path(f"{GEO_DIR}/{level}/{parent}.geojson")
+
+    def tiles_path(self, level: str) -> Path:
+        """Path of ``level``'s vector tiles (PMTiles; see :func:`tiles_file`); StoreError
+        when the level is unknown or the store has no tiles for it."""
+        return self._path(tiles_file(level))
 
 
 # The caches hold immutable results keyed by file and modification time; callers must

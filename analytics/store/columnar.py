@@ -46,6 +46,8 @@ TEXT_COLUMNS: Final = ("level", "area_code", "area_name", "parent_code", "segmen
 #: Schema metadata key of the Arrow file: what it was made from (rows, months, segments).
 META_KEY: Final = b"cakupan.coverage"
 FORMAT_VERSION: Final = 1
+#: In a cache folder: the path of the ``coverage.parquet`` it was made from.
+SOURCE_FILE: Final = "source.txt"
 #: Rows converted and written at a time (bounds the writer's extra memory).
 BATCH_ROWS: Final = 1_000_000
 
@@ -396,13 +398,25 @@ def ensure_coverage_file(parquet: Path, stamp: Sequence[int], cache_root: Path) 
         try:
             if not (target / ARROW_FILE).is_file():
                 _build_into(parquet, target)
-            prefix = target.name.split("-")[0] + "-"
-            for old in cache_root.iterdir():
-                if old.name.startswith(prefix) and old != target and old.is_dir():
-                    shutil.rmtree(old, ignore_errors=True)
+            _prune(cache_root, keep=target)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
     return target
+
+
+def _prune(cache_root: Path, keep: Path) -> None:
+    """Remove the cache's other versions of the same store, and the files of stores that
+    are gone (processes that mapped a removed file keep their mapping)."""
+    prefix = keep.name.split("-")[0] + "-"
+    for folder in cache_root.iterdir():
+        if folder == keep or not folder.is_dir() or folder.name.startswith("."):
+            continue
+        try:
+            source = Path((folder / SOURCE_FILE).read_text(encoding="utf-8"))
+        except OSError:
+            source = None
+        if folder.name.startswith(prefix) or source is None or not source.is_file():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _private_dir(path: Path) -> None:
@@ -420,6 +434,7 @@ def _build_into(parquet: Path, target: Path) -> None:
     try:
         write_coverage_file(frame, work, source_size=parquet.stat().st_size)
         del frame
+        (work / SOURCE_FILE).write_text(str(parquet.resolve()), encoding="utf-8")
         with contextlib.suppress(FileNotFoundError):
             shutil.rmtree(target)
         work.rename(target)

@@ -28,15 +28,21 @@ store (``geo/desa/all.geojson``) so a map never fetches more than the area in vi
 from __future__ import annotations
 
 import json
+import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from analytics.store.columnar import CoverageFile
 
 COVERAGE_FILE: Final = "coverage.parquet"
 AREAS_FILE: Final = "areas.parquet"
@@ -51,6 +57,8 @@ META_FILE: Final = "meta.json"
 #: Rejected-row lists of the workforce, roster and events inputs (``Store.row_report``).
 ROW_REPORT_FILES: Final = ("workforce_rejected.csv", "roster_rejected.csv", "events_rejected.csv")
 GEO_DIR: Final = "geo"
+#: Where the Arrow coverage file of a store built without one is made (once per version).
+DEFAULT_CACHE_DIR: Final = Path(tempfile.gettempdir()) / "cakupan-store-cache"
 
 #: Columns of coverage.parquet beyond CoverageSchema's.
 COVERAGE_EXTRA_COLUMNS: Final = (
@@ -155,6 +163,8 @@ class Store:
     """
 
     root: Path
+    #: Where :meth:`coverage_rows` builds the Arrow coverage file when the store has none.
+    cache_dir: Path = DEFAULT_CACHE_DIR
 
     def _path(self, name: str) -> Path:
         path = self.root / name
@@ -183,6 +193,45 @@ class Store:
         store has 16 million rows, and codes held once each save GBs and make filters
         integer comparisons."""
         return self._read(COVERAGE_FILE, _COVERAGE.get)
+
+    def coverage_file(self) -> CoverageFile:
+        """The coverage table as a memory-mapped Arrow file (shared by processes), opened
+        once per process and file version (see :mod:`analytics.store.columnar`)."""
+        path = self._path(COVERAGE_FILE)
+        stamp = file_stamp(path)
+        return read_store_file(
+            lambda p, st: _COVERAGE_FILES.get(p, st, self.cache_dir), path, stamp
+        )
+
+    def coverage_rows(
+        self,
+        *,
+        level: str | None = None,
+        within: str | None = None,
+        codes: Iterable[str] | None = None,
+        segments: Iterable[str] | None = None,
+        months: Iterable[str | pd.Timestamp] | None = None,
+    ) -> pd.DataFrame:
+        """The coverage rows asked for, read from the shared Arrow file (a new frame, text
+        columns as text, ordered by level, area code, segment and month).
+
+        ``level``: areas of that level; ``within``: areas inside that area (codes starting
+        with ``within + "."``; empty or ``None``: everywhere); ``codes``: these areas only;
+        ``segments`` and ``months`` (``"YYYY-MM"`` or timestamps): only these. ``None``
+        means no limit.
+        """
+        wanted_months = None if months is None else [_month_text(m) for m in months]
+        return self.coverage_file().rows(
+            level=level,
+            within=within or None,
+            codes=None if codes is None else list(codes),
+            segments=None if segments is None else list(segments),
+            months=wanted_months,
+        )
+
+    def coverage_months(self) -> list[str]:
+        """The months of the coverage table, ``"YYYY-MM"`` ascending."""
+        return list(self.coverage_file().months)
 
     def areas(self) -> pd.DataFrame:
         return self._read(AREAS_FILE, _read_parquet)
@@ -278,6 +327,47 @@ class _LatestVersions:
 
 #: Tests read many small stores in one process; a server reads one.
 _COVERAGE: Final = _LatestVersions(max_files=4)
+
+
+class _OpenCoverageFiles:
+    """The Arrow coverage file of the last few stores opened, one version per file.
+
+    Opening maps the file (no read) and loads its small index; a store without the file
+    gets one built first (:func:`analytics.store.columnar.ensure_coverage_file`). A second
+    thread asking meanwhile waits for the first instead of opening it again.
+    """
+
+    def __init__(self, max_files: int) -> None:
+        self.max_files = max_files
+        self.lock = threading.Lock()
+        self.files: OrderedDict[Path, tuple[FileStamp, CoverageFile]] = OrderedDict()
+        self.opens = 0  # how many times a file was opened (tests, diagnostics)
+
+    def get(self, path: Path, stamp: FileStamp, cache_dir: Path) -> CoverageFile:
+        from analytics.store import columnar
+
+        with self.lock:
+            held = self.files.get(path)
+            if held is not None and held[0] == stamp:
+                self.files.move_to_end(path)
+                return held[1]
+            self.files.pop(path, None)
+            folder = columnar.ensure_coverage_file(path, stamp, cache_dir)
+            opened = columnar.CoverageFile.open(
+                folder / columnar.ARROW_FILE, folder / columnar.INDEX_FILE
+            )
+            self.opens += 1
+            self.files[path] = (stamp, opened)
+            while len(self.files) > self.max_files:
+                self.files.popitem(last=False)
+            return opened
+
+
+_COVERAGE_FILES: Final = _OpenCoverageFiles(max_files=8)
+
+
+def _month_text(month: str | pd.Timestamp) -> str:
+    return month[:7] if isinstance(month, str) else pd.Timestamp(month).strftime("%Y-%m")
 
 
 @lru_cache(maxsize=16)

@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -127,6 +128,28 @@ class TerritoryStore:
 
     def coverage(self) -> pd.DataFrame:
         return self._cached("coverage")
+
+    def coverage_rows(
+        self,
+        *,
+        level: str | None = None,
+        within: str | None = None,
+        codes: Iterable[str] | None = None,
+        segments: Iterable[str] | None = None,
+        months: Iterable[str | pd.Timestamp] | None = None,
+    ) -> pd.DataFrame:
+        """:meth:`Store.coverage_rows` of the areas the user may see only."""
+        allowed = self.allowed_codes()
+        if allowed is not None:
+            codes = allowed if codes is None else [c for c in codes if c in allowed]
+        rows = self.base.coverage_rows(
+            level=level, within=within, codes=codes, segments=segments, months=months
+        )
+        return rows if allowed is None else limit_to(rows, allowed, "coverage")
+
+    def coverage_months(self) -> list[str]:
+        """The months of the store (the same for every territory)."""
+        return self.base.coverage_months()
 
     def quality(self) -> pd.DataFrame:
         return self._cached("quality")

@@ -28,7 +28,6 @@ from layouts.core.data_access import (
     StoreLike,
     geo_url,
     geojson_bounds,
-    level_coverage,
     require_area,
 )
 from layouts.core.figures import HIGHLIGHT, apply_map_values, fit_view, map_figure, map_values
@@ -71,7 +70,7 @@ def store_facts(store: StoreLike, settings: Settings) -> StoreFacts:
 def _facts(store: StoreLike, _stamps: tuple[int, ...], default_target: float) -> StoreFacts:
     areas = store.areas()
     meta = store.meta()
-    months = sorted({pd.Timestamp(m).strftime("%Y-%m") for m in store.coverage()["month"].unique()})
+    months = store.coverage_months()
     roots = meta.get("root_codes") or areas.loc[areas["level"] == "provinsi", "area_code"]
     return StoreFacts(
         names=dict(zip(areas["area_code"], areas["area_name"], strict=True)),
@@ -138,8 +137,11 @@ def view_rows(store: StoreLike, state: ViewState) -> tuple[pd.DataFrame, pd.Data
         inside = inside[inside["area_code"].str.startswith(state.area + ".")]
     inside = inside.sort_values("area_code", ignore_index=True)
     month = pd.Timestamp(f"{state.month}-01")
+    rows = store.coverage_rows(
+        level=state.level, within=state.area, segments=[state.segment], months=[month]
+    )
     view = areas_in_view(
-        level_coverage(store, state.segment, state.level),
+        rows,
         state.level,
         state.area or None,
         month,
@@ -207,7 +209,7 @@ def kpi_update(store: StoreLike, settings: Settings, state: ViewState) -> list[A
         return []
     facts = store_facts(store, settings)
     k = area_kpis(
-        level_coverage(store, state.segment, level_of(state.area)),
+        store.coverage_rows(codes=[state.area], segments=[state.segment]),
         state.area,
         pd.Timestamp(f"{state.month}-01"),
         state.segment,

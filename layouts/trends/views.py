@@ -2,8 +2,8 @@
 the sub-area panels, and the options of the area dropdowns.
 
 On a national store (91,000 areas, 16 million coverage rows) nothing here reads the whole
-coverage table: the rows come from the map's cached slice of one segment and level
-(:func:`layouts.core.data_access.level_coverage`), the sub-area panels are capped at
+coverage table: the rows are asked of the store by area, level and segment
+(``Store.coverage_rows``, a memory-mapped file shared by the workers), the sub-area panels are capped at
 :data:`MAX_PANELS` (the lowest coverage first, with a note saying so), and the dropdowns
 list provinces and kabupaten, finding kecamatan and villages by search.
 """
@@ -25,7 +25,7 @@ from analytics.engine.trends import (
     project,
 )
 from analytics.formatting import markup_text
-from layouts.core.data_access import StoreLike, level_coverage
+from layouts.core.data_access import StoreLike
 from layouts.core.figures import small_multiples, trend_figure
 from layouts.core.i18n import fmt_month, fmt_target, t
 
@@ -122,13 +122,7 @@ def _wanted(
 
 def _rows_of(store: StoreLike, codes: Sequence[str], segment: str) -> pd.DataFrame:
     """Coverage rows of ``codes`` (any levels) in ``segment``, from the per-level slices."""
-    frames = []
-    for level in sorted({level_of(c) for c in codes}, key=LEVEL_CODE_LENGTH.__getitem__):
-        rows = level_coverage(store, segment, level)
-        frames.append(rows[rows["area_code"].isin([c for c in codes if level_of(c) == level])])
-    if not frames:  # a territory without areas in the store
-        return store.coverage().head(0)
-    return pd.concat(frames, ignore_index=True)
+    return store.coverage_rows(codes=list(codes), segments=[segment])
 
 
 def area_rows(store: StoreLike, area: str, segment: str, root_codes: Sequence[str]) -> pd.DataFrame:
@@ -215,7 +209,8 @@ def sub_area_rows(
     below = child_level(level_of(area))
     if below is None:
         below, area = "desa", area[:8]
-    return below, sub_area_series(level_coverage(store, segment, below), below, area, segment)
+    rows = store.coverage_rows(level=below, within=area, segments=[segment])
+    return below, sub_area_series(rows, below, area, segment)
 
 
 def trend_small(

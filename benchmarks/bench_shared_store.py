@@ -211,17 +211,17 @@ def queries(store: Path, count: int, seed: int) -> list[dict[str, Any]]:
         map_query("random_kabupaten_by_village", "desa", code)
     for level in ("provinsi", "kabupaten", "kecamatan", "desa"):
         codes = by_level.get(level, [])
-        for code in rng.sample(codes, min(count, len(codes))):
-            for kind in ("trend", "kpi"):
-                out.append(
-                    {
-                        "kind": kind,
-                        "name": f"{kind}_{level}",
-                        "area": code,
-                        "segment": SEGMENT,
-                        "month": month,
-                    }
-                )
+        out.extend(
+            {
+                "kind": kind,
+                "name": f"{kind}_{level}",
+                "area": code,
+                "segment": SEGMENT,
+                "month": month,
+            }
+            for code in rng.sample(codes, min(count, len(codes)))
+            for kind in ("trend", "kpi")
+        )
     return out
 
 

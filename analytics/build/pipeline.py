@@ -34,6 +34,7 @@ from analytics.engine.quality import quality_flags
 from analytics.engine.trends import add_changes
 from analytics.schemas import SEGMENTS
 from analytics.settings import UCJ_TARGET_PCT, Settings
+from analytics.store import columnar
 from analytics.store import writer as store_writer
 from analytics.store.reader import (
     AREAS_FILE,
@@ -340,6 +341,10 @@ def _build(
                 )
         with _timed(timings, "write", progress):
             store_writer.write_parquet(coverage, stage / COVERAGE_FILE)
+            # the same rows, memory-mapped by the app's workers (analytics/store/columnar.py)
+            columnar.write_coverage_file(
+                coverage, stage, source_size=(stage / COVERAGE_FILE).stat().st_size
+            )
             store_writer.write_parquet(areas, stage / AREAS_FILE)
             store_writer.write_parquet(quality, stage / QUALITY_FILE)
             store_writer.write_parquet(weekly, stage / WEEKLY_FILE)

@@ -7,6 +7,8 @@ Layout of a store directory::
 
     meta.json               build metadata (see STORE_META_KEYS)
     coverage.parquet        CoverageSchema rows + extra indicator columns
+    coverage.arrow          the same rows, uncompressed and sorted, memory-mapped by the app
+    coverage_index.arrow    where each area x segment's rows are in coverage.arrow
     areas.parquet           one row per area of every level (AREA_COLUMNS)
     quality.parquet         data-quality flags per village (schemas.QUALITY_COLUMNS)
     registrations_weekly.parquet  new registrations per village x segment x ISO week

@@ -36,7 +36,6 @@ IMPACT_WINDOW_WEEKS = 4
 class OutreachData:
     """The frames the page needs, as the user may see them."""
 
-    coverage: pd.DataFrame
     areas: pd.DataFrame
     officers: pd.DataFrame
     events: pd.DataFrame
@@ -60,10 +59,9 @@ def read_outreach(store: Any) -> OutreachData | None:
     if officers is None:
         return None
     meta = store.meta()
-    coverage = store.coverage()
     until = meta.get("data_until")
-    as_of = pd.Timestamp(until) if until else pd.Timestamp(coverage["month"].max())
-    return OutreachData(coverage, store.areas(), officers, read_events(store), as_of, meta)
+    as_of = pd.Timestamp(until) if until else pd.Timestamp(f"{store.coverage_months()[-1]}-01")
+    return OutreachData(store.areas(), officers, read_events(store), as_of, meta)
 
 
 def map_frame(store: Any, village_codes: set[str]) -> tuple[str, dict[str, float], float]:
@@ -146,12 +144,15 @@ def _impact(
     events = read_events(store)
     if events.empty:
         return None
-    coverage = store.coverage()
+    latest_month = store.coverage_months()[-1:]
     if kabupaten is None:
-        rows = coverage[coverage["level"] == "desa"]
+        bpu = store.coverage_rows(level="desa", segments=["BPU"], months=latest_month)
     else:
-        rows = village_rows_in(coverage, kecamatan_of(store.areas(), kabupaten))
-    bpu = rows[rows["segment"] == "BPU"]
+        kecamatan = kecamatan_of(store.areas(), kabupaten)
+        villages = store.coverage_rows(
+            level="desa", codes=_villages_in(store, kecamatan), segments=["BPU"]
+        )
+        bpu = village_rows_in(villages, kecamatan)
     latest = bpu[bpu["month"] == bpu["month"].max()]
     villages = latest.rename(columns={"area_code": "village_code"})[
         ["village_code", "coverage_pct"]
@@ -170,3 +171,10 @@ def kecamatan_of(areas: pd.DataFrame, kabupaten: tuple[str, ...]) -> set[str]:
     """The kecamatan codes of ``kabupaten`` (from the areas table)."""
     codes = areas.loc[areas["level"] == "kecamatan", "area_code"].astype("str")
     return set(codes[codes.str.slice(0, 5).isin(set(kabupaten))])
+
+
+def _villages_in(store: Any, kecamatan: set[str]) -> list[str]:
+    """Codes of the store's villages in ``kecamatan``."""
+    areas = store.areas()
+    desa = areas.loc[areas["level"] == "desa", "area_code"].astype("str")
+    return sorted(desa[desa.str.slice(0, 8).isin(kecamatan)])

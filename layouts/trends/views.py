@@ -3,9 +3,10 @@ the sub-area panels, and the options of the area dropdowns.
 
 On a national store (91,000 areas, 16 million coverage rows) nothing here reads the whole
 coverage table: the rows are asked of the store by area, level and segment
-(``Store.coverage_rows``, a memory-mapped file shared by the workers), the sub-area panels are capped at
-:data:`MAX_PANELS` (the lowest coverage first, with a note saying so), and the dropdowns
-list provinces and kabupaten, finding kecamatan and villages by search.
+(``Store.coverage_rows``, a memory-mapped file shared by the workers), the sub-area
+panels are capped at :data:`MAX_PANELS` (the lowest coverage first, with a note saying
+so), and the dropdowns list provinces and kabupaten, finding kecamatan and villages by
+search.
 """
 
 from __future__ import annotations

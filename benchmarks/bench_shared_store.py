@@ -38,6 +38,7 @@ import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any, Final
@@ -346,7 +347,11 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=8, help="random areas per level")
     parser.add_argument("--seed", type=int, default=16)
     parser.add_argument("--options", default="pandas,arrow,duckdb")
-    parser.add_argument("--cache", type=Path, default=Path("/tmp/cakupan-bench-store-cache"))
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "cakupan-store-cache",  # the app's default
+    )
     parser.add_argument("--out", type=Path)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--spec", type=Path, help=argparse.SUPPRESS)

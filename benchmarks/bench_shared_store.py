@@ -252,6 +252,7 @@ def worker(option: str, store: Path, cache: Path, spec: Path, repeat: int) -> No
     way = make_way(option, store, cache)
     first = answer(way, qs[0])
     first_at = time.time()
+    print(json.dumps({"first_answer_s": round(first_at - START, 3)}), flush=True)
     digests = {i: digest(answer(way, q)) for i, q in enumerate(qs)}
     times: dict[str, list[float]] = {}
     for _ in range(repeat):
@@ -286,10 +287,19 @@ def _percentiles(values: list[float]) -> dict[str, float]:
     return {"n": len(ordered), "p50_ms": round(q[49], 2), "p95_ms": round(q[94], 2)}
 
 
+def _line(proc: subprocess.Popen[str], option: str) -> str:
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    if not line:
+        raise SystemExit(f"{option} worker failed ({proc.wait()})")
+    return line
+
+
 def run_processes(
-    option: str, n: int, store: Path, cache: Path, spec: Path, repeat: int
+    option: str, n: int, store: Path, cache: Path, spec: Path, repeat: int, stagger: bool
 ) -> dict[str, Any]:
-    """``n`` fresh processes of ``option`` at once; their answers, times and memory."""
+    """``n`` fresh processes of ``option`` (started together, or each once the one before
+    answered its first query); their answers, times and memory while all are alive."""
     cmd = [
         sys.executable,
         __file__,
@@ -305,17 +315,19 @@ def run_processes(
         str(repeat),
     ]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    procs = [
-        subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
-        for _ in range(n)
-    ]
+    procs = []
+    for _ in range(n):
+        proc = subprocess.Popen(
+            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env
+        )
+        procs.append(proc)
+        if stagger:  # the next starts once this one has answered (bounds the read peaks)
+            _line(proc, option)
     reports = []
     for proc in procs:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        if not line:
-            raise SystemExit(f"{option} worker failed ({proc.wait()})")
-        reports.append(json.loads(line))
+        if not stagger:
+            _line(proc, option)
+        reports.append(json.loads(_line(proc, option)))
     memory = [smaps(proc.pid) for proc in procs]  # all alive, all done
     for proc in procs:
         assert proc.stdin is not None
@@ -328,6 +340,7 @@ def run_processes(
             times.setdefault(kind, []).extend(values)
     return {
         "processes": n,
+        "staggered": stagger,
         "first_answer_s": [r["first_answer_s"] for r in reports],
         "latency": {k: _percentiles(v) for k, v in sorted(times.items())},
         "memory_per_process": memory,
@@ -343,6 +356,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, required=True)
     parser.add_argument("--procs", type=int, default=4)
+    parser.add_argument(
+        "--procs-pandas", type=int, help="processes of the pandas option (each holds ~2 GB)"
+    )
+    parser.add_argument(
+        "--stagger", default="pandas", help="options whose processes start one after another"
+    )
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--count", type=int, default=8, help="random areas per level")
     parser.add_argument("--seed", type=int, default=16)
@@ -393,9 +412,12 @@ def main() -> int:
     reference = None
     for option in args.options.split(","):
         print(f"{option}: one process", flush=True)
-        alone = run_processes(option, 1, store, args.cache, spec, args.repeat)
-        print(f"{option}: {args.procs} processes", flush=True)
-        many = run_processes(option, args.procs, store, args.cache, spec, args.repeat)
+        alone = run_processes(option, 1, store, args.cache, spec, args.repeat, False)
+        procs = args.procs_pandas if option == "pandas" and args.procs_pandas else args.procs
+        print(f"{option}: {procs} processes", flush=True)
+        many = run_processes(
+            option, procs, store, args.cache, spec, args.repeat, option in args.stagger
+        )
         digests = alone.pop("digests")
         many.pop("digests")
         if reference is None:

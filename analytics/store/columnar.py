@@ -193,7 +193,9 @@ def _write_index(
 class CoverageFile:
     """One mapped Arrow coverage file and its index (read-only; shared pages)."""
 
-    table: Any  # pyarrow.Table over the memory map
+    batches: list[Any]  # pyarrow.RecordBatch over the memory map, in file order
+    offsets: np.ndarray  # first row of each batch, and the row count at the end
+    schema: Any  # pyarrow.Schema of the file
     months: tuple[str, ...]
     segments: tuple[str, ...]
     area_codes: np.ndarray  # index row -> area code
@@ -208,8 +210,10 @@ class CoverageFile:
         import pyarrow.feather as feather
 
         source = pa.memory_map(str(arrow_path), "r")
-        table = pa.ipc.open_file(source).read_all()
-        raw = (table.schema.metadata or {}).get(META_KEY)
+        reader = pa.ipc.open_file(source)
+        batches = [reader.get_batch(i) for i in range(reader.num_record_batches)]
+        offsets = np.cumsum([0, *(b.num_rows for b in batches)], dtype=np.int64)
+        raw = (reader.schema.metadata or {}).get(META_KEY)
         if raw is None:
             raise CoverageFileError(f"{arrow_path} has no {META_KEY.decode()} metadata")
         meta = json.loads(raw)
@@ -233,7 +237,9 @@ class CoverageFile:
             first, stop = int(where[0]), int(where[-1]) + 1
             blocks[level] = (first, stop, area_codes[first:stop])
         return cls(
-            table=table,
+            batches=batches,
+            offsets=offsets,
+            schema=reader.schema,
             months=tuple(meta["months"]),
             segments=segments,
             area_codes=area_codes,
@@ -245,7 +251,32 @@ class CoverageFile:
 
     @property
     def num_rows(self) -> int:
-        return int(self.table.num_rows)
+        return int(self.offsets[-1])
+
+    def take(self, positions: np.ndarray, columns: Sequence[str] | None = None) -> Any:
+        """The rows at ``positions`` (ascending) as a pyarrow Table, text decoded.
+
+        Taken batch by batch: a take over the whole (multi-batch) table would join the
+        batches first, i.e. read every page of the file."""
+        import pyarrow as pa
+
+        names = list(columns) if columns is not None else self.schema.names
+        which = np.searchsorted(self.offsets, positions, side="right") - 1
+        bounds = np.searchsorted(which, np.arange(len(self.batches) + 1), side="left")
+        parts = []
+        for b in np.flatnonzero(np.diff(bounds)):
+            local = positions[bounds[b] : bounds[b + 1]] - self.offsets[b]
+            batch = self.batches[b].select(names).take(pa.array(local, type=pa.int64()))
+            parts.append(batch)
+        if not parts:
+            parts = [self.batches[0].select(names).slice(0, 0)] if self.batches else []
+        columns_out = {}
+        for i, name in enumerate(names):
+            arrays = [p.column(i) for p in parts]
+            if arrays and pa.types.is_dictionary(arrays[0].type):
+                arrays = [a.cast(pa.large_string()) for a in arrays]
+            columns_out[name] = pa.chunked_array(arrays, type=None if arrays else pa.large_string())
+        return pa.table(columns_out)
 
     def _areas(
         self, level: str | None, within: str | None, codes: Iterable[str] | None
@@ -315,7 +346,7 @@ class CoverageFile:
         every = _ranges(starts, counts)
         if month_pos is not None:
             wanted = {np.datetime64(f"{self.months[int(p)]}-01", "ns") for p in month_pos}
-            stamps = self.table.column("month").take(every).to_numpy()
+            stamps = self.take(every, ["month"]).column("month").to_numpy()
             every = every[np.isin(stamps, np.asarray(sorted(wanted), dtype="datetime64[ns]"))]
         pieces.append(every)
         return np.sort(np.concatenate(pieces))
@@ -325,16 +356,7 @@ class CoverageFile:
         return self.frame(self.positions(**query))
 
     def frame(self, positions: np.ndarray) -> pd.DataFrame:
-        import pyarrow as pa
-
-        taken = self.table.take(pa.array(positions, type=pa.int64()))
-        decoded = {
-            name: (
-                column.cast(pa.large_string()) if pa.types.is_dictionary(column.type) else column
-            )
-            for name, column in zip(taken.column_names, taken.columns, strict=True)
-        }
-        return pa.table(decoded).to_pandas()
+        return self.take(positions).to_pandas()
 
 
 def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from analytics.errors import InputError
 from analytics.intake.outreach_rosters import EVENT_COLUMNS
 from analytics.outreach.plan import Plan, build_plan, estimate_conversion, scope_officers
 from analytics.outreach.priority import PriorityWeights, village_priority, village_rows_in
+from analytics.store.cache import DATA, stamp
 from analytics.store.reader import StoreError
 
 
@@ -54,7 +55,7 @@ def scope_neighbours(store: Any, village_codes: set[str]) -> pd.DataFrame | None
             path = store.geojson_path("desa", kabupaten)
         except StoreError:
             return None
-        frames.append(_file_neighbours(path, path.stat().st_mtime_ns))
+        frames.append(DATA.get("neighbours", path, stamp(path), partial(_file_neighbours, path)))
     if not frames:
         return None
     pairs = pd.concat(frames, ignore_index=True)
@@ -62,8 +63,7 @@ def scope_neighbours(store: Any, village_codes: set[str]) -> pd.DataFrame | None
     return pairs[keep].reset_index(drop=True)
 
 
-@lru_cache(maxsize=64)
-def _file_neighbours(path: Path, _mtime_ns: int) -> pd.DataFrame:
+def _file_neighbours(path: Path) -> pd.DataFrame:
     import geopandas as gpd
     from shapely.geometry import shape
 

@@ -60,7 +60,7 @@ def _month_key(values: pd.Series) -> np.ndarray:
     return pd.to_datetime(values).to_numpy(dtype="datetime64[ns]").astype("int64")
 
 
-def _sorted_categorical(values: pd.Series) -> pd.Categorical:
+def _sorted_categorical(values: pd.Series) -> Any:
     """``values`` as a categorical with its categories in text order."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         cat = values.cat.remove_unused_categories()
@@ -74,7 +74,7 @@ def write_coverage_file(coverage: pd.DataFrame, folder: Path, *, source_size: in
     byte size of the ``coverage.parquet`` they mirror (checked by the reader)."""
     import pyarrow as pa
 
-    level_rank = {lv: i for i, lv in enumerate(LEVELS)}
+    level_rank: dict[str, int] = {lv: i for i, lv in enumerate(LEVELS)}
     text = {c: _sorted_categorical(coverage[c]) for c in TEXT_COLUMNS}
     level_codes = np.array(
         [level_rank.get(str(c), len(LEVELS)) for c in text["level"].categories], dtype=np.int16

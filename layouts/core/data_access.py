@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from functools import lru_cache
 from pathlib import Path
 from typing import Final
 
@@ -25,8 +24,8 @@ import flask
 from analytics import audit
 from analytics.access import Action, User, is_allowed, may
 from analytics.settings import Settings
+from analytics.store.cache import DATA
 from analytics.store.reader import (
-    FileStamp,
     Store,
     StoreError,
     file_stamp,
@@ -134,11 +133,12 @@ def geo_url(store: Store | TerritoryStore, level: str, parent: str) -> str:
 def geojson_bounds(path: Path) -> tuple[float, float, float, float]:
     """(west, south, east, north) of a GeoJSON file, cached per file version; a damaged
     file raises :class:`~analytics.store.reader.StoreDamaged` (not cached)."""
-    return read_store_file(_bounds, path, file_stamp(path))
+    return read_store_file(
+        lambda p, st: DATA.get("bounds", p, st, lambda: _bounds(p)), path, file_stamp(path)
+    )
 
 
-@lru_cache(maxsize=64)
-def _bounds(path: Path, _stamp: FileStamp) -> tuple[float, float, float, float]:
+def _bounds(path: Path) -> tuple[float, float, float, float]:
     data = json.loads(path.read_text(encoding="utf-8"))
     xs: list[float] = []
     ys: list[float] = []

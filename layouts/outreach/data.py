@@ -2,14 +2,14 @@
 
 Every function takes the store from :func:`layouts.core.data_access.current_store` (a view
 limited to the user's territory in the app, the plain store in tests) and only calls its
-methods. Caches are keyed by that store view (user included) and the files' modification
-times, so a rebuild is picked up and no user sees another's results.
+methods. Plans and impact are kept by the data manager (:mod:`analytics.store.cache`)
+per store view (role and territory), every input and the files' versions, so a rebuild
+is picked up and no territory sees another's results.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -17,6 +17,7 @@ import pandas as pd
 from analytics.outreach.impact import ImpactResult, event_impact
 from analytics.outreach.priority import PriorityWeights, village_rows_in
 from analytics.outreach.scope import plan_scope, stored_events, stored_officers
+from analytics.store.cache import DATA, version_of
 from analytics.store.reader import (
     AREAS_FILE,
     COVERAGE_FILE,
@@ -41,12 +42,6 @@ class OutreachData:
     events: pd.DataFrame
     as_of: pd.Timestamp
     meta: dict[str, Any]
-
-
-def _stamp(store: Any, *names: str) -> tuple[int, ...]:
-    return tuple(
-        (store.root / n).stat().st_mtime_ns if (store.root / n).exists() else 0 for n in names
-    )
 
 
 read_officers = stored_officers
@@ -90,14 +85,16 @@ def store_plan(
     a repeated view and the downloads of the plan on screen are not computed again.
     Raises InputError when the store has no roster or the scope no officer."""
     names = (COVERAGE_FILE, AREAS_FILE, META_FILE, OFFICERS_FILE, EVENTS_FILE)
-    stamps = _stamp(store, *names)
-    return _plan(store, stamps, polres, polsek, weeks, capacity, weights, start)
+    return DATA.get(
+        "outreach_plan",
+        (store.cache_key, polres, polsek, weeks, capacity, weights, start),
+        version_of(store.root, names),
+        lambda: _plan(store, polres, polsek, weeks, capacity, weights, start),
+    )
 
 
-@lru_cache(maxsize=32)
 def _plan(
     store: Any,
-    _stamps: tuple[int, ...],
     polres: str,
     polsek: str,
     weeks: int,
@@ -134,12 +131,16 @@ def store_impact(
     to the events of ``kabupaten`` when given (each with the estimate the whole store
     would give it: controls never leave an event's kabupaten)."""
     names = (COVERAGE_FILE, AREAS_FILE, META_FILE, WEEKLY_FILE, OFFICERS_FILE, EVENTS_FILE)
-    return _impact(store, _stamp(store, *names), window_weeks, kabupaten)
+    return DATA.get(
+        "outreach_impact",
+        (store.cache_key, window_weeks, kabupaten),
+        version_of(store.root, names),
+        lambda: _impact(store, window_weeks, kabupaten),
+    )
 
 
-@lru_cache(maxsize=16)
 def _impact(
-    store: Any, _stamps: tuple[int, ...], window_weeks: int, kabupaten: tuple[str, ...] | None
+    store: Any, window_weeks: int, kabupaten: tuple[str, ...] | None
 ) -> ImpactResult | None:
     events = read_events(store)
     if events.empty:

@@ -11,7 +11,7 @@ search.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Final
 
 import pandas as pd
@@ -82,13 +82,13 @@ def projection_statement(series: pd.Series, label: str, target_pct: float, lang:
     return t("trend.proj.month", lang, month=fmt.month(p.month, lang, long=True), **values)
 
 
-def _line_label(code: str, seg: str, names: dict[str, str], lang: str) -> str:
+def _line_label(code: str, seg: str, names: Mapping[str, str], lang: str) -> str:
     return f"{area_label(code, names, lang)} · {seg}"
 
 
 def trend_statements(
     coverage: pd.DataFrame,
-    names: dict[str, str],
+    names: Mapping[str, str],
     area: str,
     segment: str,
     compare_area: str | None,
@@ -105,7 +105,7 @@ def trend_statements(
     ]
 
 
-def area_label(code: str, names: dict[str, str], lang: str) -> str:
+def area_label(code: str, names: Mapping[str, str], lang: str) -> str:
     """The name of ``code``; ``""`` (the whole store) is "All areas"."""
     return names.get(code, code) if code else t("all_areas", lang)
 
@@ -155,7 +155,7 @@ def trend_rows(
 
 def trend_main(
     coverage: pd.DataFrame,
-    names: dict[str, str],
+    names: Mapping[str, str],
     area: str,
     segment: str,
     compare_area: str | None,

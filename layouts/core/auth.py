@@ -37,8 +37,8 @@ from analytics.access import Role, Territory, User
 from analytics.io.auth_state import AuthState, SessionLimits
 from analytics.io.user_store import hash_password, load_users, verify_password
 from analytics.settings import DEMO_HMAC_KEY, Settings, SettingsError
-from analytics.store.cache import DATA, stamp
 from analytics.store.reader import Store, StoreDamaged, StoreError
+from layouts.core.data_access import DATA, stamp
 
 LOGIN_PATH: Final = "/masuk"
 LOGOUT_PATH: Final = "/keluar"

@@ -24,7 +24,7 @@ import flask
 from analytics import audit
 from analytics.access import Action, User, is_allowed, may
 from analytics.settings import Settings
-from analytics.store.cache import DATA
+from analytics.store.cache import DATA, stamp, version_of
 from analytics.store.reader import (
     Store,
     StoreError,
@@ -34,6 +34,9 @@ from analytics.store.reader import (
 from analytics.store.territory import TerritoryStore
 
 SETTINGS_KEY: Final = "CAKUPAN_SETTINGS"
+
+#: The UI reaches the data manager (analytics/store/cache.py) through this module only.
+__all__ = ["DATA", "stamp", "version_of"]
 
 
 def current_settings() -> Settings:

@@ -22,15 +22,16 @@ from analytics.codes import LEVEL_CODE_LENGTH, level_of, parent_level
 from analytics.engine.classify import Classification, classify
 from analytics.engine.indicators import area_kpis, areas_in_view, rank_by_uncovered
 from analytics.settings import Settings
-from analytics.store.cache import DATA, version_of
 from analytics.store.reader import AREAS_FILE, COVERAGE_FILE, META_FILE, Store
 from analytics.store.territory import TerritoryStore
 from layouts.core import components, ids
 from layouts.core.data_access import (
+    DATA,
     StoreLike,
     geo_url,
     geojson_bounds,
     require_area,
+    version_of,
 )
 from layouts.core.figures import HIGHLIGHT, apply_map_values, fit_view, map_figure, map_values
 from layouts.core.i18n import fmt_month, t

@@ -17,7 +17,6 @@ import pandas as pd
 from analytics.outreach.impact import ImpactResult, event_impact
 from analytics.outreach.priority import PriorityWeights, village_rows_in
 from analytics.outreach.scope import plan_scope, stored_events, stored_officers
-from analytics.store.cache import DATA, version_of
 from analytics.store.reader import (
     AREAS_FILE,
     COVERAGE_FILE,
@@ -26,7 +25,7 @@ from analytics.store.reader import (
     OFFICERS_FILE,
     WEEKLY_FILE,
 )
-from layouts.core.data_access import geo_url, geojson_bounds
+from layouts.core.data_access import DATA, geo_url, geojson_bounds, version_of
 from layouts.core.figures import fit_view
 from layouts.outreach.views import OutreachPlan
 

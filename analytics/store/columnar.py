@@ -29,6 +29,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,7 +66,8 @@ def _sorted_categorical(values: pd.Series) -> Any:
     if isinstance(values.dtype, pd.CategoricalDtype):
         cat = values.cat.remove_unused_categories()
         return pd.Categorical(cat).reorder_categories(sorted(cat.cat.categories.astype("str")))
-    return pd.Categorical(values.astype("str"), categories=sorted(set(values.astype("str"))))
+    present = values.dropna().astype("str")
+    return pd.Categorical(present.reindex(values.index), categories=sorted(set(present)))
 
 
 def write_coverage_file(coverage: pd.DataFrame, folder: Path, *, source_size: int) -> None:
@@ -430,6 +432,11 @@ def _prune(cache_root: Path, keep: Path) -> None:
     """Remove the cache's other versions of the same store, and the files of stores that
     are gone (processes that mapped a removed file keep their mapping)."""
     prefix = keep.name.split("-")[0] + "-"
+    held = {f.name.split("-")[0] for f in cache_root.iterdir() if f.is_dir()}
+    for lock in cache_root.glob("*.lock"):  # locks of stores gone for a day
+        with contextlib.suppress(OSError):
+            if lock.stem not in held and time.time() - lock.stat().st_mtime > 86_400:
+                lock.unlink()
     for folder in cache_root.iterdir():
         if folder == keep or not folder.is_dir() or folder.name.startswith("."):
             continue

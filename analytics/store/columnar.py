@@ -18,6 +18,9 @@ month of the store).
 built before them gets them once, built from ``coverage.parquet`` into a cache folder
 keyed by that file's version (:func:`ensure_coverage_file`), atomically and by one
 process at a time.
+
+(About 470 lines: the writer and the reader of one file layout stay together, so the sort
+order, the index and the metadata they agree on are defined once.)
 """
 
 from __future__ import annotations

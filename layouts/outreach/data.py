@@ -53,8 +53,9 @@ def read_outreach(store: Any) -> OutreachData | None:
     if officers is None:
         return None
     meta = store.meta()
+    months = store.coverage_months()  # a damaged coverage file is reported here, as before
     until = meta.get("data_until")
-    as_of = pd.Timestamp(until) if until else pd.Timestamp(f"{store.coverage_months()[-1]}-01")
+    as_of = pd.Timestamp(until) if until else pd.Timestamp(f"{months[-1]}-01")
     return OutreachData(store.areas(), officers, read_events(store), as_of, meta)
 
 

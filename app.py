@@ -23,6 +23,7 @@ from analytics.codes import LEVELS
 from analytics.io.upload_checks import request_limit
 from analytics.io.user_store import UserStoreError
 from analytics.settings import Settings, SettingsError
+from analytics.store.cache import DATA
 from analytics.store.reader import StoreDamaged, StoreError
 from layouts.core import ids
 from layouts.core.auth import setup_auth
@@ -178,6 +179,7 @@ def create_app(settings: Settings | None = None) -> Dash:
         register = getattr(module, "register_callbacks", None)
         if register is not None:
             register(app)
+    DATA.configure(settings.cache_sizes)
     if settings.warm:
         warm_store(settings.store_dir)
     return app

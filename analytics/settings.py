@@ -7,9 +7,11 @@ Nothing reads the environment except :meth:`Settings.from_env`; everything else 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Final
+
+from analytics.store.cache import CacheSizes
 
 #: Universal Coverage Jamsostek national target for 2025 (RPJMN/RKP figure used by BPJamsostek).
 UCJ_TARGET_PCT: Final = 52.15
@@ -64,6 +66,9 @@ class Settings:
     #: Background jobs (reports, rebuilds) one user may have queued or running at once
     #: (CAKUPAN_MAX_JOBS_PER_USER).
     max_jobs_per_user: int = 2
+    #: Entries the data manager keeps per kind of answer (CAKUPAN_CACHE_TABLES,
+    #: CAKUPAN_CACHE_COVERAGE, CAKUPAN_CACHE_TERRITORIES, CAKUPAN_CACHE_VIEWS).
+    cache_sizes: CacheSizes = field(default_factory=CacheSizes)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -105,6 +110,7 @@ class Settings:
             session_max_hours=_int(env, "CAKUPAN_SESSION_MAX_HOURS", base.session_max_hours),
             trusted_proxies=_int(env, "CAKUPAN_TRUSTED_PROXIES", base.trusted_proxies, low=0),
             max_jobs_per_user=_int(env, "CAKUPAN_MAX_JOBS_PER_USER", base.max_jobs_per_user),
+            cache_sizes=CacheSizes.from_env(env),
         )
 
     @property

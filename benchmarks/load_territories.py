@@ -175,7 +175,14 @@ def run_user(
 
     def call(kind: str, method: str, path: str, expect: int = 200, **kw: Any) -> None:
         began = time.perf_counter()
-        response = session.request(method, base + path, timeout=60, **kw)
+        try:
+            response = session.request(method, base + path, timeout=60, **kw)
+        except requests.ConnectionError as exc:  # counted, not a dead user thread
+            with tally.lock:
+                tally.errors.append(
+                    {"user": sim.user.name, "request": kind, "error": str(exc)[:120]}
+                )
+            return
         tally.add(kind, time.perf_counter() - began)
         body = response.text
         if response.status_code != expect:

@@ -18,6 +18,7 @@ from analytics.access import Role, Territory, User
 from analytics.engine.trends import combined_coverage, lowest_latest
 from analytics.io.user_store import add_user
 from analytics.settings import Settings
+from analytics.store.cache import DATA
 from analytics.store.reader import Store
 from analytics.store.territory import TerritoryStore, in_codes
 from layouts.trends.views import (
@@ -193,8 +194,11 @@ def test_territory_copies_are_cached_and_hold_only_the_territory(store_dir: Path
     store = Store(store_dir)
     branch = User("cabang", Role.BRANCH, Territory(frozenset({"99.02"})))
     first = TerritoryStore(store, branch).coverage()
+    made = DATA.computed("territory_table")
     again = TerritoryStore(store, branch).coverage()  # a new view per request, as the app
-    assert again is first
+    assert DATA.computed("territory_table") == made  # limited once, then kept
+    assert again is not first  # each caller its own (copy-on-write) frame
+    pd.testing.assert_frame_equal(again, first)
     assert set(first["area_code"].astype("str")) == {
         "99.02",
         "99.02.01",
@@ -203,7 +207,8 @@ def test_territory_copies_are_cached_and_hold_only_the_territory(store_dir: Path
     }
     assert len(first) == 4 * 24 * 5  # 4 areas x 24 months x 5 segments
     colleague = User("cabang2", Role.BRANCH, Territory(frozenset({"99.02"})))
-    assert TerritoryStore(store, colleague).coverage() is first  # one copy per territory
+    TerritoryStore(store, colleague).coverage()
+    assert DATA.computed("territory_table") == made  # one copy per territory
 
 
 # --- through the app ---------------------------------------------------------------------

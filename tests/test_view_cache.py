@@ -1,4 +1,4 @@
-"""The map's cached slices are shared by users who see the same rows, and only by them."""
+"""The app's coverage queries (``coverage_rows``) are limited to the user's territory."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from store_factory import write_store
 from analytics.access import Role, Territory, User
 from analytics.store.reader import Store
 from analytics.store.territory import TerritoryStore
-from layouts.core.data_access import level_coverage
 
 
 def view(root: Path, name: str, role: Role, areas: set[str] | None = None) -> TerritoryStore:
@@ -17,19 +16,19 @@ def view(root: Path, name: str, role: Role, areas: set[str] | None = None) -> Te
     return TerritoryStore(Store(root), User(name, role, territory))
 
 
-def test_admins_share_one_slice(tmp_path: Path) -> None:
+def test_admins_see_every_village(tmp_path: Path) -> None:
     root = write_store(tmp_path / "processed")
-    first = level_coverage(view(root, "admin1", Role.ADMIN), "ALL", "desa")
-    second = level_coverage(view(root, "admin2", Role.ADMIN), "ALL", "desa")
-    assert second is first
-    assert set(first["area_code"].astype(str).str[:5]) == {"99.01", "99.02"}
+    rows = view(root, "admin1", Role.ADMIN).coverage_rows(level="desa", segments=["ALL"])
+    assert set(rows["area_code"].str[:5]) == {"99.01", "99.02"}
 
 
-def test_one_territory_shares_and_another_territory_does_not(tmp_path: Path) -> None:
+def test_a_territory_sees_its_own_rows_whatever_it_asks(tmp_path: Path) -> None:
     root = write_store(tmp_path / "processed")
-    kota = level_coverage(view(root, "cabang", Role.BRANCH, {"99.02"}), "ALL", "desa")
-    colleague = level_coverage(view(root, "cabang2", Role.BRANCH, {"99.02"}), "ALL", "desa")
-    other = level_coverage(view(root, "cabang3", Role.BRANCH, {"99.01"}), "ALL", "desa")
-    assert colleague is kota
-    assert set(kota["area_code"].astype(str).str[:5]) == {"99.02"}
-    assert set(other["area_code"].astype(str).str[:5]) == {"99.01"}
+    kota = view(root, "cabang", Role.BRANCH, {"99.02"})
+    other = view(root, "cabang3", Role.BRANCH, {"99.01"})
+    assert set(kota.coverage_rows(level="desa")["area_code"].str[:5]) == {"99.02"}
+    assert set(other.coverage_rows(level="desa")["area_code"].str[:5]) == {"99.01"}
+    # asked by code, by area or for the whole store: nothing outside the territory
+    assert kota.coverage_rows(codes=["99.01", "99.01.01"]).empty
+    assert kota.coverage_rows(level="desa", within="99.01").empty
+    assert set(kota.coverage_rows()["area_code"].str[:5]) == {"99.02"}

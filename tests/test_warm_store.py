@@ -11,44 +11,42 @@ from store_factory import write_store
 
 from analytics.settings import Settings
 from analytics.store import reader as store_module
+from analytics.store.cache import DATA
 from analytics.store.reader import Store
 from layouts.core.data_access import warm_store
 
 
-def test_the_warm_thread_fills_the_cache_the_requests_use(tmp_path: Path) -> None:
+def test_the_warm_thread_opens_the_coverage_file_the_requests_use(tmp_path: Path) -> None:
     root = write_store(tmp_path / "processed")
-    cache = store_module._COVERAGE
-    before = cache.reads
+    before = DATA.computed("coverage_file")
     warm_store(root).join(timeout=60)
-    assert cache.reads == before + 1  # the warm thread read coverage.parquet
-    Store(root).coverage()  # what the first request does: no second read
-    assert cache.reads == before + 1
+    assert DATA.computed("coverage_file") == before + 1  # the warm thread mapped the file
+    Store(root).coverage_rows(codes=["99"])  # what the first request does: no second open
+    assert DATA.computed("coverage_file") == before + 1
 
 
-def test_a_request_during_the_warm_up_waits_for_it_instead_of_reading_again(
+def test_a_request_during_the_warm_up_waits_for_it_instead_of_opening_again(
     tmp_path: Path,
 ) -> None:
     root = write_store(tmp_path / "processed")
-    cache = store_module._COVERAGE
-    before = cache.reads
+    before = DATA.computed("coverage_file")
     thread = warm_store(root)
-    frame = Store(root).coverage()  # most likely while the thread reads
+    opened = Store(root).coverage_file()  # most likely while the thread opens it
     thread.join(timeout=60)
-    assert cache.reads == before + 1
-    assert Store(root).coverage() is frame
+    assert DATA.computed("coverage_file") == before + 1
+    assert Store(root).coverage_file() is opened
 
 
 def test_a_rebuilt_store_replaces_the_version_held(tmp_path: Path) -> None:
     root = write_store(tmp_path / "processed")
-    cache = store_module._COVERAGE
     path = root / "coverage.parquet"
-    old = Store(root).coverage()
+    old = Store(root).coverage_file()
     stat = path.stat()
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))  # a rebuild
-    new = Store(root).coverage()
+    new = Store(root).coverage_file()
     assert new is not old
-    versions = [v for p, v in cache.frames.items() if p == path]
-    assert len(versions) == 1 and versions[0][0] == store_module.file_stamp(path)
+    versions = [v for (p, _), v in DATA.held("coverage_file").items() if p == path]
+    assert versions == [store_module.file_stamp(path)]
 
 
 def test_a_missing_store_is_logged_not_raised(

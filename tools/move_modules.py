@@ -139,6 +139,9 @@ PACKAGES: dict[str, str] = {
     "layouts.profile": "The village profile page (/desa) and the map's link to it.",
 }
 
+#: Modules added to a moved module's package after the move (new names, never rewritten).
+ADDED_MODULES: tuple[str, ...] = ("analytics.store.columnar", "analytics.store.cache")
+
 #: Names that moved between modules (new module -> name -> module that now defines it).
 SYMBOL_MOVES: dict[str, dict[str, str]] = {
     "layouts.map.callbacks": {
@@ -205,7 +208,7 @@ def _continuations(old: str) -> list[str]:
     ``reader``, ``writer``...): never rewrite those again."""
     prefix = old + "."
     segs = set()
-    for new in MOVES.values():
+    for new in [*MOVES.values(), *ADDED_MODULES]:
         if new.startswith(prefix):
             segs.add(new[len(prefix) :].split(".")[0])
     return sorted(segs)

@@ -42,6 +42,7 @@ from analytics.engine.tiles import write_level_tiles
 from analytics.engine.trends import add_changes
 from analytics.schemas import SEGMENTS
 from analytics.settings import UCJ_TARGET_PCT, Settings
+from analytics.store import columnar
 from analytics.store import writer as store_writer
 from analytics.store.reader import (
     AREAS_FILE,
@@ -360,6 +361,10 @@ def _build(
                 )
         with run.timed("write"):
             store_writer.write_parquet(coverage, stage / COVERAGE_FILE)
+            # the same rows, memory-mapped by the app's workers (analytics/store/columnar.py)
+            columnar.write_coverage_file(
+                coverage, stage, source_size=(stage / COVERAGE_FILE).stat().st_size
+            )
             store_writer.write_parquet(quality, stage / QUALITY_FILE)
             store_writer.write_parquet(counted.weekly, stage / WEEKLY_FILE)
             store_writer.write_json(reconciliation, stage / RECONCILIATION_FILE)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,8 @@ from analytics.errors import InputError
 from analytics.intake.outreach_rosters import EVENT_COLUMNS
 from analytics.outreach.plan import Plan, build_plan, estimate_conversion, scope_officers
 from analytics.outreach.priority import PriorityWeights, village_priority, village_rows_in
-from analytics.store.reader import COVERAGE_FILE, Store, StoreError
+from analytics.store.cache import DATA, stamp
+from analytics.store.reader import StoreError
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def scope_neighbours(store: Any, village_codes: set[str]) -> pd.DataFrame | None
             path = store.geojson_path("desa", kabupaten)
         except StoreError:
             return None
-        frames.append(_file_neighbours(path, path.stat().st_mtime_ns))
+        frames.append(DATA.get("neighbours", path, stamp(path), partial(_file_neighbours, path)))
     if not frames:
         return None
     pairs = pd.concat(frames, ignore_index=True)
@@ -62,8 +63,7 @@ def scope_neighbours(store: Any, village_codes: set[str]) -> pd.DataFrame | None
     return pairs[keep].reset_index(drop=True)
 
 
-@lru_cache(maxsize=64)
-def _file_neighbours(path: Path, _mtime_ns: int) -> pd.DataFrame:
+def _file_neighbours(path: Path) -> pd.DataFrame:
     import geopandas as gpd
     from shapely.geometry import shape
 
@@ -149,21 +149,13 @@ def stored_events(store: Any) -> pd.DataFrame:
 
 
 def scope_village_rows(store: Any, kecamatan: set[str]) -> pd.DataFrame:
-    """The village rows of the store's coverage in ``kecamatan``. From the plain store, a
-    Parquet filter (a national store holds 16 million rows, a Polres a few hundred
-    villages); from a territory view, its (already limited) coverage."""
-    if isinstance(store, Store):
-        import pyarrow.parquet as pq
-
-        path = store.root / COVERAGE_FILE
-        if not path.is_file():
-            store.coverage()  # raises the StoreError that says how to build the store
-        areas = store.areas()
-        desa = areas.loc[areas["level"] == "desa", "area_code"].astype("str")
-        codes = sorted(desa[desa.str.slice(0, 8).isin(kecamatan)])
-        filters = [("level", "=", "desa"), ("area_code", "in", codes)]
-        return pq.read_table(path, filters=filters).to_pandas()
-    return village_rows_in(store.coverage(), kecamatan)
+    """The village rows of the store's coverage in ``kecamatan``, asked of the store by
+    code (``coverage_rows``: a national store holds 16 million rows, a Polres a few
+    hundred villages; a territory view answers only inside its territory)."""
+    areas = store.areas()
+    desa = areas.loc[areas["level"] == "desa", "area_code"].astype("str")
+    codes = sorted(desa[desa.str.slice(0, 8).isin(kecamatan)])
+    return village_rows_in(store.coverage_rows(level="desa", codes=codes), kecamatan)
 
 
 def plan_scope(

@@ -7,6 +7,8 @@ Layout of a store directory::
 
     meta.json               build metadata (see STORE_META_KEYS)
     coverage.parquet        CoverageSchema rows + extra indicator columns
+    coverage.arrow          the same rows, uncompressed and sorted, memory-mapped by the app
+    coverage_index.arrow    where each area x segment's rows are in coverage.arrow
     areas.parquet           one row per area of every level (AREA_COLUMNS)
     quality.parquet         data-quality flags per village (schemas.QUALITY_COLUMNS)
     registrations_weekly.parquet  new registrations per village x segment x ISO week
@@ -32,15 +34,20 @@ store (``geo/desa/all.geojson``) so a map never fetches more than the area in vi
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import pandas as pd
+
+from analytics.store.cache import DATA
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from analytics.store.columnar import CoverageFile
 
 COVERAGE_FILE: Final = "coverage.parquet"
 AREAS_FILE: Final = "areas.parquet"
@@ -68,6 +75,8 @@ def tiles_file(level: str) -> str:
         raise StoreError(f"no tiles for level {level!r}; levels: {', '.join(TILE_LEVELS)}")
     return f"{TILES_DIR}/{level}{TILES_SUFFIX}"
 
+#: Where the Arrow coverage file of a store built without one is made (once per version).
+DEFAULT_CACHE_DIR: Final = Path(tempfile.gettempdir()) / "cakupan-store-cache"
 
 #: Columns of coverage.parquet beyond CoverageSchema's.
 COVERAGE_EXTRA_COLUMNS: Final = (
@@ -154,8 +163,8 @@ def _read_errors() -> tuple[type[BaseException], ...]:
 
 def read_store_file(read: Callable[[Path, FileStamp], _T], path: Path, stamp: FileStamp) -> _T:
     """``read(path, stamp)``, a missing file as :class:`StoreError` and any reader's
-    failure as :class:`StoreDamaged`. Failed reads are never cached (``lru_cache`` and
-    :class:`_LatestVersions` keep results only), so a good file put back is read again."""
+    failure as :class:`StoreDamaged`. Failed reads are never cached (the data manager keeps
+    results only), so a good file put back is read again."""
     try:
         return read(path, stamp)
     except FileNotFoundError:
@@ -168,12 +177,15 @@ def read_store_file(read: Callable[[Path, FileStamp], _T], path: Path, stamp: Fi
 class Store:
     """Read access to one processed store directory.
 
-    Reads are cached per (directory, file version), so a rebuild is picked up without
-    restarting the app and several workers share nothing mutable. A missing file raises
-    :class:`StoreError`, a damaged one :class:`StoreDamaged`; neither is cached.
+    Reads are kept by the data manager (:mod:`analytics.store.cache`) per file version, so
+    a rebuild is picked up without restarting the app; every caller gets its own copy. A
+    missing file raises :class:`StoreError`, a damaged one :class:`StoreDamaged`; neither
+    is cached.
     """
 
     root: Path
+    #: Where :meth:`coverage_rows` builds the Arrow coverage file when the store has none.
+    cache_dir: Path = DEFAULT_CACHE_DIR
 
     def _path(self, name: str) -> Path:
         path = self.root / name
@@ -184,53 +196,109 @@ class Store:
             )
         return path
 
-    def _read(self, name: str, read: Callable[[Path, FileStamp], _T]) -> _T:
+    def _read(self, name: str, kind: str, read: Callable[[Path], _T]) -> _T:
+        """``read(path)`` of the store file ``name``, kept by the data manager per file
+        version (:mod:`analytics.store.cache`); the caller gets its own copy."""
         path = self._path(name)
-        return read_store_file(read, path, file_stamp(path))
+        return read_store_file(
+            lambda p, st: DATA.get(kind, p, st, lambda: read(p)), path, file_stamp(path)
+        )
+
+    @property
+    def cache_key(self) -> tuple[Path, None]:
+        """What answers derived from this store depend on beside file versions: the
+        store and whose view it is (``None``: everything, no territory)."""
+        return (self.root, None)
 
     def exists(self) -> bool:
         return (self.root / META_FILE).is_file() and (self.root / COVERAGE_FILE).is_file()
 
     def meta(self) -> dict[str, Any]:
-        return self._read(META_FILE, _read_json)
+        return self._read(META_FILE, "json", _read_json)
 
     def reconciliation(self) -> dict[str, Any]:
-        return self._read(RECONCILIATION_FILE, _read_json)
+        return self._read(RECONCILIATION_FILE, "json", _read_json)
 
     def coverage(self) -> pd.DataFrame:
         """``coverage.parquet`` with its repeated text columns as categories: a national
         store has 16 million rows, and codes held once each save GBs and make filters
         integer comparisons."""
-        return self._read(COVERAGE_FILE, _COVERAGE.get)
+        return self._read(COVERAGE_FILE, "coverage", _read_coverage)
+
+    def coverage_file(self) -> CoverageFile:
+        """The coverage table as a memory-mapped Arrow file (shared by processes), opened
+        once per process and file version (see :mod:`analytics.store.columnar`)."""
+        path = self._path(COVERAGE_FILE)
+
+        def open_file(p: Path, st: FileStamp) -> CoverageFile:
+            return DATA.get(
+                "coverage_file",
+                (p, self.cache_dir),
+                st,
+                lambda: _open_coverage_file(p, st, self.cache_dir),
+                freeze=False,  # read-only by construction: rows() returns new frames
+            )
+
+        return read_store_file(open_file, path, file_stamp(path))
+
+    def coverage_rows(
+        self,
+        *,
+        level: str | None = None,
+        within: str | None = None,
+        codes: Iterable[str] | None = None,
+        segments: Iterable[str] | None = None,
+        months: Iterable[str | pd.Timestamp] | None = None,
+    ) -> pd.DataFrame:
+        """The coverage rows asked for, read from the shared Arrow file (a new frame, text
+        columns as text, ordered by level, area code, segment and month).
+
+        ``level``: areas of that level; ``within``: areas inside that area (codes starting
+        with ``within + "."``; empty or ``None``: everywhere); ``codes``: these areas only;
+        ``segments`` and ``months`` (``"YYYY-MM"`` or timestamps): only these. ``None``
+        means no limit.
+        """
+        wanted_months = None if months is None else [_month_text(m) for m in months]
+        return self.coverage_file().rows(
+            level=level,
+            within=within or None,
+            codes=None if codes is None else list(codes),
+            segments=None if segments is None else list(segments),
+            months=wanted_months,
+        )
+
+    def coverage_months(self) -> list[str]:
+        """The months of the coverage table, ``"YYYY-MM"`` ascending."""
+        return list(self.coverage_file().months)
 
     def areas(self) -> pd.DataFrame:
-        return self._read(AREAS_FILE, _read_parquet)
+        return self._read(AREAS_FILE, "table", _read_parquet)
 
     def quality(self) -> pd.DataFrame:
-        return self._read(QUALITY_FILE, _read_parquet)
+        return self._read(QUALITY_FILE, "table", _read_parquet)
 
     def registrations_weekly(self) -> pd.DataFrame:
-        return self._read(WEEKLY_FILE, _read_parquet)
+        return self._read(WEEKLY_FILE, "table", _read_parquet)
 
     def officers(self) -> pd.DataFrame:
         """OfficerSchema rows (one per officer and village) of the build's ``--roster``."""
-        return self._read(OFFICERS_FILE, _read_parquet)
+        return self._read(OFFICERS_FILE, "table", _read_parquet)
 
     def events(self) -> pd.DataFrame:
         """OutreachEventSchema rows of the build's ``--events``."""
-        return self._read(EVENTS_FILE, _read_parquet)
+        return self._read(EVENTS_FILE, "table", _read_parquet)
 
     def unmatched(self) -> pd.DataFrame:
-        return self._read(UNMATCHED_FILE, _read_csv)
+        return self._read(UNMATCHED_FILE, "csv", _read_csv)
 
     def rejected(self) -> pd.DataFrame:
-        return self._read(REJECTED_FILE, _read_csv)
+        return self._read(REJECTED_FILE, "csv", _read_csv)
 
     def row_report(self, name: str) -> pd.DataFrame:
         """One of :data:`ROW_REPORT_FILES` (all text); StoreError when the build has none."""
         if name not in ROW_REPORT_FILES:
             raise StoreError(f"{name} is not a row report of the store")
-        return self._read(name, _read_csv)
+        return self._read(name, "csv", _read_csv)
 
     def geojson_path(self, level: str, parent: str) -> Path:
         """Path of the simplified boundaries of ``level`` inside ``parent`` (or ``all``)."""
@@ -244,15 +312,18 @@ class Store:
         return self._path(tiles_file(level))
 
 
-# The caches hold immutable results keyed by file and modification time; callers must
-# not mutate what they get (copy before changing).
-@lru_cache(maxsize=32)
-def _read_parquet(path: Path, _stamp: FileStamp) -> pd.DataFrame:
+def _read_parquet(path: Path) -> pd.DataFrame:
     return pd.read_parquet(path)
 
 
 #: Text columns of ``coverage.parquet`` read as categories.
 COVERAGE_CATEGORIES: Final = ("level", "area_code", "area_name", "parent_code", "segment")
+
+
+def _read_coverage(path: Path) -> pd.DataFrame:
+    """``coverage.parquet`` whole, its text columns as categories (CLI, tests; the app asks
+    :meth:`Store.coverage_rows`)."""
+    return _read_parquet_categorical(path, COVERAGE_CATEGORIES)
 
 
 def _read_parquet_categorical(path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
@@ -270,48 +341,24 @@ def _read_parquet_categorical(path: Path, columns: tuple[str, ...]) -> pd.DataFr
     )
 
 
-class _LatestVersions:
-    """The coverage table of the last few stores read, one version per file.
+def _open_coverage_file(path: Path, stamp: FileStamp, cache_dir: Path) -> CoverageFile:
+    """Map the Arrow coverage file of ``path`` (made first when the store has none)."""
+    from analytics.store import columnar
 
-    A national table is about 2 GB, so unlike ``lru_cache`` this cache (1) reads a file once
-    when several threads ask at the same time (the start-up warm-up and a first request),
-    and (2) drops a file's older version as soon as a rebuilt one is read, instead of
-    keeping both.
-    """
-
-    def __init__(self, max_files: int) -> None:
-        self.max_files = max_files
-        self.lock = threading.Lock()
-        self.frames: OrderedDict[Path, tuple[FileStamp, pd.DataFrame]] = OrderedDict()
-        self.reads = 0  # how many times a file was read (tests, diagnostics)
-
-    def get(self, path: Path, stamp: FileStamp) -> pd.DataFrame:
-        with self.lock:  # a second caller waits for the first read, then shares it
-            held = self.frames.get(path)
-            if held is not None and held[0] == stamp:
-                self.frames.move_to_end(path)
-                return held[1]
-            self.frames.pop(path, None)  # the older version goes before the new one comes
-            frame = _read_parquet_categorical(path, COVERAGE_CATEGORIES)
-            self.reads += 1
-            self.frames[path] = (stamp, frame)
-            while len(self.frames) > self.max_files:
-                self.frames.popitem(last=False)
-            return frame
+    folder = columnar.ensure_coverage_file(path, stamp, cache_dir)
+    return columnar.CoverageFile.open(folder / columnar.ARROW_FILE, folder / columnar.INDEX_FILE)
 
 
-#: Tests read many small stores in one process; a server reads one.
-_COVERAGE: Final = _LatestVersions(max_files=4)
+def _month_text(month: str | pd.Timestamp) -> str:
+    return month[:7] if isinstance(month, str) else pd.Timestamp(month).strftime("%Y-%m")
 
 
-@lru_cache(maxsize=16)
-def _read_json(path: Path, _stamp: FileStamp) -> dict[str, Any]:
+def _read_json(path: Path) -> dict[str, Any]:
     result = json.loads(path.read_text(encoding="utf-8"))
     if not isinstance(result, dict):
         raise ValueError(f"a JSON object was expected, not {type(result).__name__}")
     return result
 
 
-@lru_cache(maxsize=8)
-def _read_csv(path: Path, _stamp: FileStamp) -> pd.DataFrame:
+def _read_csv(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)

@@ -7,11 +7,13 @@ mixes inside and outside areas, such as ``geo/kabupaten/all.geojson``, is served
 filtered copy). A read this view does not know how to limit is refused, not passed
 through, so a method added to ``Store`` later stays closed until it is handled here.
 
-The limited copies of the store's tables are cached per territory and file version
-(:data:`LIMITED_CACHE_SIZE` entries): on a national store, limiting the 16 million coverage
-rows to one kabupaten takes seconds, and every callback of the user reads them again. The
-copy holds only the territory's rows (a kabupaten: ~76,000 rows, ~16 MB); its text columns
-keep the store's categories (shared with the full table, not copied).
+The limited copies of the store's tables are kept by the data manager
+(:mod:`analytics.store.cache`) per territory and file version: on a national store,
+limiting the 16 million coverage rows to one kabupaten takes seconds, and every callback
+of the user reads them again. The copy holds only the territory's rows (a kabupaten:
+~76,000 rows, ~16 MB); its text columns keep the store's categories (shared with the full
+table, not copied). The app's map, trends and KPIs do not use these copies: they ask
+:meth:`TerritoryStore.coverage_rows`, which reads only the rows asked for.
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
 
@@ -38,6 +40,7 @@ from analytics.access import (
     unrestricted,
 )
 from analytics.codes import LEVEL_CODE_LENGTH, Level, code_mask, normalize_village_code
+from analytics.store.cache import DATA
 from analytics.store.reader import (
     AREAS_FILE,
     COVERAGE_FILE,
@@ -69,8 +72,6 @@ CACHED_READS: Final = {
     "quality": QUALITY_FILE,
     "registrations_weekly": WEEKLY_FILE,
 }
-#: Territory copies kept per read (least recently used first out).
-LIMITED_CACHE_SIZE: Final = 16
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,21 @@ class TerritoryStore:
         """Codes the user may see at every level; ``None`` = everything (admin)."""
         if not self.restricted:
             return None
-        return _allowed(self.base, self.user, file_stamp(self.base.root / AREAS_FILE))
+        return DATA.get(
+            "territory_codes",
+            (self.base.root, self.user.role, self.user.territory),
+            file_stamp(self.base.root / AREAS_FILE),
+            lambda: territory_codes(self.user, self.base.areas()),
+        )
+
+    @property
+    def cache_key(self) -> tuple[Path, Any]:
+        """What answers derived from this view depend on beside file versions: the store
+        and the user's role and territory (``None`` for an unrestricted user, who sees
+        the store as it is). Users of one role and territory share answers."""
+        if not self.restricted:
+            return self.base.cache_key
+        return (self.base.root, (self.user.role, self.user.territory))
 
     def _limit(self, df: pd.DataFrame, what: str) -> pd.DataFrame:
         allowed = self.allowed_codes()
@@ -107,7 +122,15 @@ class TerritoryStore:
             frame: pd.DataFrame = getattr(self.base, what)()
             return frame
         stamps = tuple(file_stamp(self.base.root / n) for n in (CACHED_READS[what], AREAS_FILE))
-        return _limited(self.base, self.allowed_codes() or frozenset(), what, stamps)
+        allowed = self.allowed_codes() or frozenset()
+        # keyed by the codes the territory holds (not the user): users of one territory
+        # share a copy; the frozenset comes from the cache, so its hash is computed once
+        return DATA.get(
+            "territory_table",
+            (self.base.root, allowed, what),
+            stamps,
+            lambda: limit_to(getattr(self.base, what)(), allowed, what),
+        )
 
     # --- Store's methods -------------------------------------------------------------
     def exists(self) -> bool:
@@ -127,6 +150,28 @@ class TerritoryStore:
 
     def coverage(self) -> pd.DataFrame:
         return self._cached("coverage")
+
+    def coverage_rows(
+        self,
+        *,
+        level: str | None = None,
+        within: str | None = None,
+        codes: Iterable[str] | None = None,
+        segments: Iterable[str] | None = None,
+        months: Iterable[str | pd.Timestamp] | None = None,
+    ) -> pd.DataFrame:
+        """:meth:`Store.coverage_rows` of the areas the user may see only."""
+        allowed = self.allowed_codes()
+        if allowed is not None:
+            codes = allowed if codes is None else [c for c in codes if c in allowed]
+        rows = self.base.coverage_rows(
+            level=level, within=within, codes=codes, segments=segments, months=months
+        )
+        return rows if allowed is None else limit_to(rows, allowed, "coverage")
+
+    def coverage_months(self) -> list[str]:
+        """The months of the store (the same for every territory)."""
+        return self.base.coverage_months()
 
     def quality(self) -> pd.DataFrame:
         return self._cached("quality")
@@ -168,7 +213,10 @@ class TerritoryStore:
             parent == c or parent.startswith(c + ".") for c in root_codes(self.user, allowed)
         ):
             return path  # wholly inside the territory
-        return _filtered_geojson(path, file_stamp(path), allowed)
+        stamp = file_stamp(path)
+        return DATA.get(
+            "territory_geo", (path, allowed), stamp, lambda: _filtered_geojson(path, stamp, allowed)
+        )
 
     def __getattr__(self, name: str) -> Any:
         """Reads ``Store`` gained after this view was written: open to admins, and to
@@ -224,25 +272,10 @@ def limit_to(df: pd.DataFrame, allowed: frozenset[str], what: str) -> pd.DataFra
     raise AccessDenied(f"{what}: no area column to limit it to the user's territory")
 
 
-# Keyed by the codes the territory holds (not the user): users of one territory share a
-# copy. The key's frozenset comes from ``_allowed``'s cache, so its hash is computed once.
-@lru_cache(maxsize=LIMITED_CACHE_SIZE)
-def _limited(
-    base: Store, allowed: frozenset[str], what: str, _stamps: tuple[FileStamp, ...]
-) -> pd.DataFrame:
-    return limit_to(getattr(base, what)(), allowed, what)
-
-
 def _level(code: str) -> Level:
     return next(lv for lv, n in LEVEL_CODE_LENGTH.items() if n == len(code))
 
 
-@lru_cache(maxsize=128)
-def _allowed(base: Store, user: User, _stamp: FileStamp) -> frozenset[str]:
-    return territory_codes(user, base.areas())
-
-
-@lru_cache(maxsize=128)
 def _filtered_geojson(path: Path, stamp: FileStamp, allowed: frozenset[str]) -> Path:
     """A copy of ``path`` with only the features in ``allowed``; refused when none are.
     A damaged file raises :class:`~analytics.store.reader.StoreDamaged` (and is not cached)."""

@@ -26,7 +26,6 @@ import secrets
 import time
 from collections import Counter
 from datetime import timedelta
-from functools import lru_cache
 from pathlib import Path
 from typing import Final
 from urllib.parse import quote, unquote, urlencode, urlsplit
@@ -44,6 +43,7 @@ from analytics.io.auth_state import AuthState, SessionLimits
 from analytics.io.user_store import hash_password, load_users, verify_password
 from analytics.settings import DEMO_HMAC_KEY, Settings, SettingsError
 from analytics.store.reader import Store, StoreDamaged, StoreError
+from layouts.core.data_access import DATA, stamp
 
 LOGIN_PATH: Final = "/masuk"
 LOGOUT_PATH: Final = "/keluar"
@@ -153,17 +153,10 @@ def _users(server: flask.Flask) -> dict[str, User]:
     fixed = server.config.get(USERS_KEY)
     if fixed is not None:  # demo users, made at start-up
         return dict(fixed)
-    return _load_cached(settings.users_path, _mtime(settings.users_path))
-
-
-def _mtime(path: Path) -> int:
-    return path.stat().st_mtime_ns if path.is_file() else 0
-
-
-@lru_cache(maxsize=4)
-def _load_cached(path: Path, _mtime: int) -> dict[str, User]:
-    # keyed by modification time: `cakupan users remove` takes effect at once
-    return load_users(path)
+    path = settings.users_path
+    # kept per file version: `cakupan users remove` takes effect at once
+    # a dict of frozen User values: a shallow copy is the caller's own
+    return DATA.get("users", path, stamp(path), lambda: load_users(path), freeze=dict)
 
 
 def _safe_next(target: str | None) -> str:

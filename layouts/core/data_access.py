@@ -15,21 +15,17 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Final
 
 import dash
 import flask
-import pandas as pd
 
 from analytics import audit
 from analytics.access import Action, User, is_allowed, may
 from analytics.settings import Settings
+from analytics.store.cache import DATA, stamp, version_of
 from analytics.store.reader import (
-    COVERAGE_FILE,
-    FileStamp,
     Store,
     StoreError,
     file_stamp,
@@ -39,6 +35,9 @@ from analytics.store.territory import TerritoryStore
 
 SETTINGS_KEY: Final = "CAKUPAN_SETTINGS"
 
+#: The UI reaches the data manager (analytics/store/cache.py) through this module only.
+__all__ = ["DATA", "stamp", "version_of"]
+
 
 def current_settings() -> Settings:
     settings: Settings = flask.current_app.config[SETTINGS_KEY]
@@ -46,8 +45,10 @@ def current_settings() -> Settings:
 
 
 def warm_store(store_dir: Path) -> threading.Thread:
-    """Read the store's large tables in a background thread, so the first user after a
-    start does not wait for them (a national ``coverage.parquet`` takes about 10 s).
+    """Open the store in a background thread, so the first user after a start does not
+    wait: the areas and metadata are read and the shared coverage file is mapped (for a
+    store built without ``coverage.arrow``, the file is made once, about 30 s for a
+    national store, while the users log in).
 
     The reads fill the same per-file caches the requests use. A missing or broken store is
     only logged here: the pages report it to the user.
@@ -58,7 +59,7 @@ def warm_store(store_dir: Path) -> threading.Thread:
         try:
             store.meta()
             store.areas()
-            store.coverage()
+            store.coverage_file()  # maps coverage.arrow (built once for an older store)
         except (StoreError, OSError) as exc:
             logging.getLogger(__name__).warning("store not warmed: %s", exc)
         except Exception as exc:  # a damaged file: one line here, the pages report it
@@ -135,11 +136,12 @@ def geo_url(store: Store | TerritoryStore, level: str, parent: str) -> str:
 def geojson_bounds(path: Path) -> tuple[float, float, float, float]:
     """(west, south, east, north) of a GeoJSON file, cached per file version; a damaged
     file raises :class:`~analytics.store.reader.StoreDamaged` (not cached)."""
-    return read_store_file(_bounds, path, file_stamp(path))
+    return read_store_file(
+        lambda p, st: DATA.get("bounds", p, st, lambda: _bounds(p)), path, file_stamp(path)
+    )
 
 
-@lru_cache(maxsize=64)
-def _bounds(path: Path, _stamp: FileStamp) -> tuple[float, float, float, float]:
+def _bounds(path: Path) -> tuple[float, float, float, float]:
     data = json.loads(path.read_text(encoding="utf-8"))
     xs: list[float] = []
     ys: list[float] = []
@@ -161,37 +163,3 @@ def _bounds(path: Path, _stamp: FileStamp) -> tuple[float, float, float, float]:
 
 #: The full store (tests, CLI) or one user's view of it (the app).
 StoreLike = Store | TerritoryStore
-
-
-def level_coverage(store: StoreLike, segment: str, level: str) -> pd.DataFrame:
-    """The coverage rows of one segment and level (cached per store file version).
-
-    The hot path then filters a few thousand rows, not the whole table (16 million rows on a
-    national store), and area codes are categories, so the filters compare integers. Users
-    who see the same rows (every admin; the users of one territory) share one copy.
-    """
-    path = store.root / COVERAGE_FILE
-    return _level_rows(_ViewKey.of(store), path.stat().st_mtime_ns, segment, level)
-
-
-@dataclass(frozen=True)
-class _ViewKey:
-    """What a view's rows depend on: the store and the codes the user may see (``None``:
-    all). The view itself only reads them, and is left out of equality and hash."""
-
-    base: Store
-    allowed: frozenset[str] | None
-    view: StoreLike = field(compare=False, hash=False)
-
-    @classmethod
-    def of(cls, store: StoreLike) -> _ViewKey:
-        if isinstance(store, TerritoryStore):
-            return cls(store.base, store.allowed_codes(), store)
-        return cls(store, None, store)
-
-
-@lru_cache(maxsize=8)
-def _level_rows(key: _ViewKey, _mtime_ns: int, segment: str, level: str) -> pd.DataFrame:
-    cov = key.view.coverage()
-    # Store.coverage() holds codes, levels and segments as categories already.
-    return cov[(cov["segment"] == segment) & (cov["level"] == level)].reset_index(drop=True)

@@ -153,7 +153,7 @@ def protected_area_table(
     return protect_area_rows(
         rows,
         threshold,
-        coverage=area_coverage(store.coverage(), store.areas(), state.area) if state.area else None,
+        coverage=area_coverage(store, state.area) if state.area else None,
         parent=state.area or None,
         segment=state.segment,
         month=pd.Timestamp(f"{state.month}-01"),

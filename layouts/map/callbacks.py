@@ -9,8 +9,9 @@ the same ``Patch`` with the legend and KPI cards, and no table (:func:`timeline_
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -25,11 +26,12 @@ from analytics.store.reader import AREAS_FILE, COVERAGE_FILE, META_FILE, Store
 from analytics.store.territory import TerritoryStore
 from layouts.core import components, ids
 from layouts.core.data_access import (
+    DATA,
     StoreLike,
     geo_url,
     geojson_bounds,
-    level_coverage,
     require_area,
+    version_of,
 )
 from layouts.core.figures import HIGHLIGHT, apply_map_values, fit_view, map_figure, map_values
 from layouts.core.glyphs import glyphs_url
@@ -53,31 +55,33 @@ TARGET_INPUTS = frozenset({ids.MAP_TARGET, ids.MAP_TARGET_CUSTOM})
 
 @dataclass(frozen=True)
 class StoreFacts:
-    names: dict[str, str]
-    months: list[str]
-    root_codes: list[str]
+    """Immutable (shared by every caller): names as a read-only mapping, tuples."""
+
+    names: Mapping[str, str]
+    months: tuple[str, ...]
+    root_codes: tuple[str, ...]
     target_pct: float
 
 
 def store_facts(store: StoreLike, settings: Settings) -> StoreFacts:
-    """Names, months and top-level codes of the store (cached per file version)."""
-    stamps = tuple(
-        (store.root / name).stat().st_mtime_ns for name in (COVERAGE_FILE, AREAS_FILE, META_FILE)
+    """Names, months and top-level codes of the store as the user sees it (kept by the
+    data manager per file version and territory)."""
+    return DATA.get(
+        "store_facts",
+        (store.cache_key, settings.target_pct),
+        version_of(store.root, (COVERAGE_FILE, AREAS_FILE, META_FILE)),
+        lambda: _facts(store, settings.target_pct),
     )
-    return _facts(store, stamps, settings.target_pct)
 
 
-# Keyed by the store view, which includes the user: facts differ per territory.
-@lru_cache(maxsize=64)
-def _facts(store: StoreLike, _stamps: tuple[int, ...], default_target: float) -> StoreFacts:
+def _facts(store: StoreLike, default_target: float) -> StoreFacts:
     areas = store.areas()
     meta = store.meta()
-    months = sorted({pd.Timestamp(m).strftime("%Y-%m") for m in store.coverage()["month"].unique()})
     roots = meta.get("root_codes") or areas.loc[areas["level"] == "provinsi", "area_code"]
     return StoreFacts(
-        names=dict(zip(areas["area_code"], areas["area_name"], strict=True)),
-        months=months,
-        root_codes=[str(c) for c in roots],
+        names=MappingProxyType(dict(zip(areas["area_code"], areas["area_name"], strict=True))),
+        months=tuple(store.coverage_months()),
+        root_codes=tuple(str(c) for c in roots),
         target_pct=float(meta.get("target_pct") or default_target),
     )
 
@@ -139,8 +143,11 @@ def view_rows(store: StoreLike, state: ViewState) -> tuple[pd.DataFrame, pd.Data
         inside = inside[inside["area_code"].str.startswith(state.area + ".")]
     inside = inside.sort_values("area_code", ignore_index=True)
     month = pd.Timestamp(f"{state.month}-01")
+    rows = store.coverage_rows(
+        level=state.level, within=state.area, segments=[state.segment], months=[month]
+    )
     view = areas_in_view(
-        level_coverage(store, state.segment, state.level),
+        rows,
         state.level,
         state.area or None,
         month,
@@ -160,7 +167,7 @@ def view_rows(store: StoreLike, state: ViewState) -> tuple[pd.DataFrame, pd.Data
 
 
 def outline(
-    store: StoreLike, state: ViewState, root_codes: list[str]
+    store: StoreLike, state: ViewState, root_codes: Sequence[str]
 ) -> tuple[tuple[str, str] | None, list[str]]:
     """Level and parent of the boundaries one level above the areas drawn, and their codes
     (the screen turns them into a URL, the exports into an embedded key)."""
@@ -208,7 +215,7 @@ def kpi_update(store: StoreLike, settings: Settings, state: ViewState) -> list[A
         return []
     facts = store_facts(store, settings)
     k = area_kpis(
-        level_coverage(store, state.segment, level_of(state.area)),
+        store.coverage_rows(codes=[state.area], segments=[state.segment]),
         state.area,
         pd.Timestamp(f"{state.month}-01"),
         state.segment,
@@ -330,7 +337,7 @@ def next_view(
     return {"level": level, "area": area}
 
 
-def level_options(area: str, root_codes: list[str], lang: str) -> list[dict[str, str]]:
+def level_options(area: str, root_codes: Sequence[str], lang: str) -> list[dict[str, str]]:
     return [
         {"label": t(f"level.{lvl}", lang), "value": lvl} for lvl in allowed_levels(area, root_codes)
     ]

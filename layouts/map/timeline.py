@@ -12,6 +12,7 @@ bar: the URL follows the month in one place only.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,7 +64,7 @@ def timeline_step(trigger: str | None, *, playing: bool, index: int, n_months: i
     return Step(index, False, False, set_month=False)
 
 
-def timeline_bar(months: list[str], month: str, lang: str) -> html.Div:
+def timeline_bar(months: Sequence[str], month: str, lang: str) -> html.Div:
     """Play button, month slider (oldest month = 0) and the month's name."""
     index = months.index(month) if month in months else max(len(months) - 1, 0)
     return html.Div(
@@ -96,7 +97,7 @@ def timeline_bar(months: list[str], month: str, lang: str) -> html.Div:
     )
 
 
-def _label(months: list[str], index: int, lang: str) -> str:
+def _label(months: Sequence[str], index: int, lang: str) -> str:
     return fmt_month(pd.Timestamp(f"{months[index]}-01"), lang) if months else ""
 
 

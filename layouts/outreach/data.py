@@ -2,14 +2,14 @@
 
 Every function takes the store from :func:`layouts.core.data_access.current_store` (a view
 limited to the user's territory in the app, the plain store in tests) and only calls its
-methods. Caches are keyed by that store view (user included) and the files' modification
-times, so a rebuild is picked up and no user sees another's results.
+methods. Plans and impact are kept by the data manager (:mod:`analytics.store.cache`)
+per store view (role and territory), every input and the files' versions, so a rebuild
+is picked up and no territory sees another's results.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -25,7 +25,7 @@ from analytics.store.reader import (
     OFFICERS_FILE,
     WEEKLY_FILE,
 )
-from layouts.core.data_access import geo_url, geojson_bounds
+from layouts.core.data_access import DATA, geo_url, geojson_bounds, version_of
 from layouts.core.figures import fit_view
 from layouts.outreach.views import OutreachPlan
 
@@ -36,18 +36,11 @@ IMPACT_WINDOW_WEEKS = 4
 class OutreachData:
     """The frames the page needs, as the user may see them."""
 
-    coverage: pd.DataFrame
     areas: pd.DataFrame
     officers: pd.DataFrame
     events: pd.DataFrame
     as_of: pd.Timestamp
     meta: dict[str, Any]
-
-
-def _stamp(store: Any, *names: str) -> tuple[int, ...]:
-    return tuple(
-        (store.root / n).stat().st_mtime_ns if (store.root / n).exists() else 0 for n in names
-    )
 
 
 read_officers = stored_officers
@@ -60,10 +53,10 @@ def read_outreach(store: Any) -> OutreachData | None:
     if officers is None:
         return None
     meta = store.meta()
-    coverage = store.coverage()
+    months = store.coverage_months()  # a damaged coverage file is reported here, as before
     until = meta.get("data_until")
-    as_of = pd.Timestamp(until) if until else pd.Timestamp(coverage["month"].max())
-    return OutreachData(coverage, store.areas(), officers, read_events(store), as_of, meta)
+    as_of = pd.Timestamp(until) if until else pd.Timestamp(f"{months[-1]}-01")
+    return OutreachData(store.areas(), officers, read_events(store), as_of, meta)
 
 
 def map_frame(store: Any, village_codes: set[str]) -> tuple[str, dict[str, float], float]:
@@ -92,14 +85,16 @@ def store_plan(
     a repeated view and the downloads of the plan on screen are not computed again.
     Raises InputError when the store has no roster or the scope no officer."""
     names = (COVERAGE_FILE, AREAS_FILE, META_FILE, OFFICERS_FILE, EVENTS_FILE)
-    stamps = _stamp(store, *names)
-    return _plan(store, stamps, polres, polsek, weeks, capacity, weights, start)
+    return DATA.get(
+        "outreach_plan",
+        (store.cache_key, polres, polsek, weeks, capacity, weights, start),
+        version_of(store.root, names),
+        lambda: _plan(store, polres, polsek, weeks, capacity, weights, start),
+    )
 
 
-@lru_cache(maxsize=32)
 def _plan(
     store: Any,
-    _stamps: tuple[int, ...],
     polres: str,
     polsek: str,
     weeks: int,
@@ -136,22 +131,29 @@ def store_impact(
     to the events of ``kabupaten`` when given (each with the estimate the whole store
     would give it: controls never leave an event's kabupaten)."""
     names = (COVERAGE_FILE, AREAS_FILE, META_FILE, WEEKLY_FILE, OFFICERS_FILE, EVENTS_FILE)
-    return _impact(store, _stamp(store, *names), window_weeks, kabupaten)
+    return DATA.get(
+        "outreach_impact",
+        (store.cache_key, window_weeks, kabupaten),
+        version_of(store.root, names),
+        lambda: _impact(store, window_weeks, kabupaten),
+    )
 
 
-@lru_cache(maxsize=16)
 def _impact(
-    store: Any, _stamps: tuple[int, ...], window_weeks: int, kabupaten: tuple[str, ...] | None
+    store: Any, window_weeks: int, kabupaten: tuple[str, ...] | None
 ) -> ImpactResult | None:
     events = read_events(store)
     if events.empty:
         return None
-    coverage = store.coverage()
+    latest_month = store.coverage_months()[-1:]
     if kabupaten is None:
-        rows = coverage[coverage["level"] == "desa"]
+        bpu = store.coverage_rows(level="desa", segments=["BPU"], months=latest_month)
     else:
-        rows = village_rows_in(coverage, kecamatan_of(store.areas(), kabupaten))
-    bpu = rows[rows["segment"] == "BPU"]
+        kecamatan = kecamatan_of(store.areas(), kabupaten)
+        villages = store.coverage_rows(
+            level="desa", codes=_villages_in(store, kecamatan), segments=["BPU"]
+        )
+        bpu = village_rows_in(villages, kecamatan)
     latest = bpu[bpu["month"] == bpu["month"].max()]
     villages = latest.rename(columns={"area_code": "village_code"})[
         ["village_code", "coverage_pct"]
@@ -170,3 +172,10 @@ def kecamatan_of(areas: pd.DataFrame, kabupaten: tuple[str, ...]) -> set[str]:
     """The kecamatan codes of ``kabupaten`` (from the areas table)."""
     codes = areas.loc[areas["level"] == "kecamatan", "area_code"].astype("str")
     return set(codes[codes.str.slice(0, 5).isin(set(kabupaten))])
+
+
+def _villages_in(store: Any, kecamatan: set[str]) -> list[str]:
+    """Codes of the store's villages in ``kecamatan``."""
+    areas = store.areas()
+    desa = areas.loc[areas["level"] == "desa", "area_code"].astype("str")
+    return sorted(desa[desa.str.slice(0, 8).isin(kecamatan)])

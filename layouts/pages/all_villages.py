@@ -8,6 +8,7 @@ bundle is loaded by this page's clientside glue (:data:`GLUE_JS`), never by othe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import dash
@@ -84,7 +85,7 @@ def _control(label: str, child: Any, anchor: str | None = None, lang: str = "id"
     return html.Div([html.Label(title, className="control-label"), child], className="control")
 
 
-def _controls(months: list[str], month: str, segment: str, scheme: str, k: int, lang: str) -> Any:
+def _controls(months: Sequence[str], month: str, segment: str, scheme: str, k: int, lang: str) -> Any:
     options = [
         {"label": fmt_month(pd.Timestamp(f"{m}-01"), lang), "value": m} for m in reversed(months)
     ]

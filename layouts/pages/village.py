@@ -8,6 +8,7 @@ to the user's own map (never a blank page); the refusal is audit-logged. The vie
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -48,7 +49,7 @@ def _raw_area(query: dict[str, Any]) -> str:
     return value.strip()[:40] if isinstance(value, str) else ""
 
 
-def _month(state: ViewState, months: list[str]) -> str:
+def _month(state: ViewState, months: Sequence[str]) -> str:
     return state.month if state.month in months else months[-1]
 
 

@@ -74,8 +74,7 @@ def read_profile(
 ) -> tuple[VillageProfile, bool]:
     """(the profile of village ``code``, whether the store has a roster). Officers and
     events are read only when ``outreach`` (the user's role sees outreach)."""
-    cov = store.coverage()
-    rows = cov[cov["area_code"] == code]
+    rows = store.coverage_rows(codes=[code])
     roster = _optional(store.officers) if outreach else None
     has_roster = roster is not None
     extras = Extras(

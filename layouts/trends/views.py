@@ -2,15 +2,16 @@
 the sub-area panels, and the options of the area dropdowns.
 
 On a national store (91,000 areas, 16 million coverage rows) nothing here reads the whole
-coverage table: the rows come from the map's cached slice of one segment and level
-(:func:`layouts.core.data_access.level_coverage`), the sub-area panels are capped at
-:data:`MAX_PANELS` (the lowest coverage first, with a note saying so), and the dropdowns
-list provinces and kabupaten, finding kecamatan and villages by search.
+coverage table: the rows are asked of the store by area, level and segment
+(``Store.coverage_rows``, a memory-mapped file shared by the workers), the sub-area
+panels are capped at :data:`MAX_PANELS` (the lowest coverage first, with a note saying
+so), and the dropdowns list provinces and kabupaten, finding kecamatan and villages by
+search.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Final
 
 import pandas as pd
@@ -25,7 +26,7 @@ from analytics.engine.trends import (
     project,
 )
 from analytics.formatting import markup_text
-from layouts.core.data_access import StoreLike, level_coverage
+from layouts.core.data_access import StoreLike
 from layouts.core.figures import small_multiples, trend_figure
 from layouts.core.i18n import fmt_month, fmt_target, t
 
@@ -81,13 +82,13 @@ def projection_statement(series: pd.Series, label: str, target_pct: float, lang:
     return t("trend.proj.month", lang, month=fmt.month(p.month, lang, long=True), **values)
 
 
-def _line_label(code: str, seg: str, names: dict[str, str], lang: str) -> str:
+def _line_label(code: str, seg: str, names: Mapping[str, str], lang: str) -> str:
     return f"{area_label(code, names, lang)} · {seg}"
 
 
 def trend_statements(
     coverage: pd.DataFrame,
-    names: dict[str, str],
+    names: Mapping[str, str],
     area: str,
     segment: str,
     compare_area: str | None,
@@ -104,7 +105,7 @@ def trend_statements(
     ]
 
 
-def area_label(code: str, names: dict[str, str], lang: str) -> str:
+def area_label(code: str, names: Mapping[str, str], lang: str) -> str:
     """The name of ``code``; ``""`` (the whole store) is "All areas"."""
     return names.get(code, code) if code else t("all_areas", lang)
 
@@ -122,13 +123,7 @@ def _wanted(
 
 def _rows_of(store: StoreLike, codes: Sequence[str], segment: str) -> pd.DataFrame:
     """Coverage rows of ``codes`` (any levels) in ``segment``, from the per-level slices."""
-    frames = []
-    for level in sorted({level_of(c) for c in codes}, key=LEVEL_CODE_LENGTH.__getitem__):
-        rows = level_coverage(store, segment, level)
-        frames.append(rows[rows["area_code"].isin([c for c in codes if level_of(c) == level])])
-    if not frames:  # a territory without areas in the store
-        return store.coverage().head(0)
-    return pd.concat(frames, ignore_index=True)
+    return store.coverage_rows(codes=list(codes), segments=[segment])
 
 
 def area_rows(store: StoreLike, area: str, segment: str, root_codes: Sequence[str]) -> pd.DataFrame:
@@ -160,7 +155,7 @@ def trend_rows(
 
 def trend_main(
     coverage: pd.DataFrame,
-    names: dict[str, str],
+    names: Mapping[str, str],
     area: str,
     segment: str,
     compare_area: str | None,
@@ -215,7 +210,8 @@ def sub_area_rows(
     below = child_level(level_of(area))
     if below is None:
         below, area = "desa", area[:8]
-    return below, sub_area_series(level_coverage(store, segment, below), below, area, segment)
+    rows = store.coverage_rows(level=below, within=area, segments=[segment])
+    return below, sub_area_series(rows, below, area, segment)
 
 
 def trend_small(

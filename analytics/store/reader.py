@@ -75,6 +75,7 @@ def tiles_file(level: str) -> str:
         raise StoreError(f"no tiles for level {level!r}; levels: {', '.join(TILE_LEVELS)}")
     return f"{TILES_DIR}/{level}{TILES_SUFFIX}"
 
+
 #: Where the Arrow coverage file of a store built without one is made (once per version).
 DEFAULT_CACHE_DIR: Final = Path(tempfile.gettempdir()) / "cakupan-store-cache"
 

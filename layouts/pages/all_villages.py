@@ -85,7 +85,9 @@ def _control(label: str, child: Any, anchor: str | None = None, lang: str = "id"
     return html.Div([html.Label(title, className="control-label"), child], className="control")
 
 
-def _controls(months: Sequence[str], month: str, segment: str, scheme: str, k: int, lang: str) -> Any:
+def _controls(
+    months: Sequence[str], month: str, segment: str, scheme: str, k: int, lang: str
+) -> Any:
     options = [
         {"label": fmt_month(pd.Timestamp(f"{m}-01"), lang), "value": m} for m in reversed(months)
     ]

@@ -10,6 +10,10 @@
     roster/events (optional) --outreach intake--> officers.parquet, events.parquet
 
 Everything is written to a staging folder next to ``out`` and moved into place at the end.
+
+Why one module of ~550 lines: it is the build's wiring and nothing else (what feeds what,
+step timings, the full and the incremental counting side by side so their outputs stay
+the same); every step it calls lives in intake, engine, build.geometry_cache and store.
 """
 
 from __future__ import annotations

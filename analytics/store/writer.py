@@ -23,21 +23,11 @@ from typing import Any, Final
 import pandas as pd
 
 from analytics.errors import InputError
+from analytics.schemas import ROW_REPORT_COLUMNS
 from analytics.store.reader import META_FILE
 
-#: The only columns a row report may carry (see the intake contract).
-REPORT_COLUMNS: Final[tuple[str, ...]] = (
-    "source_file",
-    "source_row",
-    "reason",
-    "village_code_raw",
-    "desa",
-    "kecamatan",
-    "kabupaten",
-    "segment",
-    "registered_on_raw",
-    "offending_value",
-)
+#: The only columns a row report may carry (the intake contract, defined once in schemas).
+REPORT_COLUMNS: Final = ROW_REPORT_COLUMNS
 #: Columns of the workforce row report (no personal data in a workforce file).
 WORKFORCE_REPORT_COLUMNS: Final[tuple[str, ...]] = (
     "source_file",

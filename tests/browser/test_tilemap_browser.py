@@ -10,11 +10,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import geopandas as gpd
 import pandas as pd
 import pytest
-
-from analytics.engine.tiles import write_level_tiles
 
 pytestmark = pytest.mark.browser
 
@@ -24,21 +21,9 @@ LEVELS = ("provinsi", "kabupaten", "kecamatan", "desa")
 
 @pytest.fixture(scope="module")
 def tiles(demo_store: Path) -> Path:
-    """The store's tiles; written here from the store's boundaries when the build did not
-    write them (stores built before the build wrote tiles)."""
+    """The store's tiles, written by the build (``tiles/<level>.pmtiles``)."""
     folder = demo_store / "tiles"
-    for level in LEVELS:
-        path = folder / f"{level}.pmtiles"
-        if path.is_file():
-            continue
-        frames = [gpd.read_file(f) for f in sorted((demo_store / "geo" / level).glob("*.geojson"))]
-        frame = pd.concat(frames, ignore_index=True).drop_duplicates("id")
-        areas = gpd.GeoDataFrame(
-            {"area_code": frame["id"], "area_name": frame["name"]},
-            geometry=frame.geometry,
-            crs="EPSG:4326",
-        )
-        write_level_tiles(areas, level, path)  # type: ignore[arg-type]
+    assert all((folder / f"{level}.pmtiles").is_file() for level in LEVELS), folder
     return folder
 
 

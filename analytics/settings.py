@@ -7,7 +7,7 @@ Nothing reads the environment except :meth:`Settings.from_env`; everything else 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Final
 
@@ -110,7 +110,14 @@ class Settings:
             session_max_hours=_int(env, "CAKUPAN_SESSION_MAX_HOURS", base.session_max_hours),
             trusted_proxies=_int(env, "CAKUPAN_TRUSTED_PROXIES", base.trusted_proxies, low=0),
             max_jobs_per_user=_int(env, "CAKUPAN_MAX_JOBS_PER_USER", base.max_jobs_per_user),
-            cache_sizes=CacheSizes.from_env(env),
+            cache_sizes=CacheSizes(
+                **{
+                    f.name: _int(
+                        env, f"CAKUPAN_CACHE_{f.name.upper()}", getattr(base.cache_sizes, f.name)
+                    )
+                    for f in fields(CacheSizes)
+                }
+            ),
         )
 
     @property

@@ -105,3 +105,12 @@ def test_sizes_come_from_settings_and_bound_each_kind() -> None:
     assert list(manager.held("bounds")) == ["file3"]
     with pytest.raises(KeyError):
         manager.get("no-such-kind", "x", 1, lambda: 1)
+
+
+def test_a_bad_cache_size_is_a_clear_settings_error() -> None:
+    from analytics.settings import SettingsError
+
+    with pytest.raises(SettingsError, match="CAKUPAN_CACHE_VIEWS must be a whole number"):
+        Settings.from_env({"CAKUPAN_CACHE_VIEWS": "abc"})
+    with pytest.raises(SettingsError, match="at least 1"):
+        Settings.from_env({"CAKUPAN_CACHE_TABLES": "0"})

@@ -113,7 +113,7 @@ MOVES: dict[str, str] = {
     "layouts.figure_export": "layouts.exports.rendering",
     "layouts.report_job": "layouts.exports.report_job",
     "layouts.upload_views": "layouts.upload.views",
-    "layouts.upload_build": "layouts.upload.build",
+    "layouts.upload_build": "analytics.uploads.rebuild",
     "layouts.upload_diff": "layouts.upload.diff",
 }
 

@@ -110,7 +110,7 @@ def _intact(store: Path, files: dict[str, Any]) -> bool:
         return False
     for name, expected in files.items():
         path = store / name
-        if ".." in Path(name).parts or not path.is_file():
+        if Path(name).is_absolute() or ".." in Path(name).parts or not path.is_file():
             return False
         try:
             if path.stat().st_size != expected["bytes"]:
@@ -158,8 +158,13 @@ def reuse_geometry(
             continue
         if list(areas.columns) != list(AREA_COLUMNS):
             continue
-        for name in files:
-            _link(store / name, stage / name)
+        try:
+            for name in files:
+                _link(store / name, stage / name)
+        except OSError:  # e.g. no room to copy: clear what was linked, try the next store
+            for name in files:
+                (stage / name).unlink(missing_ok=True)
+            continue
         store_writer.write_json(manifest, stage / GEOMETRY_MANIFEST_FILE)
         return areas, store
     return None

@@ -28,7 +28,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from concurrent.futures import Future
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
@@ -56,15 +56,6 @@ class CacheSizes:
     #: Answers derived for one view: store facts, outreach plans and impact, boundary
     #: extents, neighbours, territory codes, filtered boundaries (CAKUPAN_CACHE_VIEWS).
     views: int = 256
-
-    @classmethod
-    def from_env(cls, env: dict[str, str]) -> CacheSizes:
-        base = cls()
-        values = {}
-        for f in fields(cls):
-            raw = env.get(f"CAKUPAN_CACHE_{f.name.upper()}")
-            values[f.name] = max(1, int(raw)) if raw else getattr(base, f.name)
-        return cls(**values)
 
 
 #: The size (a :class:`CacheSizes` field) each kind of answer counts against.
@@ -186,7 +177,9 @@ class DataManager:
             raise
         with self._lock:
             del self._pending[key]
-            self._entries[kind][ident] = (version, value)
+            # kept unless another version was stored meanwhile: a slow computation of an
+            # older version never replaces the newer answer
+            self._entries[kind].setdefault(ident, (version, value))
             counters.computed += 1
             self._trim(kind)
         mine.set_result(value)

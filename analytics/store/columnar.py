@@ -32,7 +32,6 @@ import json
 import os
 import shutil
 import tempfile
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -393,11 +392,21 @@ def matches(folder: Path, parquet: Path) -> bool:
     if not (folder / ARROW_FILE).is_file() or not (folder / INDEX_FILE).is_file():
         return False
     meta = arrow_metadata(folder / ARROW_FILE)
-    return (
-        meta is not None
-        and meta.get("format") == FORMAT_VERSION
-        and meta.get("source_size") == parquet.stat().st_size
-    )
+    if (
+        meta is None
+        or meta.get("format") != FORMAT_VERSION
+        or meta.get("source_size") != parquet.stat().st_size
+    ):
+        return False
+    # a Parquet file replaced by another of the same size: the row count tells them apart
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        rows = pq.ParquetFile(parquet).metadata.num_rows
+    except (OSError, pa.ArrowException):
+        return False
+    return bool(meta.get("rows") == rows)
 
 
 def cache_folder(cache_root: Path, parquet: Path, stamp: Sequence[int]) -> Path:
@@ -415,10 +424,10 @@ def ensure_coverage_file(parquet: Path, stamp: Sequence[int], cache_root: Path) 
     removed from the cache (processes that mapped them keep their mapping)."""
     if matches(parquet.parent, parquet):
         return parquet.parent
+    _private_dir(cache_root)  # before trusting anything in it: another user's folder is refused
     target = cache_folder(cache_root, parquet, stamp)
     if (target / ARROW_FILE).is_file() and (target / INDEX_FILE).is_file():
         return target
-    _private_dir(cache_root)
     lock_path = cache_root / f"{target.name.split('-')[0]}.lock"
     with open(lock_path, "a+b") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -435,11 +444,8 @@ def _prune(cache_root: Path, keep: Path) -> None:
     """Remove the cache's other versions of the same store, and the files of stores that
     are gone (processes that mapped a removed file keep their mapping)."""
     prefix = keep.name.split("-")[0] + "-"
-    held = {f.name.split("-")[0] for f in cache_root.iterdir() if f.is_dir()}
-    for lock in cache_root.glob("*.lock"):  # locks of stores gone for a day
-        with contextlib.suppress(OSError):
-            if lock.stem not in held and time.time() - lock.stat().st_mtime > 86_400:
-                lock.unlink()
+    # Lock files stay (one small file per store path): deleting one that another process
+    # holds would let a third build the same file at the same time.
     for folder in cache_root.iterdir():
         if folder == keep or not folder.is_dir() or folder.name.startswith("."):
             continue

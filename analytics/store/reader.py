@@ -347,7 +347,17 @@ def _open_coverage_file(path: Path, stamp: FileStamp, cache_dir: Path) -> Covera
     from analytics.store import columnar
 
     folder = columnar.ensure_coverage_file(path, stamp, cache_dir)
-    return columnar.CoverageFile.open(folder / columnar.ARROW_FILE, folder / columnar.INDEX_FILE)
+    try:
+        return columnar.CoverageFile.open(
+            folder / columnar.ARROW_FILE, folder / columnar.INDEX_FILE
+        )
+    except FileNotFoundError:
+        # another process pruned that version between the check and the open (a store
+        # swap): ask once more, which finds or makes the current one
+        folder = columnar.ensure_coverage_file(path, stamp, cache_dir)
+        return columnar.CoverageFile.open(
+            folder / columnar.ARROW_FILE, folder / columnar.INDEX_FILE
+        )
 
 
 def _month_text(month: str | pd.Timestamp) -> str:

@@ -21,6 +21,7 @@ Route: ``/glyphs/<fontstack>/<start>-<end>.pbf`` (public: fonts hold no data). A
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import os
@@ -173,6 +174,13 @@ def glyph_range(path: Path, start: int, name: str = GLYPH_FONT) -> bytes:
     return _bytes_field(1, stack)
 
 
+@functools.lru_cache(maxsize=64)
+def _made(path: Path, face: str, start: int) -> bytes:
+    """A range drawn once per process even when the state folder cannot be written (a
+    pure function of the font file: the public route cannot make it redraw at will)."""
+    return glyph_range(path, start, f"{GLYPH_FONT} Bold" if face == "bold" else GLYPH_FONT)
+
+
 def cached_range(cache_dir: Path, face: str, start: int) -> bytes:
     """:func:`glyph_range` of ``face``, made once and kept in ``cache_dir`` (written
     atomically: several workers may make the same file)."""
@@ -183,7 +191,7 @@ def cached_range(cache_dir: Path, face: str, start: int) -> bytes:
         return target.read_bytes()
     except OSError:
         pass
-    data = glyph_range(path, start, f"{GLYPH_FONT} Bold" if face == "bold" else GLYPH_FONT)
+    data = _made(path, face, start)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")

@@ -11,7 +11,6 @@ month. Every page has the footer and "Halaman i dari n" of :mod:`analytics.repor
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from analytics import formatting
 from analytics.exports.tables import table_rows
-from analytics.report.pdf_pages import numbered_canvas
+from analytics.report.pdf_pages import a4_pdf
 from analytics.report.pdf_pages import pdf_text as esc
 
 if TYPE_CHECKING:
@@ -117,13 +116,11 @@ def sheets_pdf(
 ) -> bytes:
     """An A4 PDF of ``sheets`` under ``title``; ``charts`` maps a sheet name to its chart."""
     from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import mm
     from reportlab.platypus import (
         KeepTogether,
         Paragraph,
-        SimpleDocTemplate,
         Spacer,
         Table,
         TableStyle,
@@ -134,7 +131,7 @@ def sheets_pdf(
     small = body.clone("sheet-small", fontSize=CELL_PT, leading=10)
     h1 = base["Title"].clone("sheet-title", fontSize=17, leading=21, alignment=0)
     h2 = base["Heading2"].clone("sheet-h2", fontSize=12, leading=15)
-    width = A4[0] - 30 * mm
+    width = 210 * mm - 30 * mm  # A4 less the two margins
     story: list[Any] = [Paragraph(esc(title), h1)]
     for sheet in sheets:
         # the first sheet's title is often the document's own: printed once
@@ -170,20 +167,10 @@ def sheets_pdf(
         for note in sheet.notes:
             story.append(Paragraph(esc(note), small))
         story.append(Spacer(1, 5 * mm))
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=15 * mm,
-        bottomMargin=18 * mm,
+    return a4_pdf(
+        story,
         title=title,
-        author="Cakupan",
-        creator="Cakupan",
         subject=footer,
-        lang=lang,
+        footer=footer,
+        page_of=PAGE_OF.get(lang, PAGE_OF["en"]),
     )
-    canvas = numbered_canvas(footer, page_of=PAGE_OF.get(lang, PAGE_OF["en"]))
-    doc.build(story, canvasmaker=canvas)
-    return buffer.getvalue()

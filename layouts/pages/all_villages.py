@@ -13,17 +13,15 @@ from typing import Any
 
 import dash
 import dash_ag_grid as dag
-import pandas as pd
 from dash import Input, Output, State, dcc, html, no_update
 
-from analytics.engine.classify import K_RANGE, PALETTE, SCHEMES
-from analytics.schemas import COVERAGE_SEGMENTS
 from layouts.core import components, ids, view_notice
 from layouts.core.data_access import current_settings, current_store
 from layouts.core.glyphs import GLYPH_FONT, glyphs_url
-from layouts.core.i18n import fmt_month, t
+from layouts.core.i18n import t
 from layouts.core.page_titles import page_title
 from layouts.core.url_state import parse_query
+from layouts.map import controls as map_controls
 from layouts.map import tile_routes
 from layouts.map import tilemap as tm
 from layouts.map.callbacks import resolve_state, store_facts
@@ -78,64 +76,15 @@ function(cell, rows) {
 """
 
 
-def _control(label: str, child: Any, anchor: str | None = None, lang: str = "id") -> html.Div:
-    title: list[Any] = [label]
-    if anchor:
-        title += [" ", components.info_link(anchor, lang)]
-    return html.Div([html.Label(title, className="control-label"), child], className="control")
-
-
 def _controls(
     months: Sequence[str], month: str, segment: str, scheme: str, k: int, lang: str
 ) -> Any:
-    options = [
-        {"label": fmt_month(pd.Timestamp(f"{m}-01"), lang), "value": m} for m in reversed(months)
-    ]
     return html.Div(
         [
-            _control(
-                t("month", lang),
-                dcc.Dropdown(
-                    id=ids.TM_MONTH,
-                    labels=components.dropdown_labels(lang),
-                    options=options,
-                    value=month,
-                    clearable=False,
-                ),
-            ),
-            _control(
-                t("segment", lang),
-                dcc.RadioItems(
-                    id=ids.TM_SEGMENT,
-                    options=[{"label": t(f"seg.{s}", lang), "value": s} for s in COVERAGE_SEGMENTS],
-                    value=segment,
-                    className="radio",
-                ),
-                "segmen",
-                lang,
-            ),
-            _control(
-                t("classification", lang),
-                dcc.Dropdown(
-                    id=ids.TM_SCHEME,
-                    labels=components.dropdown_labels(lang),
-                    options=[{"label": t(f"scheme.{s}", lang), "value": s} for s in SCHEMES],
-                    value=scheme,
-                    clearable=False,
-                ),
-                "kelas",
-                lang,
-            ),
-            _control(
-                t("classes", lang),
-                dcc.Dropdown(
-                    id=ids.TM_K,
-                    labels=components.dropdown_labels(lang),
-                    options=list(range(K_RANGE[0], len(PALETTE) + 1)),
-                    value=k,
-                    clearable=False,
-                ),
-            ),
+            map_controls.month_control(ids.TM_MONTH, months, month, lang),
+            map_controls.segment_control(ids.TM_SEGMENT, segment, lang),
+            map_controls.scheme_control(ids.TM_SCHEME, scheme, lang),
+            map_controls.classes_control(ids.TM_K, k, lang),
         ],
         className="controls tilemap-controls",
     )

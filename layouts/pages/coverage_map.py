@@ -6,19 +6,17 @@ from typing import Any
 
 import dash
 import dash_ag_grid as dag
-import pandas as pd
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
-from analytics.engine.classify import K_RANGE, PALETTE, SCHEMES
-from analytics.schemas import COVERAGE_SEGMENTS
 from layouts.core import components, ids, view_notice
 from layouts.core.data_access import current_settings, current_store
-from layouts.core.i18n import fmt_month, t
+from layouts.core.i18n import t
 from layouts.core.page_titles import page_title
 from layouts.core.shell import REPLACE_MARK
 from layouts.core.url_state import LAYERS, parse_query, to_query
 from layouts.exports import ui as export_ui
 from layouts.exports.gis import gis_menu, register_gis_callbacks
+from layouts.map import controls as map_controls
 from layouts.map import drawer as map_drawer
 from layouts.map import timeline
 from layouts.map.callbacks import (
@@ -37,13 +35,6 @@ from layouts.map.callbacks import (
 dash.register_page(__name__, path="/", name="Peta cakupan", title=page_title("nav.map"))
 
 
-def _control(label: str, child: Any, anchor: str | None = None, lang: str = "id") -> html.Div:
-    title: list[Any] = [label]
-    if anchor:
-        title += [" ", components.info_link(anchor, lang)]
-    return html.Div([html.Label(title, className="control-label"), child], className="control")
-
-
 def layout(shown: object = None, **query: object) -> Any:
     settings, store = current_settings(), current_store()
     lang = parse_query(query).lang
@@ -55,35 +46,12 @@ def layout(shown: object = None, **query: object) -> Any:
     state = resolve_state(store, settings, state)
     if view_notice.already_shown("/", state, shown):
         return no_update  # Back/Forward or our own address update: this view is on screen
-    months = [
-        {"label": fmt_month(pd.Timestamp(f"{m}-01"), lang), "value": m}
-        for m in reversed(facts.months)
-    ]
     controls = html.Div(
         [
             map_drawer.close_button(lang),  # a phone's drawer only (CSS)
-            _control(
-                t("month", lang),
-                dcc.Dropdown(
-                    id=ids.MONTH,
-                    labels=components.dropdown_labels(lang),
-                    options=months,
-                    value=state.month,
-                    clearable=False,
-                ),
-            ),
-            _control(
-                t("segment", lang),
-                dcc.RadioItems(
-                    id=ids.SEGMENT,
-                    options=[{"label": t(f"seg.{s}", lang), "value": s} for s in COVERAGE_SEGMENTS],
-                    value=state.segment,
-                    className="radio",
-                ),
-                "segmen",
-                lang,
-            ),
-            _control(
+            map_controls.month_control(ids.MONTH, facts.months, state.month, lang),
+            map_controls.segment_control(ids.SEGMENT, state.segment, lang),
+            map_controls.control(
                 t("level", lang),
                 dcc.RadioItems(
                     id=ids.LEVEL,
@@ -92,29 +60,9 @@ def layout(shown: object = None, **query: object) -> Any:
                     className="radio",
                 ),
             ),
-            _control(
-                t("classification", lang),
-                dcc.Dropdown(
-                    id=ids.SCHEME,
-                    labels=components.dropdown_labels(lang),
-                    options=[{"label": t(f"scheme.{s}", lang), "value": s} for s in SCHEMES],
-                    value=state.scheme,
-                    clearable=False,
-                ),
-                "kelas",
-                lang,
-            ),
-            _control(
-                t("classes", lang),
-                dcc.Dropdown(
-                    id=ids.K,
-                    labels=components.dropdown_labels(lang),
-                    options=list(range(K_RANGE[0], len(PALETTE) + 1)),
-                    value=state.k,
-                    clearable=False,
-                ),
-            ),
-            _control(
+            map_controls.scheme_control(ids.SCHEME, state.scheme, lang),
+            map_controls.classes_control(ids.K, state.k, lang),
+            map_controls.control(
                 t("layer", lang),
                 dcc.RadioItems(
                     id=ids.LAYER,

@@ -50,6 +50,7 @@ from layouts.exports.files import (
 from layouts.exports.rendering import ExportError
 from layouts.exports.report_job import build_area_report
 from layouts.map.callbacks import resolve_state, state_from_controls
+from layouts.map.controls import control_states
 
 FIGURE_FORMATS: Final = ("png-screen", "png-print", "svg", "pdf")
 TABLE_FORMATS: Final = ("csv", "xlsx")
@@ -91,20 +92,9 @@ def export_menu(target: str, lang: str, formats: tuple[str, ...], report: bool =
     return html.Details(children, className="export-menu")
 
 
-MAP_STATES: Final = [
-    State(ids.MAP_VIEW, "data"),
-    State(ids.MONTH, "value"),
-    State(ids.SEGMENT, "value"),
-    State(ids.SCHEME, "value"),
-    State(ids.K, "value"),
-    State(ids.LAYER, "value"),
-    State(ids.LABELS, "value"),
-    State(ids.MAP_LANG, "data"),
-    State(ids.MAP_TARGET, "value"),
-    State(ids.MAP_TARGET_CUSTOM, "value"),
-]
-"""The map page's controls, in :func:`layouts.map.callbacks.state_from_controls`'s order:
-every export of the map reads the view state the screen shows, target included."""
+MAP_STATES: Final = control_states()
+"""The map page's controls (:data:`layouts.map.controls.MAP_CONTROLS`): every export of the
+map reads the view state the screen shows, target included."""
 
 
 def map_view(view: dict[str, str] | None, *controls: Any) -> tuple[Settings, StoreLike, ViewState]:

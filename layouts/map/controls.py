@@ -8,11 +8,11 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
-from dash import dcc, html
+from dash import State, dcc, html
 
 from analytics.engine.classify import K_RANGE, PALETTE, SCHEMES
 from analytics.schemas import COVERAGE_SEGMENTS
-from layouts.core import components
+from layouts.core import components, ids
 from layouts.core.i18n import fmt_month, t
 
 
@@ -80,3 +80,26 @@ def classes_control(component_id: str, k: int, lang: str) -> html.Div:
             clearable=False,
         ),
     )
+
+
+#: (id, property) of the map page's controls, in
+#: :func:`layouts.map.callbacks.state_from_controls`'s order: what every callback that
+#: rebuilds the page's view state reads (exports, GIS, report, timeline).
+MAP_CONTROLS: tuple[tuple[str, str], ...] = (
+    (ids.MAP_VIEW, "data"),
+    (ids.MONTH, "value"),
+    (ids.SEGMENT, "value"),
+    (ids.SCHEME, "value"),
+    (ids.K, "value"),
+    (ids.LAYER, "value"),
+    (ids.LABELS, "value"),
+    (ids.MAP_LANG, "data"),
+    (ids.MAP_TARGET, "value"),
+    (ids.MAP_TARGET_CUSTOM, "value"),
+)
+
+
+def control_states(*, month: bool = True) -> list[State]:
+    """:data:`MAP_CONTROLS` as callback states; ``month=False`` leaves the month out (for a
+    callback that takes it as an input)."""
+    return [State(i, p) for i, p in MAP_CONTROLS if month or i != ids.MONTH]

@@ -108,6 +108,7 @@ def register_timeline_callbacks(app: dash.Dash) -> None:
         store_facts,
         timeline_frame,
     )
+    from layouts.map.controls import control_states
 
     @app.callback(
         Output(ids.MAP, "figure", allow_duplicate=True),
@@ -123,15 +124,7 @@ def register_timeline_callbacks(app: dash.Dash) -> None:
         Input(ids.TIMELINE_SLIDER, "value"),
         Input(ids.MONTH, "value"),
         State(ids.TIMELINE_TICK, "disabled"),
-        State(ids.MAP_VIEW, "data"),
-        State(ids.SEGMENT, "value"),
-        State(ids.SCHEME, "value"),
-        State(ids.K, "value"),
-        State(ids.LAYER, "value"),
-        State(ids.LABELS, "value"),
-        State(ids.MAP_TARGET, "value"),
-        State(ids.MAP_TARGET_CUSTOM, "value"),
-        State(ids.MAP_LANG, "data"),
+        *control_states(month=False),
         prevent_initial_call=True,
     )
     def play(
@@ -146,9 +139,9 @@ def register_timeline_callbacks(app: dash.Dash) -> None:
         k,
         layer,
         labels,
+        lang,
         target,
         custom,
-        lang,
     ):
         settings, store = current_settings(), current_store()
         months = store_facts(store, settings).months

@@ -7,7 +7,7 @@ The layout is here; the callbacks are in :mod:`layouts.outreach.callbacks`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import dash
 import dash_ag_grid as dag
@@ -158,11 +158,24 @@ def layout(shown: object = None, **query: object) -> Any:
     downloads = html.Div(
         [
             html.Div(t("out.downloads", lang), className="legend-title"),
-            html.Button(t("out.xlsx", lang), id=ids.OUT_XLSX_BUTTON, className="download-button"),
-            html.Button(t("out.pdf", lang), id=ids.OUT_PDF_BUTTON, className="download-button"),
+            # a whole Polres's files take a few seconds: a spinner over the buttons meanwhile
+            dcc.Loading(
+                [
+                    html.Button(
+                        t("out.xlsx", lang), id=ids.OUT_XLSX_BUTTON, className="download-button"
+                    ),
+                    html.Button(
+                        t("out.pdf", lang), id=ids.OUT_PDF_BUTTON, className="download-button"
+                    ),
+                    dcc.Download(id=ids.OUT_XLSX),
+                    dcc.Download(id=ids.OUT_PDF),
+                ],
+                # Dash's generated type for this prop is an empty TypedDict
+                target_components=cast(Any, {ids.OUT_XLSX: "data", ids.OUT_PDF: "data"}),
+                delay_show=250,
+                type="circle",
+            ),
             html.Div(id=ids.OUT_DOWNLOAD_HINT, className="hint"),
-            dcc.Download(id=ids.OUT_XLSX),
-            dcc.Download(id=ids.OUT_PDF),
         ],
         className="panel outreach-downloads",
     )

@@ -311,6 +311,30 @@ GRID_LOCALE_ID: Final = {
 }
 
 
+def area_grid(component_id: str, lang: str, **options: Any) -> Any:
+    """The ranked area table of a map page (AG Grid, :func:`table_columns`), paged by 20,
+    in ``lang``; ``options`` are extra grid options (e.g. row selection)."""
+    import dash_ag_grid as dag
+
+    return dag.AgGrid(
+        id=component_id,
+        columnDefs=table_columns(lang),
+        rowData=[],
+        defaultColDef={"sortable": True, "filter": True, "resizable": True},
+        getRowId="params.data.area_code",
+        dashGridOptions={
+            "animateRows": False,
+            "domLayout": "autoHeight",
+            "pagination": True,
+            "paginationPageSize": 20,
+            **options,
+            **grid_locale(lang),
+        },
+        className="ag-theme-alpine",
+        style={"width": "100%"},
+    )
+
+
 def grid_locale(lang: str) -> dict[str, Any]:
     """``dashGridOptions`` entries that translate AG Grid's own texts for ``lang``."""
     return {"localeText": dict(GRID_LOCALE_ID)} if lang == "id" else {}

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import dash
-import dash_ag_grid as dag
 from dash import Input, Output, State, dcc, html, no_update
 
 from layouts.core import components, ids, view_notice
@@ -158,22 +157,8 @@ def layout(shown: object = None, **query: object) -> Any:
                 className="map-row",
             ),
             html.H3(id=ids.TM_TABLE_TITLE, className="table-title"),
-            dag.AgGrid(
-                id=ids.TM_TABLE,
-                columnDefs=components.table_columns(lang),
-                rowData=[],
-                defaultColDef={"sortable": True, "filter": True, "resizable": True},
-                getRowId="params.data.area_code",
-                dashGridOptions={
-                    "animateRows": False,
-                    "domLayout": "autoHeight",
-                    "pagination": True,
-                    "paginationPageSize": 20,
-                    "rowSelection": {"mode": "singleRow", "checkboxes": False},
-                    **components.grid_locale(lang),
-                },
-                className="ag-theme-alpine",
-                style={"width": "100%"},
+            components.area_grid(
+                ids.TM_TABLE, lang, rowSelection={"mode": "singleRow", "checkboxes": False}
             ),
         ],
         className="tilemap-page",

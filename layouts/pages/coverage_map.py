@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import dash
-import dash_ag_grid as dag
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
 from layouts.core import components, ids, view_notice
@@ -138,22 +137,7 @@ def layout(shown: object = None, **query: object) -> Any:
                 ],
                 className="table-notes",
             ),
-            dag.AgGrid(
-                id=ids.TABLE,
-                columnDefs=components.table_columns(lang),
-                rowData=[],
-                defaultColDef={"sortable": True, "filter": True, "resizable": True},
-                getRowId="params.data.area_code",
-                dashGridOptions={
-                    "animateRows": False,
-                    "domLayout": "autoHeight",
-                    "pagination": True,
-                    "paginationPageSize": 20,
-                    **components.grid_locale(lang),
-                },
-                className="ag-theme-alpine",
-                style={"width": "100%"},
-            ),
+            components.area_grid(ids.TABLE, lang),
         ],
         className="map-page",
     )

@@ -220,7 +220,7 @@ def page_texts(app: dash.Dash, test_client: FlaskClient, path: str, lang: str) -
     return texts
 
 
-PATHS = ("/", "/tren", "/kualitas", "/penjangkauan", "/metode", "/unggah")
+PATHS = ("/", "/semua-desa", "/tren", "/kualitas", "/penjangkauan", "/metode", "/unggah")
 
 
 @pytest.mark.parametrize("path", PATHS)

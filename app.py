@@ -181,7 +181,7 @@ def create_app(settings: Settings | None = None) -> Dash:
             register(app)
     DATA.configure(settings.cache_sizes)
     if settings.warm:
-        warm_store(settings.store_dir)
+        warm_store(settings)
     return app
 
 
@@ -198,5 +198,5 @@ server = app.server
 if __name__ == "__main__":  # pragma: no cover
     _settings = Settings.from_env()
     if not _settings.warm:  # the development server warms too; a worker does with CAKUPAN_WARM=1
-        warm_store(_settings.store_dir)
+        warm_store(_settings)
     app.run(host=_settings.host, port=_settings.port, debug=_settings.debug)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Final
 
-from analytics.store.cache import CacheSizes
+from analytics.store.cache import DEFAULT_CACHE_DIR, CacheDirError, CacheSizes, private_dir
 
 #: Universal Coverage Jamsostek national target for 2025 (RPJMN/RKP figure used by BPJamsostek).
 UCJ_TARGET_PCT: Final = 52.15
@@ -23,6 +23,20 @@ PROJECT_ROOT: Final = Path(__file__).resolve().parent.parent
 
 class SettingsError(RuntimeError):
     """A setting is missing or unusable; the message says which and how to fix it."""
+
+
+def check_cache_dir(settings: Settings) -> None:
+    """Make the cache folder, or refuse (:class:`SettingsError`, one line) one that another
+    user owns or that cannot be made."""
+    try:
+        private_dir(settings.cache_dir)
+    except CacheDirError as exc:
+        raise SettingsError(str(exc)) from None
+    except OSError as exc:
+        raise SettingsError(
+            f"the cache folder {settings.cache_dir} cannot be made ({exc.strerror}): set "
+            "CAKUPAN_CACHE_DIR to a writable folder"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -69,6 +83,9 @@ class Settings:
     #: Entries the data manager keeps per kind of answer (CAKUPAN_CACHE_TABLES,
     #: CAKUPAN_CACHE_COVERAGE, CAKUPAN_CACHE_TERRITORIES, CAKUPAN_CACHE_VIEWS).
     cache_sizes: CacheSizes = field(default_factory=CacheSizes)
+    #: What the app keeps on disk between requests and workers: the Arrow coverage file of
+    #: a store built without one, territory copies of boundary files (CAKUPAN_CACHE_DIR).
+    cache_dir: Path = DEFAULT_CACHE_DIR
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -110,6 +127,7 @@ class Settings:
             session_max_hours=_int(env, "CAKUPAN_SESSION_MAX_HOURS", base.session_max_hours),
             trusted_proxies=_int(env, "CAKUPAN_TRUSTED_PROXIES", base.trusted_proxies, low=0),
             max_jobs_per_user=_int(env, "CAKUPAN_MAX_JOBS_PER_USER", base.max_jobs_per_user),
+            cache_dir=Path(env.get("CAKUPAN_CACHE_DIR", base.cache_dir)),
             cache_sizes=CacheSizes(
                 **{
                     f.name: _int(

@@ -195,7 +195,7 @@ def bench_exports(store: Any, settings: Any, views: dict[str, str], runs: int) -
     from layouts.core.url_state import ViewState, resolve
     from layouts.exports.files import figure_file, table_file
     from layouts.exports.report_job import build_area_report
-    from layouts.map.callbacks import store_facts
+    from layouts.map.view_model import store_facts
 
     facts = store_facts(store, settings)
 

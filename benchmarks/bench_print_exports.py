@@ -37,7 +37,8 @@ def main() -> None:
     from layouts.core.url_state import ViewState
     from layouts.exports.figures import map_export
     from layouts.exports.rendering import export_figure, stop_kaleido
-    from layouts.map.callbacks import resolve_state, view_rows
+    from layouts.map.callbacks import resolve_state
+    from layouts.map.view_model import view_rows
 
     store = Store(args.store)
     settings = Settings.from_env().with_(store_dir=args.store)

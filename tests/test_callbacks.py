@@ -16,7 +16,8 @@ from analytics.store.reader import Store
 from layouts.core import ids
 from layouts.core.shell import shell_links
 from layouts.core.url_state import ViewState, parse_query, to_query
-from layouts.map.callbacks import highlight_patch, map_update, next_view, resolve_state
+from layouts.map.callbacks import highlight_patch, map_update, resolve_state
+from layouts.map.view_model import next_view
 from layouts.quality.views import file_rows, flagged_villages, kabupaten_rows
 from layouts.trends.views import projection_line, trend_main
 

@@ -260,7 +260,7 @@ def map_fig(store: Store, settings: Settings, map_state: ViewState) -> Any:
 def test_map_png_has_screen_size_and_draws_the_classes(
     map_fig: Any, store: Store, map_state: ViewState, artifacts_dir: Path
 ) -> None:
-    from layouts.map.callbacks import view_rows
+    from layouts.map.view_model import view_rows
 
     data = export_figure(map_fig, "png", "screen")
     (artifacts_dir / "export-map.png").write_bytes(data)
@@ -368,7 +368,7 @@ def test_map_svg_and_pdf_are_vectors_with_metadata(
     from pypdf import PdfReader
 
     from layouts.exports.figures import map_export
-    from layouts.map.callbacks import view_rows
+    from layouts.map.view_model import view_rows
 
     fig = map_export(store, settings, map_state, threshold=5, exported_on=TODAY, vector=True)
     view, _ = view_rows(store, map_state)

@@ -31,7 +31,8 @@ from analytics.store.reader import Store
 from layouts.core import components
 from layouts.core.figures import hover_texts
 from layouts.core.url_state import ViewState
-from layouts.map.callbacks import kpi_update, map_update, resolve_state, row_data
+from layouts.map.callbacks import kpi_update, map_update, resolve_state
+from layouts.map.view_model import row_data
 
 KEC = "99.01.01"
 NAME = "Kecamatan <b>Satu</b> & Co"

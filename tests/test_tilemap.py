@@ -21,7 +21,8 @@ from analytics.store.reader import Store
 from analytics.store.territory import TerritoryStore
 from layouts.core.url_state import ViewState
 from layouts.map import tilemap as tm
-from layouts.map.callbacks import resolve_state, view_rows
+from layouts.map.callbacks import resolve_state
+from layouts.map.view_model import view_rows
 
 ADMIN = User("admin", Role.ADMIN)
 BRANCH = User("cabang", Role.BRANCH, Territory(frozenset({"99.01"})))

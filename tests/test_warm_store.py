@@ -19,7 +19,7 @@ from layouts.core.data_access import warm_store
 def test_the_warm_thread_opens_the_coverage_file_the_requests_use(tmp_path: Path) -> None:
     root = write_store(tmp_path / "processed")
     before = DATA.computed("coverage_file")
-    warm_store(root).join(timeout=60)
+    warm_store(Settings(store_dir=root)).join(timeout=60)
     assert DATA.computed("coverage_file") == before + 1  # the warm thread mapped the file
     Store(root).coverage_rows(codes=["99"])  # what the first request does: no second open
     assert DATA.computed("coverage_file") == before + 1
@@ -30,7 +30,7 @@ def test_a_request_during_the_warm_up_waits_for_it_instead_of_opening_again(
 ) -> None:
     root = write_store(tmp_path / "processed")
     before = DATA.computed("coverage_file")
-    thread = warm_store(root)
+    thread = warm_store(Settings(store_dir=root))
     opened = Store(root).coverage_file()  # most likely while the thread opens it
     thread.join(timeout=60)
     assert DATA.computed("coverage_file") == before + 1
@@ -53,7 +53,7 @@ def test_a_missing_store_is_logged_not_raised(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.WARNING, logger="layouts.core.data_access"):
-        warm_store(tmp_path / "nothing-here").join(timeout=60)
+        warm_store(Settings(store_dir=tmp_path / "nothing-here")).join(timeout=60)
     assert any("store not warmed" in r.getMessage() for r in caplog.records)
 
 

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -44,6 +44,7 @@ from analytics.engine.geometry import (
 from analytics.engine.quality import quality_flags
 from analytics.engine.tiles import write_level_tiles
 from analytics.engine.trends import add_changes
+from analytics.progress import Progress
 from analytics.schemas import SEGMENTS
 from analytics.settings import UCJ_TARGET_PCT, Settings
 from analytics.store import columnar
@@ -51,20 +52,35 @@ from analytics.store import writer as store_writer
 from analytics.store.reader import (
     AREAS_FILE,
     COVERAGE_FILE,
+    EVENTS_FILE,
+    EVENTS_REJECTED_FILE,
     GEO_DIR,
     META_FILE,
+    OFFICERS_FILE,
     QUALITY_FILE,
     RECONCILIATION_FILE,
     REJECTED_FILE,
+    ROSTER_REJECTED_FILE,
     UNMATCHED_FILE,
     WEEKLY_FILE,
+    WORKFORCE_REJECTED_FILE,
     tiles_file,
 )
 
-Progress = Callable[[str, int, int], None]
-OFFICERS_FILE = "officers.parquet"
-EVENTS_FILE = "events.parquet"
-WORKFORCE_REJECTED_FILE = "workforce_rejected.csv"
+#: The build's main steps in order, each reported to ``progress`` as it begins and ends
+#: (one overall figure for the upload page: :func:`analytics.uploads.rebuild.overall_progress`).
+#: Their parts (``read``, ``deduplicate``, ``monthly``, ``weekly``, ``geometry_reuse``,
+#: ``geojson``, ``tiles``) are timed and reported too, inside the step under way.
+BUILD_STEPS: Final = (
+    "boundaries",
+    "registries",
+    "workforce",
+    "count",
+    "geometry",
+    "coverage",
+    "outreach",
+    "write",
+)
 
 
 @dataclass(frozen=True)
@@ -214,7 +230,7 @@ def _outreach(
         )
         officers = roster.frame
         store_writer.write_parquet(roster.frame, stage / OFFICERS_FILE)
-        _write_rejected(roster.rejected, stage / "roster_rejected.csv")
+        _write_rejected(roster.rejected, stage / ROSTER_REJECTED_FILE)
         result["roster"] = roster.reconciliation
     if inputs.events is not None:
         events = intake.ingest_events(
@@ -225,7 +241,7 @@ def _outreach(
             placeholders=placeholders,
         )
         store_writer.write_parquet(events.frame, stage / EVENTS_FILE)
-        _write_rejected(events.rejected, stage / "events_rejected.csv")
+        _write_rejected(events.rejected, stage / EVENTS_REJECTED_FILE)
         result["events"] = events.reconciliation
     return result
 

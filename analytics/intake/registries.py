@@ -82,6 +82,7 @@ from analytics.io.values import (
     parse_dates,
     unusable_identifiers,
 )
+from analytics.progress import Progress
 from analytics.schemas import SEGMENTS
 
 __all__ = [
@@ -106,7 +107,6 @@ _CATEGORICAL: Final = (
 #: chunk is reduced to what counting and de-duplication need before the next one is read.
 CHUNK_ROWS: Final = 2_000_000
 
-Progress = Callable[[str, int, int], None]
 #: Runs ``function(*arguments)`` for each tuple of arguments, in order (e.g. on a Dask cluster).
 FileMapper = Callable[[Callable[..., Any], list[tuple[Any, ...]]], list[Any]]
 

@@ -20,6 +20,7 @@ import pandas as pd
 
 from analytics.access import AccessDenied
 from analytics.io.outputs import write_files
+from analytics.progress import Progress
 from analytics.report.content import assemble_report
 from analytics.report.pdf import render_report
 from analytics.store.reader import StoreError
@@ -37,8 +38,6 @@ STEP_LABELS_EN: Final = {
     "trend": "Drawing the trend",
     "pdf": "Laying out the PDF",
 }
-
-Progress = Callable[[str, int, int], None]
 
 
 class ReportStore(Protocol):

@@ -18,12 +18,19 @@ impact, boundary extents, the users file. They share:
   it instead of computing it again (the start-up warm-up and the first request).
 
 Failures are never kept: a missing or damaged file is read again on the next call.
+
+What is kept on disk (the Arrow coverage file of a store built without one, territory
+copies of boundary files) goes under one folder, ``Settings.cache_dir``
+(``CAKUPAN_CACHE_DIR``; :data:`DEFAULT_CACHE_DIR`), made for this user only
+(:func:`private_dir`).
 """
 
 from __future__ import annotations
 
 import copy
 import dataclasses
+import os
+import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
@@ -35,6 +42,26 @@ from typing import Any, Final, TypeVar
 import pandas as pd
 
 _T = TypeVar("_T")
+
+#: The folder of the disk caches unless ``CAKUPAN_CACHE_DIR`` names another.
+DEFAULT_CACHE_DIR: Final = Path(tempfile.gettempdir()) / "cakupan-cache"
+
+
+class CacheDirError(RuntimeError):
+    """The cache folder cannot be trusted (another user owns it)."""
+
+
+def private_dir(path: Path) -> Path:
+    """``path``, created for this user only; refused (:class:`CacheDirError`) when another
+    user owns it, before anything in it is trusted (a shared ``/tmp``)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_uid != os.getuid():
+        raise CacheDirError(
+            f"the cache folder {path} belongs to another user: set CAKUPAN_CACHE_DIR to a "
+            "folder of this user"
+        )
+    return path
+
 
 #: What identifies one version of a file: (modification time ns, size, inode); ``None``
 #: when the file is missing.

@@ -29,7 +29,6 @@ import contextlib
 import fcntl
 import hashlib
 import json
-import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -41,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.codes import LEVELS
+from analytics.store.cache import private_dir
 
 ARROW_FILE: Final = "coverage.arrow"
 INDEX_FILE: Final = "coverage_index.arrow"
@@ -424,7 +424,7 @@ def ensure_coverage_file(parquet: Path, stamp: Sequence[int], cache_root: Path) 
     removed from the cache (processes that mapped them keep their mapping)."""
     if matches(parquet.parent, parquet):
         return parquet.parent
-    _private_dir(cache_root)  # before trusting anything in it: another user's folder is refused
+    private_dir(cache_root)  # before trusting anything in it: another user's folder is refused
     target = cache_folder(cache_root, parquet, stamp)
     if (target / ARROW_FILE).is_file() and (target / INDEX_FILE).is_file():
         return target
@@ -455,13 +455,6 @@ def _prune(cache_root: Path, keep: Path) -> None:
             source = None
         if folder.name.startswith(prefix) or source is None or not source.is_file():
             shutil.rmtree(folder, ignore_errors=True)
-
-
-def _private_dir(path: Path) -> None:
-    """Create ``path`` for this user only; refuse one that another user owns."""
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if path.stat().st_uid != os.getuid():
-        raise CoverageFileError(f"{path} belongs to another user: set another cache folder")
 
 
 def _build_into(parquet: Path, target: Path) -> None:

@@ -34,7 +34,6 @@ store (``geo/desa/all.geojson``) so a map never fetches more than the area in vi
 from __future__ import annotations
 
 import json
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +41,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import pandas as pd
 
-from analytics.store.cache import DATA
+from analytics.store.cache import DATA, DEFAULT_CACHE_DIR
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -59,8 +58,11 @@ RECONCILIATION_FILE: Final = "reconciliation.json"
 UNMATCHED_FILE: Final = "unmatched.csv"
 REJECTED_FILE: Final = "rejected.csv"
 META_FILE: Final = "meta.json"
+WORKFORCE_REJECTED_FILE: Final = "workforce_rejected.csv"
+ROSTER_REJECTED_FILE: Final = "roster_rejected.csv"
+EVENTS_REJECTED_FILE: Final = "events_rejected.csv"
 #: Rejected-row lists of the workforce, roster and events inputs (``Store.row_report``).
-ROW_REPORT_FILES: Final = ("workforce_rejected.csv", "roster_rejected.csv", "events_rejected.csv")
+ROW_REPORT_FILES: Final = (WORKFORCE_REJECTED_FILE, ROSTER_REJECTED_FILE, EVENTS_REJECTED_FILE)
 GEO_DIR: Final = "geo"
 TILES_DIR: Final = "tiles"
 TILES_SUFFIX: Final = ".pmtiles"
@@ -75,9 +77,6 @@ def tiles_file(level: str) -> str:
         raise StoreError(f"no tiles for level {level!r}; levels: {', '.join(TILE_LEVELS)}")
     return f"{TILES_DIR}/{level}{TILES_SUFFIX}"
 
-
-#: Where the Arrow coverage file of a store built without one is made (once per version).
-DEFAULT_CACHE_DIR: Final = Path(tempfile.gettempdir()) / "cakupan-store-cache"
 
 #: Columns of coverage.parquet beyond CoverageSchema's.
 COVERAGE_EXTRA_COLUMNS: Final = (
@@ -185,7 +184,8 @@ class Store:
     """
 
     root: Path
-    #: Where :meth:`coverage_rows` builds the Arrow coverage file when the store has none.
+    #: The disk caches' folder (``Settings.cache_dir``): :meth:`coverage_rows` builds the
+    #: Arrow coverage file under ``coverage/`` when the store has none.
     cache_dir: Path = DEFAULT_CACHE_DIR
 
     def _path(self, name: str) -> Path:
@@ -236,7 +236,7 @@ class Store:
                 "coverage_file",
                 (p, self.cache_dir),
                 st,
-                lambda: _open_coverage_file(p, st, self.cache_dir),
+                lambda: _open_coverage_file(p, st, self.cache_dir / "coverage"),
                 freeze=False,  # read-only by construction: rows() returns new frames
             )
 

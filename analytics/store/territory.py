@@ -40,7 +40,7 @@ from analytics.access import (
     unrestricted,
 )
 from analytics.codes import LEVEL_CODE_LENGTH, Level, code_mask, normalize_village_code
-from analytics.store.cache import DATA
+from analytics.store.cache import DATA, private_dir
 from analytics.store.reader import (
     AREAS_FILE,
     COVERAGE_FILE,
@@ -64,7 +64,6 @@ CODE_COLUMNS: Final = (
 )
 #: Reads that list rows (not aggregates); refused without Action.ROW_DETAILS.
 ROW_DETAIL_READS: Final = frozenset({"unmatched", "rejected"})
-GEO_CACHE: Final = Path(tempfile.gettempdir()) / "cakupan-geo-views"
 #: Store files whose limited copy is cached per territory (read method -> file).
 CACHED_READS: Final = {
     "areas": AREAS_FILE,
@@ -215,7 +214,10 @@ class TerritoryStore:
             return path  # wholly inside the territory
         stamp = file_stamp(path)
         return DATA.get(
-            "territory_geo", (path, allowed), stamp, lambda: _filtered_geojson(path, stamp, allowed)
+            "territory_geo",
+            (path, allowed, folder := self.base.cache_dir / "geo-views"),
+            stamp,
+            lambda: _filtered_geojson(path, stamp, allowed, folder),
         )
 
     def __getattr__(self, name: str) -> Any:
@@ -276,7 +278,7 @@ def _level(code: str) -> Level:
     return next(lv for lv, n in LEVEL_CODE_LENGTH.items() if n == len(code))
 
 
-def _filtered_geojson(path: Path, stamp: FileStamp, allowed: frozenset[str]) -> Path:
+def _filtered_geojson(path: Path, stamp: FileStamp, allowed: frozenset[str], folder: Path) -> Path:
     """A copy of ``path`` with only the features in ``allowed``; refused when none are.
     A damaged file raises :class:`~analytics.store.reader.StoreDamaged` (and is not cached)."""
     data = read_store_file(_read_geojson, path, stamp)
@@ -284,10 +286,9 @@ def _filtered_geojson(path: Path, stamp: FileStamp, allowed: frozenset[str]) -> 
     if not features:
         raise AccessDenied(f"boundaries {path.parent.name}/{path.name} are outside the territory")
     key = hashlib.sha256(f"{path}|{stamp}|{','.join(sorted(allowed))}".encode()).hexdigest()[:32]
-    out = GEO_CACHE / f"{key}.geojson"
+    out = private_dir(folder) / f"{key}.geojson"  # another user's folder is refused
     if not out.is_file():
-        GEO_CACHE.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=GEO_CACHE, suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump({**data, "features": features}, fh, separators=(",", ":"))
         os.replace(tmp, out)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import pandas as pd
+import psutil
 
 from analytics.errors import InputError
 from analytics.schemas import ROW_REPORT_COLUMNS
@@ -134,19 +135,6 @@ _STAGING_RE: Final = re.compile(
 _VERSION_RE: Final = re.compile(r"^\d{8}T\d{6}Z(?:-\d+)?$")
 
 
-def _pid_alive(pid: int) -> bool:
-    """True when a process ``pid`` exists (maybe another user's)."""
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def clean_stale_staging(out: Path) -> list[Path]:
     """Remove the ``.<out>.building-<pid>``, ``.<out>.old-<pid>`` and
     ``.<out>.candidate-<pid>-<token>`` folders next to ``out`` whose process is gone (a
@@ -159,7 +147,7 @@ def clean_stale_staging(out: Path) -> list[Path]:
         if not found or found["name"] != out.name or not path.is_dir():
             continue
         pid = int(found["pid"])
-        if pid == os.getpid() or _pid_alive(pid):
+        if pid == os.getpid() or (pid > 0 and psutil.pid_exists(pid)):
             continue
         shutil.rmtree(path, ignore_errors=True)
         removed.append(path)

@@ -10,11 +10,11 @@ See docs/security.md, "Data intake page".
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
 
 from analytics.errors import InputError
+from analytics.progress import Progress
 from analytics.settings import Settings
 from analytics.store.reader import META_FILE
 from analytics.uploads.manifest import (
@@ -25,21 +25,6 @@ from analytics.uploads.manifest import (
     write_manifest,
 )
 from analytics.uploads.staging import StagedInputs, staged_inputs
-
-#: Steps of ``build_store`` in order, for one overall progress figure.
-BUILD_STEPS: Final = (
-    "boundaries",
-    "registries",
-    "workforce",
-    "count",
-    "geometry",
-    "coverage",
-    "outreach",
-    "write",
-)
-
-Progress = Callable[[str, int, int], None]
-
 
 # --- dry run and rebuild -------------------------------------------------------------------
 
@@ -176,6 +161,8 @@ def _after_commit(uploads_dir: Path, used: dict[str, list[str]], retention: str)
 def overall_progress(report: Progress) -> Progress:
     """A build's per-step progress as one figure out of ``len(BUILD_STEPS) * 10``; inner
     steps of the intake (``read``, ``deduplicate``) count within the current step."""
+    from analytics.build.pipeline import BUILD_STEPS  # geopandas: not at the page's import
+
     at = {"index": 0}
     total = len(BUILD_STEPS) * 10
 

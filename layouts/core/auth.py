@@ -41,9 +41,9 @@ from analytics import audit
 from analytics.access import Role, Territory, User
 from analytics.io.auth_state import AuthState, SessionLimits
 from analytics.io.user_store import hash_password, load_users, verify_password
-from analytics.settings import DEMO_HMAC_KEY, Settings, SettingsError
+from analytics.settings import DEMO_HMAC_KEY, Settings, SettingsError, check_cache_dir
 from analytics.store.reader import Store, StoreDamaged, StoreError
-from layouts.core.data_access import DATA, stamp
+from layouts.core.store_access import DATA, stamp
 
 LOGIN_PATH: Final = "/masuk"
 LOGOUT_PATH: Final = "/keluar"
@@ -381,7 +381,9 @@ def secret_weakness(secret: str | None) -> str | None:
 
 def check_production(settings: Settings, users: dict[str, User]) -> None:
     """Refuse to start in production with a weak secret key, without a usable HMAC key,
-    users or store, or with debug; each message is one line saying what to set."""
+    users or store, or with debug; each message is one line saying what to set. The
+    cache folder is checked in every mode (another user's folder is never trusted)."""
+    check_cache_dir(settings)
     if settings.demo:
         return
     weakness = secret_weakness(settings.secret_key)

@@ -181,17 +181,6 @@ def breadcrumb(trail: list[tuple[str, str]], lang: str) -> list[Any]:
     return out
 
 
-#: Number columns of the area table and how :mod:`analytics.formatting` writes them; each
-#: row carries the exact value (sorting, filtering) and ``<field>_text``, what is shown.
-TABLE_NUMBERS: Final = {
-    "uncovered": fmt.count,
-    "coverage_pct": fmt.percent,
-    "active": fmt.count,
-    "eligible": fmt.count,
-    "change_yoy_pp": fmt.pp,
-}
-
-
 def table_columns(lang: str) -> list[dict[str, Any]]:
     """dash-ag-grid column definitions. A number column sorts and filters on the exact
     value and shows the text the server formatted (``<field>_text``), so the table, the

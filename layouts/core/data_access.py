@@ -1,7 +1,8 @@
 """The app's access to settings and the store (per request, from the Flask app config).
 
 Nothing here is global state: :func:`current_settings` reads what ``create_app`` put in
-the Flask config, and the caches are keyed by file path and modification time.
+the Flask config. The request-free half (``StoreLike``, the data manager's door, boundary
+extents) is :mod:`layouts.core.store_access`, which view models and the report import.
 
 Every read is limited to the logged-in user's territory: :func:`current_store` returns a
 :class:`~analytics.store.territory.TerritoryStore` for the user of the request (never for
@@ -12,10 +13,8 @@ every read is refused.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
-from pathlib import Path
 from typing import Final
 
 import dash
@@ -24,19 +23,11 @@ import flask
 from analytics import audit
 from analytics.access import Action, User, is_allowed, may
 from analytics.settings import Settings
-from analytics.store.cache import DATA, stamp, version_of
-from analytics.store.reader import (
-    Store,
-    StoreError,
-    file_stamp,
-    read_store_file,
-)
+from analytics.store.reader import Store, StoreError
 from analytics.store.territory import TerritoryStore
+from layouts.core.store_access import StoreLike
 
 SETTINGS_KEY: Final = "CAKUPAN_SETTINGS"
-
-#: The UI reaches the data manager (analytics/store/cache.py) through this module only.
-__all__ = ["DATA", "stamp", "version_of"]
 
 
 def current_settings() -> Settings:
@@ -44,7 +35,12 @@ def current_settings() -> Settings:
     return settings
 
 
-def warm_store(store_dir: Path) -> threading.Thread:
+def settings_store(settings: Settings) -> Store:
+    """The whole store of ``settings``, with its disk caches in ``settings.cache_dir``."""
+    return Store(settings.store_dir, cache_dir=settings.cache_dir)
+
+
+def warm_store(settings: Settings) -> threading.Thread:
     """Open the store in a background thread, so the first user after a start does not
     wait: the areas and metadata are read and the shared coverage file is mapped (for a
     store built without ``coverage.arrow``, the file is made once, about 30 s for a
@@ -55,7 +51,7 @@ def warm_store(store_dir: Path) -> threading.Thread:
     """
 
     def read() -> None:
-        store = Store(store_dir)
+        store = settings_store(settings)
         try:
             store.meta()
             store.areas()
@@ -83,7 +79,7 @@ def current_user() -> User:
 
 def current_store() -> TerritoryStore:
     """The store as the logged-in user may see it (see analytics/store/territory.py)."""
-    return TerritoryStore(Store(current_settings().store_dir), current_user())
+    return TerritoryStore(settings_store(current_settings()), current_user())
 
 
 def audit_event(action: str, outcome: str, detail: dict[str, object] | None = None) -> None:
@@ -124,42 +120,10 @@ def require(action: Action) -> User:
     return user
 
 
-def geo_url(store: Store | TerritoryStore, level: str, parent: str) -> str:
+def geo_url(store: StoreLike, level: str, parent: str) -> str:
     """URL of ``geo/<level>/<parent>.geojson``; ``?v=`` changes when the file is rebuilt,
     so the browser may cache it for long."""
     path = store.geojson_path(level, parent)
     return (
         dash.get_relative_path(f"/geo/{level}/{parent}.geojson") + f"?v={path.stat().st_mtime_ns}"
     )
-
-
-def geojson_bounds(path: Path) -> tuple[float, float, float, float]:
-    """(west, south, east, north) of a GeoJSON file, cached per file version; a damaged
-    file raises :class:`~analytics.store.reader.StoreDamaged` (not cached)."""
-    return read_store_file(
-        lambda p, st: DATA.get("bounds", p, st, lambda: _bounds(p)), path, file_stamp(path)
-    )
-
-
-def _bounds(path: Path) -> tuple[float, float, float, float]:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    xs: list[float] = []
-    ys: list[float] = []
-
-    def walk(coords: object) -> None:
-        if isinstance(coords, list) and coords and isinstance(coords[0], int | float):
-            xs.append(float(coords[0]))
-            ys.append(float(coords[1]))
-        elif isinstance(coords, list):
-            for item in coords:
-                walk(item)
-
-    for feature in data.get("features", []):
-        walk((feature.get("geometry") or {}).get("coordinates", []))
-    if not xs:
-        return (95.0, -11.0, 141.0, 6.0)  # Indonesia
-    return (min(xs), min(ys), max(xs), max(ys))
-
-
-#: The full store (tests, CLI) or one user's view of it (the app).
-StoreLike = Store | TerritoryStore

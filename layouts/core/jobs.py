@@ -28,8 +28,10 @@ from pathlib import Path
 from typing import Any, Final
 
 import flask
+import psutil
 
 from analytics.errors import InputError
+from analytics.progress import Progress
 from analytics.settings import Settings
 from analytics.store.reader import StoreDamaged, StoreError
 from layouts.core.data_access import (
@@ -71,18 +73,7 @@ def _job_limit() -> int:
 def _alive(pid: object) -> bool:
     """Whether the process running a job still exists (a killed worker leaves its jobs
     "running" in the cache; they must not count against the user for an hour)."""
-    if not isinstance(pid, int):
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-Progress = Callable[[str, int, int], None]
+    return not isinstance(pid, int) or psutil.pid_exists(pid)
 
 
 #: Markers stored instead of an exception's text, which may name server paths or objects.

@@ -1,6 +1,6 @@
 """Export-ready figures built from the store with the on-screen builders.
 
-The map reuses the page's data alignment (``map_callbacks.view_rows``), classification
+The map reuses the page's data alignment (``layouts.map.view_model.view_rows``), classification
 (:func:`analytics.engine.classify.classify`) and builder
 (:func:`layouts.core.figures.map_figure`), so
 classes and colours are those of the screen. Two things differ, because Chromium in Kaleido
@@ -28,9 +28,9 @@ from analytics.engine.classify import (
 )
 from analytics.exports.suppression import primary_cells
 from analytics.settings import Settings
-from layouts.core.data_access import StoreLike, geojson_bounds
 from layouts.core.figures import HIGHLIGHT, fit_view, map_figure, map_values
 from layouts.core.i18n import fmt_month, t
+from layouts.core.store_access import StoreLike, geojson_bounds
 from layouts.core.url_state import ViewState, effective_target, geo_parent
 from layouts.exports.print_map import vector_map
 from layouts.exports.rendering import (
@@ -42,7 +42,7 @@ from layouts.exports.rendering import (
     decorate,
     legend_panel,
 )
-from layouts.map.callbacks import outline, store_facts, view_rows
+from layouts.map.view_model import outline, store_facts, view_rows
 from layouts.trends.views import trend_main, trend_rows
 
 #: Share of the plot width the map takes; the legend panel sits to its right (wider on the

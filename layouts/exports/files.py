@@ -23,11 +23,11 @@ from analytics.exports.tables import (
 from analytics.report.job import area_coverage
 from analytics.settings import Settings
 from layouts.core import components
-from layouts.core.data_access import StoreLike
+from layouts.core.store_access import StoreLike
 from layouts.core.url_state import ViewState
 from layouts.exports.figures import map_export, trend_export
 from layouts.exports.rendering import MEDIA_TYPES, Size, export_figure
-from layouts.map.callbacks import row_data, view_rows
+from layouts.map.view_model import row_data, view_rows
 
 LABELS: Final[dict[str, dict[str, str]]] = {
     "download": {"id": "Unduh", "en": "Download"},

@@ -19,15 +19,13 @@ from analytics.engine.classify import NO_DATA_CLASS, OVER_100_CLASS, classify
 from analytics.exports.gis import coverage_layer, metadata, to_geojson, to_geopackage
 from analytics.settings import Settings
 from layouts.core import components, ids
-from layouts.core.data_access import (
-    StoreLike,
-    audit_event,
-)
+from layouts.core.data_access import audit_event
 from layouts.core.i18n import t
+from layouts.core.store_access import StoreLike
 from layouts.core.url_state import ViewState, geo_parent
 from layouts.exports.files import protected_area_table, threshold_of
 from layouts.exports.ui import MAP_STATES, map_view
-from layouts.map.callbacks import store_facts, view_rows
+from layouts.map.view_model import store_facts, view_rows
 
 GIS_FORMATS: Final = ("gpkg", "geojson")
 MEDIA: Final = {"gpkg": "application/geopackage+sqlite3", "geojson": "application/geo+json"}

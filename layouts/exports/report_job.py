@@ -15,19 +15,15 @@ from pathlib import Path
 from typing import Final
 
 from analytics.codes import level_of
-from analytics.report.job import (
-    Progress,
-    ReportRequest,
-    ReportView,
-    report_pdf,
-)
+from analytics.progress import Progress
+from analytics.report.job import ReportRequest, ReportView, report_pdf
 from analytics.settings import Settings
 from analytics.store.reader import Store, StoreError
-from layouts.core.data_access import StoreLike
+from layouts.core.store_access import StoreLike
 from layouts.core.url_state import ViewState, effective_target, resolve
 from layouts.exports.figures import map_export, trend_export
 from layouts.exports.rendering import SIZES, render
-from layouts.map.callbacks import store_facts
+from layouts.map.view_model import store_facts
 
 #: The figures in the report: laid out at their printed size (180 mm wide), 300 dpi.
 REPORT_FIGURE: Final = SIZES["report"]
@@ -105,7 +101,7 @@ def report_builder(
 ) -> Callable[[ReportRequest], tuple[ReportView, bytes]]:
     """:func:`area_report` on the store at ``store_dir``, for
     :func:`analytics.report.job.write_reports` (``cakupan report``)."""
-    store = Store(Path(store_dir))
+    store = Store(Path(store_dir), cache_dir=settings.cache_dir)
     if not store.exists():
         raise StoreError(f"{store_dir} holds no store: run `cakupan build ... --out {store_dir}`")
     return lambda request: area_report(store, settings, request)

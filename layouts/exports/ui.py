@@ -26,19 +26,14 @@ from analytics.report.job import (
 )
 from analytics.settings import Settings
 from layouts.core import components, ids
-from layouts.core.data_access import (
-    StoreLike,
-    audit_event,
-    current_settings,
-    current_store,
-    require,
-)
+from layouts.core.data_access import audit_event, current_settings, current_store, require
 from layouts.core.jobs import (
     INTERNAL_FAILURE,
     STORE_FAILURE,
     current_jobs,
     setup_export_jobs,
 )
+from layouts.core.store_access import StoreLike
 from layouts.core.store_notice import notice_text
 from layouts.core.url_state import ViewState, parse_query
 from layouts.exports.files import (
@@ -49,8 +44,9 @@ from layouts.exports.files import (
 )
 from layouts.exports.rendering import ExportError
 from layouts.exports.report_job import build_area_report
-from layouts.map.callbacks import resolve_state, state_from_controls
+from layouts.map.callbacks import resolve_state
 from layouts.map.controls import control_states
+from layouts.map.view_model import state_from_controls
 
 FIGURE_FORMATS: Final = ("png-screen", "png-print", "svg", "pdf")
 TABLE_FORMATS: Final = ("csv", "xlsx")
@@ -99,7 +95,7 @@ map reads the view state the screen shows, target included."""
 
 def map_view(view: dict[str, str] | None, *controls: Any) -> tuple[Settings, StoreLike, ViewState]:
     """The map page's view state from the values of :data:`MAP_STATES`, as the screen reads
-    it (:func:`layouts.map.callbacks.state_from_controls`) and fitted to the user's
+    it (:func:`layouts.map.view_model.state_from_controls`) and fitted to the user's
     territory: what every export of the map reads. Requires the export right."""
     require(Action.EXPORT)
     settings, store = current_settings(), current_store()

@@ -1,4 +1,6 @@
-"""The coverage map's callback bodies, as functions of (store, settings, state).
+"""The coverage map's callback bodies, as functions of (store, settings, state): the view
+model (:mod:`layouts.map.view_model`, Dash-free) turned into figures, Patches and Dash
+components.
 
 The page module wires them to Dash; tests call them directly. A change of level or area
 returns a whole (small: the geometry is a URL) figure; a change of month, segment,
@@ -9,43 +11,24 @@ the same ``Patch`` with the legend and KPI cards, and no table (:func:`timeline_
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from dash import Patch
 
-from analytics.codes import LEVEL_CODE_LENGTH, level_of, parent_level
 from analytics.engine.classify import Classification, classify
-from analytics.engine.indicators import area_kpis, areas_in_view, rank_by_uncovered
+from analytics.engine.indicators import area_kpis
 from analytics.settings import Settings
-from analytics.store.reader import AREAS_FILE, COVERAGE_FILE, META_FILE, Store
+from analytics.store.reader import Store
 from analytics.store.territory import TerritoryStore
 from layouts.core import components, ids
-from layouts.core.data_access import (
-    DATA,
-    StoreLike,
-    geo_url,
-    geojson_bounds,
-    require_area,
-    version_of,
-)
+from layouts.core.data_access import geo_url, require_area
 from layouts.core.figures import HIGHLIGHT, apply_map_values, fit_view, map_figure, map_values
 from layouts.core.glyphs import glyphs_url
 from layouts.core.i18n import fmt_month, t
-from layouts.core.url_state import (
-    ViewState,
-    allowed_levels,
-    drill_target,
-    effective_target,
-    geo_parent,
-    parse_query,
-    resolve,
-    target_from_controls,
-)
+from layouts.core.store_access import StoreLike, geojson_bounds
+from layouts.core.url_state import ViewState, effective_target, geo_parent, resolve
+from layouts.map.view_model import outline, row_data, store_facts, trail, view_rows
 
 #: Inputs whose change only needs new values (a Patch), not a new figure.
 HOT_INPUTS = frozenset({ids.MONTH, ids.SEGMENT, ids.SCHEME, ids.K, ids.LAYER, ids.LABELS})
@@ -53,160 +36,11 @@ HOT_INPUTS = frozenset({ids.MONTH, ids.SEGMENT, ids.SCHEME, ids.K, ids.LAYER, id
 TARGET_INPUTS = frozenset({ids.MAP_TARGET, ids.MAP_TARGET_CUSTOM})
 
 
-@dataclass(frozen=True)
-class StoreFacts:
-    """Immutable (shared by every caller): names as a read-only mapping, tuples."""
-
-    names: Mapping[str, str]
-    months: tuple[str, ...]
-    root_codes: tuple[str, ...]
-    target_pct: float
-
-
-def store_facts(store: StoreLike, settings: Settings) -> StoreFacts:
-    """Names, months and top-level codes of the store as the user sees it (kept by the
-    data manager per file version and territory)."""
-    return DATA.get(
-        "store_facts",
-        (store.cache_key, settings.target_pct),
-        version_of(store.root, (COVERAGE_FILE, AREAS_FILE, META_FILE)),
-        lambda: _facts(store, settings.target_pct),
-    )
-
-
-def _facts(store: StoreLike, default_target: float) -> StoreFacts:
-    areas = store.areas()
-    meta = store.meta()
-    roots = meta.get("root_codes") or areas.loc[areas["level"] == "provinsi", "area_code"]
-    return StoreFacts(
-        names=MappingProxyType(dict(zip(areas["area_code"], areas["area_name"], strict=True))),
-        months=tuple(store.coverage_months()),
-        root_codes=tuple(str(c) for c in roots),
-        target_pct=float(meta.get("target_pct") or default_target),
-    )
-
-
 def resolve_state(store: StoreLike, settings: Settings, state: ViewState) -> ViewState:
     if isinstance(store, TerritoryStore):
         require_area(state.area)  # an area outside the territory: 403, logged
     facts = store_facts(store, settings)
     return resolve(state, set(facts.names), facts.months, facts.root_codes)
-
-
-def state_from_controls(
-    view: dict[str, str],
-    month: str,
-    segment: str,
-    scheme: str,
-    k: int,
-    layer: str,
-    labels: list[str] | None,
-    lang: str,
-    target_choice: str | None = None,
-    target_custom: object = None,
-) -> ViewState:
-    """The page's controls as a validated :class:`ViewState`."""
-    target = target_from_controls(target_choice, target_custom)
-    return parse_query(
-        {
-            "level": view.get("level", ""),
-            "area": view.get("area", ""),
-            "month": month or "",
-            "segment": segment or "",
-            "scheme": scheme or "",
-            "k": str(k),
-            "layer": layer or "",
-            "labels": "1" if labels else "0",
-            "lang": lang or "",
-            "target": "" if target is None else repr(target),
-        }
-    )
-
-
-def trail(area: str, facts: StoreFacts, lang: str) -> list[tuple[str, str]]:
-    """Breadcrumb entries from the top down to ``area``."""
-    out: list[tuple[str, str]] = []
-    if len(facts.root_codes) > 1 or not area:
-        out.append(("", t("all_areas", lang)))
-    if area:
-        lengths = [n for n in LEVEL_CODE_LENGTH.values() if n <= len(area)]
-        # only areas the store (view) holds: never the province above a branch's kabupaten
-        out += [(area[:n], facts.names[area[:n]]) for n in lengths if area[:n] in facts.names]
-    return out
-
-
-def view_rows(store: StoreLike, state: ViewState) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(areas in view with values, their points), aligned on the store's list of areas."""
-    areas = store.areas()
-    inside = areas[(areas["level"] == state.level)]
-    if state.area:
-        inside = inside[inside["area_code"].str.startswith(state.area + ".")]
-    inside = inside.sort_values("area_code", ignore_index=True)
-    month = pd.Timestamp(f"{state.month}-01")
-    rows = store.coverage_rows(
-        level=state.level, within=state.area, segments=[state.segment], months=[month]
-    )
-    view = areas_in_view(
-        rows,
-        state.level,
-        state.area or None,
-        month,
-        state.segment,
-    )
-    # Align on the store's list of areas (one row each, same order as the geometry's
-    # points); reindex raises on duplicate codes, like merge(validate="one_to_one").
-    aligned = (
-        view.drop(columns="area_name")
-        .set_index("area_code")
-        .reindex(inside["area_code"])
-        .reset_index()
-    )
-    aligned.insert(1, "area_name", inside["area_name"].to_numpy())
-    aligned["flags"] = aligned["flags"].fillna("missing_eligible")
-    return aligned, inside[["lon", "lat", "area_name"]]
-
-
-def outline(
-    store: StoreLike, state: ViewState, root_codes: Sequence[str]
-) -> tuple[tuple[str, str] | None, list[str]]:
-    """Level and parent of the boundaries one level above the areas drawn, and their codes
-    (the screen turns them into a URL, the exports into an embedded key)."""
-    above = parent_level(state.level)  # type: ignore[arg-type]
-    if above is None:
-        return None, []
-    area_level = level_of(state.area) if state.area else None
-    if above == area_level:
-        up = parent_level(above)
-        parent_code = state.area[: LEVEL_CODE_LENGTH[up]] if up else ""
-        return (above, geo_parent(above, parent_code, root_codes)), [state.area]
-    areas = store.areas()
-    codes = areas.loc[areas["level"] == above, "area_code"]
-    if state.area:
-        codes = codes[codes.str.startswith(state.area + ".")]
-    return (above, geo_parent(above, state.area, root_codes)), sorted(codes)
-
-
-def row_data(view: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
-    """The table's rows: each number exact (for sorting and filtering, never rounded here)
-    and, beside it, ``<field>_text`` as :mod:`analytics.formatting` writes it."""
-    ranked = rank_by_uncovered(view)
-    columns: dict[str, list[Any]] = {}
-    for col in ("rank", "uncovered", "coverage_pct", "active", "eligible", "change_yoy_pp"):
-        values = ranked[col].to_numpy(dtype="float64", na_value=np.nan)
-        whole = col not in {"coverage_pct", "change_yoy_pp"}
-        columns[col] = [None if np.isnan(v) else (int(v) if whole else float(v)) for v in values]
-        if col in components.TABLE_NUMBERS:
-            format_value = components.TABLE_NUMBERS[col]
-            columns[f"{col}_text"] = [format_value(v, lang) for v in columns[col]]
-    columns = {
-        "area_code": ranked["area_code"].tolist(),
-        "area_name": ranked["area_name"].tolist(),
-        **columns,
-    }
-    columns["flags_text"] = [
-        ", ".join(t(f"flag.{f}", lang) for f in str(flags).split()) for flags in ranked["flags"]
-    ]
-    return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
 
 def kpi_update(store: StoreLike, settings: Settings, state: ViewState) -> list[Any]:
@@ -297,50 +131,6 @@ def map_update(
     )
     out["breadcrumb"] = components.breadcrumb(trail(state.area, facts, lang), lang)
     return out
-
-
-def next_view(
-    current: dict[str, str],
-    *,
-    triggered: str | dict[str, str] | None,
-    click_data: dict[str, Any] | None,
-    level_value: str | None,
-    root_codes: list[str],
-) -> dict[str, str] | None:
-    """The new ``{level, area}`` after a map click, a breadcrumb click or a level choice;
-    ``None`` when nothing changes (e.g. a click on a village)."""
-    level, area = current.get("level", "kabupaten"), current.get("area", "")
-    if triggered == "map":
-        points = (click_data or {}).get("points") or []
-        code = points[0].get("location") or points[0].get("customdata") if points else None
-        if not isinstance(code, str):
-            return None
-        target = drill_target(code, level)
-        if target is None:
-            return None
-        area, level = target
-    elif isinstance(triggered, dict):  # a breadcrumb button {"type": "crumb", "code": ...}
-        area = triggered.get("code", "")
-        levels = allowed_levels(area, root_codes)
-        level = levels[0] if levels else level
-    elif triggered == "level" and level_value:
-        level = level_value
-    else:
-        return None
-    if level not in allowed_levels(area, root_codes):
-        level = allowed_levels(area, root_codes)[0]
-    if {"level": level, "area": area} == {
-        "level": current.get("level"),
-        "area": current.get("area"),
-    }:
-        return None
-    return {"level": level, "area": area}
-
-
-def level_options(area: str, root_codes: Sequence[str], lang: str) -> list[dict[str, str]]:
-    return [
-        {"label": t(f"level.{lvl}", lang), "value": lvl} for lvl in allowed_levels(area, root_codes)
-    ]
 
 
 def highlight_patch(code: str | None) -> Patch:

@@ -83,7 +83,7 @@ def classes_control(component_id: str, k: int, lang: str) -> html.Div:
 
 
 #: (id, property) of the map page's controls, in
-#: :func:`layouts.map.callbacks.state_from_controls`'s order: what every callback that
+#: :func:`layouts.map.view_model.state_from_controls`'s order: what every callback that
 #: rebuilds the page's view state reads (exports, GIS, report, timeline).
 MAP_CONTROLS: tuple[tuple[str, str], ...] = (
     (ids.MAP_VIEW, "data"),

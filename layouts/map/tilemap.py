@@ -10,7 +10,7 @@ per village (in the order of that list) a class index and an index into the dist
 coverage texts, each written by :mod:`analytics.formatting`.
 
 The numbers are the per-kabupaten map's: :func:`village_view` is
-:func:`layouts.map.callbacks.view_rows` at village level over the whole territory, so a
+:func:`layouts.map.view_model.view_rows` at village level over the whole territory, so a
 village's active, eligible and coverage are the same rows, and the classification is the
 same :func:`analytics.engine.classify.classify` (over all villages in view).
 """
@@ -34,10 +34,10 @@ from analytics.engine.classify import (
 )
 from analytics.engine.indicators import rank_by_uncovered
 from analytics.store.reader import COVERAGE_FILE
-from layouts.core.data_access import StoreLike
 from layouts.core.i18n import fmt_month, t
+from layouts.core.store_access import StoreLike
 from layouts.core.url_state import ViewState, to_query
-from layouts.map.callbacks import row_data, view_rows
+from layouts.map.view_model import row_data, view_rows
 
 #: Level the map colours (its tiles: ``tiles/desa.pmtiles``, layer ``desa``).
 LEVEL: Final = "desa"

@@ -102,13 +102,9 @@ def _label(months: Sequence[str], index: int, lang: str) -> str:
 
 
 def register_timeline_callbacks(app: dash.Dash) -> None:
-    from layouts.map.callbacks import (
-        resolve_state,
-        state_from_controls,
-        store_facts,
-        timeline_frame,
-    )
+    from layouts.map.callbacks import resolve_state, timeline_frame
     from layouts.map.controls import control_states
+    from layouts.map.view_model import state_from_controls, store_facts
 
     @app.callback(
         Output(ids.MAP, "figure", allow_duplicate=True),

@@ -25,8 +25,9 @@ from analytics.store.reader import (
     OFFICERS_FILE,
     WEEKLY_FILE,
 )
-from layouts.core.data_access import DATA, geo_url, geojson_bounds, version_of
+from layouts.core.data_access import geo_url
 from layouts.core.figures import fit_view
+from layouts.core.store_access import DATA, geojson_bounds, version_of
 from layouts.outreach.views import OutreachPlan
 
 IMPACT_WINDOW_WEEKS = 4

@@ -23,7 +23,8 @@ from layouts.core.url_state import parse_query
 from layouts.map import controls as map_controls
 from layouts.map import tile_routes
 from layouts.map import tilemap as tm
-from layouts.map.callbacks import resolve_state, store_facts
+from layouts.map.callbacks import resolve_state
+from layouts.map.view_model import store_facts
 from layouts.profile.link import profile_href
 
 PATH = "/semua-desa"

@@ -23,13 +23,10 @@ from layouts.map.callbacks import (
     TARGET_INPUTS,
     highlight_patch,
     kpi_update,
-    level_options,
     map_update,
-    next_view,
     resolve_state,
-    state_from_controls,
-    store_facts,
 )
+from layouts.map.view_model import level_options, next_view, state_from_controls, store_facts
 
 dash.register_page(__name__, path="/", name="Peta cakupan", title=page_title("nav.map"))
 

@@ -15,7 +15,8 @@ from layouts.core.i18n import t
 from layouts.core.page_titles import page_title
 from layouts.core.url_state import effective_target, parse_query, target_from_controls, to_query
 from layouts.exports import ui as export_ui
-from layouts.map.callbacks import resolve_state, store_facts
+from layouts.map.callbacks import resolve_state
+from layouts.map.view_model import store_facts
 from layouts.trends.views import (
     PROJECTION_HORIZON,
     area_options,

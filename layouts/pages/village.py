@@ -30,7 +30,7 @@ from layouts.core.data_access import (
 )
 from layouts.core.i18n import t
 from layouts.core.url_state import ViewState, effective_target, parse_query
-from layouts.map.callbacks import store_facts
+from layouts.map.view_model import store_facts
 from layouts.profile.views import (
     is_village_code,
     notice,

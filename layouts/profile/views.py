@@ -36,8 +36,8 @@ from analytics.report.village_profile import (
 from analytics.schemas import ANY_AREA_CODE_RE
 from analytics.store.reader import StoreError
 from layouts.core import components, ids
-from layouts.core.data_access import StoreLike
 from layouts.core.i18n import fmt_int, fmt_month, fmt_pct, fmt_pp, fmt_target, t
+from layouts.core.store_access import StoreLike
 from layouts.trends.views import trend_main
 
 #: Formats of the profile download.

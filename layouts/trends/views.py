@@ -26,9 +26,9 @@ from analytics.engine.trends import (
     project,
 )
 from analytics.formatting import markup_text
-from layouts.core.data_access import StoreLike
 from layouts.core.figures import small_multiples, trend_figure
 from layouts.core.i18n import fmt_month, fmt_target, t
+from layouts.core.store_access import StoreLike
 
 #: Longest projection drawn (months after the latest month): 10 years, stated under the
 #: chart (``trend.proj.horizon``) and in the legend of a line cut there.

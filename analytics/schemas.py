@@ -59,6 +59,20 @@ ANY_AREA_CODE_RE: Final = r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$"
 WGS84: Final = "EPSG:4326"
 
 
+#: The columns of a village besides its polygon (:class:`VillageSchema`), in order.
+VILLAGE_ATTRIBUTES: Final = (
+    "village_code",
+    "village_name",
+    "kind",
+    "kecamatan_code",
+    "kecamatan_name",
+    "kabupaten_code",
+    "kabupaten_name",
+    "province_code",
+    "province_name",
+)
+
+
 class VillageSchema(pa.DataFrameModel):
     """Villages (desa, kelurahan; kalurahan in DI Yogyakarta) with their boundaries."""
 

@@ -192,10 +192,10 @@ def bench_trends(client: Client, views: dict[str, str], runs: int) -> dict[str, 
 def bench_exports(store: Any, settings: Any, views: dict[str, str], runs: int) -> dict[str, Any]:
     """The download callbacks' bodies (the HTTP reply is this file in base64 JSON)."""
     from analytics.report.job import ReportRequest
+    from layouts.core.store_access import store_facts
     from layouts.core.url_state import ViewState, resolve
     from layouts.exports.files import figure_file, table_file
     from layouts.exports.report_job import build_area_report
-    from layouts.map.view_model import store_facts
 
     facts = store_facts(store, settings)
 

@@ -34,10 +34,10 @@ def main() -> None:
     from analytics.report.job import kabupaten_codes
     from analytics.settings import Settings
     from analytics.store.reader import Store
+    from layouts.core.data_access import resolve_state
     from layouts.core.url_state import ViewState
     from layouts.exports.figures import map_export
     from layouts.exports.rendering import export_figure, stop_kaleido
-    from layouts.map.callbacks import resolve_state
     from layouts.map.view_model import view_rows
 
     store = Store(args.store)

@@ -14,9 +14,10 @@ from store_factory import write_store
 from analytics.settings import Settings
 from analytics.store.reader import Store
 from layouts.core import ids
+from layouts.core.data_access import resolve_state
 from layouts.core.shell import shell_links
 from layouts.core.url_state import ViewState, parse_query, to_query
-from layouts.map.callbacks import highlight_patch, map_update, resolve_state
+from layouts.map.callbacks import highlight_patch, map_update
 from layouts.map.view_model import next_view
 from layouts.quality.views import file_rows, flagged_villages, kabupaten_rows
 from layouts.trends.views import projection_line, trend_main

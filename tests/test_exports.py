@@ -35,9 +35,9 @@ from analytics.exports.tables import (
 )
 from analytics.settings import Settings
 from analytics.store.reader import Store
+from layouts.core.data_access import resolve_state
 from layouts.core.url_state import ViewState
 from layouts.exports.rendering import CHROMIUM, SIZES, export_figure, stop_kaleido
-from layouts.map.callbacks import resolve_state
 
 TODAY = date(2025, 1, 31)
 

@@ -29,9 +29,10 @@ from analytics.report.text import pct
 from analytics.settings import Settings
 from analytics.store.reader import Store
 from layouts.core import components
+from layouts.core.data_access import resolve_state
 from layouts.core.figures import hover_texts
 from layouts.core.url_state import ViewState
-from layouts.map.callbacks import kpi_update, map_update, resolve_state
+from layouts.map.callbacks import kpi_update, map_update
 from layouts.map.view_model import row_data
 
 KEC = "99.01.01"

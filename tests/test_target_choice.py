@@ -28,6 +28,7 @@ from store_factory import write_store
 from analytics.settings import UCJ_TARGET_PCT, Settings
 from analytics.store.reader import Store
 from layouts.core import components, ids
+from layouts.core.data_access import resolve_state
 from layouts.core.shell import shell_links
 from layouts.core.url_state import (
     ViewState,
@@ -39,7 +40,7 @@ from layouts.core.url_state import (
     target_from_controls,
     to_query,
 )
-from layouts.map.callbacks import kpi_update, map_update, resolve_state
+from layouts.map.callbacks import kpi_update, map_update
 from layouts.trends.views import trend_main
 
 KEC = "99.01.01"

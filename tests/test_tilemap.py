@@ -19,9 +19,9 @@ from analytics.engine.classify import NO_DATA_COLOR, OVER_100_COLOR, PALETTE, cl
 from analytics.settings import Settings
 from analytics.store.reader import Store
 from analytics.store.territory import TerritoryStore
+from layouts.core.data_access import resolve_state
 from layouts.core.url_state import ViewState
 from layouts.map import tilemap as tm
-from layouts.map.callbacks import resolve_state
 from layouts.map.view_model import view_rows
 
 ADMIN = User("admin", Role.ADMIN)

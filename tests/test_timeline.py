@@ -20,9 +20,10 @@ from analytics.io.user_store import add_user
 from analytics.settings import Settings
 from analytics.store.reader import Store
 from layouts.core import ids
+from layouts.core.data_access import resolve_state
 from layouts.core.figures import fit_view
 from layouts.core.url_state import ViewState
-from layouts.map.callbacks import map_update, resolve_state, timeline_frame
+from layouts.map.callbacks import map_update, timeline_frame
 from layouts.map.drawer import map_size
 from layouts.map.timeline import Step, timeline_step
 

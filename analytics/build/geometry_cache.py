@@ -31,6 +31,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from analytics.schemas import VILLAGE_ATTRIBUTES
 from analytics.store import writer as store_writer
 from analytics.store.reader import (
     AREA_COLUMNS,
@@ -44,17 +45,7 @@ from analytics.store.reader import (
 #: by another version are not reused.
 GEOMETRY_VERSION: Final = "1"
 #: The village columns the geometry files depend on (besides the polygons).
-_HASHED_COLUMNS: Final = (
-    "village_code",
-    "village_name",
-    "kind",
-    "kecamatan_code",
-    "kecamatan_name",
-    "kabupaten_code",
-    "kabupaten_name",
-    "province_code",
-    "province_name",
-)
+_HASHED_COLUMNS: Final = VILLAGE_ATTRIBUTES
 
 
 def boundaries_hash(villages: gpd.GeoDataFrame) -> str:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from analytics.demo.geometry import KABUPATEN_COUNT, Layout
 from analytics.demo.names import place_name_pool, regency_names
-from analytics.schemas import WGS84
+from analytics.schemas import VILLAGE_ATTRIBUTES, WGS84
 
 PROVINCE_CODE: Final = "99"
 PROVINCE_NAME: Final = "Provinsi Contoh"
@@ -136,16 +136,5 @@ def demo_villages(rng: np.random.Generator, layout: Layout) -> gpd.GeoDataFrame:
     frame["kecamatan_name"] = frame["kecamatan_code"].map(kec_name)
     frame["province_code"] = PROVINCE_CODE
     frame["province_name"] = PROVINCE_NAME
-    columns = [
-        "village_code",
-        "village_name",
-        "kind",
-        "kecamatan_code",
-        "kecamatan_name",
-        "kabupaten_code",
-        "kabupaten_name",
-        "province_code",
-        "province_name",
-    ]
-    out = frame[columns].astype(str)
+    out = frame[list(VILLAGE_ATTRIBUTES)].astype(str)
     return gpd.GeoDataFrame(out, geometry=list(layout.cells[frame["index"].to_numpy()]), crs=WGS84)

@@ -25,7 +25,8 @@ from analytics.access import Action, User, is_allowed, may
 from analytics.settings import Settings
 from analytics.store.reader import Store, StoreError
 from analytics.store.territory import TerritoryStore
-from layouts.core.store_access import StoreLike
+from layouts.core.store_access import StoreLike, store_facts
+from layouts.core.url_state import ViewState, resolve
 
 SETTINGS_KEY: Final = "CAKUPAN_SETTINGS"
 
@@ -118,6 +119,15 @@ def require(action: Action) -> User:
     if not may(user, action):
         refuse(f"role {user.role} may not {action}")
     return user
+
+
+def resolve_state(store: StoreLike, settings: Settings, state: ViewState) -> ViewState:
+    """``state`` fitted to the store as the user sees it; an area outside the user's
+    territory is refused (403, logged)."""
+    if isinstance(store, TerritoryStore):
+        require_area(state.area)  # an area outside the territory: 403, logged
+    facts = store_facts(store, settings)
+    return resolve(state, set(facts.names), facts.months, facts.root_codes)
 
 
 def geo_url(store: StoreLike, level: str, parent: str) -> str:

@@ -15,16 +15,25 @@ an audit entry (layouts/core/data_access.py). An address outside the territory i
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Any, Final
 
 import dash
 from dash import html
 
 from analytics.access import is_allowed
-from layouts.core import ids
-from layouts.core.data_access import audit_event, current_user
+from analytics.settings import Settings
+from analytics.store.territory import TerritoryStore
+from layouts.core import components, ids
+from layouts.core.data_access import (
+    audit_event,
+    current_settings,
+    current_store,
+    current_user,
+    resolve_state,
+)
 from layouts.core.i18n import t
+from layouts.core.store_access import StoreFacts, store_facts
 from layouts.core.url_state import ViewState, parse_query, resolve, to_query
 
 #: Fields of the address with a sentence of their own; the others get a generic one.
@@ -83,6 +92,29 @@ def fit_address(
     if state.month and state.month not in months:
         reasons.append(t("view.month_missing", lang, month=state.month))
     return resolve(state, set(names), months, root_codes), reasons
+
+
+@dataclass(frozen=True)
+class PageView:
+    """What a page's layout starts from: the request's settings and store (the user's
+    territory), the store's facts, the view to show and why it is not the address's."""
+
+    settings: Settings
+    store: TerritoryStore
+    facts: StoreFacts
+    state: ViewState
+    reasons: list[str]
+
+
+def open_view(query: Mapping[str, object]) -> PageView | html.Div:
+    """The view the address ``query`` asks for, fitted to the store and the user's
+    territory (:func:`fit_address`); without a store, the page that says so instead."""
+    settings, store = current_settings(), current_store()
+    if not store.exists():
+        return components.store_missing(str(settings.store_dir), parse_query(query).lang)
+    facts = store_facts(store, settings)
+    state, reasons = fit_address(query, facts.names, facts.months, facts.root_codes)
+    return PageView(settings, store, facts, resolve_state(store, settings, state), reasons)
 
 
 def already_shown(path: str, state: ViewState, shown: object) -> bool:

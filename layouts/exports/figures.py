@@ -30,7 +30,7 @@ from analytics.exports.suppression import primary_cells
 from analytics.settings import Settings
 from layouts.core.figures import HIGHLIGHT, fit_view, map_figure, map_values
 from layouts.core.i18n import fmt_month, t
-from layouts.core.store_access import StoreLike, geojson_bounds
+from layouts.core.store_access import StoreLike, geojson_bounds, store_facts
 from layouts.core.url_state import ViewState, effective_target, geo_parent
 from layouts.exports.print_map import vector_map
 from layouts.exports.rendering import (
@@ -42,7 +42,7 @@ from layouts.exports.rendering import (
     decorate,
     legend_panel,
 )
-from layouts.map.view_model import outline, store_facts, view_rows
+from layouts.map.view_model import outline, view_rows
 from layouts.trends.views import trend_main, trend_rows
 
 #: Share of the plot width the map takes; the legend panel sits to its right (wider on the

@@ -21,11 +21,11 @@ from analytics.settings import Settings
 from layouts.core import components, ids
 from layouts.core.data_access import audit_event
 from layouts.core.i18n import t
-from layouts.core.store_access import StoreLike
+from layouts.core.store_access import StoreLike, store_facts
 from layouts.core.url_state import ViewState, geo_parent
 from layouts.exports.files import protected_area_table, threshold_of
 from layouts.exports.ui import MAP_STATES, map_view
-from layouts.map.view_model import store_facts, view_rows
+from layouts.map.view_model import view_rows
 
 GIS_FORMATS: Final = ("gpkg", "geojson")
 MEDIA: Final = {"gpkg": "application/geopackage+sqlite3", "geojson": "application/geo+json"}

@@ -19,11 +19,10 @@ from analytics.progress import Progress
 from analytics.report.job import ReportRequest, ReportView, report_pdf
 from analytics.settings import Settings
 from analytics.store.reader import Store, StoreError
-from layouts.core.store_access import StoreLike
+from layouts.core.store_access import StoreLike, store_facts
 from layouts.core.url_state import ViewState, effective_target, resolve
 from layouts.exports.figures import map_export, trend_export
 from layouts.exports.rendering import SIZES, render
-from layouts.map.view_model import store_facts
 
 #: The figures in the report: laid out at their printed size (180 mm wide), 300 dpi.
 REPORT_FIGURE: Final = SIZES["report"]

@@ -26,7 +26,13 @@ from analytics.report.job import (
 )
 from analytics.settings import Settings
 from layouts.core import components, ids
-from layouts.core.data_access import audit_event, current_settings, current_store, require
+from layouts.core.data_access import (
+    audit_event,
+    current_settings,
+    current_store,
+    require,
+    resolve_state,
+)
 from layouts.core.jobs import (
     INTERNAL_FAILURE,
     STORE_FAILURE,
@@ -44,7 +50,6 @@ from layouts.exports.files import (
 )
 from layouts.exports.rendering import ExportError
 from layouts.exports.report_job import build_area_report
-from layouts.map.callbacks import resolve_state
 from layouts.map.controls import control_states
 from layouts.map.view_model import state_from_controls
 

@@ -20,27 +20,19 @@ from analytics.engine.classify import Classification, classify
 from analytics.engine.indicators import area_kpis
 from analytics.settings import Settings
 from analytics.store.reader import Store
-from analytics.store.territory import TerritoryStore
 from layouts.core import components, ids
-from layouts.core.data_access import geo_url, require_area
+from layouts.core.data_access import geo_url
 from layouts.core.figures import HIGHLIGHT, apply_map_values, fit_view, map_figure, map_values
 from layouts.core.glyphs import glyphs_url
 from layouts.core.i18n import fmt_month, t
-from layouts.core.store_access import StoreLike, geojson_bounds
-from layouts.core.url_state import ViewState, effective_target, geo_parent, resolve
-from layouts.map.view_model import outline, row_data, store_facts, trail, view_rows
+from layouts.core.store_access import StoreLike, geojson_bounds, store_facts
+from layouts.core.url_state import ViewState, effective_target, geo_parent
+from layouts.map.view_model import outline, row_data, trail, view_rows
 
 #: Inputs whose change only needs new values (a Patch), not a new figure.
 HOT_INPUTS = frozenset({ids.MONTH, ids.SEGMENT, ids.SCHEME, ids.K, ids.LAYER, ids.LABELS})
 #: Inputs whose change only needs new KPI cards (the projection), nothing on the map.
 TARGET_INPUTS = frozenset({ids.MAP_TARGET, ids.MAP_TARGET_CUSTOM})
-
-
-def resolve_state(store: StoreLike, settings: Settings, state: ViewState) -> ViewState:
-    if isinstance(store, TerritoryStore):
-        require_area(state.area)  # an area outside the territory: 403, logged
-    facts = store_facts(store, settings)
-    return resolve(state, set(facts.names), facts.months, facts.root_codes)
 
 
 def kpi_update(store: StoreLike, settings: Settings, state: ViewState) -> list[Any]:

@@ -102,9 +102,11 @@ def _label(months: Sequence[str], index: int, lang: str) -> str:
 
 
 def register_timeline_callbacks(app: dash.Dash) -> None:
-    from layouts.map.callbacks import resolve_state, timeline_frame
+    from layouts.core.data_access import resolve_state
+    from layouts.core.store_access import store_facts
+    from layouts.map.callbacks import timeline_frame
     from layouts.map.controls import control_states
-    from layouts.map.view_model import state_from_controls, store_facts
+    from layouts.map.view_model import state_from_controls
 
     @app.callback(
         Output(ids.MAP, "figure", allow_duplicate=True),

@@ -9,9 +9,7 @@ functions, so each shows the same areas and numbers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from types import MappingProxyType
+from collections.abc import Sequence
 from typing import Any, Final
 
 import numpy as np
@@ -20,10 +18,8 @@ import pandas as pd
 from analytics import formatting as fmt
 from analytics.codes import LEVEL_CODE_LENGTH, level_of, parent_level
 from analytics.engine.indicators import areas_in_view, rank_by_uncovered
-from analytics.settings import Settings
-from analytics.store.reader import AREAS_FILE, COVERAGE_FILE, META_FILE
 from layouts.core.i18n import t
-from layouts.core.store_access import DATA, StoreLike, version_of
+from layouts.core.store_access import StoreFacts, StoreLike
 from layouts.core.url_state import (
     ViewState,
     allowed_levels,
@@ -42,39 +38,6 @@ TABLE_NUMBERS: Final = {
     "eligible": fmt.count,
     "change_yoy_pp": fmt.pp,
 }
-
-
-@dataclass(frozen=True)
-class StoreFacts:
-    """Immutable (shared by every caller): names as a read-only mapping, tuples."""
-
-    names: Mapping[str, str]
-    months: tuple[str, ...]
-    root_codes: tuple[str, ...]
-    target_pct: float
-
-
-def store_facts(store: StoreLike, settings: Settings) -> StoreFacts:
-    """Names, months and top-level codes of the store as the user sees it (kept by the
-    data manager per file version and territory)."""
-    return DATA.get(
-        "store_facts",
-        (store.cache_key, settings.target_pct),
-        version_of(store.root, (COVERAGE_FILE, AREAS_FILE, META_FILE)),
-        lambda: _facts(store, settings.target_pct),
-    )
-
-
-def _facts(store: StoreLike, default_target: float) -> StoreFacts:
-    areas = store.areas()
-    meta = store.meta()
-    roots = meta.get("root_codes") or areas.loc[areas["level"] == "provinsi", "area_code"]
-    return StoreFacts(
-        names=MappingProxyType(dict(zip(areas["area_code"], areas["area_name"], strict=True))),
-        months=tuple(store.coverage_months()),
-        root_codes=tuple(str(c) for c in roots),
-        target_pct=float(meta.get("target_pct") or default_target),
-    )
 
 
 def state_from_controls(

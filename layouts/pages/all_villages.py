@@ -15,7 +15,7 @@ import dash
 from dash import Input, Output, State, dcc, html, no_update
 
 from layouts.core import components, ids, view_notice
-from layouts.core.data_access import current_settings, current_store
+from layouts.core.data_access import current_settings, current_store, resolve_state
 from layouts.core.glyphs import GLYPH_FONT, glyphs_url
 from layouts.core.i18n import t
 from layouts.core.page_titles import page_title
@@ -23,8 +23,6 @@ from layouts.core.url_state import parse_query
 from layouts.map import controls as map_controls
 from layouts.map import tile_routes
 from layouts.map import tilemap as tm
-from layouts.map.callbacks import resolve_state
-from layouts.map.view_model import store_facts
 from layouts.profile.link import profile_href
 
 PATH = "/semua-desa"
@@ -117,14 +115,12 @@ def _config(store: Any, facts: Any) -> dict[str, Any] | None:
 
 
 def layout(shown: object = None, **query: object) -> Any:
-    settings, store = current_settings(), current_store()
-    lang = parse_query(query).lang
-    if not store.exists():
-        return components.store_missing(str(settings.store_dir), lang)
-    facts = store_facts(store, settings)
-    query = {**query, "level": "desa", "area": ""}
-    state, reasons = view_notice.fit_address(query, facts.names, facts.months, facts.root_codes)
-    state = tm.village_state(resolve_state(store, settings, state))
+    view = view_notice.open_view({**query, "level": "desa", "area": ""})
+    if not isinstance(view, view_notice.PageView):
+        return view  # no store: the page says so
+    store, facts, reasons = view.store, view.facts, view.reasons
+    state = tm.village_state(view.state)
+    lang = state.lang
     if isinstance(shown, str) and shown == dash.get_relative_path(PATH) + tm.page_query(state):
         return no_update  # Back/Forward or our own address update: this view is on screen
     config = _config(store, facts)

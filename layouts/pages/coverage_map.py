@@ -8,38 +8,29 @@ import dash
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
 from layouts.core import components, ids, view_notice
-from layouts.core.data_access import current_settings, current_store
+from layouts.core.data_access import current_settings, current_store, resolve_state
 from layouts.core.i18n import t
 from layouts.core.page_titles import page_title
 from layouts.core.shell import REPLACE_MARK
-from layouts.core.url_state import LAYERS, parse_query, to_query
+from layouts.core.store_access import store_facts
+from layouts.core.url_state import LAYERS, to_query
 from layouts.exports import ui as export_ui
 from layouts.exports.gis import gis_menu, register_gis_callbacks
 from layouts.map import controls as map_controls
 from layouts.map import drawer as map_drawer
 from layouts.map import timeline
-from layouts.map.callbacks import (
-    HOT_INPUTS,
-    TARGET_INPUTS,
-    highlight_patch,
-    kpi_update,
-    map_update,
-    resolve_state,
-)
-from layouts.map.view_model import level_options, next_view, state_from_controls, store_facts
+from layouts.map.callbacks import HOT_INPUTS, TARGET_INPUTS, highlight_patch, kpi_update, map_update
+from layouts.map.view_model import level_options, next_view, state_from_controls
 
 dash.register_page(__name__, path="/", name="Peta cakupan", title=page_title("nav.map"))
 
 
 def layout(shown: object = None, **query: object) -> Any:
-    settings, store = current_settings(), current_store()
-    lang = parse_query(query).lang
-    if not store.exists():
-        return components.store_missing(str(settings.store_dir), lang)
-    facts = store_facts(store, settings)
-    # an area outside the territory, unknown or malformed values: the nearest view + notice
-    state, reasons = view_notice.fit_address(query, facts.names, facts.months, facts.root_codes)
-    state = resolve_state(store, settings, state)
+    view = view_notice.open_view(query)
+    if not isinstance(view, view_notice.PageView):
+        return view  # no store: the page says so
+    facts, state, reasons = view.facts, view.state, view.reasons
+    lang = state.lang
     if view_notice.already_shown("/", state, shown):
         return no_update  # Back/Forward or our own address update: this view is on screen
     controls = html.Div(

@@ -10,13 +10,12 @@ from dash import Input, Output, State, dcc, html, no_update
 from analytics import formatting as fmt
 from analytics.schemas import COVERAGE_SEGMENTS
 from layouts.core import components, ids, view_notice
-from layouts.core.data_access import current_settings, current_store, require_area
+from layouts.core.data_access import current_settings, current_store, require_area, resolve_state
 from layouts.core.i18n import t
 from layouts.core.page_titles import page_title
+from layouts.core.store_access import store_facts
 from layouts.core.url_state import effective_target, parse_query, target_from_controls, to_query
 from layouts.exports import ui as export_ui
-from layouts.map.callbacks import resolve_state
-from layouts.map.view_model import store_facts
 from layouts.trends.views import (
     PROJECTION_HORIZON,
     area_options,
@@ -33,14 +32,11 @@ dash.register_page(__name__, path="/tren", name="Tren", title=page_title("nav.tr
 
 
 def layout(shown: object = None, **query: object) -> Any:
-    settings, store = current_settings(), current_store()
-    lang = parse_query(query).lang
-    if not store.exists():
-        return components.store_missing(str(settings.store_dir), lang)
-    facts = store_facts(store, settings)
-    # an area outside the territory, unknown or malformed values: the nearest view + notice
-    state, reasons = view_notice.fit_address(query, facts.names, facts.months, facts.root_codes)
-    state = resolve_state(store, settings, state)
+    view = view_notice.open_view(query)
+    if not isinstance(view, view_notice.PageView):
+        return view  # no store: the page says so
+    store, facts, state, reasons = view.store, view.facts, view.state, view.reasons
+    lang = state.lang
     if view_notice.already_shown("/tren", state, shown):
         return no_update  # Back/Forward or our own address update: this view is on screen
     areas = store.areas()
@@ -50,7 +46,7 @@ def layout(shown: object = None, **query: object) -> Any:
         if lists_every_area(areas)
         else [html.Small(t("trend.search_hint", lang), className="control-hint")]
     )
-    default_target = store_facts(store, settings).target_pct
+    default_target = facts.target_pct
     segments = [{"label": t(f"seg.{s}", lang), "value": s} for s in COVERAGE_SEGMENTS]
     return html.Div(
         [

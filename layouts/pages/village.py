@@ -29,8 +29,8 @@ from layouts.core.data_access import (
     require_area,
 )
 from layouts.core.i18n import t
+from layouts.core.store_access import store_facts
 from layouts.core.url_state import ViewState, effective_target, parse_query
-from layouts.map.view_model import store_facts
 from layouts.profile.views import (
     is_village_code,
     notice,

@@ -127,7 +127,7 @@ class Settings:
             session_max_hours=_int(env, "CAKUPAN_SESSION_MAX_HOURS", base.session_max_hours),
             trusted_proxies=_int(env, "CAKUPAN_TRUSTED_PROXIES", base.trusted_proxies, low=0),
             max_jobs_per_user=_int(env, "CAKUPAN_MAX_JOBS_PER_USER", base.max_jobs_per_user),
-            cache_dir=Path(env.get("CAKUPAN_CACHE_DIR", base.cache_dir)),
+            cache_dir=Path(env.get("CAKUPAN_CACHE_DIR") or base.cache_dir),  # empty: default
             cache_sizes=CacheSizes(
                 **{
                     f.name: _int(

@@ -38,7 +38,6 @@ import random
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any, Final
@@ -369,12 +368,16 @@ def main() -> int:
     parser.add_argument(
         "--cache",
         type=Path,
-        default=Path(tempfile.gettempdir()) / "cakupan-store-cache",  # the app's default
+        help="default: where the app makes it, <CAKUPAN_CACHE_DIR>/coverage",
     )
     parser.add_argument("--out", type=Path)
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--spec", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.cache is None:  # imported late: the worker's start time is measured above
+        from analytics.settings import Settings
+
+        args.cache = Settings.from_env().cache_dir / "coverage"
     if args.worker:
         worker(args.worker, args.store, args.cache, args.spec, args.repeat)
         return 0

@@ -22,7 +22,7 @@ import typer
 from rich.console import Console
 
 from analytics.errors import InputError
-from analytics.settings import Settings, SettingsError
+from analytics.settings import Settings, SettingsError, check_cache_dir
 from cli.store import store_app
 from cli.users import users_app
 
@@ -355,6 +355,7 @@ def plan(
         _fail(f"--lang must be id or en, not {lang!r}")
     try:
         settings = Settings.from_env()
+        check_cache_dir(settings)
         first_day = None
         if start is not None:
             try:
@@ -376,6 +377,7 @@ def plan(
             weights=weights,
             mapping=load_mapping(mapping),
             lang=lang,
+            cache_dir=settings.cache_dir,
         )
     except (InputError, SettingsError, StoreError, ValueError) as exc:
         _fail(str(exc))
@@ -428,11 +430,16 @@ def report(
         _month_option(month, "--month")
     try:
         settings = Settings.from_env()
+        check_cache_dir(settings)
         store_dir = store or settings.store_dir
         from analytics.report.job import kabupaten_codes, write_reports
         from layouts.exports.report_job import report_builder
 
-        areas = kabupaten_codes(Store(store_dir)) if area == "all-kabupaten" else [area.strip()]
+        areas = (
+            kabupaten_codes(Store(store_dir, cache_dir=settings.cache_dir))
+            if area == "all-kabupaten"
+            else [area.strip()]
+        )
         started = time.perf_counter()
         written = write_reports(
             report_builder(store_dir, settings),

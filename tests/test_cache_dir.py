@@ -31,6 +31,21 @@ def test_the_folder_comes_from_the_environment(tmp_path: Path) -> None:
 def test_the_folder_is_made_for_this_user_only(tmp_path: Path) -> None:
     folder = private_dir(tmp_path / "a" / "b")
     assert folder.is_dir() and folder.stat().st_mode & 0o077 == 0
+    wide = tmp_path / "wide"
+    wide.mkdir(mode=0o777)
+    wide.chmod(0o777)
+    assert private_dir(wide).stat().st_mode & 0o777 == 0o700  # narrowed before use
+
+
+def test_a_symbolic_link_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    with pytest.raises(CacheDirError, match="symbolic link"):
+        private_dir(tmp_path / "link")
+
+
+def test_an_empty_setting_is_the_default() -> None:
+    assert Settings.from_env({"CAKUPAN_CACHE_DIR": ""}).cache_dir == DEFAULT_CACHE_DIR
 
 
 def test_another_users_folder_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

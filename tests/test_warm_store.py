@@ -13,16 +13,19 @@ from analytics.settings import Settings
 from analytics.store import reader as store_module
 from analytics.store.cache import DATA
 from analytics.store.reader import Store
-from layouts.core.data_access import warm_store
+from layouts.core.data_access import settings_store, warm_store
 
 
 def test_the_warm_thread_opens_the_coverage_file_the_requests_use(tmp_path: Path) -> None:
     root = write_store(tmp_path / "processed")
+    settings = Settings(store_dir=root, cache_dir=tmp_path / "cache")
     before = DATA.computed("coverage_file")
-    warm_store(Settings(store_dir=root)).join(timeout=60)
+    warm_store(settings).join(timeout=60)
     assert DATA.computed("coverage_file") == before + 1  # the warm thread mapped the file
-    Store(root).coverage_rows(codes=["99"])  # what the first request does: no second open
-    assert DATA.computed("coverage_file") == before + 1
+    # what the first request does (current_store: the same store, the same cache folder)
+    settings_store(settings).coverage_rows(codes=["99"])
+    assert DATA.computed("coverage_file") == before + 1  # no second open
+    assert [p.name for p in (tmp_path / "cache" / "coverage").iterdir() if p.is_dir()]
 
 
 def test_a_request_during_the_warm_up_waits_for_it_instead_of_opening_again(

@@ -33,6 +33,7 @@ from analytics.outreach.files import (
 from analytics.outreach.plan import Plan
 from analytics.outreach.priority import PriorityWeights
 from analytics.outreach.scope import plan_scope
+from analytics.store.cache import DEFAULT_CACHE_DIR
 from analytics.store.reader import OFFICERS_FILE, Store, StoreError
 
 
@@ -104,11 +105,12 @@ def run_plan_job(
     weights: PriorityWeights | None = None,
     mapping: Mapping[str, Mapping[str, str]] | None = None,
     lang: str = "id",
+    cache_dir: Path = DEFAULT_CACHE_DIR,
 ) -> PlanJobResult:
     """Rank, plan and write the files (see the module docstring). ``area`` (a province,
     kabupaten or kecamatan code) limits the plan to the officers working there, e.g. every
     Polres of one province at once. ``lang``: the XLSX and PDF's language (``id``/``en``)."""
-    store = Store(Path(store_dir))
+    store = Store(Path(store_dir), cache_dir=cache_dir)
     meta = store.meta()
     areas = store.areas()
     village_areas = areas[areas["level"] == "desa"].rename(columns={"area_code": "village_code"})

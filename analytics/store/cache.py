@@ -30,6 +30,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import os
+import stat
 import tempfile
 import threading
 from collections import OrderedDict
@@ -52,14 +53,23 @@ class CacheDirError(RuntimeError):
 
 
 def private_dir(path: Path) -> Path:
-    """``path``, created for this user only; refused (:class:`CacheDirError`) when another
-    user owns it, before anything in it is trusted (a shared ``/tmp``)."""
+    """``path``, a folder of this user only (mode 0700, made so when it was wider), before
+    anything in it is trusted (a shared ``/tmp``). Refused (:class:`CacheDirError`) when
+    another user owns it or it is a symbolic link."""
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if path.stat().st_uid != os.getuid():
+    info = path.lstat()
+    if stat.S_ISLNK(info.st_mode):
+        raise CacheDirError(
+            f"the cache folder {path} is a symbolic link: set CAKUPAN_CACHE_DIR to a real "
+            "folder of this user"
+        )
+    if info.st_uid != os.getuid():
         raise CacheDirError(
             f"the cache folder {path} belongs to another user: set CAKUPAN_CACHE_DIR to a "
             "folder of this user"
         )
+    if info.st_mode & 0o077:
+        path.chmod(0o700)
     return path
 
 

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import pandas as pd
 
-from analytics.store.cache import DATA, DEFAULT_CACHE_DIR
+from analytics.store.cache import DATA, DEFAULT_CACHE_DIR, private_dir
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -236,7 +236,7 @@ class Store:
                 "coverage_file",
                 (p, self.cache_dir),
                 st,
-                lambda: _open_coverage_file(p, st, self.cache_dir / "coverage"),
+                lambda: _open_coverage_file(p, st, private_dir(self.cache_dir) / "coverage"),
                 freeze=False,  # read-only by construction: rows() returns new frames
             )
 

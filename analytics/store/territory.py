@@ -215,7 +215,7 @@ class TerritoryStore:
         stamp = file_stamp(path)
         return DATA.get(
             "territory_geo",
-            (path, allowed, folder := self.base.cache_dir / "geo-views"),
+            (path, allowed, folder := private_dir(self.base.cache_dir) / "geo-views"),
             stamp,
             lambda: _filtered_geojson(path, stamp, allowed, folder),
         )

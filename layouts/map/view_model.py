@@ -1,6 +1,7 @@
-"""The coverage map's view model, with no web framework: the store's facts as the user
-sees them, the areas in view with their values, the outline above them, the table's rows,
-the page's controls as a :class:`ViewState` and where a click leads.
+"""The coverage map's view model, with no web framework: the areas in view with their
+values, the outline above them, the table's rows, the breadcrumb trail, the page's
+controls as a :class:`ViewState` and where a click leads (the store's facts are
+:func:`layouts.core.store_access.store_facts`).
 
 The screen (:mod:`layouts.map.callbacks`, which turns these into a figure or a ``Patch``),
 the exports and the report's figures (``cakupan report``, without Dash) all read these

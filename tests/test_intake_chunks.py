@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-import analytics.intake.registries
+import analytics.io.tables
 from analytics.intake.registries import IntakeResult, ingest_registries
 from analytics.io.tables import Table, TableSource
 from tests.test_intake import HEADER, KEY, ROWS, make_villages
@@ -49,13 +49,13 @@ def test_reading_by_row_groups_changes_nothing(
     path = _parquet(tmp_path / "r.parquet", ROWS, row_group_size=3)
     assert pq.ParquetFile(path).metadata.num_row_groups == 6
     whole = _ingest(path, villages, 10**9, monkeypatch)
-    read_columns, chunks = analytics.intake.registries.read_columns, []
+    read_columns, chunks = analytics.io.tables.read_columns, []
 
     def counted(source: TableSource, *args: Any, **kwargs: Any) -> Table:  # a spy
         chunks.append(source.row_groups)
         return read_columns(source, *args, **kwargs)
 
-    monkeypatch.setattr("analytics.intake.registries.read_columns", counted)
+    monkeypatch.setattr("analytics.io.tables.read_columns", counted)  # chunks read
     chunked = _ingest(path, villages, 6, monkeypatch)
     assert chunks == [(0, 1), (2, 3), (4, 5)]
     pd.testing.assert_frame_equal(chunked.memberships, whole.memberships)

@@ -52,7 +52,7 @@ def months_available(coverage: pd.DataFrame) -> list[pd.Timestamp]:
     return sorted(pd.Timestamp(m) for m in coverage["month"].unique())
 
 
-def quality_flags(view: pd.DataFrame) -> pd.Series:
+def area_flags(view: pd.DataFrame) -> pd.Series:
     """Space-separated flag codes per row: over 100 %, no denominator, partial denominator."""
     over = (view["coverage_pct"] > 100).to_numpy()
     none = view["eligible"].isna().to_numpy()
@@ -83,7 +83,7 @@ def areas_in_view(
         & _in_area(coverage["area_code"], area_code)
     ]
     view = rows.assign(uncovered=rows["gap"].clip(lower=0))
-    view = view.assign(flags=quality_flags(view))
+    view = view.assign(flags=area_flags(view))
     return view.loc[:, list(VIEW_COLUMNS)].sort_values("area_code", ignore_index=True)
 
 

@@ -12,6 +12,7 @@ and in total, with up to :data:`EXAMPLES_PER_REASON` offending values per reason
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
@@ -20,6 +21,17 @@ import pandas as pd
 
 from analytics.io.tables import Table
 from analytics.schemas import ROW_REPORT_COLUMNS
+
+
+@dataclass(frozen=True)
+class TableIntake:
+    """An ingested table (workforce, roster, events): the canonical rows, the rows set
+    aside with their reasons (outcome-table shape), and the reconciliation counts."""
+
+    frame: pd.DataFrame
+    rejected: pd.DataFrame
+    reconciliation: dict[str, Any]
+
 
 REJECTION_REASONS: Final = (
     "no_identity",

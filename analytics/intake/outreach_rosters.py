@@ -21,7 +21,6 @@ raw values), never officer names.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
@@ -29,6 +28,7 @@ import pandas as pd
 
 from analytics.codes import normalize_village_codes
 from analytics.errors import InputError
+from analytics.intake.outcomes import TableIntake
 from analytics.io.headers import REGISTRY_ALIASES, resolve_columns
 from analytics.io.tables import inspect_table, read_columns
 from analytics.io.values import PLACEHOLDERS, blank, parse_counts, parse_dates
@@ -77,15 +77,6 @@ EVENT_REASONS: Final = (
 )
 ROSTER_COLUMNS: Final = ("nrp", "name", "rank", "polsek", "polres", "village_code", "phone")
 EVENT_COLUMNS: Final = ("event_date", "village_code", "nrp", "attendees", "registrations")
-
-
-@dataclass(frozen=True)
-class TableIntake:
-    """An ingested table: the canonical rows, the rows set aside, and the counts."""
-
-    frame: pd.DataFrame
-    rejected: pd.DataFrame
-    reconciliation: dict[str, Any]
 
 
 def _read(

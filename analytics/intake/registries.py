@@ -67,9 +67,6 @@ from analytics.io.headers import DROPPED_FIELDS, REGISTRY_ALIASES, resolve_colum
 from analytics.io.tables import (
     Table,
     TableSource,
-    inspect_table,
-    parquet_parts,
-    read_columns,
     read_table_chunks,
 )
 from analytics.io.values import (
@@ -161,27 +158,15 @@ def _read_registry(
         found = resolve_columns(headers, REGISTRY_ALIASES, mapping, file=file)
         return bool({"kpj", "nik"} & set(found))
 
-    if not path.is_file() or path.suffix.lower() not in {".parquet", ".pq"}:
-        yield from read_table_chunks(
-            path,
-            lambda source: _registry_columns(source, mapping),
-            chunk_rows=CHUNK_ROWS,
-            recognise=has_identity,
-            text_only=_TEXT_ONLY,
-            categorical=_CATEGORICAL,
-            placeholders=placeholders,
-        )
-        return
-    source = inspect_table(path, has_identity)
-    columns = _registry_columns(source, mapping)
-    for part in parquet_parts(source, CHUNK_ROWS):
-        yield read_columns(
-            part,
-            columns,
-            text_only=_TEXT_ONLY,
-            categorical=_CATEGORICAL,
-            placeholders=placeholders,
-        )
+    yield from read_table_chunks(
+        path,
+        lambda source: _registry_columns(source, mapping),
+        chunk_rows=CHUNK_ROWS,
+        recognise=has_identity,
+        text_only=_TEXT_ONLY,
+        categorical=_CATEGORICAL,
+        placeholders=placeholders,
+    )
 
 
 def _pseudonymous_ids(table: Table, key: bytes) -> tuple[pd.Series, pd.Series, int]:

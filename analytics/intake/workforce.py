@@ -7,9 +7,8 @@ Every row with anything in a read column ends accepted or rejected with a reason
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 import geopandas as gpd
 import numpy as np
@@ -17,11 +16,12 @@ import pandas as pd
 
 from analytics.codes import normalize_village_codes
 from analytics.errors import InputError
+from analytics.intake.outcomes import TableIntake
 from analytics.io.headers import WORKFORCE_ALIASES, resolve_columns
 from analytics.io.tables import inspect_table, read_columns
 from analytics.io.values import PLACEHOLDERS, blank, parse_counts
 
-__all__ = ["WORKFORCE_REJECTION_REASONS", "WorkforceIntake", "ingest_workforce"]
+__all__ = ["WORKFORCE_REJECTION_REASONS", "ingest_workforce"]
 
 WORKFORCE_REJECTION_REASONS: Final = (
     "invalid_code",
@@ -34,21 +34,12 @@ WORKFORCE_REJECTION_REASONS: Final = (
 )
 
 
-@dataclass(frozen=True)
-class WorkforceIntake:
-    """Workforce denominators (WorkforceSchema), rejected rows with reasons, counts."""
-
-    frame: pd.DataFrame
-    rejected: pd.DataFrame
-    reconciliation: dict[str, Any]
-
-
 def ingest_workforce(
     path: Path,
     villages: gpd.GeoDataFrame,
     mapping: Mapping[str, str] | None = None,
     placeholders: Collection[str] = PLACEHOLDERS,
-) -> WorkforceIntake:
+) -> TableIntake:
     """Read workforce denominators per village and year.
 
     Rows are rejected (first reason that applies) for an ``invalid_code``, an
@@ -128,4 +119,4 @@ def ingest_workforce(
             "blank_rows": table.blank_rows,
         },
     }
-    return WorkforceIntake(out, rejected, reconciliation)
+    return TableIntake(out, rejected, reconciliation)

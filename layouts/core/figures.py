@@ -154,6 +154,25 @@ def fit_view(
     return center, round(max(min(zoom - 0.3, 16.0), 1.0), 2)
 
 
+def _lines_only(
+    name: str, geojson: str | dict[str, Any], codes: list[str], width: float, color: str
+) -> dict[str, Any]:
+    """A trace that draws only the borders of ``codes`` (no fill, no hover): the outline
+    of the level above, the area picked in the table."""
+    return {
+        "type": "choroplethmap",
+        "geojson": geojson,
+        "featureidkey": "id",
+        "locations": codes,
+        "z": [0] * len(codes),
+        "colorscale": [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+        "showscale": False,
+        "marker": {"line": {"width": width, "color": color}},
+        "hoverinfo": "skip",
+        "name": name,
+    }
+
+
 def map_figure(
     *,
     view: pd.DataFrame,
@@ -187,30 +206,10 @@ def map_figure(
         "customdata": codes,
         "name": "coverage",
     }
-    outline = {
-        "type": "choroplethmap",
-        "geojson": outline_url or geojson_url,
-        "featureidkey": "id",
-        "locations": outline_locations,
-        "z": [0] * len(outline_locations),
-        "colorscale": [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
-        "showscale": False,
-        "marker": {"line": {"width": 2.2, "color": theme.OUTLINE}},
-        "hoverinfo": "skip",
-        "name": "outline",
-    }
-    highlight = {
-        "type": "choroplethmap",
-        "geojson": geojson_url,
-        "featureidkey": "id",
-        "locations": [],
-        "z": [],
-        "colorscale": [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
-        "showscale": False,
-        "marker": {"line": {"width": 4, "color": theme.HIGHLIGHT}},
-        "hoverinfo": "skip",
-        "name": "highlight",
-    }
+    outline = _lines_only(
+        "outline", outline_url or geojson_url, outline_locations, 2.2, theme.OUTLINE
+    )
+    highlight = _lines_only("highlight", geojson_url, [], 4, theme.HIGHLIGHT)
     symbols = {
         "type": "scattermap",
         "lon": points["lon"].round(5).tolist(),

@@ -41,7 +41,7 @@ from layouts.core.jobs import (
 )
 from layouts.core.store_access import StoreLike
 from layouts.core.store_notice import notice_text
-from layouts.core.url_state import ViewState, parse_query
+from layouts.core.url_state import ViewState, parse_search
 from layouts.exports.files import (
     figure_file,
     label,
@@ -221,10 +221,8 @@ def register_export_callbacks(app: dash.Dash) -> None:
         if fmt is None:
             return no_update, no_update
         require(Action.EXPORT)
-        from urllib.parse import parse_qsl
-
         settings, store = current_settings(), current_store()
-        base = parse_query(dict(parse_qsl((page_query or "").lstrip("?"))))
+        base = parse_search(page_query)
         state = resolve_state(store, settings, base.with_(area=area or "", segment=segment))
         if compare:
             resolve_state(store, settings, base.with_(area=compare))  # territory check

@@ -14,7 +14,12 @@ from layouts.core.data_access import current_settings, current_store, require_ar
 from layouts.core.i18n import t
 from layouts.core.page_titles import page_title
 from layouts.core.store_access import store_facts
-from layouts.core.url_state import effective_target, parse_query, target_from_controls, to_query
+from layouts.core.url_state import (
+    effective_target,
+    parse_search,
+    target_from_controls,
+    to_query,
+)
 from layouts.exports import ui as export_ui
 from layouts.trends.views import (
     PROJECTION_HORIZON,
@@ -150,7 +155,7 @@ def register_callbacks(app: dash.Dash) -> None:
     def update_trends(area, segment, compare, compare_segment, choice, custom, page_query):
         settings, store = current_settings(), current_store()
         require_area(compare)  # the compared area too: 403 + audit outside the territory
-        base = parse_query(dict(_pairs(page_query)))
+        base = parse_search(page_query)
         target = target_from_controls(choice, custom)
         state = resolve_state(
             store, settings, base.with_(area=area or "", segment=segment, target=target)
@@ -202,7 +207,7 @@ def _register_search(app: dash.Dash, dropdown: str) -> None:
         areas = current_store().areas()
         if lists_every_area(areas):
             return no_update  # every area is listed already
-        lang = parse_query(dict(_pairs(page_query))).lang
+        lang = parse_search(page_query).lang
         if not search:
             return area_options(areas, lang, keep=[value])
         return search_options(areas, str(search)[:80], lang, keep=[value])
@@ -217,9 +222,3 @@ def projection_block(statements: list[str], target_pct: float, lang: str) -> lis
         html.Ul([html.Li(s) for s in statements]),
         html.Small(note, className="control-hint"),
     ]
-
-
-def _pairs(query: str | None) -> list[tuple[str, str]]:
-    from urllib.parse import parse_qsl
-
-    return parse_qsl((query or "").lstrip("?"))

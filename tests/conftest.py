@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings as hypothesis_settings
+from required import require
 
 # Property tests check properties, not speed: Hypothesis's per-example deadline is a timed
 # assertion, which fails on a loaded CI machine (speed is measured by benchmarks/ instead).
@@ -30,10 +31,7 @@ CAKUPAN = [sys.executable, "-m", "cli"]
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The ``../shared/data`` folder, or skip (fail under CI) when it is missing."""
-    if not SHARED_DATA.is_dir():
-        if os.environ.get("CI"):
-            pytest.fail(f"{SHARED_DATA} is required in CI but missing")
-        pytest.skip("../shared/data not present")
+    require(SHARED_DATA.is_dir(), str(SHARED_DATA))
     return SHARED_DATA
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import csv
 import io
-import os
 import re
 import struct
 from datetime import date
@@ -20,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from required import require
 from store_factory import write_store
 
 from analytics.engine.classify import OVER_100_COLOR, classify
@@ -235,10 +235,7 @@ def test_table_file_follows_the_language(store: Store, settings: Settings) -> No
 @pytest.fixture
 def chromium() -> None:
     """Kaleido needs Debian's chromium: skip locally without it, fail in CI (``CI=true``)."""
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is required in CI but missing")
-        pytest.skip(f"{CHROMIUM} is not installed")
+    require(CHROMIUM.exists(), str(CHROMIUM))
 
 
 needs_chromium = pytest.mark.usefixtures("chromium")

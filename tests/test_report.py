@@ -7,12 +7,12 @@ figures for a demo kabupaten is built in tests/browser/test_downloads.py.
 from __future__ import annotations
 
 import io
-import os
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import pytest
+from required import require
 from store_factory import write_outreach, write_store
 
 from analytics.exports.suppression import MARK
@@ -324,10 +324,7 @@ def test_demo_report_prints_readably(demo_store: Path) -> None:
     from layouts.exports.rendering import CHROMIUM, SIZES, stop_kaleido
     from layouts.exports.report_job import build_area_report
 
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is required in CI but missing")
-        pytest.skip(f"{CHROMIUM} is not installed")
+    require(CHROMIUM.exists(), str(CHROMIUM))
     demo = Store(demo_store)
     settings = Settings().with_(store_dir=demo_store)
     try:

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from required import require
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -88,10 +89,7 @@ def app_url(demo_store: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail("Debian chromium (/usr/bin/chromium) is required in CI but missing")
-        pytest.skip("Debian chromium (/usr/bin/chromium) is not installed")
+    require(CHROMIUM.exists(), f"Debian chromium ({CHROMIUM})")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

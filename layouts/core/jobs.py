@@ -41,6 +41,8 @@ from layouts.core.data_access import (
     current_user,
     refuse,
 )
+from layouts.core.i18n import t
+from layouts.core.store_notice import notice_text
 
 EXTENSION_KEY: Final = "cakupan_export_jobs"
 RESULT_TTL_S: Final = 3600
@@ -90,6 +92,16 @@ def failure_message(exc: BaseException) -> str:
     if isinstance(exc, (StoreError, StoreDamaged)):
         return STORE_FAILURE
     return INTERNAL_FAILURE
+
+
+def failure_reason(message: str, lang: str) -> str:
+    """A failed job's message as its user reads it: the markers of
+    :func:`failure_message` in the user's language, an input message as written."""
+    if message == STORE_FAILURE:
+        return notice_text(None, lang)
+    if message == INTERNAL_FAILURE:
+        return t("job.internal", lang)
+    return message
 
 
 @dataclass(frozen=True)

@@ -41,10 +41,6 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     "report_running": {"id": "Menyusun laporan…", "en": "Preparing the report…"},
     "report_done": {"id": "Laporan siap diunduh.", "en": "The report is ready."},
     "report_failed": {"id": "Laporan gagal dibuat: {msg}", "en": "The report failed: {msg}"},
-    "report_internal": {
-        "id": "kesalahan di server (sudah dicatat); coba lagi atau hubungi admin",
-        "en": "an error on the server (logged); try again or ask the admin",
-    },
     "failed": {"id": "Ekspor gagal: {msg}", "en": "Export failed: {msg}"},
     # the table files' title and metadata (XLSX "Keterangan" sheet, CSV trailing columns)
     "table.title": {"id": "Wilayah menurut {sort}", "en": "Areas by {sort}"},

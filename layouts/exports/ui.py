@@ -34,13 +34,11 @@ from layouts.core.data_access import (
     resolve_state,
 )
 from layouts.core.jobs import (
-    INTERNAL_FAILURE,
-    STORE_FAILURE,
     current_jobs,
+    failure_reason,
     setup_export_jobs,
 )
 from layouts.core.store_access import StoreLike
-from layouts.core.store_notice import notice_text
 from layouts.core.url_state import ViewState, parse_search
 from layouts.exports.files import (
     figure_file,
@@ -302,12 +300,8 @@ def register_export_callbacks(app: dash.Dash) -> None:
 
 
 def failure_text(message: str, lang: str) -> str:
-    """A failed job's message in the user's language (markers translated)."""
-    if message == STORE_FAILURE:
-        return label("report_failed", lang, msg=notice_text(None, lang))
-    if message == INTERNAL_FAILURE:
-        return label("report_failed", lang, msg=label("report_internal", lang))
-    return label("report_failed", lang, msg=message)
+    """A failed report's message in the user's language (markers translated)."""
+    return label("report_failed", lang, msg=failure_reason(message, lang))
 
 
 def report_progress(job: str | None, lang: str) -> tuple[Any, Any, Any, Any]:

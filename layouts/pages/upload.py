@@ -30,7 +30,7 @@ from analytics.uploads.rebuild import dry_run, rebuild_store
 from layouts.core import ids
 from layouts.core.data_access import audit_event, current_settings, current_user, require
 from layouts.core.i18n import fmt_int, lang_or_default, t
-from layouts.core.jobs import current_jobs, setup_export_jobs
+from layouts.core.jobs import current_jobs, failure_reason, setup_export_jobs
 from layouts.core.page_titles import page_title
 from layouts.core.url_state import parse_query
 from layouts.upload.diff import diff_view, dry_run_view, loss_lines, version_options
@@ -277,7 +277,7 @@ def handle_poll(_n: int | None, job: str | None, lang: str | None) -> tuple[Any,
             return text, "100", True
         return html.Div([html.P(text), *[html.P(w) for w in warnings]]), "100", True
     if state.state == "failed":
-        return t("upload.failed", lang, reason=state.message), "0", True
+        return t("upload.failed", lang, reason=failure_reason(state.message, lang)), "0", True
     if state.state == "unknown":
         return t("upload.job.unknown", lang), "0", True
     if state.state == "queued":

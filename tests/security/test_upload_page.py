@@ -226,6 +226,29 @@ def test_dry_run_without_a_registry_says_what_is_missing(
     assert "Gagal" in text and "Kepesertaan" in text and "registry" not in text
 
 
+def test_a_failed_rebuild_says_why_in_words(
+    settings: Settings, as_user: Callable[[str], Any]
+) -> None:
+    """An unexpected error in the rebuild job: the page gives a sentence in the user's
+    language (the error is logged on the server), never the job's internal marker or the
+    exception's text."""
+    from layouts.core.jobs import current_jobs
+
+    def broken(_progress: Any) -> bytes:
+        raise RuntimeError("boom in /srv/cakupan/stage 0x7f00")
+
+    with as_user("admin"):
+        job = current_jobs().submit(broken, "rebuild")
+        deadline = time.monotonic() + 30
+        while current_jobs().state(job).state != "failed" and time.monotonic() < deadline:
+            time.sleep(0.05)
+        texts = {lang: _text(_page().handle_poll(1, job, lang)[0]) for lang in ("id", "en")}
+    assert "error on the server (logged)" in texts["en"]
+    assert "kesalahan di server" in texts["id"]
+    for text in texts.values():
+        assert "@" not in text and "/srv" not in text and "boom" not in text
+
+
 def test_commit_rebuilds_the_store_in_the_background(
     settings: Settings, as_user: Callable[[str], Any]
 ) -> None:

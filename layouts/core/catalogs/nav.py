@@ -8,6 +8,11 @@ from typing import Final
 
 _M: Final[dict[str, tuple[str, str]]] = {
     "nav.logout": ("Keluar", "Log out"),
+    # a background job (report, outreach files, rebuild) that failed on an unexpected error
+    "job.internal": (
+        "kesalahan di server (sudah dicatat); coba lagi atau hubungi admin",
+        "an error on the server (logged); try again or ask the admin",
+    ),
     "nav.user_label": ("Masuk sebagai", "Logged in as"),
     "role.admin": ("Admin", "Admin"),
     "role.branch": ("Kantor cabang", "Branch office"),

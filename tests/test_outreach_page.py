@@ -496,13 +496,13 @@ def test_download_buttons_pass_the_users_language(
     app = built[0]
     sent = {}
     for kind, target in (("xlsx", ids.OUT_XLSX), ("pdf", ids.OUT_PDF)):
-        key = next(k for k in app.callback_map if k == f"{target}.data")
+        key = next(k for k in app.callback_map if k.startswith(f"..{target}.data..."))
         spec = app.callback_map[key]
         assert spec["state"][0] == {"id": ids.OUT_LANG, "property": "data"}
         click = spec["callback"].__wrapped__
-        sent[kind] = base64.b64decode(
-            click(1, "en", "Polres Uji", "Polsek Satu", 4, 2, *DEFAULT_W)["content"]
-        )
+        now, *job = click(1, "en", "Polres Uji", "Polsek Satu", 4, 2, *DEFAULT_W)
+        assert all(v is dash.no_update for v in job)  # one Polsek: at once, no job
+        sent[kind] = base64.b64decode(now["content"])
     book = openpyxl.load_workbook(io.BytesIO(sent["xlsx"]))
     assert book.sheetnames == ["Schedule", "Summary", "Unassigned villages", "Notes"]
     assert next(book["Schedule"].iter_rows(max_row=1, values_only=True))[0] == "Week"
@@ -513,3 +513,45 @@ def test_download_buttons_pass_the_users_language(
     id_book = cb.download("xlsx", "Polres Uji", "Polsek Satu", 4, 2, DEFAULT_W, "id")
     names = openpyxl.load_workbook(io.BytesIO(base64.b64decode(id_book["content"]))).sheetnames
     assert names[0] == "Jadwal"
+
+
+def test_a_whole_polres_files_are_made_in_the_background(
+    built: tuple[dash.Dash, Store], app_ctx: Store
+) -> None:
+    """ "(semua Polsek)": the click starts a job and returns at once; polling shows the
+    progress, then hands over the same file the request would have made."""
+    import time
+
+    for kind in ("xlsx", "pdf"):
+        now, job, poll_off, status, bar_hidden = cb.start_download(
+            kind, "Polres Uji", "all", 8, 1, DEFAULT_W, "en"
+        )
+        assert now is dash.no_update and isinstance(job, str)
+        assert (poll_off, bar_hidden) == (False, False)
+        assert status == "Preparing the files of every Polsek…"
+        deadline = time.monotonic() + 60
+        while True:
+            pct, status, data, stop, hidden = cb.download_progress(1, job, "en")
+            if stop or time.monotonic() > deadline:
+                break
+            assert data is dash.no_update and not hidden
+            time.sleep(0.1)
+        assert (pct, status, stop, hidden) == (100, "The file is ready.", True, True)
+        direct = cb.download(kind, "Polres Uji", "all", 8, 1, DEFAULT_W, "en")
+        assert data["filename"] == direct["filename"]
+        assert data["filename"].endswith(f"polres-uji_semua_polsek.{kind}")
+        if kind == "xlsx":  # the workbook holds the same sheets (PDFs carry a timestamp)
+            import openpyxl
+
+            def sheets(sent: dict[str, str]) -> list[str]:
+                book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(sent["content"])))
+                return list(book.sheetnames)
+
+            assert sheets(data) == sheets(direct)
+            assert "Summary" in sheets(data)
+
+
+def test_a_lost_job_says_so_in_words(app_ctx: Store) -> None:
+    pct, status, data, stop, hidden = cb.download_progress(1, "no-such-job", "id")
+    assert (pct, data, stop, hidden) == (0, dash.no_update, True, True)
+    assert status.startswith("Berkas gagal dibuat: tugas ini tidak dikenal")

@@ -124,6 +124,12 @@ OUT_PDF_BUTTON: Final = "outreach-pdf-button"
 OUT_XLSX: Final = "outreach-xlsx"
 OUT_PDF: Final = "outreach-pdf"
 OUT_MESSAGE: Final = "outreach-message"
+# a whole Polres's files: a background job, polled (layouts/outreach/callbacks.py)
+OUT_JOB: Final = "outreach-job"
+OUT_POLL: Final = "outreach-poll"
+OUT_JOB_STATUS: Final = "outreach-job-status"
+OUT_JOB_PROGRESS: Final = "outreach-job-progress"
+OUT_JOB_DOWNLOAD: Final = "outreach-job-download"
 
 # Exports (pattern-matching ids: {"type": EXPORT_*, "target": "map"|"table"|"trend", ...})
 EXPORT_BUTTON: Final = "export-button"  # + "fmt": png-screen | png-print | svg | pdf | csv | xlsx

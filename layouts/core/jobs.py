@@ -18,10 +18,11 @@ wait (:func:`wait_message`). Results expire after :data:`RESULT_TTL_S`.
 
 from __future__ import annotations
 
+import mimetypes
 import os
 import secrets
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ from typing import Any, Final
 
 import flask
 import psutil
+from dash import dcc, no_update
 
 from analytics.errors import InputError
 from analytics.progress import Progress
@@ -79,6 +81,8 @@ def _alive(pid: object) -> bool:
 
 
 #: Markers stored instead of an exception's text, which may name server paths or objects.
+#: How often a page asks for its job's progress (ms).
+JOB_POLL_MS: Final = 700
 STORE_FAILURE: Final = "@store"
 INTERNAL_FAILURE: Final = "@internal"
 
@@ -209,6 +213,35 @@ class ExportJobs:
             return None
         data = self.cache.get(f"result:{job}")
         return bytes(data) if data is not None else None
+
+
+def job_progress(
+    job: str | None,
+    lang: str,
+    *,
+    running: str,
+    done: str,
+    failed: Callable[[str], str],
+    steps: Mapping[str, str] | None = None,
+) -> tuple[int, str, Any, bool]:
+    """What a page shows of its file job: (percent, status text, the file for
+    ``dcc.Download`` once done or ``no_update``, whether to stop polling). ``failed``
+    writes the sentence around a failure's reason (:func:`failure_reason`); ``steps``
+    names the job's steps for the status line."""
+    jobs = current_jobs()
+    st = jobs.state(job)
+    if st.state == "done" and job:
+        data = jobs.result(job)
+        if data is None:  # kept for RESULT_TTL_S only
+            return 0, failed(t("job.expired", lang)), no_update, True
+        kind = mimetypes.guess_type(st.filename)[0] or "application/octet-stream"
+        return 100, done, dcc.send_bytes(data, st.filename, type=kind), True
+    if st.state == "unknown":
+        return 0, failed(t("job.unknown", lang)), no_update, True
+    if st.state == "failed":
+        return 0, failed(failure_reason(st.message, lang)), no_update, True
+    step = (steps or {}).get(st.step, "")
+    return st.percent, f"{running} {step}".strip(), no_update, False
 
 
 def _audit_job(action: str, outcome: str, detail: dict[str, object]) -> None:

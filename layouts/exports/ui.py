@@ -34,8 +34,10 @@ from layouts.core.data_access import (
     resolve_state,
 )
 from layouts.core.jobs import (
+    JOB_POLL_MS,
     current_jobs,
     failure_reason,
+    job_progress,
     setup_export_jobs,
 )
 from layouts.core.store_access import StoreLike
@@ -53,7 +55,6 @@ from layouts.map.view_model import state_from_controls
 
 FIGURE_FORMATS: Final = ("png-screen", "png-print", "svg", "pdf")
 TABLE_FORMATS: Final = ("csv", "xlsx")
-POLL_MS: Final = 700
 
 
 def export_menu(target: str, lang: str, formats: tuple[str, ...], report: bool = False) -> Any:
@@ -85,7 +86,7 @@ def export_menu(target: str, lang: str, formats: tuple[str, ...], report: bool =
             html.Progress(id=ids.REPORT_PROGRESS, max=100, value="0", hidden=True),
             html.Div(id=ids.REPORT_STATUS, className="export-message"),
             dcc.Store(id=ids.REPORT_JOB),
-            dcc.Interval(id=ids.REPORT_POLL, interval=POLL_MS, disabled=True),
+            dcc.Interval(id=ids.REPORT_POLL, interval=JOB_POLL_MS, disabled=True),
             dcc.Download(id=ids.REPORT_DOWNLOAD),
         ]
     return html.Details(children, className="export-menu")
@@ -306,15 +307,11 @@ def failure_text(message: str, lang: str) -> str:
 
 def report_progress(job: str | None, lang: str) -> tuple[Any, Any, Any, Any]:
     """(progress value, status text, download data, poll disabled) of a report job."""
-    jobs = current_jobs()
-    st = jobs.state(job)
-    if st.state == "done" and job:
-        data = jobs.result(job)
-        if data is None:
-            return 0, label("report_failed", lang, msg="expired"), no_update, True
-        download = dcc.send_bytes(data, st.filename, type="application/pdf")
-        return 100, label("report_done", lang), download, True
-    if st.state in ("failed", "unknown"):
-        return 0, failure_text(st.message or st.state, lang), no_update, True
-    step = (STEP_LABELS if lang == "id" else STEP_LABELS_EN).get(st.step, "")
-    return st.percent, f"{label('report_running', lang)} {step}".strip(), no_update, False
+    return job_progress(
+        job,
+        lang,
+        running=label("report_running", lang),
+        done=label("report_done", lang),
+        failed=lambda reason: label("report_failed", lang, msg=reason),
+        steps=STEP_LABELS if lang == "id" else STEP_LABELS_EN,
+    )

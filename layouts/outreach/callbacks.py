@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import dash
 import pandas as pd
-from dash import dcc, html
+from dash import dcc, html, no_update
 
 from analytics import formatting as fmt
 from analytics.access import Action
@@ -32,6 +32,7 @@ from layouts.core import ids
 from layouts.core.data_access import audit_event, current_store, require
 from layouts.core.glyphs import glyphs_url
 from layouts.core.i18n import fmt_int, lang_or_default, t
+from layouts.core.jobs import current_jobs, job_progress
 from layouts.outreach.data import (
     map_frame,
     polres_kabupaten,
@@ -293,6 +294,59 @@ def polsek_choices(polres: str | None, lang: str | None) -> tuple[list[dict[str,
     return options, options[1]["value"] if len(options) > 1 else "all"
 
 
+def file_name(kind: str, polres: str | None, polsek: str) -> str:
+    """``rencana_<unit>.xlsx`` or ``briefing_<unit>.pdf``; a whole Polres's files end in
+    ``_semua_polsek``."""
+    name = slug(polsek or polres or "") + ("" if polsek else "_semua_polsek")
+    return f"rencana_{name}.xlsx" if kind == "xlsx" else f"briefing_{name}.pdf"
+
+
+def plan_file(
+    kind: str, store: Any, plan: Any, polres: str | None, polsek: str, lang: str
+) -> bytes:
+    """The bytes of one outreach file: the XLSX plan or the PDF briefing of one Polsek,
+    or with ``polsek`` empty of the whole Polres (a sheet, a section per Polsek)."""
+    if kind == "xlsx":
+        if polsek:
+            return plan_to_xlsx(plan, polsek, lang)
+        return polres_plan_to_xlsx(plan, polres or "", lang)
+    meta = store.meta()
+    file_meta = {"data_until": meta.get("data_until"), "demo": bool(meta.get("demo"))}
+    if polsek:
+        return briefing_pdf(plan, polsek, file_meta, lang)
+    return polres_briefing_pdf(plan, polres or "", file_meta, lang)
+
+
+def _requested(
+    kind: str,
+    polres: str | None,
+    polsek: str | None,
+    weeks: int,
+    capacity: int,
+    weights: Sequence[float | None],
+) -> tuple[Any, str, Any] | None:
+    """(store, Polsek or "" for the whole Polres, plan) of a download request, audited;
+    ``None`` when there is nothing to download (the page already says why)."""
+    require(Action.OUTREACH)
+    polsek = "" if polsek in (None, "all") else polsek
+    if not polres and not polsek:
+        return None
+    chosen, _ = weights_from(list(weights))
+    store = current_store()
+    try:
+        result = compute_plan(store, polres, polsek, weeks, capacity, chosen)
+    except InputError:
+        return None
+    unit = polsek or polres or ""
+    # Officers' names and phones leave the app in these files: record who took which.
+    audit_event(
+        "export",
+        "ok",
+        {"what": f"outreach plan {kind}", "polsek": polsek[:80] or "all", "polres": unit[:80]},
+    )
+    return store, polsek, result.plan
+
+
 def download(
     kind: str,
     polres: str | None,
@@ -303,43 +357,51 @@ def download(
     lang: str | None = None,
 ) -> Any:
     """``dcc.Download`` data of the plan on screen (``kind``: ``xlsx`` or ``pdf``) in the
-    user's language ``lang`` (Indonesian when unset): one
+    user's language ``lang`` (Indonesian when unset), made in the request: one
     Polsek's files, or with "(semua Polsek)" the Polres plan as one workbook with a sheet
     per Polsek and one PDF with every Polsek's briefing. The plan is computed from the
     user's own store view, so a Polres outside the territory gives nothing."""
-    require(Action.OUTREACH)
     lang = lang_or_default(lang)
-    polsek = "" if polsek in (None, "all") else polsek
-    if not polres and not polsek:
+    asked = _requested(kind, polres, polsek, weeks, capacity, weights)
+    if asked is None:
         return dash.no_update
-    chosen, _ = weights_from(list(weights))
-    store = current_store()
-    try:
-        result = compute_plan(store, polres, polsek, weeks, capacity, chosen)
-    except InputError:
-        return dash.no_update  # the page already says why there is no plan
-    unit = polsek or polres or ""
-    # Officers' names and phones leave the app in these files: record who took which.
-    audit_event(
-        "export",
-        "ok",
-        {"what": f"outreach plan {kind}", "polsek": polsek[:80] or "all", "polres": unit[:80]},
-    )
-    name = slug(unit) + ("" if polsek else "_semua_polsek")
-    if kind == "xlsx":
-        data = (
-            plan_to_xlsx(result.plan, polsek, lang)
-            if polsek
-            else polres_plan_to_xlsx(result.plan, polres or "", lang)
-        )
-        return dcc.send_bytes(data, f"rencana_{name}.xlsx")
-    meta = store.meta()
-    file_meta = {"data_until": meta.get("data_until"), "demo": bool(meta.get("demo"))}
-    if polsek:
-        pdf = briefing_pdf(result.plan, polsek, file_meta, lang)
-    else:
-        pdf = polres_briefing_pdf(result.plan, polres or "", file_meta, lang)
-    return dcc.send_bytes(pdf, f"briefing_{name}.pdf")
+    store, unit, plan = asked
+    data = plan_file(kind, store, plan, polres, unit, lang)
+    return dcc.send_bytes(data, file_name(kind, polres, unit))
+
+
+def start_download(
+    kind: str,
+    polres: str | None,
+    polsek: str | None,
+    weeks: int,
+    capacity: int,
+    weights: Sequence[float | None],
+    lang: str | None = None,
+) -> tuple[Any, Any, Any, Any, Any]:
+    """A download button's click: one Polsek's file at once (under a second); a whole
+    Polres's (every Polsek's sheets or briefings, seconds to minutes for a large Polres)
+    as a background job the page polls, so the request returns at once and the user
+    sees its progress. Returns (file now, job id, polling disabled, status, progress
+    hidden)."""
+    lang = lang_or_default(lang)
+    if polsek not in (None, "", "all"):
+        return download(kind, polres, polsek, weeks, capacity, weights, lang), *[no_update] * 4
+    jobs = current_jobs()
+    busy = jobs.wait_text(lang)  # the user's own jobs first (limit)
+    if busy:
+        return no_update, no_update, True, busy, True
+    asked = _requested(kind, polres, polsek, weeks, capacity, weights)
+    if asked is None:
+        return (no_update,) * 5
+    store, unit, plan = asked
+
+    def work(progress: Any) -> bytes:
+        progress("file", 0, 1)
+        return plan_file(kind, store, plan, polres, unit, lang)
+
+    job = jobs.submit(work, file_name(kind, polres, unit))
+    return no_update, job, False, t("out.job.running", lang), False
 
 
 def download_callback(kind: str) -> Callable[..., Any]:
@@ -354,10 +416,25 @@ def download_callback(kind: str) -> Callable[..., Any]:
         weeks: int,
         capacity: int,
         *weights: float | None,
-    ) -> Any:
-        return download(kind, polres, polsek, weeks, capacity, weights, lang)
+    ) -> tuple[Any, Any, Any, Any, Any]:
+        return start_download(kind, polres, polsek, weeks, capacity, weights, lang)
 
     return on_click
+
+
+def download_progress(_n: int | None, job: str | None, lang: str | None) -> tuple[Any, ...]:
+    """The whole-Polres file job: (progress, status, the file once done, stop polling,
+    progress hidden)."""
+    require(Action.OUTREACH)
+    lang = lang_or_default(lang)
+    pct, status, data, stop = job_progress(
+        job,
+        lang,
+        running=t("out.job.running", lang),
+        done=t("out.job.done", lang),
+        failed=lambda reason: t("out.job.failed", lang, msg=reason),
+    )
+    return pct, status, data, stop, stop
 
 
 def query_pairs(query: str | None) -> dict[str, str]:

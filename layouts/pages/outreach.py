@@ -19,11 +19,13 @@ from analytics.outreach.priority import FACTORS, PriorityWeights
 from layouts.core import components, ids, view_notice
 from layouts.core.data_access import current_settings, current_store, current_user
 from layouts.core.i18n import lang_or_default, t
+from layouts.core.jobs import JOB_POLL_MS, setup_export_jobs
 from layouts.core.page_titles import page_title
 from layouts.outreach.callbacks import (
     PLAN_INPUTS,
     WEIGHT_IDS,
     download_callback,
+    download_progress,
     first_value,
     page_state,
     polsek_choice_options,
@@ -176,6 +178,12 @@ def layout(shown: object = None, **query: object) -> Any:
                 type="circle",
             ),
             html.Div(id=ids.OUT_DOWNLOAD_HINT, className="hint"),
+            # a whole Polres's files are made in the background: progress, then the file
+            html.Progress(id=ids.OUT_JOB_PROGRESS, max=100, value="0", hidden=True),
+            html.Div(id=ids.OUT_JOB_STATUS, className="export-message", role="status"),
+            dcc.Store(id=ids.OUT_JOB),
+            dcc.Interval(id=ids.OUT_POLL, interval=JOB_POLL_MS, disabled=True),
+            dcc.Download(id=ids.OUT_JOB_DOWNLOAD),
         ],
         className="panel outreach-downloads",
     )
@@ -240,6 +248,7 @@ def _unit_label(state: dict[str, Any], lang: str) -> str:
 
 
 def register_callbacks(app: dash.Dash) -> None:
+    setup_export_jobs(app.server)  # a whole Polres's files are made as a background job
     app.callback(
         Output(ids.OUT_POLSEK, "options"),
         Output(ids.OUT_POLSEK, "value"),
@@ -277,8 +286,23 @@ def register_callbacks(app: dash.Dash) -> None:
     ):
         app.callback(
             Output(target, "data"),
+            Output(ids.OUT_JOB, "data", allow_duplicate=True),
+            Output(ids.OUT_POLL, "disabled", allow_duplicate=True),
+            Output(ids.OUT_JOB_STATUS, "children", allow_duplicate=True),
+            Output(ids.OUT_JOB_PROGRESS, "hidden", allow_duplicate=True),
             Input(button, "n_clicks"),
             State(ids.OUT_LANG, "data"),
             *[State(i, "value") for i in PLAN_INPUTS],
             prevent_initial_call=True,
         )(download_callback(kind))
+    app.callback(
+        Output(ids.OUT_JOB_PROGRESS, "value"),
+        Output(ids.OUT_JOB_STATUS, "children", allow_duplicate=True),
+        Output(ids.OUT_JOB_DOWNLOAD, "data"),
+        Output(ids.OUT_POLL, "disabled", allow_duplicate=True),
+        Output(ids.OUT_JOB_PROGRESS, "hidden", allow_duplicate=True),
+        Input(ids.OUT_POLL, "n_intervals"),
+        State(ids.OUT_JOB, "data"),
+        State(ids.OUT_LANG, "data"),
+        prevent_initial_call=True,
+    )(download_progress)

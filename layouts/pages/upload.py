@@ -30,7 +30,7 @@ from analytics.uploads.rebuild import dry_run, rebuild_store
 from layouts.core import ids
 from layouts.core.data_access import audit_event, current_settings, current_user, require
 from layouts.core.i18n import fmt_int, lang_or_default, t
-from layouts.core.jobs import current_jobs, failure_reason, setup_export_jobs
+from layouts.core.jobs import JOB_POLL_MS, current_jobs, failure_reason, setup_export_jobs
 from layouts.core.page_titles import page_title
 from layouts.core.url_state import parse_query
 from layouts.upload.diff import diff_view, dry_run_view, loss_lines, version_options
@@ -38,7 +38,6 @@ from layouts.upload.views import decode_contents, error_text, upload_inputs
 
 dash.register_page(__name__, path="/unggah", name="Unggah data", title=page_title("nav.upload"))
 
-POLL_MS = 1000
 logger = logging.getLogger(__name__)
 
 
@@ -57,7 +56,7 @@ def layout(**query: object) -> html.Div:
         [
             dcc.Store(id=ids.UP_LANG, data=lang),
             dcc.Store(id=ids.UP_JOB),
-            dcc.Interval(id=ids.UP_POLL, interval=POLL_MS, disabled=True),
+            dcc.Interval(id=ids.UP_POLL, interval=JOB_POLL_MS, disabled=True),
             html.H2(t("upload.title", lang)),
             html.P(t("upload.intro", lang)),
             html.Div(id=ids.UP_MESSAGE, role="status", className="upload-message"),

@@ -113,6 +113,25 @@ def test_a_polsek_plan_and_its_downloads(
 
     page.screenshot(path=str(artifacts_dir / "outreach-page.png"), full_page=False)
 
+    # every Polsek of the Polres: the files are made in the background, with progress,
+    # and the download arrives without another click
+    choose(page, "outreach-polsek", "(semua Polsek)")
+    page.wait_for_function(
+        "(n) => { let api; try { api = dash_ag_grid.getApi('outreach-plan'); }"
+        " catch (e) { return false; }"
+        " const seen = new Set(); api.forEachNode(r => seen.add(r.data.polsek));"
+        " return seen.size === n; }",
+        arg=len(polseks),
+        timeout=60000,
+    )
+    with page.expect_download(timeout=120000) as all_info:
+        page.get_by_role("button", name="Unduh rencana (XLSX)").click()
+        page.wait_for_selector("#outreach-job-status:has-text('Menyusun berkas')")
+    assert all_info.value.suggested_filename.endswith("_semua_polsek.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(Path(all_info.value.path()).read_bytes()))
+    assert set(polseks) <= set(book.sheetnames)
+    page.wait_for_selector("#outreach-job-status:has-text('Berkas siap diunduh.')")
+
 
 def test_choosing_a_polres_lists_only_its_polsek(
     page: Any, app_url: str, roster: pd.DataFrame

@@ -8,7 +8,15 @@ from typing import Final
 
 _M: Final[dict[str, tuple[str, str]]] = {
     "nav.logout": ("Keluar", "Log out"),
-    # a background job (report, outreach files, rebuild) that failed on an unexpected error
+    # background jobs (reports, outreach files, rebuilds)
+    "job.expired": (
+        "berkas sudah tidak disimpan lagi; buat ulang",
+        "the file is no longer kept; make it again",
+    ),
+    "job.unknown": (
+        "tugas ini tidak dikenal (server dimulai ulang?); coba lagi",
+        "this job is not known (was the server restarted?); try again",
+    ),
     "job.internal": (
         "kesalahan di server (sudah dicatat); coba lagi atau hubungi admin",
         "an error on the server (logged); try again or ask the admin",

@@ -108,6 +108,12 @@ OUTREACH_MESSAGES: Final[dict[str, dict[str, str]]] = {
     "out.all_areas": {"id": "Seluruh wilayah", "en": "All areas"},
     "out.polres_area": {"id": "Wilayah {polres}", "en": "Area of {polres}"},
     "out.downloads": {"id": "Unduh rencana", "en": "Downloads"},
+    "out.job.running": {
+        "id": "Menyusun berkas semua Polsek…",
+        "en": "Preparing the files of every Polsek…",
+    },
+    "out.job.done": {"id": "Berkas siap diunduh.", "en": "The file is ready."},
+    "out.job.failed": {"id": "Berkas gagal dibuat: {msg}", "en": "The file failed: {msg}"},
     "out.all_polsek_files": {
         "id": "Semua Polsek: satu XLSX dengan lembar per Polsek dan satu PDF berisi briefing "
         "setiap Polsek.",

@@ -181,6 +181,23 @@ def breadcrumb(trail: list[tuple[str, str]], lang: str) -> list[Any]:
     return out
 
 
+#: Every chart's plotly.js options: no "Share chart" (it would send the figure to Plotly's
+#: cloud) and no toolbar image download (it would bypass the small-count protection and
+#: the audit log of the export menu, which gives the same image properly).
+GRAPH_CONFIG: Final[dict[str, Any]] = {
+    "displaylogo": False,
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+    "modeBarButtonsToRemove": ["toImage", "sendDataToCloud"],
+}
+
+
+def graph(component_id: str, *, scroll_zoom: bool = False, **props: Any) -> dcc.Graph:
+    """A chart with :data:`GRAPH_CONFIG` (maps zoom with the wheel: ``scroll_zoom``)."""
+    config: Any = {**GRAPH_CONFIG, "scrollZoom": scroll_zoom}  # Dash types it as a TypedDict
+    return dcc.Graph(id=component_id, config=config, **props)
+
+
 def table_columns(lang: str) -> list[dict[str, Any]]:
     """dash-ag-grid column definitions. A number column sorts and filters on the exact
     value and shows the text the server formatted (``<field>_text``), so the table, the

@@ -89,9 +89,9 @@ def layout(shown: object = None, **query: object) -> Any:
                     html.Div(
                         [
                             map_drawer.open_button(lang),  # a phone only (CSS)
-                            dcc.Graph(
-                                id=ids.MAP,
-                                config={"displaylogo": False, "scrollZoom": True},
+                            components.graph(
+                                ids.MAP,
+                                scroll_zoom=True,
                                 style={"height": "560px"},
                             ),
                             timeline.timeline_bar(facts.months, state.month, lang),

@@ -199,9 +199,9 @@ def layout(shown: object = None, **query: object) -> Any:
                     html.Div(
                         [
                             html.H3(t("out.map_title", lang), className="table-title"),
-                            dcc.Graph(
-                                id=ids.OUT_MAP,
-                                config={"displaylogo": False, "scrollZoom": True},
+                            components.graph(
+                                ids.OUT_MAP,
+                                scroll_zoom=True,
                                 style={"height": "520px"},
                             ),
                         ],

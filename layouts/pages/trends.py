@@ -127,12 +127,12 @@ def layout(shown: object = None, **query: object) -> Any:
             html.Div(
                 [
                     export_ui.export_menu("trend", lang, export_ui.FIGURE_FORMATS),
-                    dcc.Graph(id=ids.TREND_MAIN),
+                    components.graph(ids.TREND_MAIN),
                     html.Div(id=ids.TREND_PROJECTIONS, className="trend-projections"),
                 ],
                 className="panel",
             ),
-            html.Div(dcc.Graph(id=ids.TREND_SMALL), className="panel"),
+            html.Div(components.graph(ids.TREND_SMALL), className="panel"),
         ]
     )
 

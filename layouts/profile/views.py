@@ -341,10 +341,9 @@ def profile_layout(
             html.Small(t("profile.no_denominator", lang)),
             html.H3([t("profile.trend", lang), " ", components.info_link("proyeksi", lang)]),
             html.P(projection_sentence(profile, lang), className="profile-projection"),
-            dcc.Graph(
-                id=ids.PROFILE_TREND,
+            components.graph(
+                ids.PROFILE_TREND,
                 figure=trend_figure(profile, lang),
-                config={"displaylogo": False},
                 style={"height": f"{TREND_HEIGHT}px"},
             ),
             html.H3([t("profile.denominators", lang), " ", components.info_link("eligible", lang)]),

@@ -177,3 +177,23 @@ def test_other_pages_render(page: Any, app_url: str, artifacts_dir: Path) -> Non
     page.wait_for_function(  # the note linked from a KPI card is scrolled into view
         "() => Math.abs(document.getElementById('proyeksi').getBoundingClientRect().top) < 40"
     )
+
+
+def test_no_chart_can_leave_without_the_export_menu(page: Any, app_url: str) -> None:
+    """plotly.js's toolbar offers "Share chart..." (a chart sent to Plotly's cloud) and its
+    own PNG download; both would skip the small-count protection and the audit log. The
+    map and the trend charts show neither; the toolbar keeps zoom and pan."""
+    checks = (
+        ("/", "#map .js-plotly-plot"),
+        ("/tren", "#trend-main .js-plotly-plot"),
+    )
+    for path, plot in checks:
+        page.goto(f"{app_url}{path}")
+        page.wait_for_function(f"() => document.querySelector('{plot}')?.data?.length > 0")
+        page.hover(plot)
+        titles = page.evaluate(
+            f"() => [...document.querySelectorAll('{plot} .modebar-btn')]"
+            ".map(b => b.getAttribute('data-title'))"
+        )
+        assert titles, path  # the toolbar is there
+        assert not any("Share" in t or "Download" in t for t in titles), (path, titles)

@@ -32,6 +32,7 @@ from layouts.core.i18n import t
 from layouts.core.store_access import store_facts
 from layouts.core.url_state import ViewState, effective_target, parse_query
 from layouts.profile.views import (
+    PROFILE_FORMATS,
     is_village_code,
     notice,
     profile_file,
@@ -139,7 +140,7 @@ def register_callbacks(app: dash.Dash) -> None:
             return no_update, no_update
         require(Action.EXPORT)
         fmt = str(trigger.get("fmt"))
-        if fmt not in ("xlsx", "csv"):
+        if fmt not in PROFILE_FORMATS:
             return no_update, no_update
         threshold = threshold_of(protect, thr)
         data = profile_download(query, fmt, threshold, date.today())

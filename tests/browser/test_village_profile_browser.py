@@ -80,6 +80,13 @@ def test_branch_head_opens_a_village_profile_and_goes_back(
     docs = Path(__file__).resolve().parents[2] / "docs" / "img"
     docs.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(artifacts_dir / "village-profile.png", docs / "village-profile.png")
+    # every button of the download menu gives its file (the PDF once gave nothing)
+    cabang.locator(".profile-menu summary").click()
+    for fmt, magic in (("xlsx", b"PK"), ("csv", b""), ("pdf", b"%PDF")):
+        with cabang.expect_download(timeout=60000) as info:
+            cabang.locator(f'button[id*=\'"fmt":"{fmt}"\']').click()
+        assert info.value.suggested_filename.endswith(f".{fmt}")
+        assert Path(info.value.path()).read_bytes().startswith(magic)
     cabang.go_back()
     cabang.wait_for_function(f"() => {GD}?.data?.[0]?.locations?.length > 0", timeout=30000)
     assert sorted(locations(cabang)) == sorted(villages["area_code"])

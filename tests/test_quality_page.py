@@ -177,6 +177,27 @@ def test_police_sees_an_explanation_not_an_error(built: tuple[dash.Dash, Store])
         assert _module().table_of_rows(current_store(), "id") is None
 
 
+def test_a_territory_sees_why_province_counts_are_absent_never_zeros(
+    built: tuple[dash.Dash, Store],
+) -> None:
+    """Per-file counts cover the whole province: a branch sees a sentence saying so (it
+    once saw a "Total 0 0 0 0 0 0" row, as if nothing had been read), and its kabupaten's
+    own counts; a viewer of one kecamatan sees neither, with the reason."""
+    viewer = User("tamu", Role.VIEWER, Territory(frozenset({"99.02.01"})))
+    for user, kab_rows in ((BRANCH, True), (viewer, False)):
+        for _ in _as(built[0], user):
+            page = _module().layout(lang="en")
+            files = _text(find(page, ids.QUALITY_FILES))
+            assert "only admins see them" in files and "Total" not in files
+            kab = find(page, ids.QUALITY_KAB)
+            if kab_rows:
+                assert "99.02" in _text(kab)
+            else:
+                assert "smaller than one kabupaten/kota" in _text(kab)
+    for _ in _as(built[0], ADMIN):
+        assert "Total" in _text(find(_module().layout(lang="en"), ids.QUALITY_FILES))
+
+
 def test_branch_sees_only_rows_in_its_territory(built: tuple[dash.Dash, Store]) -> None:
     for _ in _as(built[0], BRANCH):
         table = _module().table_of_rows(current_store(), "id")

@@ -146,6 +146,19 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "Reconciliation of the last build",
     },
     "quality.files": {"id": "Per berkas", "en": "Per file"},
+    "quality.files_province": {
+        "id": "Hitungan per berkas mencakup seluruh provinsi, termasuk wilayah di luar akses "
+        "Anda, sehingga hanya ditampilkan untuk admin. Hitungan wilayah Anda ada di bawah.",
+        "en": "Counts per file cover the whole province, areas outside yours included, so "
+        "only admins see them. Your areas' counts are below.",
+    },
+    "quality.kabupaten_none": {
+        "id": "Hitungan per kabupaten/kota mencakup wilayah di luar akses Anda (lebih kecil "
+        "dari satu kabupaten/kota), sehingga tidak ditampilkan. Desa yang ditandai ada di "
+        "bawah.",
+        "en": "Counts per kabupaten/kota cover areas outside yours (smaller than one "
+        "kabupaten/kota), so they are not shown. The flagged villages are below.",
+    },
     "quality.kabupaten": {"id": "Per kabupaten/kota", "en": "Per regency/city"},
     "quality.flags": {"id": "Desa yang ditandai", "en": "Flagged villages"},
     "quality.identity": {

@@ -239,7 +239,7 @@ def layout(**query: object) -> html.Div:
         return store_notice.notice(exc, lang)  # the path for admins only
     names = area_names(store)
     files = file_rows(rec, lang)
-    file_table = _table(
+    file_table: html.Table | html.P = _table(
         [t("file", lang), *[t(k, lang) for k in COUNT_KEYS], t("reasons", lang), "="],
         [
             [
@@ -254,7 +254,7 @@ def layout(**query: object) -> html.Div:
         table_id=ids.QUALITY_FILES,
     )
     kab = kabupaten_rows(rec, names, lang)
-    kab_table = _table(
+    kab_table: html.Table | html.P = _table(
         [
             t("code", lang),
             t("name", lang),
@@ -275,6 +275,10 @@ def layout(**query: object) -> html.Div:
         numeric={2, 3, 4},
         table_id=ids.QUALITY_KAB,
     )
+    if "rows_in" not in rec:  # a territory's view: no province-wide per-file counts
+        file_table = html.P(t("quality.files_province", lang), id=ids.QUALITY_FILES)
+    if not kab:
+        kab_table = html.P(t("quality.kabupaten_none", lang), id=ids.QUALITY_KAB)
     flagged = flagged_villages(store.quality(), names, lang)
     other_inputs = _other_inputs_section(rec, lang)
     loss = _loss_section(rec, lang)

@@ -251,6 +251,11 @@ def _register_routes(server: flask.Flask) -> None:
     @server.route(LOGIN_PATH, methods=["GET", "POST"])
     def login() -> WerkzeugResponse:
         if flask.request.method == "GET":
+            if flask.request.args.get("expired"):  # a page open when the session ended
+                return _login_page(
+                    "Sesi Anda telah berakhir; masuk lagi untuk melanjutkan. / "
+                    "Your session has ended; log in again to continue."
+                )
             return _login_page()
         form = flask.request.form
         name = (form.get("username") or "").strip()[:100]

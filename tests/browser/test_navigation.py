@@ -257,6 +257,32 @@ def test_log_out_then_back_shows_the_log_in_page(as_user: Any, app_url: str) -> 
     assert page.url.startswith(f"{app_url}/masuk")
 
 
+def test_a_page_left_open_after_log_out_goes_to_the_log_in_page(
+    as_user: Any, app_url: str
+) -> None:
+    """Logged out in another tab: the next change on the open page leads to the log-in
+    form with a sentence saying why (callbacks get 401, which Dash alone only logs in the
+    console), and logging in again brings back the same view."""
+    page, _ = as_user("cabang")
+    page.goto(f"{app_url}/?level=kecamatan&area=99.01")
+    wait_map(page, "99.01.", 8)
+    other = page.context.new_page()
+    other.goto(f"{app_url}/metode")
+    with other.expect_navigation():
+        other.locator("#logout-button").click()
+    other.close()
+    with page.expect_navigation(url="**/masuk?**", timeout=30000):
+        page.locator("#segment input[value='PU']").click()
+    assert "expired=1" in page.url
+    assert "Sesi Anda telah berakhir" in page.locator(".error").inner_text()
+    page.fill("#username", "cabang")
+    page.fill("#password", "cakupan-cabang")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Masuk").click()
+    wait_map(page, "99.01.", 8)
+    assert "area=99.01" in page.url and "level=kecamatan" in page.url
+
+
 def test_police_outreach_address_for_another_polres_says_so(as_user: Any, app_url: str) -> None:
     page, watch = as_user("polres")
     page.goto(f"{app_url}/penjangkauan?polres=Polres%20Tidak%20Ada")

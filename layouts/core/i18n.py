@@ -31,6 +31,13 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "nav.trends": {"id": "Tren", "en": "Trends"},
     "nav.quality": {"id": "Kualitas data", "en": "Data quality"},
     "nav.method": {"id": "Metode", "en": "Method"},
+    "nav.profile": {"id": "Profil desa", "en": "Village profile"},
+    "nav.not_found": {"id": "Halaman tidak ditemukan", "en": "Page not found"},
+    "not_found.text": {
+        "id": "Alamat {path} tidak ada di Cakupan. Pilih halaman di menu atas, atau buka",
+        "en": "The address {path} does not exist in Cakupan. Choose a page in the menu "
+        "above, or open",
+    },
     "demo_badge": {"id": "Data sintetis (demo)", "en": "Synthetic data (demo)"},
     "no_store": {
         "id": "Belum ada data olahan di {path}. Jalankan `make run` (demo) atau "

@@ -29,6 +29,7 @@ from layouts.core.data_access import (
     require_area,
 )
 from layouts.core.i18n import t
+from layouts.core.page_titles import page_title
 from layouts.core.store_access import store_facts
 from layouts.core.url_state import ViewState, effective_target, parse_query
 from layouts.profile.views import (
@@ -40,7 +41,7 @@ from layouts.profile.views import (
     read_profile,
 )
 
-dash.register_page(__name__, path="/desa", name="Profil desa", title="Cakupan · Profil desa")
+dash.register_page(__name__, path="/desa", name="Profil desa", title=page_title("nav.profile"))
 
 
 def _raw_area(query: dict[str, Any]) -> str:

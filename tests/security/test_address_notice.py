@@ -184,3 +184,16 @@ def test_nav_hides_what_the_role_may_not_use(app: dash.Dash, client_for) -> None
         assert (_find(layout, "nav-outreach")["style"] == hide) is outreach_hidden, name
         assert (_find(layout, "nav-upload")["style"] == hide) is upload_hidden, name
         assert _find(layout, "user-role")["children"] == role
+
+
+def test_an_unknown_address_says_so_in_the_pages_language(app: dash.Dash, client_for) -> None:
+    """Dash's own 404 text is English on every page; ours follows ``?lang=``."""
+    client = client_for("cabang")
+    status, body = open_page(app, client, "/tidak-ada", "")
+    page = texts(body["_pages_content"])
+    assert status == 200
+    assert "Halaman tidak ditemukan" in page and "/tidak-ada" in page
+    assert "Page not found" not in page
+    status, body = open_page(app, client, "/nothing-here", "?lang=en")
+    page = texts(body["_pages_content"])
+    assert "Page not found" in page and "Halaman" not in page

@@ -41,3 +41,31 @@ def test_an_error_without_a_code_is_shown_as_it_is() -> None:
     assert error_text(InputError("file x.csv: row 3: bad"), "id") == "file x.csv: row 3: bad"
     # a code whose params do not fit the catalog falls back to the English text, no crash
     assert error_text(InputError("boom", code="too_large"), "id") == "boom"
+
+
+def test_a_file_without_a_required_column_names_it_in_the_pages_language(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The build's message points to the CLI's ``--mapping``; the page's tells a web user
+    what to do with the file itself, in their language."""
+    from test_intake import make_villages
+
+    from analytics.intake.registries import ingest_registries
+    from analytics.intake.workforce import ingest_workforce
+    from layouts.upload.views import human_size
+
+    wrong = tmp_path / "salah_berkas.csv"
+    wrong.write_text("NAMA;KODE_DESA;SEGMEN\nBudi;3471011001;PU\n", encoding="utf-8")
+    villages = make_villages()
+    with pytest.raises(InputError) as info:
+        ingest_registries([wrong], villages, b"k" * 32)
+    assert "--mapping" in str(info.value)  # the CLI's words stay
+    shown = error_text(info.value, "id")
+    assert shown.startswith("salah_berkas.csv: kolom nomor peserta (KPJ atau NIK) tidak")
+    assert "NAMA, KODE_DESA, SEGMEN" in shown and "NO_KPJ, NIK" in shown
+    assert "--mapping" not in shown and "column" not in shown
+    assert "no membership id (KPJ or NIK) column" in error_text(info.value, "en")
+    workforce = tmp_path / "angkatan.csv"
+    workforce.write_text("KODE_DESA;TAHUN\n3471011001;2024\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        ingest_workforce(workforce, villages)
+    assert "kolom angkatan kerja tidak ditemukan" in error_text(info.value, "id")
+    assert human_size(34_100, "id") == "33,3 KB" and human_size(34_100, "en") == "33.3 KB"

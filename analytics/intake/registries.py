@@ -125,19 +125,25 @@ def _registry_columns(source: TableSource, mapping: Mapping[str, str] | None) ->
     file = source.path.name
     columns = resolve_columns(source.headers, REGISTRY_ALIASES, mapping, file=file)
     found = ", ".join(h for h in source.headers if h) or "(none)"
-    required = {
-        "membership id (KPJ, e.g. NO_KPJ, or NIK)": {"kpj", "nik"},
-        "registration date (e.g. TGL_KEPESERTAAN)": {"registered_on"},
-        "location (KODE_DESA or DESA)": {"village_code", "desa"},
-        "segment (SEGMEN)": {"segment"},
+    required = {  # field (the app's catalog upload.field.<key>), label, an example header
+        "identity": ("membership id (KPJ, e.g. NO_KPJ, or NIK)", {"kpj", "nik"}, "NO_KPJ, NIK"),
+        "registered_on": (
+            "registration date (e.g. TGL_KEPESERTAAN)",
+            {"registered_on"},
+            "TGL_KEPESERTAAN",
+        ),
+        "location": ("location (KODE_DESA or DESA)", {"village_code", "desa"}, "KODE_DESA"),
+        "segment": ("segment (SEGMEN)", {"segment"}, "SEGMEN"),
     }
-    for label, fields in required.items():
+    for key, (label, fields, example) in required.items():
         if not fields & set(columns):
             raise InputError(
                 f"no recognisable {label} column; columns found: {found}. "
                 "Name the header in a --mapping file if it is there under another name.",
                 file=file,
                 column=label.split(" (")[0],
+                code="missing_column",
+                params={"name": file, "field": key, "example": example, "found": found},
             )
     return {f: h for f, h in columns.items() if f not in DROPPED_FIELDS}
 

@@ -63,6 +63,13 @@ def ingest_workforce(
             f"no recognisable {', '.join(wanted.values())} column; columns found: {found}",
             file=file,
             column=next(iter(wanted.values())),
+            code="missing_column",
+            params={
+                "name": file,
+                "field": "workforce",
+                "example": ", ".join(wanted.values()),
+                "found": found,
+            },
         )
     table = read_columns(source, columns, text_only=("village_code",), placeholders=placeholders)
     frame = table.frame

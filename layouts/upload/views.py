@@ -47,6 +47,8 @@ def error_text(exc: InputError, lang: str) -> str:
         if key.endswith("_mb"):  # 1 MB, 1,2 MB (id) / 1.2 MB (en)
             whole = fmt.rounded_decimal(value, 1) == fmt.rounded_decimal(value, 0)
             values[key] = fmt.number(value, lang, 0 if whole else 1)
+        elif key == "field":
+            values[key] = t(f"upload.field.{value}", lang)
         elif key == "kinds":
             values[key] = ", ".join(t(f"upload.kind.{k}", lang) for k in value)  # type: ignore[attr-defined]
         else:
@@ -57,11 +59,12 @@ def error_text(exc: InputError, lang: str) -> str:
         return str(exc)
 
 
-def human_size(size: int) -> str:
+def human_size(size: int, lang: str) -> str:
+    """``33,3 KB`` (id) / ``33.3 KB`` (en), by :mod:`analytics.formatting`."""
     value = float(size)
     for unit in ("B", "KB", "MB", "GB"):
         if value < 1024 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+            return f"{fmt.number(value, lang, 0 if unit == 'B' else 1)} {unit}"
         value /= 1024
     return f"{size} B"  # pragma: no cover - the loop always returns
 
@@ -72,7 +75,7 @@ def kind_list(kind: str, files: list[StoredFile], lang: str) -> html.Div:
     options = [
         {
             "label": (
-                f"{f.name} · {f.sha_prefix} · {human_size(f.size)} · "
+                f"{f.name} · {f.sha_prefix} · {human_size(f.size, lang)} · "
                 f"{f.uploaded:%Y-%m-%d %H:%M} UTC"
             ),
             "value": f.file,

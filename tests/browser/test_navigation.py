@@ -257,9 +257,7 @@ def test_log_out_then_back_shows_the_log_in_page(as_user: Any, app_url: str) -> 
     assert page.url.startswith(f"{app_url}/masuk")
 
 
-def test_a_page_left_open_after_log_out_goes_to_the_log_in_page(
-    as_user: Any, app_url: str
-) -> None:
+def test_a_page_left_open_after_log_out_goes_to_the_log_in_page(as_user: Any, app_url: str) -> None:
     """Logged out in another tab: the next change on the open page leads to the log-in
     form with a sentence saying why (callbacks get 401, which Dash alone only logs in the
     console), and logging in again brings back the same view."""

@@ -82,6 +82,15 @@ _M: Final[dict[str, tuple[str, str]]] = {
 }
 
 #: The upload checks' refusals (analytics.io.upload_checks: InputError ``code`` + ``params``).
+#: The columns an upload must have, named in the page's messages.
+_FIELDS: Final[dict[str, tuple[str, str]]] = {
+    "identity": ("nomor peserta (KPJ atau NIK)", "membership id (KPJ or NIK)"),
+    "registered_on": ("tanggal kepesertaan", "registration date"),
+    "location": ("lokasi desa (kode atau nama desa)", "village (code or name)"),
+    "segment": ("segmen", "segment"),
+    "workforce": ("angkatan kerja", "workforce"),
+}
+
 _ERR: Final[dict[str, tuple[str, str]]] = {
     "unknown_kind": ("{name}: jenis unggahan tidak dikenal", "{name}: unknown kind of upload"),
     "too_large": (
@@ -104,6 +113,12 @@ _ERR: Final[dict[str, tuple[str, str]]] = {
         "{name}: the file cannot be read as a CSV/XLSX table",
     ),
     "no_header": ("{name}: baris judul kolom tidak ditemukan", "{name}: no header row found"),
+    "missing_column": (
+        "{name}: kolom {field} tidak ditemukan (kolom yang ada: {found}). Beri kolom itu judul "
+        "yang dikenali, misalnya {example}, lalu unggah lagi.",
+        "{name}: no {field} column (columns found: {found}). Give that column a header that is "
+        "recognised, e.g. {example}, and upload it again.",
+    ),
     "no_content": (
         "unggahan tiba tanpa isi; coba lagi",
         "the upload arrived without content; try again",
@@ -167,4 +182,5 @@ _ERR: Final[dict[str, tuple[str, str]]] = {
 UPLOAD_MESSAGES: Final[dict[str, dict[str, str]]] = {
     **{key: {"id": id_text, "en": en_text} for key, (id_text, en_text) in _M.items()},
     **{f"upload.err.{key}": {"id": i, "en": e} for key, (i, e) in _ERR.items()},
+    **{f"upload.field.{key}": {"id": i, "en": e} for key, (i, e) in _FIELDS.items()},
 }

@@ -163,6 +163,7 @@ def _view(numerator: int, denominator: int, name: str) -> pd.DataFrame:
             "area_code": ["99.01"],
             "area_name": [name],
             "active": [numerator],
+            "active_covered": [numerator],
             "eligible": [float(denominator)],
             "coverage_pct": [100 * numerator / denominator],
             "uncovered": [float(max(denominator - numerator, 0))],
@@ -260,3 +261,27 @@ def test_store_fixture_really_has_the_half_way_case(store: Store) -> None:
     ].iloc[0]
     assert (row["active"], row["eligible"]) == (77, 505)
     assert round(row["coverage_pct"], 2) == 15.25  # rounding this again gives 15,3
+
+
+def test_a_partial_denominator_says_what_the_coverage_counts() -> None:
+    """Kabupaten with 3,574 actives, 3,547 of them in villages with workforce data: the
+    coverage is 3,547 / 21,501; the hover and the table say so where they show 3,574."""
+    view = pd.DataFrame(
+        {
+            "area_code": ["99.02"],
+            "area_name": ["Kabupaten Dua"],
+            "active": [3574],
+            "active_covered": [3547],
+            "eligible": [21501.0],
+            "coverage_pct": [100 * 3547 / 21501],
+            "uncovered": [21501.0 - 3547],
+            "change_yoy_pp": [0.0],
+            "flags": ["partial_eligible"],
+        }
+    )
+    (hover,) = hover_texts(view, "id")
+    assert "Cakupan: 16,5%" in hover and "Peserta aktif: 3.574" in hover
+    assert "cakupan dihitung dari 3.547 peserta aktif di desa yang punya data" in hover
+    (row,) = row_data(view, "en")
+    assert row["uncovered"] == 17954
+    assert row["flags_text"].startswith("partial denominator: coverage counts the 3,547 active")

@@ -27,6 +27,7 @@ VIEW_COLUMNS: Final = (
     "area_code",
     "area_name",
     "active",
+    "active_covered",  # the actives of the villages with a denominator: coverage's numerator
     "eligible",
     "coverage_pct",
     "gap",

@@ -19,7 +19,7 @@ from analytics import formatting as fmt
 from analytics.engine.classify import Classification
 from analytics.formatting import markup_text
 from layouts.core import theme
-from layouts.core.i18n import t
+from layouts.core.i18n import flags_text, t
 
 #: Trace order of the map figure.
 CHOROPLETH, OUTLINE, HIGHLIGHT, SYMBOLS, LABELS = range(5)
@@ -56,9 +56,6 @@ def hover_texts(view: pd.DataFrame, lang: str) -> list[str]:
     Names are escaped (``<b>`` in a name is text, not bold); numbers come from
     :mod:`analytics.formatting`, as in the table, the exports and the report."""
     labels = [t(key, lang) for key in ("active", "eligible", "coverage", "uncovered", "change_yoy")]
-    flag_names = {
-        f: t(f"flag.{f}", lang) for f in ("over_100", "missing_eligible", "partial_eligible")
-    }
     columns = zip(
         view["area_name"].tolist(),
         view["area_code"].tolist(),
@@ -68,10 +65,11 @@ def hover_texts(view: pd.DataFrame, lang: str) -> list[str]:
         view["uncovered"].tolist(),
         view["change_yoy_pp"].tolist(),
         view["flags"].tolist(),
+        view["active_covered"].tolist(),
         strict=True,
     )
     out = []
-    for name, code, active, eligible, pct, uncovered, yoy, flags in columns:
+    for name, code, active, eligible, pct, uncovered, yoy, flags, counted in columns:
         text = (
             f"<b>{markup_text(name)}</b> ({markup_text(code)})<br>{labels[0]}: "
             f"{fmt.count(active, lang)}<br>{labels[1]}: {fmt.count(eligible, lang)}"
@@ -79,7 +77,7 @@ def hover_texts(view: pd.DataFrame, lang: str) -> list[str]:
             f"<br>{labels[3]}: {fmt.count(uncovered, lang)}<br>{labels[4]}: {fmt.pp(yoy, lang)}"
         )
         if flags:
-            text += "<br>⚠ " + ", ".join(flag_names.get(f, f) for f in str(flags).split())
+            text += "<br>⚠ " + flags_text(flags, lang, counted)
         out.append(text)
     return out
 

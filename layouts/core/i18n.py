@@ -100,6 +100,12 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "flag.over_100": {"id": "> 100%", "en": "> 100%"},
     "flag.missing_eligible": {"id": "tanpa penyebut", "en": "no denominator"},
     "flag.partial_eligible": {"id": "penyebut sebagian", "en": "partial denominator"},
+    "flag.partial_eligible_n": {
+        "id": "penyebut sebagian: cakupan dihitung dari {n} peserta aktif di desa yang punya "
+        "data angkatan kerja",
+        "en": "partial denominator: coverage counts the {n} active members of the villages "
+        "with workforce data",
+    },
     "projection": {"id": "Proyeksi capai target", "en": "Projected to reach target"},
     "target": {"id": "Target", "en": "Target"},
     "reached": {"id": "Sudah tercapai", "en": "Already reached"},
@@ -292,3 +298,16 @@ fmt_pct = formatting.percent
 fmt_pp = formatting.pp
 fmt_target = formatting.target
 fmt_month = formatting.month
+
+
+def flags_text(flags: object, lang: str, counted: object = None) -> str:
+    """An area's quality flags (space-separated codes) in words, as the table, the hover
+    and the village detail write them; with a partial denominator, ``counted`` (the
+    actives of the villages with a denominator) says what the coverage is made of."""
+    out = []
+    for flag in str(flags or "").split():
+        if flag == "partial_eligible" and counted is not None and counted == counted:
+            out.append(t("flag.partial_eligible_n", lang, n=formatting.count(counted, lang)))
+        else:
+            out.append(t(f"flag.{flag}", lang))
+    return ", ".join(out)

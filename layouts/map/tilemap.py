@@ -34,7 +34,7 @@ from analytics.engine.classify import (
 )
 from analytics.engine.indicators import rank_by_uncovered
 from analytics.store.reader import COVERAGE_FILE
-from layouts.core.i18n import fmt_month, t
+from layouts.core.i18n import flags_text, fmt_month, t
 from layouts.core.store_access import StoreLike
 from layouts.core.url_state import ViewState, to_query
 from layouts.map.view_model import row_data, view_rows
@@ -181,9 +181,9 @@ def village_detail(view: pd.DataFrame, code: str, lang: str) -> list[tuple[str, 
         (t("uncovered", lang), fmt.count(r["uncovered"], lang)),
         (t("change_yoy", lang), fmt.pp(r["change_yoy_pp"], lang)),
     ]
-    flags = str(r["flags"] or "").split()
+    flags = flags_text(r["flags"], lang, r["active_covered"])
     if flags:
-        lines.append((t("flags", lang), ", ".join(t(f"flag.{f}", lang) for f in flags)))
+        lines.append((t("flags", lang), flags))
     return lines
 
 

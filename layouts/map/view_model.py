@@ -19,7 +19,7 @@ import pandas as pd
 from analytics import formatting as fmt
 from analytics.codes import LEVEL_CODE_LENGTH, level_of, parent_level
 from analytics.engine.indicators import areas_in_view, rank_by_uncovered
-from layouts.core.i18n import t
+from layouts.core.i18n import flags_text, t
 from layouts.core.store_access import StoreFacts, StoreLike
 from layouts.core.url_state import (
     ViewState,
@@ -152,7 +152,8 @@ def row_data(view: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
         **columns,
     }
     columns["flags_text"] = [
-        ", ".join(t(f"flag.{f}", lang) for f in str(flags).split()) for flags in ranked["flags"]
+        flags_text(flags, lang, counted)
+        for flags, counted in zip(ranked["flags"], ranked["active_covered"], strict=True)
     ]
     return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 

@@ -33,6 +33,7 @@ from analytics.demo.defects import interleave, typed_village, village_typo
 from analytics.demo.geometry import make_contiguous, village_layout
 from analytics.demo.names import place_name_pool
 from analytics.demo.registry import FILES, PLANTED, RegistryTables, registry_tables
+from analytics.demo.population import SOURCE
 from analytics.schemas import (
     MembershipSchema,
     OfficerSchema,
@@ -288,7 +289,7 @@ def test_workforce_denominators(demo: DemoData) -> None:
     assert (wide[2025] >= wide[2019]).all()
     urban = demo.villages.set_index("village_code")["kind"].eq("kelurahan")
     assert wide[2025].groupby(urban).median()[True] > wide[2025].groupby(urban).median()[False]
-    assert (w["source"] == "Sintetis (demo)").all()
+    assert (w["source"] == SOURCE).all() and SOURCE == "Sintetis / synthetic (demo)"
 
 
 # --- the registry files' rows and the truth ---------------------------------------------

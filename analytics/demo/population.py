@@ -35,7 +35,8 @@ GROWTH_SLOPE: Final = 1.5  # registration density rises from 1 to 1 + slope over
 #: Extra BPU registrations in the 4 weeks after an event, per registration on the day.
 FOLLOW_UP_LIFT: Final = 0.6
 FOLLOW_UP_DAYS: Final = 28
-SOURCE: Final = "Sintetis (demo)"
+#: The workforce file's source column: data text, shown as it is on pages of either language.
+SOURCE: Final = "Sintetis / synthetic (demo)"
 
 _SPAN_DAYS: Final = (DATA_END - DATA_START).days + 1
 _MIGRATION_DAYS: Final = (pd.Timestamp("2019-06-30") - DATA_START).days + 1

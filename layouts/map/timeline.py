@@ -84,6 +84,7 @@ def timeline_bar(months: Sequence[str], month: str, lang: str) -> html.Div:
                     value=index,
                     marks=None,
                     included=True,
+                    allow_direct_input=False,  # its box would show the month's index
                 ),
                 className="timeline-slider",
             ),

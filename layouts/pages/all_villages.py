@@ -193,11 +193,12 @@ def register_callbacks(app: dash.Dash) -> None:
         version = tm.store_version(store)
         codes_url = dash.get_relative_path("/geo/codes/desa.json") + f"?v={version}"
         legend = components.legend(values.classification, state.lang, "coverage", None)
+        rows = tm.table_rows(store, values.view, state.lang)
         return (
             tm.values_payload(values, state, codes_url, version),
             legend,
-            tm.table_rows(store, values.view, state.lang),
-            tm.table_title(state),
+            rows,
+            tm.table_title(state, len(rows)),
             tm.page_query(state),
         )
 

@@ -26,6 +26,8 @@ def test_play_shows_the_months_and_pause_keeps_one(
     open_map(page, f"{app_url}/?level=desa&area={kab.area_code}")
     label = page.locator("#timeline-label")
     assert label.inner_text() == fmt.month(months[-1], "id")  # the latest month, as the page
+    # the slider's value is a month index: no number box beside it (it showed "35")
+    assert page.locator("#timeline-slider input").count() == 0
     geometry = page.evaluate(f"() => {GD}.data[0].geojson")
     page.click("#timeline-play")  # at the last month: plays again from the first
     seen = [label.inner_text()]

@@ -32,8 +32,8 @@ from analytics.demo import DemoData, build_demo, write_demo
 from analytics.demo.defects import interleave, typed_village, village_typo
 from analytics.demo.geometry import make_contiguous, village_layout
 from analytics.demo.names import place_name_pool
-from analytics.demo.registry import FILES, PLANTED, RegistryTables, registry_tables
 from analytics.demo.population import SOURCE
+from analytics.demo.registry import FILES, PLANTED, RegistryTables, registry_tables
 from analytics.schemas import (
     MembershipSchema,
     OfficerSchema,

@@ -464,3 +464,24 @@ def test_table_files_say_what_they_hold_and_follow_the_locale(
     )
     assert en_book.sheetnames == ["Areas", "About"]
     assert en_book["Areas"]["A1"].value.startswith("Areas by uncovered workers (rank) · ")
+
+
+def test_file_names_speak_the_pages_language() -> None:
+    """A download's name is in the page's language (Indonesian pages gave ``cakupan_map_``
+    beside ``cakupan_tabel_``); level names are the same word in both."""
+    from analytics.report.job import report_file_name
+    from layouts.core.url_state import ViewState
+    from layouts.exports.files import file_stem
+
+    ind = ViewState(level="desa", area="99.01.02", month="2025-12", segment="BPU", lang="id")
+    eng = ind.with_(lang="en")
+    assert [file_stem(k, ind) for k in ("map", "trend", "table", "desa")] == [
+        "cakupan_peta_99-01-02_2025-12_BPU",
+        "cakupan_tren_99-01-02_2025-12_BPU",
+        "cakupan_tabel_99-01-02_2025-12_BPU",
+        "cakupan_desa_99-01-02_2025-12_BPU",
+    ]
+    assert file_stem("map", eng) == "cakupan_map_99-01-02_2025-12_BPU"
+    assert file_stem("table", eng.with_(area="")) == "cakupan_table_all_2025-12_BPU"
+    assert report_file_name("99.02", "2025-12", "BPU", "id") == "laporan_99-02_2025-12_BPU.pdf"
+    assert report_file_name("", "2025-12", "PU", "en") == "report_all_2025-12_PU.pdf"

@@ -140,8 +140,15 @@ def kabupaten_codes(store: ReportStore) -> list[str]:
     return sorted(areas.loc[areas["level"] == "kabupaten", "area_code"])
 
 
-def report_file_name(area: str, month: str, segment: str) -> str:
-    return f"laporan_{area.replace('.', '-')}_{month}_{segment}.pdf"
+#: The words of a report's file name per language: ``laporan_99-01_…`` / ``report_99-01_…``;
+#: the whole store (no area) is ``semua`` / ``all``.
+_FILE_WORDS: Final = {"id": ("laporan", "semua"), "en": ("report", "all")}
+
+
+def report_file_name(area: str, month: str, segment: str, lang: str = "id") -> str:
+    """``laporan_<area>_<month>_<segment>.pdf`` in the report's language."""
+    word, everything = _FILE_WORDS.get(lang, _FILE_WORDS["id"])
+    return f"{word}_{(area or everything).replace('.', '-')}_{month}_{segment}.pdf"
 
 
 def write_reports(
@@ -162,7 +169,7 @@ def write_reports(
         view, pdf = build(ReportRequest(area, month, segment, threshold, lang))
         target = out
         if len(areas) > 1 or out.suffix.lower() != ".pdf":
-            target = out / report_file_name(area, month or view.month, segment)
+            target = out / report_file_name(area, month or view.month, segment, lang)
         written += write_files(target.parent, {target.name: pdf})
         if progress:
             progress("reports", i + 1, len(areas))

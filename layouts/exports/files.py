@@ -38,6 +38,12 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     "csv": {"id": "CSV", "en": "CSV"},
     "xlsx": {"id": "XLSX (Excel)", "en": "XLSX (Excel)"},
     "report": {"id": "Laporan PDF wilayah ini", "en": "PDF report of this area"},
+    # words of the exported files' names
+    "file.map": {"id": "peta", "en": "map"},
+    "file.trend": {"id": "tren", "en": "trend"},
+    "file.table": {"id": "tabel", "en": "table"},
+    "file.all": {"id": "semua", "en": "all"},
+    "file.print": {"id": "cetak", "en": "print"},
     "report_running": {"id": "Menyusun laporan…", "en": "Preparing the report…"},
     "report_done": {"id": "Laporan siap diunduh.", "en": "The report is ready."},
     "report_failed": {"id": "Laporan gagal dibuat: {msg}", "en": "The report failed: {msg}"},
@@ -93,9 +99,13 @@ def threshold_of(protect: list[str] | None, threshold: object) -> int | None:
     return value if 2 <= value <= 100 else DEFAULT_THRESHOLD
 
 
-def _file_stem(kind: str, state: ViewState) -> str:
-    area = (state.area or "semua").replace(".", "-")
-    return f"cakupan_{kind}_{area}_{state.month}_{state.segment}"
+def file_stem(kind: str, state: ViewState) -> str:
+    """``cakupan_<kind>_<area>_<month>_<segment>`` in the view's language: ``kind`` is
+    ``map``, ``trend``, ``table`` or a level (``desa``, ``kecamatan``: the same word in both);
+    the whole store is ``semua`` / ``all``."""
+    word = label(f"file.{kind}", state.lang) if f"file.{kind}" in LABELS else kind
+    area = (state.area or label("file.all", state.lang)).replace(".", "-")
+    return f"cakupan_{word}_{area}_{state.month}_{state.segment}"
 
 
 def figure_file(
@@ -133,9 +143,9 @@ def figure_file(
             compare_segment=compare[1],
         )
     data = export_figure(fig, file_fmt, size)  # type: ignore[arg-type]
-    suffix = "_cetak" if size == "print" else ""
+    suffix = f"_{label('file.print', state.lang)}" if size == "print" else ""
     return dcc.send_bytes(
-        data, f"{_file_stem(kind, state)}{suffix}.{file_fmt}", type=MEDIA_TYPES[file_fmt]
+        data, f"{file_stem(kind, state)}{suffix}.{file_fmt}", type=MEDIA_TYPES[file_fmt]
     )
 
 
@@ -257,7 +267,7 @@ def table_file(
         today=today,
     )
     metadata = [(label(key, lang), value) for key, value in info.items()]
-    name = _file_stem("tabel", state)
+    name = file_stem("table", state)
     if fmt == "csv":
         data = to_csv_bytes(frame, area_columns(lang), lang=lang, metadata=metadata)
         return dcc.send_bytes(data, f"{name}.csv", type="text/csv")

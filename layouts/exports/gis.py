@@ -23,7 +23,7 @@ from layouts.core.data_access import audit_event
 from layouts.core.i18n import t
 from layouts.core.store_access import StoreLike, store_facts
 from layouts.core.url_state import ViewState, geo_parent
-from layouts.exports.files import protected_area_table, threshold_of
+from layouts.exports.files import file_stem, protected_area_table, threshold_of
 from layouts.exports.ui import MAP_STATES, map_view
 from layouts.map.view_model import view_rows
 
@@ -110,8 +110,7 @@ def gis_file(
         month=state.month,
         segment=state.segment,
     )
-    area = (state.area or "semua").replace(".", "-")
-    stem = f"cakupan_{state.level}_{area}_{state.month}_{state.segment}"
+    stem = file_stem(state.level, state)
     if fmt == "gpkg":
         return to_geopackage(layer, info), f"{stem}.gpkg", MEDIA["gpkg"]
     return to_geojson(layer, info), f"{stem}.geojson", MEDIA["geojson"]

@@ -273,7 +273,7 @@ def register_export_callbacks(app: dash.Dash) -> None:
             state.lang,
             state.target,
         )
-        name = report_file_name(state.area or "semua", state.month, state.segment)
+        name = report_file_name(state.area, state.month, state.segment, state.lang)
 
         def work(progress):
             return build_area_report(store, settings, request, progress=progress)

@@ -69,3 +69,15 @@ def test_a_file_without_a_required_column_names_it_in_the_pages_language(tmp_pat
         ingest_workforce(workforce, villages)
     assert "kolom angkatan kerja tidak ditemukan" in error_text(info.value, "id")
     assert human_size(34_100, "id") == "33,3 KB" and human_size(34_100, "en") == "33.3 KB"
+
+
+def test_the_dry_runs_changes_are_written_like_every_other_number() -> None:
+    from analytics.store.diff import FIGURES
+    from layouts.upload.diff import diff_view
+
+    current = {key: 150_000 for key in FIGURES}
+    new = {key: 3_025 for key in FIGURES}
+    text = str(diff_view({"current": current, "new": new}, "id"))
+    assert "-146.975" in text and "-146975" not in text
+    text = str(diff_view({"current": current, "new": current}, "en"))
+    assert "'0'" in text and "+0" not in text

@@ -8,6 +8,7 @@ from typing import Any
 
 from dash import html
 
+from analytics import formatting as fmt
 from analytics.store.diff import FIGURES
 from layouts.core.i18n import fmt_int, fmt_pct, t
 from layouts.quality.views import COUNT_KEYS, file_rows, reasons_text
@@ -22,14 +23,17 @@ def diff_view(diff: dict[str, Any], lang: str) -> html.Div:
     for key in FIGURES:
         before = None if current is None else current.get(key)
         after = new.get(key, 0)
-        change = "" if before is None else f"{after - before:+d}"
+        delta = None if before is None else after - before
+        change = (
+            "" if delta is None else "0" if delta == 0 else fmt.number(delta, lang, signed=True)
+        )
         rows.append(
             html.Tr(
                 [
                     html.Td(t(f"upload.fig.{key}", lang)),
                     html.Td("–" if before is None else fmt_int(before, lang), className="num"),
                     html.Td(fmt_int(after, lang), className="num"),
-                    html.Td(change.replace("+0", "0"), className="num"),
+                    html.Td(change, className="num"),
                 ]
             )
         )

@@ -232,14 +232,20 @@ def layout(shown: object = None, **query: object) -> Any:
 
 
 def _address_reasons(query: dict[str, object], state: dict[str, Any], lang: str) -> list[str]:
-    """Why the page shows another Polres or Polsek than its address named."""
+    """Why the page shows another Polres, Polsek, horizon or capacity than its address
+    named."""
     asked_polres = first_value(query.get("polres"))[:60]
     asked_polsek = first_value(query.get("polsek"))[:60]
+    reasons = []
     if asked_polres and asked_polres != state["polres"]:
-        return [t("view.unknown_polres", lang, name=asked_polres)]
-    if asked_polsek and asked_polsek not in {"all", state["polsek"]}:
-        return [t("view.unknown_polsek", lang, name=asked_polsek, polres=state["polres"])]
-    return []
+        reasons.append(t("view.unknown_polres", lang, name=asked_polres))
+    elif asked_polsek and asked_polsek not in {"all", state["polsek"]}:
+        reasons.append(t("view.unknown_polsek", lang, name=asked_polsek, polres=state["polres"]))
+    for key in ("weeks", "capacity"):
+        asked = first_value(query.get(key))[:20]
+        if asked and asked != str(state[key]):
+            reasons.append(t("view.bad.other", lang, value=asked, field=key))
+    return reasons
 
 
 def _unit_label(state: dict[str, Any], lang: str) -> str:

@@ -132,6 +132,13 @@ def test_police_outreach_address_for_another_polres(settings: Settings, tmp_path
     page = texts(body["_pages_content"])
     assert "Polres Uji tidak termasuk wilayah akses Anda" in page
     assert "Ditampilkan: Polres Kota" in page
+    # a horizon or a capacity the page does not offer: the default, and a notice
+    status, body = open_page(app, client, "/penjangkauan", "?weeks=99&capacity=-1")
+    page = texts(body["_pages_content"])
+    assert "Nilai “99” untuk weeks tidak sah" in page
+    assert "Nilai “-1” untuk capacity tidak sah" in page
+    status, body = open_page(app, client, "/penjangkauan", "?weeks=8&capacity=2")
+    assert "tidak sah" not in texts(body["_pages_content"])
 
 
 def _layout(client: FlaskClient) -> dict[str, Any]:

@@ -65,8 +65,8 @@ _M: Final[dict[str, tuple[str, str]]] = {
         "{name} is not in the areas you may see or not in the officer roster.",
     ),
     "view.unknown_polsek": (
-        "Polsek {name} tidak ada di {polres}.",
-        "Polsek {name} is not in {polres}.",
+        "{name} tidak ada di {polres}.",
+        "{name} is not in {polres}.",
     ),
 }
 

@@ -289,7 +289,7 @@ def test_map_svg_and_pdf_carry_title_legend_and_source(map_fig: Any) -> None:
     svg = export_figure(map_fig, "svg").decode("utf-8")
     for text in ("Peta cakupan", "Provinsi Uji (99)", "Desember 2024", "[10; 25) %", "Sumber"):
         assert text in svg
-    assert "Diekspor 31-01-2025" in svg
+    assert "Diekspor 31/01/2025" in svg
     pdf = export_figure(map_fig, "pdf")
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 1

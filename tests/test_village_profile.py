@@ -225,7 +225,7 @@ def test_profile_csv_and_xlsx_in_english(store: Store) -> None:
     assert rows[0][:3] == ["Segment", "Active members", "Workers (denominator)"]
     assert rows[3][:2] == ["BPU", "146"] and rows[5][:2] == ["PMI", MARK]
     flat = [r[0] for r in rows]
-    assert "Synthetic data (demo): yes" in flat and "Exported: 2025-01-31" in flat
+    assert "Synthetic data (demo): yes" in flat and "Exported: 31/01/2025" in flat
     xlsx, _, _ = profile_file(p, "xlsx", 5, "en", date(2025, 1, 31), outreach=True)
     book = openpyxl.load_workbook(io.BytesIO(xlsx))
     notes = [[c.value for c in r] for r in book["Notes"].iter_rows()]

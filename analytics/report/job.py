@@ -18,6 +18,7 @@ from typing import Any, Final, Protocol
 
 import pandas as pd
 
+from analytics import formatting as fmt
 from analytics.access import AccessDenied
 from analytics.io.outputs import write_files
 from analytics.progress import Progress
@@ -130,7 +131,7 @@ def report_pdf(
     step("trend", 2, total)
     trend_png = draw("trend")
     step("pdf", 3, total)
-    pdf = render_report(content, map_png, trend_png, generated=f"{today:%d-%m-%Y}")
+    pdf = render_report(content, map_png, trend_png, generated=fmt.day(today, request.lang))
     step("pdf", 4, total)
     return pdf
 

@@ -19,6 +19,7 @@ from typing import Any, Final
 import pandas as pd
 import plotly.graph_objects as go
 
+from analytics import formatting as fmt
 from analytics.engine.classify import (
     NO_DATA_CLASS,
     NO_DATA_COLOR,
@@ -102,7 +103,7 @@ def export_header(
         source += f"; {msg('denominator', lang)}: {meta['workforce_source']}"
     data_date = ""
     if meta.get("data_until"):
-        data_date = f"{msg('data_until', lang)} {pd.Timestamp(meta['data_until']):%d-%m-%Y}"
+        data_date = f"{msg('data_until', lang)} {fmt.day(meta['data_until'], lang)}"
     extra = (msg("demo", lang),) if meta.get("demo") else ()
     return ExportHeader(
         title=title,
@@ -111,7 +112,7 @@ def export_header(
         segment=t(f"seg.{segment}", lang),
         source=source,
         data_date=data_date,
-        exported=f"{msg('exported', lang)} {exported_on:%d-%m-%Y}",
+        exported=f"{msg('exported', lang)} {fmt.day(exported_on, lang)}",
         notes=(*notes, *extra),
     )
 

@@ -394,7 +394,7 @@ def _header_lines(
         (t("segment", lang), profile.segment),
         (t("profile.workforce_source", lang), profile.workforce_source),
         (t("method.data_date", lang), profile.data_until),
-        (t("profile.exported", lang), today.isoformat()),
+        (t("profile.exported", lang), formatting.day(today, lang)),
         (t("profile.synthetic", lang), yes if profile.demo else no),
         (t("protect.threshold", lang), "" if threshold is None else threshold),
     )
@@ -479,7 +479,7 @@ def profile_file(
                 f"{t('profile.target', lang)} {formatting.percent(profile.target_pct, lang)}"
             ),
         )
-        footer = f"Cakupan · {profile.name} ({profile.code}) · {today.isoformat()}"
+        footer = f"Cakupan · {profile.name} ({profile.code}) · {formatting.day(today, lang)}"
         pdf = sheets_pdf(
             title, sheets, lang, footer=footer, charts={t("profile.sheet.trend", lang): chart}
         )

@@ -126,8 +126,14 @@ _WORDS: Final[dict[str, Pair]] = {
     ),
     "note.method": ("Metode", "Method"),
     "note.method_text": (
-        "Lihat docs/outreach.md: skor prioritas, aturan jadwal, perkiraan dampak.",
-        "See docs/outreach.md: priority score, scheduling rules, expected impact.",
+        "Skor prioritas berbobot dari empat faktor: pekerja informal belum terlindungi, "
+        "cakupan BPU rendah, laju kenaikan lambat dan lama sejak kunjungan terakhir (bobot "
+        "dipilih di halaman Penjangkauan aplikasi Cakupan). Jadwal hanya di desa binaan "
+        "setiap Bhabinkamtibmas, tidak ke desa yang sama dua kali dalam satu minggu.",
+        "A weighted priority score of four factors: informal workers not covered, low BPU "
+        "coverage, slow growth and time since the last visit (weights chosen on the "
+        "Outreach page of the Cakupan app). Visits only to each officer's own villages, "
+        "never the same village twice in a week.",
     ),
     "total": ("Jumlah", "Total"),
     # The PDF briefing.

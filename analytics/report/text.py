@@ -88,10 +88,9 @@ _METHOD: Final[tuple[tuple[tuple[str, str], tuple[str, str]], ...]] = (
         ("Prioritas kunjungan", "Visit priority"),
         (
             "Skor berbobot: pekerja informal belum terlindungi (0,5), cakupan BPU rendah (0,2), "
-            "laju lambat (0,15) dan lama sejak kunjungan terakhir (0,15). Lihat "
-            "docs/outreach.md.",
+            "laju lambat (0,15) dan lama sejak kunjungan terakhir (0,15).",
             "Weighted score: informal workers not covered (0.5), low BPU coverage (0.2), slow "
-            "pace (0.15) and time since the last visit (0.15). See docs/outreach.md.",
+            "pace (0.15) and time since the last visit (0.15).",
         ),
     ),
 )

@@ -159,11 +159,11 @@ def table_rows(store: StoreLike, view: pd.DataFrame, lang: str) -> list[dict[str
 
 
 def table_title(state: ViewState, rows: int) -> str:
-    """The table's title: ``rows`` villages listed (at most :data:`TABLE_ROWS`; fewer in a
-    territory with fewer villages that have a denominator)."""
+    """The table's title: ``rows`` villages listed (:data:`TABLE_ROWS`, or fewer in a
+    territory with fewer villages)."""
     month = pd.Timestamp(f"{state.month}-01")
     return (
-        f"{t('tilemap.table_title', state.lang, n=min(rows, TABLE_ROWS))} · "
+        f"{t('tilemap.table_title', state.lang, n=rows)} · "
         f"{t('seg.' + state.segment, state.lang)} · {fmt_month(month, state.lang)}"
     )
 

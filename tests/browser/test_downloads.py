@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from outreach_helpers import wait_for_polsek_count
 
 pytestmark = pytest.mark.browser
 
@@ -165,14 +166,7 @@ def test_all_polsek_downloads_and_map_by_polsek(
     mine = roster[roster["polres"] == polres]
     polseks = sorted(mine["polsek"].unique(), key=str.casefold)
     page.goto(f"{app_url}/penjangkauan?polres={polres}&polsek=all")
-    page.wait_for_function(
-        "(n) => { let api; try { api = dash_ag_grid.getApi('outreach-plan'); }"
-        " catch (e) { return false; }"
-        " const seen = new Set(); api.forEachNode(r => seen.add(r.data.polsek));"
-        " return seen.size === n; }",
-        arg=len(polseks),
-        timeout=60000,
-    )
+    wait_for_polsek_count(page, len(polseks))
     page.wait_for_function(
         "() => { const m = document.querySelector('#outreach-map .js-plotly-plot')"
         "?._fullLayout?.map?._subplot?.map; return m && m.loaded(); }",

@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from outreach_helpers import wait_for_polsek_count
 
 pytestmark = pytest.mark.browser
 
@@ -116,14 +117,7 @@ def test_a_polsek_plan_and_its_downloads(
     # every Polsek of the Polres: the files are made in the background, with progress,
     # and the download arrives without another click
     choose(page, "outreach-polsek", "(semua Polsek)")
-    page.wait_for_function(
-        "(n) => { let api; try { api = dash_ag_grid.getApi('outreach-plan'); }"
-        " catch (e) { return false; }"
-        " const seen = new Set(); api.forEachNode(r => seen.add(r.data.polsek));"
-        " return seen.size === n; }",
-        arg=len(polseks),
-        timeout=60000,
-    )
+    wait_for_polsek_count(page, len(polseks))
     with page.expect_download(timeout=120000) as all_info:
         page.get_by_role("button", name="Unduh rencana (XLSX)").click()
         page.wait_for_selector("#outreach-job-status:has-text('Menyusun berkas')")
